@@ -1,0 +1,25 @@
+//! # ssl-equilibria
+//!
+//! Symbolic-numeric verification of what is known about how non-contrastive
+//! self-supervised learning avoids collapse, in the linear model of
+//! "Dual Perspectives on Non-Contrastive Self-Supervised Learning"
+//! (Ponce, Terver, Hebert, Arbel; ICLR 2026).
+//!
+//! Modules, in order of dependence:
+//! - [`model`]: validated instances (dimensions, exact rational moments, λ);
+//! - [`numeric`]: floating-point fields, Jacobians, spectra, trajectories;
+//! - [`polynomial`]: the single, serialized entry point to Symbolica;
+//! - [`claims`]: one checkable item per claim of the specification;
+//! - [`report`]: renders what `claims` returns (text, JSON);
+//! - [`testing`]: proptest strategies for valid instances and points.
+
+pub mod claims;
+pub mod cli;
+pub mod error;
+pub mod model;
+pub mod numeric;
+pub mod polynomial;
+pub mod report;
+pub mod testing;
+
+pub use error::{Error, Result};
