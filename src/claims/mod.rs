@@ -1,1 +1,401 @@
-//! todo
+//! The claim registry: one checkable item per claim of SPEC §3.
+//!
+//! [`verify`] analyses each instance once (trajectories, equilibrium catalogue,
+//! spectra; see [`analysis`]) and evaluates every claim on every instance. Each
+//! result carries a verdict, the level of evidence it rests on, the instances
+//! it covers and a one-line summary with the key numbers.
+
+pub mod analysis;
+mod checks;
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::model::Instance;
+pub use analysis::{InstanceAnalysis, VerifyConfig, analyze};
+
+/// Identifiers of the claims of SPEC §3, in report order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum ClaimId {
+    /// SG and EMA fields are not gradients [P3.2].
+    #[serde(rename = "NOT-GRADIENT")]
+    NotGradient,
+    /// SG/EMA limit points are not critical points of Ē and not collapsed [P3.1].
+    #[serde(rename = "NOT-MINIMIZER")]
+    NotMinimizer,
+    /// `d/dt(AAᵀ − BᵀB) = −2λ(AAᵀ − BᵀB)` for SG and EMA.
+    #[serde(rename = "BALANCE")]
+    Balance,
+    /// O(n)-equivariance of the dynamics.
+    #[serde(rename = "SYMMETRY")]
+    Symmetry,
+    /// Gradient flow on Ē collapses [L4.3].
+    #[serde(rename = "GD-COLLAPSE")]
+    GdCollapse,
+    /// Full-rank equilibria ⇔ the S-equation [P4.5].
+    #[serde(rename = "S-EQUATION")]
+    SEquation,
+    /// Full-rank equilibria form finitely many Stiefel manifolds [C4.6].
+    #[serde(rename = "VARIETY")]
+    Variety,
+    /// Every rank stratum satisfies the generalized S-equation (beyond the paper).
+    #[serde(rename = "RANK-STRATA")]
+    RankStrata,
+    /// Full-rank equilibria exist for generic data, under a condition [P4.7].
+    #[serde(rename = "EXISTENCE")]
+    Existence,
+    /// Generic equilibria are asymptotically stable modulo their orbit [T4.9, P4.10].
+    #[serde(rename = "STABILITY")]
+    Stability,
+    /// The scalar case m = 1 in closed form [P4.11].
+    #[serde(rename = "SCALAR")]
+    Scalar,
+    /// The paper's synthetic experiment.
+    #[serde(rename = "SYNTHETIC-TABLE")]
+    SyntheticTable,
+}
+
+impl ClaimId {
+    /// All claims in report order.
+    pub const ALL: [ClaimId; 12] = [
+        ClaimId::NotGradient,
+        ClaimId::NotMinimizer,
+        ClaimId::Balance,
+        ClaimId::Symmetry,
+        ClaimId::GdCollapse,
+        ClaimId::SEquation,
+        ClaimId::Variety,
+        ClaimId::RankStrata,
+        ClaimId::Existence,
+        ClaimId::Stability,
+        ClaimId::Scalar,
+        ClaimId::SyntheticTable,
+    ];
+
+    /// The stable identifier, e.g. `NOT-GRADIENT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimId::NotGradient => "NOT-GRADIENT",
+            ClaimId::NotMinimizer => "NOT-MINIMIZER",
+            ClaimId::Balance => "BALANCE",
+            ClaimId::Symmetry => "SYMMETRY",
+            ClaimId::GdCollapse => "GD-COLLAPSE",
+            ClaimId::SEquation => "S-EQUATION",
+            ClaimId::Variety => "VARIETY",
+            ClaimId::RankStrata => "RANK-STRATA",
+            ClaimId::Existence => "EXISTENCE",
+            ClaimId::Stability => "STABILITY",
+            ClaimId::Scalar => "SCALAR",
+            ClaimId::SyntheticTable => "SYNTHETIC-TABLE",
+        }
+    }
+
+    /// Parses an identifier (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+    }
+
+    /// The claim in one sentence, as checked.
+    pub fn statement(self) -> &'static str {
+        match self {
+            ClaimId::NotGradient => {
+                "the SG and EMA fields are not gradients of any function (their Jacobians are not symmetric); the GD field is"
+            }
+            ClaimId::NotMinimizer => "SG/EMA limit points have ∇Ē ≠ 0 and A ≠ 0",
+            ClaimId::Balance => {
+                "for SG and EMA (any teacher C), d/dt(AAᵀ − BᵀB) = −2λ(AAᵀ − BᵀB); not for GD on Ē"
+            }
+            ClaimId::Symmetry => {
+                "the dynamics are equivariant under A → UA, B → UBUᵀ, C → UC, U ∈ O(n)"
+            }
+            ClaimId::GdCollapse => {
+                "gradient flow on Ē converges to (A, B) = (0, 0) from every start (λ > 0)"
+            }
+            ClaimId::SEquation => {
+                "with λ > 0, (A, B) with S = AᵀA ≻ 0 is an equilibrium iff (Mxx S + λI)(S Mxx + λI) = Mxy S Myx and B = A Myx Aᵀ(A Mxx Aᵀ + λI)⁻¹"
+            }
+            ClaimId::Variety => {
+                "for n ≥ m the full-rank equilibria are finitely many sets {AᵀA = S_k}, each of dimension nm − m(m+1)/2; EMA equilibria are the same with C = A"
+            }
+            ClaimId::RankStrata => {
+                "every rank-r equilibrium satisfies S[(Mxx S + λI)(S Mxx + λI) − Mxy S Myx] = 0 and lies on an orbit of dimension nr − r(r+1)/2"
+            }
+            ClaimId::Existence => {
+                "full-rank equilibria exist for generic data, provided a condition on λ holds (m = 1: iff Δ = τ² − 4ρλ ≥ 0)"
+            }
+            ClaimId::Stability => {
+                "generic SG and EMA equilibria are asymptotically stable modulo their orbit (dim-orbit zero eigenvalues, the rest in the open left half-plane); some components are saddles"
+            }
+            ClaimId::Scalar => {
+                "m = 1: nonzero equilibria iff Δ ≥ 0, on spheres of radii (|τ| ∓ √Δ)/(2ρ); the outer is stable, the inner a saddle, the origin stable"
+            }
+            ClaimId::SyntheticTable => {
+                "m = 1 synthetic experiment: EMA 92.8/7.2/0 %, SG 82.0/18.0/0 % end on outer sphere/origin/inner sphere"
+            }
+        }
+    }
+}
+
+/// Outcome of a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The claim held on every instance where it applies.
+    Holds,
+    /// The claim failed on at least one instance (a finding).
+    Fails,
+    /// The evidence does not decide.
+    Inconclusive,
+}
+
+impl Verdict {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Fails => "fails",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+}
+
+/// The level of evidence a verdict rests on (SPEC §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Floating-point computation with stated tolerances: evidence.
+    Numeric,
+    /// Exact rational arithmetic at specific points: a proof at those points.
+    Exact,
+    /// Polynomial identities or Gröbner bases: a proof for a whole variety.
+    Symbolic,
+}
+
+impl Level {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Numeric => "numeric",
+            Level::Exact => "exact",
+            Level::Symbolic => "symbolic",
+        }
+    }
+}
+
+/// What one claim showed on one instance.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    /// Instance name.
+    pub instance: String,
+    /// Whether the claim applies to this instance (its hypotheses hold).
+    pub applies: bool,
+    /// Verdict on this instance (meaningful when `applies`).
+    pub verdict: Verdict,
+    /// One line with the key numbers.
+    pub summary: String,
+}
+
+impl Finding {
+    pub(crate) fn new(instance: &str, verdict: Verdict, summary: String) -> Self {
+        Self {
+            instance: instance.to_owned(),
+            applies: true,
+            verdict,
+            summary,
+        }
+    }
+
+    pub(crate) fn not_applicable(instance: &str, summary: String) -> Self {
+        Self {
+            instance: instance.to_owned(),
+            applies: false,
+            verdict: Verdict::Inconclusive,
+            summary,
+        }
+    }
+}
+
+/// The result for one claim over all instances.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClaimResult {
+    /// Identifier.
+    pub id: ClaimId,
+    /// Overall verdict: `fails` if any instance fails, `holds` if it holds on
+    /// every instance where it applies (at least one), else `inconclusive`.
+    pub verdict: Verdict,
+    /// Level of evidence.
+    pub level: Level,
+    /// Instances the verdict covers (those where the claim applies).
+    pub instances: Vec<String>,
+    /// One line with the key numbers.
+    pub summary: String,
+    /// Per-instance findings.
+    pub findings: Vec<Finding>,
+}
+
+impl ClaimResult {
+    pub(crate) fn aggregate(id: ClaimId, level: Level, findings: Vec<Finding>) -> Self {
+        let applicable: Vec<&Finding> = findings.iter().filter(|f| f.applies).collect();
+        let verdict = if applicable.is_empty() {
+            Verdict::Inconclusive
+        } else if applicable.iter().any(|f| f.verdict == Verdict::Fails) {
+            Verdict::Fails
+        } else if applicable.iter().all(|f| f.verdict == Verdict::Holds) {
+            Verdict::Holds
+        } else {
+            Verdict::Inconclusive
+        };
+        let instances: Vec<String> = applicable.iter().map(|f| f.instance.clone()).collect();
+        let summary = if applicable.is_empty() {
+            findings
+                .first()
+                .map(|f| f.summary.clone())
+                .unwrap_or_else(|| "no instance analysed".into())
+        } else {
+            let parts: Vec<String> = applicable
+                .iter()
+                .filter(|f| f.verdict != Verdict::Holds || applicable.len() == 1)
+                .map(|f| format!("{}: {}", f.instance, f.summary))
+                .collect();
+            let first = applicable[0];
+            if parts.is_empty() {
+                format!(
+                    "held on {} of {} instances; e.g. {}: {}",
+                    applicable.len(),
+                    findings.len(),
+                    first.instance,
+                    first.summary
+                )
+            } else {
+                parts.join("; ")
+            }
+        };
+        Self {
+            id,
+            verdict,
+            level,
+            instances,
+            summary,
+            findings,
+        }
+    }
+}
+
+/// A whole verification report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// One result per claim, in [`ClaimId::ALL`] order.
+    pub claims: Vec<ClaimResult>,
+    /// The instances analysed, with their shapes and λ.
+    pub instances: Vec<InstanceInfo>,
+    /// Instances skipped because the time budget ran out.
+    pub skipped: Vec<String>,
+    /// The settings used (seed, tolerances, ...).
+    pub config: VerifyConfig,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// Shape and λ of an analysed instance, plus what the analysis found.
+#[derive(Clone, Debug, Serialize)]
+pub struct InstanceInfo {
+    /// Name.
+    pub name: String,
+    /// Embedding dimension.
+    pub n: usize,
+    /// Data dimension.
+    pub m: usize,
+    /// λ as an exact rational.
+    pub lambda: String,
+    /// Equilibrium components found, per rank r = 0..min(n, m).
+    pub components_per_rank: Vec<usize>,
+    /// Converged SG trajectories ending at each rank.
+    pub sg_endpoints_per_rank: Vec<usize>,
+    /// Converged EMA trajectories ending at each rank.
+    pub ema_endpoints_per_rank: Vec<usize>,
+    /// Trajectories (all procedures) that did not converge.
+    pub not_converged: usize,
+}
+
+/// Largest state dimension `2nm + n²` for which `verify` builds dense Jacobians.
+pub const MAX_VERIFY_STATE: usize = 600;
+
+/// Analyses every instance and evaluates every claim. `progress` is called
+/// with a message before each instance; `budget` bounds the wall time: instances
+/// not started before it runs out are listed in `Report::skipped` and the claims
+/// cover only the others.
+pub fn verify(
+    instances: &[Instance],
+    config: &VerifyConfig,
+    budget: Option<Duration>,
+    mut progress: impl FnMut(&str),
+) -> crate::Result<Report> {
+    for inst in instances {
+        let dim = 2 * inst.n() * inst.m() + inst.n() * inst.n();
+        if dim > MAX_VERIFY_STATE {
+            return Err(crate::Error::invalid(
+                Some(inst.name()),
+                format!(
+                    "n = {}, m = {} gives an EMA state of dimension 2nm + n² = {dim}: expected at most {MAX_VERIFY_STATE} for verify's dense Jacobians",
+                    inst.n(),
+                    inst.m()
+                ),
+            ));
+        }
+    }
+    let started = Instant::now();
+    let mut analyses = Vec::new();
+    let mut skipped = Vec::new();
+    for inst in instances {
+        if budget.is_some_and(|b| started.elapsed() > b) {
+            skipped.push(inst.name().to_owned());
+            continue;
+        }
+        progress(inst.name());
+        analyses.push(analyze(inst, config));
+    }
+    let claims = ClaimId::ALL
+        .into_iter()
+        .map(|id| checks::evaluate(id, &analyses, config))
+        .collect();
+    let instances = analyses.iter().map(info).collect();
+    Ok(Report {
+        claims,
+        instances,
+        skipped,
+        config: config.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn info(an: &InstanceAnalysis) -> InstanceInfo {
+    let rmax = an.model.n.min(an.model.m);
+    let mut comps = vec![0; rmax + 1];
+    for c in &an.components {
+        comps[c.equilibrium.rank] += 1;
+    }
+    let count = |p: crate::numeric::Procedure| {
+        let mut v = vec![0; rmax + 1];
+        for e in an
+            .endpoints
+            .iter()
+            .filter(|e| e.procedure == p && e.converged)
+        {
+            v[e.rank.min(rmax)] += 1;
+        }
+        v
+    };
+    InstanceInfo {
+        name: an.instance.name().to_owned(),
+        n: an.model.n,
+        m: an.model.m,
+        lambda: an.instance.lambda().to_string(),
+        components_per_rank: comps,
+        sg_endpoints_per_rank: count(crate::numeric::Procedure::StopGradient),
+        ema_endpoints_per_rank: count(crate::numeric::Procedure::Ema),
+        not_converged: an.endpoints.iter().filter(|e| !e.converged).count(),
+    }
+}

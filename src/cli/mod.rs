@@ -1,1 +1,386 @@
-//! todo
+//! The command line (clap). It parses arguments and calls the library.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::claims::{self, VerifyConfig};
+use crate::error::{Error, Result};
+use crate::model::{self, Instance};
+use crate::numeric::{self, DiscreteMap, Model, OdeOptions, Procedure, State};
+use crate::report;
+
+/// Verify claims about stop-gradient and EMA training in linear
+/// non-contrastive self-supervised learning.
+#[derive(Debug, Parser)]
+#[command(name = "ssl-equilibria", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every claim of the specification on instances and print a report.
+    Verify(VerifyArgs),
+    /// Run one trajectory and print Ē, F, ‖∇Ē‖, ‖A‖ and the singular values of A over time.
+    Simulate(SimulateArgs),
+    /// List the built-in instances, or print one as an instance file.
+    Instances(InstancesArgs),
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Built-in name or path of a .toml/.json instance file; repeatable.
+    /// Default: every built-in instance.
+    #[arg(long = "instance", value_name = "NAME|FILE")]
+    pub instances: Vec<String>,
+    /// Master seed of every random choice.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Random starts per procedure and instance.
+    #[arg(long, default_value_t = 16)]
+    pub starts: usize,
+    /// Write the report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also print every per-instance finding.
+    #[arg(long)]
+    pub details: bool,
+    /// Time budget in seconds: instances not started by then are skipped and listed.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+}
+
+/// Output format of `simulate`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SimFormat {
+    /// Aligned columns.
+    Table,
+    /// Comma-separated values with a header.
+    Csv,
+    /// A JSON array of records.
+    Json,
+}
+
+/// Procedure names on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ProcedureArg {
+    /// Gradient descent on Ē.
+    Gd,
+    /// Stop-gradient.
+    Sg,
+    /// EMA teacher.
+    Ema,
+}
+
+impl From<ProcedureArg> for Procedure {
+    fn from(p: ProcedureArg) -> Self {
+        match p {
+            ProcedureArg::Gd => Procedure::GradientDescent,
+            ProcedureArg::Sg => Procedure::StopGradient,
+            ProcedureArg::Ema => Procedure::Ema,
+        }
+    }
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Built-in name or path of an instance file.
+    #[arg(long, value_name = "NAME|FILE", default_value = "default")]
+    pub instance: String,
+    /// The procedure.
+    #[arg(long, value_enum)]
+    pub procedure: ProcedureArg,
+    /// Run the discrete map with step η instead of the continuous flow.
+    #[arg(long)]
+    pub discrete: bool,
+    /// Step size η of the discrete map.
+    #[arg(long, default_value_t = 0.05)]
+    pub eta: f64,
+    /// EMA coefficient α of the discrete map (0 ≤ α < 1).
+    #[arg(long, default_value_t = 0.9)]
+    pub alpha: f64,
+    /// EMA rate κ > 0 of the continuous flow.
+    #[arg(long, default_value_t = 1.0)]
+    pub kappa: f64,
+    /// Final time (continuous) or number of steps (discrete).
+    #[arg(long, default_value_t = 2000.0)]
+    pub time: f64,
+    /// Fixed RK4 step for the continuous flow (default: adaptive Dormand–Prince).
+    #[arg(long)]
+    pub dt: Option<f64>,
+    /// Record every k-th accepted step.
+    #[arg(long, default_value_t = 20)]
+    pub every: usize,
+    /// Scale of the random initialization (A ~ N(0, scale²/m), B ~ N(0, scale²/n)).
+    #[arg(long, default_value_t = 1.0)]
+    pub init_scale: f64,
+    /// Seed of the initialization.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output format on stdout (or in --out).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: SimFormat,
+    /// Write the records to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `instances`.
+#[derive(Debug, clap::Args)]
+pub struct InstancesArgs {
+    /// Print this instance (built-in or file) as a TOML instance file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub show: Option<String>,
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Verify(a) => verify(a),
+        Command::Simulate(a) => simulate(a),
+        Command::Instances(a) => instances(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if e.is_bad_input() { 2 } else { 1 }
+        }
+    }
+}
+
+fn resolve_all(names: &[String]) -> Result<Vec<Instance>> {
+    if names.is_empty() {
+        return Ok(model::builtin_instances());
+    }
+    names.iter().map(|n| model::resolve_instance(n)).collect()
+}
+
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    // Write to a temporary file then rename, so nothing partial is left.
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|source| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::Io {
+                action: "write",
+                path: path.display().to_string(),
+                source,
+            }
+        })
+}
+
+fn positive(name: &str, x: f64) -> Result<()> {
+    if x.is_finite() && x > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::param(name, x, "a finite number > 0"))
+    }
+}
+
+fn verify(a: VerifyArgs) -> Result<()> {
+    let instances = resolve_all(&a.instances)?;
+    if a.starts == 0 {
+        return Err(Error::param("--starts", 0, "at least 1"));
+    }
+    if let Some(t) = a.timeout {
+        positive("--timeout", t)?;
+    }
+    let config = VerifyConfig {
+        seed: a.seed,
+        starts: a.starts,
+        ..VerifyConfig::default()
+    };
+    let bar = indicatif::ProgressBar::new(instances.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} analysing {msg} [{pos}/{len}] {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = claims::verify(
+        &instances,
+        &config,
+        a.timeout.map(Duration::from_secs_f64),
+        |name| {
+            bar.set_message(name.to_owned());
+            bar.inc(1);
+        },
+    )?;
+    bar.finish_and_clear();
+    if let Some(path) = &a.json {
+        write_file(path, &report::render_json(&report))?;
+    }
+    print!("{}", report::render_text(&report, a.details));
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct Record {
+    t: f64,
+    ebar: f64,
+    f: f64,
+    grad_ebar: f64,
+    norm_a: f64,
+    singular_values: Vec<f64>,
+}
+
+fn simulate(a: SimulateArgs) -> Result<()> {
+    let inst = model::resolve_instance(&a.instance)?;
+    let procedure: Procedure = a.procedure.into();
+    positive("--time", a.time)?;
+    positive("--kappa", a.kappa)?;
+    positive("--init-scale", a.init_scale)?;
+    if let Some(dt) = a.dt {
+        positive("--dt", dt)?;
+    }
+    if a.every == 0 {
+        return Err(Error::param("--every", 0, "at least 1"));
+    }
+    let model = Model::from_instance(&inst);
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
+    let start = numeric::random::random_state(model.n, model.m, procedure, a.init_scale, &mut rng);
+    let mut records = Vec::new();
+    let mut k = 0usize;
+    let mut record = |t: f64, s: &State| {
+        if k % a.every == 0 {
+            records.push(make_record(&model, t, s));
+        }
+        k += 1;
+    };
+    let outcome = if a.discrete {
+        let map = DiscreteMap::new(procedure, a.eta, a.alpha)?;
+        if a.time > 1e8 {
+            return Err(Error::param(
+                "--time",
+                a.time,
+                "at most 1e8 steps for the discrete map",
+            ));
+        }
+        numeric::iterate(&model, &map, &start, a.time as usize, 1e-12, &mut record)?
+    } else {
+        let opts = OdeOptions {
+            t_max: a.time,
+            fixed_step: a.dt,
+            field_tol: 1e-12,
+            max_steps: 10_000_000,
+            ..OdeOptions::default()
+        };
+        numeric::integrate(&model, procedure, a.kappa, &start, &opts, &mut record)?
+    };
+    records.push(make_record(&model, outcome.t, &outcome.state));
+    let text = match a.format {
+        SimFormat::Json => {
+            serde_json::to_string_pretty(&records).map_err(|e| Error::Computation(e.to_string()))?
+        }
+        SimFormat::Csv | SimFormat::Table => {
+            let sep = if matches!(a.format, SimFormat::Csv) {
+                ","
+            } else {
+                " "
+            };
+            let mut out = String::new();
+            let sv_names: Vec<String> = (0..model.n.min(model.m))
+                .map(|i| format!("sigma{}", i + 1))
+                .collect();
+            let header = ["t", "ebar", "f", "grad_ebar", "norm_a"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(sv_names)
+                .collect::<Vec<_>>();
+            if matches!(a.format, SimFormat::Table) {
+                out.push_str(
+                    &header
+                        .iter()
+                        .map(|h| format!("{h:>12}"))
+                        .collect::<Vec<_>>()
+                        .join(sep),
+                );
+            } else {
+                out.push_str(&header.join(sep));
+            }
+            out.push('\n');
+            for r in &records {
+                let vals: Vec<f64> = [r.t, r.ebar, r.f, r.grad_ebar, r.norm_a]
+                    .into_iter()
+                    .chain(r.singular_values.iter().copied())
+                    .collect();
+                let cells: Vec<String> = if matches!(a.format, SimFormat::Table) {
+                    vals.iter().map(|v| format!("{v:>12.5e}")).collect()
+                } else {
+                    vals.iter().map(|v| format!("{v:e}")).collect()
+                };
+                out.push_str(&cells.join(sep));
+                out.push('\n');
+            }
+            out
+        }
+    };
+    match &a.out {
+        Some(path) => write_file(path, &text)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(text.as_bytes());
+        }
+    }
+    eprintln!(
+        "{} {} on {}: {} after t = {:.4} ({} steps), field norm {:.2e}, rank(A) = {}",
+        if a.discrete { "discrete" } else { "continuous" },
+        procedure.short(),
+        inst.name(),
+        if outcome.converged {
+            "converged"
+        } else {
+            "stopped"
+        },
+        outcome.t,
+        outcome.steps,
+        outcome.field_norm,
+        numeric::numerical_rank(&outcome.state.a)
+    );
+    Ok(())
+}
+
+fn make_record(model: &Model, t: f64, s: &State) -> Record {
+    let (ga, gb) = model.grad_ebar(&s.a, &s.b);
+    Record {
+        t,
+        ebar: model.objective_ebar(&s.a, &s.b),
+        f: model.objective_f(&s.a, &s.b, s.teacher()),
+        grad_ebar: (ga.norm_squared() + gb.norm_squared()).sqrt(),
+        norm_a: s.a.norm(),
+        singular_values: numeric::singular_values(&s.a),
+    }
+}
+
+fn instances(a: InstancesArgs) -> Result<()> {
+    match a.show {
+        Some(name) => {
+            let inst = model::resolve_instance(&name)?;
+            let text =
+                toml::to_string(&inst.to_file()).map_err(|e| Error::Computation(e.to_string()))?;
+            print!("{text}");
+        }
+        None => {
+            for inst in model::builtin_instances() {
+                println!(
+                    "{:<12} n={} m={} λ={}",
+                    inst.name(),
+                    inst.n(),
+                    inst.m(),
+                    inst.lambda()
+                );
+            }
+        }
+    }
+    Ok(())
+}

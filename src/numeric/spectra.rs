@@ -86,13 +86,51 @@ pub struct SpectrumSummary {
     pub verdict: StabilityVerdict,
 }
 
-/// Eigenvalues `(re, im)` of a square real matrix.
-pub fn eigenvalues(j: &DMatrix<f64>) -> Vec<(f64, f64)> {
-    j.clone_owned()
-        .complex_eigenvalues()
-        .iter()
-        .map(|z| (z.re, z.im))
-        .collect()
+/// Eigenvalues `(re, im)` of a square real matrix, from a real Schur form
+/// computed with an iteration cap. nalgebra's unbounded QR iteration can cycle
+/// when its deflation threshold is at machine precision; the capped iteration
+/// is tried with deflation thresholds 1e-14, 1e-13, 1e-12 (relative), which
+/// move eigenvalues by at most about that times `‖J‖`, far below the
+/// tolerances of [`SpectralTolerances`]. If all fail, the same spectrum is
+/// sought for `QᵀJQ` with seeded random orthogonal `Q`.
+/// Returns `None` if every attempt fails (callers then report "degenerate").
+pub fn eigenvalues(j: &DMatrix<f64>) -> Option<Vec<(f64, f64)>> {
+    use rand::SeedableRng;
+    let n = j.nrows();
+    let try_one = |m: DMatrix<f64>| {
+        [1e-14, 1e-13, 1e-12].into_iter().find_map(|eps| {
+            nalgebra::Schur::try_new(m.clone(), eps, 20_000 + 200 * n).map(|s| {
+                s.complex_eigenvalues()
+                    .iter()
+                    .map(|z| (z.re, z.im))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    if let Some(e) = try_one(j.clone_owned()) {
+        return Some(e);
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(n as u64);
+    for _ in 0..4 {
+        let q = super::random::orthogonal(n, &mut rng);
+        if let Some(e) = try_one(q.transpose() * j * &q) {
+            return Some(e);
+        }
+    }
+    None
+}
+
+fn failed(dimension: usize, expected_tangent: usize) -> SpectrumSummary {
+    SpectrumSummary {
+        dimension,
+        tangent_count: 0,
+        expected_tangent,
+        tangent_max: f64::NAN,
+        rest_min: f64::NAN,
+        rest_abscissa: f64::NAN,
+        unstable_count: 0,
+        verdict: StabilityVerdict::Degenerate,
+    }
 }
 
 /// Classifies a continuous-time Jacobian at an equilibrium whose orbit has
@@ -103,7 +141,9 @@ pub fn classify_continuous(
     tol: &SpectralTolerances,
 ) -> SpectrumSummary {
     let scale = j.amax().max(1.0);
-    let eig = eigenvalues(j);
+    let Some(eig) = eigenvalues(j) else {
+        return failed(j.nrows(), expected_tangent);
+    };
     summarize(
         eig.iter()
             .map(|&(re, im)| ((re * re + im * im).sqrt(), re))
@@ -124,7 +164,9 @@ pub fn classify_discrete(
     tol: &SpectralTolerances,
 ) -> SpectrumSummary {
     let scale = j.amax().max(1.0);
-    let eig = eigenvalues(j);
+    let Some(eig) = eigenvalues(j) else {
+        return failed(j.nrows(), expected_tangent);
+    };
     summarize(
         eig.iter()
             .map(|&(re, im)| {
@@ -183,8 +225,10 @@ fn summarize(
 /// has `Re μ ≥ 0`.
 pub fn max_stable_step(j: &DMatrix<f64>, tol: &SpectralTolerances) -> f64 {
     let zero = tol.zero * j.amax().max(1.0);
-    eigenvalues(j)
-        .into_iter()
+    let Some(eig) = eigenvalues(j) else {
+        return f64::NAN;
+    };
+    eig.into_iter()
         .filter(|&(re, im)| (re * re + im * im).sqrt() > zero)
         .map(|(re, im)| {
             if re < 0.0 {
