@@ -37,7 +37,7 @@ pub enum Error {
     },
     /// A name that is neither a built-in instance nor an existing file.
     #[error(
-        "unknown instance {name:?}: expected one of the built-in names ({known}) or the path of a .toml or .json file"
+        "unknown instance {name:?}: no built-in instance has that name and no file exists at that path; expected one of the built-in names ({known}) or the path of an existing .toml or .json file"
     )]
     UnknownInstance {
         /// The name given.

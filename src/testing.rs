@@ -1,1 +1,147 @@
-//! todo
+//! Proptest strategies for valid instances and points, for users who want to
+//! property-test claims about SG/EMA dynamics (and for our own tests).
+//!
+//! Every instance drawn is valid by construction (it comes from the generator
+//! of SPEC §1 with `Σ = L Lᵀ ≻ 0`), and shrinking moves toward small shapes,
+//! small integers and λ toward the lower end of its range, staying valid.
+//!
+//! ```
+//! use proptest::prelude::*;
+//! use proptest::test_runner::TestRunner;
+//! use ssl_equilibria::testing::{valid_instance, InstanceBounds};
+//!
+//! let mut runner = TestRunner::deterministic();
+//! runner
+//!     .run(&valid_instance(InstanceBounds::default()), |inst| {
+//!         prop_assert!(inst.m() >= 1 && inst.n() >= 1);
+//!         Ok(())
+//!     })
+//!     .unwrap();
+//! ```
+
+use std::ops::RangeInclusive;
+
+use nalgebra::DMatrix;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use proptest::prelude::*;
+
+use crate::model::{Generator, Instance, RationalMatrix};
+use crate::numeric::{Procedure, State};
+
+/// Bounds of the instances drawn by [`valid_instance`].
+#[derive(Clone, Debug)]
+pub struct InstanceBounds {
+    /// Embedding dimensions n.
+    pub n: RangeInclusive<usize>,
+    /// Data dimensions m.
+    pub m: RangeInclusive<usize>,
+    /// λ is drawn as k/1000 with k in this range (so 0..=100 means λ ∈ [0, 0.1]).
+    pub lambda_thousandths: RangeInclusive<u32>,
+}
+
+impl Default for InstanceBounds {
+    fn default() -> Self {
+        Self {
+            n: 1..=4,
+            m: 1..=3,
+            lambda_thousandths: 1..=100,
+        }
+    }
+}
+
+/// A rational `k/d` with `|k| ≤ max_num`, `1 ≤ d ≤ max_den`; shrinks toward 0.
+pub fn small_rational(max_num: i64, max_den: i64) -> impl Strategy<Value = BigRational> {
+    (-max_num..=max_num, 1..=max_den)
+        .prop_map(|(k, d)| BigRational::new(BigInt::from(k), BigInt::from(d)))
+}
+
+/// A generator `(Σ = L Lᵀ, T, σ²)` of size m with small rational entries:
+/// `L` lower triangular with diagonal in {1/2, 1, 3/2, 2}, `T` and the
+/// off-diagonal of `L` in [−2, 2] with denominators ≤ 4, `σ² ∈ {1/10, …, 1/2}`.
+pub fn generator(m: usize) -> impl Strategy<Value = Generator> {
+    let lower = proptest::collection::vec(small_rational(8, 4), m * (m.saturating_sub(1)) / 2);
+    let diag = proptest::collection::vec(1i64..=4, m);
+    let t = proptest::collection::vec(small_rational(8, 4), m * m);
+    (lower, diag, t, 1i64..=5).prop_map(move |(lower, diag, t, noise)| {
+        let mut l = RationalMatrix::zeros(m, m);
+        let mut it = lower.into_iter();
+        for (i, &d) in diag.iter().enumerate() {
+            l.set(i, i, BigRational::new(BigInt::from(d), BigInt::from(2)));
+            for j in 0..i {
+                if let Some(x) = it.next() {
+                    l.set(i, j, x);
+                }
+            }
+        }
+        let mut tm = RationalMatrix::zeros(m, m);
+        for (k, x) in t.into_iter().enumerate() {
+            tm.set(k / m, k % m, x);
+        }
+        Generator {
+            sigma: l.mul(&l.transpose()),
+            t: tm,
+            noise: BigRational::new(BigInt::from(noise), BigInt::from(10)),
+        }
+    })
+}
+
+/// A valid instance within `bounds`.
+pub fn valid_instance(bounds: InstanceBounds) -> impl Strategy<Value = Instance> {
+    let lam = bounds.lambda_thousandths.clone();
+    (bounds.n.clone(), bounds.m.clone()).prop_flat_map(move |(n, m)| {
+        (generator(m), lam.clone()).prop_filter_map(
+            "generated instances are valid",
+            move |(g, k)| {
+                let lambda = BigRational::new(BigInt::from(k), BigInt::from(1000));
+                g.instance(&format!("prop-n{n}-m{m}"), n, lambda).ok()
+            },
+        )
+    })
+}
+
+/// An r×c matrix with entries uniform in [−scale, scale].
+pub fn matrix(rows: usize, cols: usize, scale: f64) -> impl Strategy<Value = DMatrix<f64>> {
+    proptest::collection::vec(-scale..=scale, rows * cols)
+        .prop_map(move |v| DMatrix::from_vec(rows, cols, v))
+}
+
+/// A point of parameter space for `procedure`; for EMA the teacher `C` is
+/// independent of `A`.
+pub fn point(n: usize, m: usize, procedure: Procedure) -> impl Strategy<Value = State> {
+    (matrix(n, m, 1.5), matrix(n, n, 1.5), matrix(n, m, 1.5)).prop_map(move |(a, b, c)| State {
+        a,
+        b,
+        c: procedure.has_teacher().then_some(c),
+    })
+}
+
+/// An orthogonal n×n matrix: the Q factor of a random matrix (sign-fixed).
+pub fn orthogonal(n: usize) -> impl Strategy<Value = DMatrix<f64>> {
+    matrix(n, n, 1.0).prop_filter_map("well-conditioned", move |g| {
+        let g = g + DMatrix::identity(n, n) * 0.1;
+        let qr = g.qr();
+        let r = qr.r();
+        if (0..n).any(|i| r[(i, i)].abs() < 1e-3) {
+            return None;
+        }
+        let mut q = qr.q();
+        for j in 0..n {
+            if r[(j, j)] < 0.0 {
+                q.column_mut(j).neg_mut();
+            }
+        }
+        Some(q)
+    })
+}
+
+/// An instance together with a point of its parameter space.
+pub fn instance_and_point(
+    bounds: InstanceBounds,
+    procedure: Procedure,
+) -> impl Strategy<Value = (Instance, State)> {
+    valid_instance(bounds).prop_flat_map(move |inst| {
+        let (n, m) = (inst.n(), inst.m());
+        (Just(inst), point(n, m, procedure))
+    })
+}

@@ -53,7 +53,7 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub details: bool,
     /// Time budget in seconds: instances not started by then are skipped and listed.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub timeout: Option<f64>,
 }
 
@@ -102,25 +102,25 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub discrete: bool,
     /// Step size η of the discrete map.
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true)]
     pub eta: f64,
     /// EMA coefficient α of the discrete map (0 ≤ α < 1).
-    #[arg(long, default_value_t = 0.9)]
+    #[arg(long, default_value_t = 0.9, allow_negative_numbers = true)]
     pub alpha: f64,
     /// EMA rate κ > 0 of the continuous flow.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub kappa: f64,
     /// Final time (continuous) or number of steps (discrete).
-    #[arg(long, default_value_t = 2000.0)]
+    #[arg(long, default_value_t = 2000.0, allow_negative_numbers = true)]
     pub time: f64,
     /// Fixed RK4 step for the continuous flow (default: adaptive Dormand–Prince).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub dt: Option<f64>,
     /// Record every k-th accepted step.
     #[arg(long, default_value_t = 20)]
     pub every: usize,
     /// Scale of the random initialization (A ~ N(0, scale²/m), B ~ N(0, scale²/n)).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub init_scale: f64,
     /// Seed of the initialization.
     #[arg(long, default_value_t = 1)]
@@ -190,10 +190,10 @@ fn positive(name: &str, x: f64) -> Result<()> {
 fn verify(a: VerifyArgs) -> Result<()> {
     let instances = resolve_all(&a.instances)?;
     if a.starts == 0 {
-        return Err(Error::param("--starts", 0, "at least 1"));
+        return Err(Error::param("starts", 0, "at least 1"));
     }
     if let Some(t) = a.timeout {
-        positive("--timeout", t)?;
+        positive("timeout", t)?;
     }
     let config = VerifyConfig {
         seed: a.seed,
@@ -237,14 +237,14 @@ struct Record {
 fn simulate(a: SimulateArgs) -> Result<()> {
     let inst = model::resolve_instance(&a.instance)?;
     let procedure: Procedure = a.procedure.into();
-    positive("--time", a.time)?;
-    positive("--kappa", a.kappa)?;
-    positive("--init-scale", a.init_scale)?;
+    positive("time", a.time)?;
+    positive("kappa", a.kappa)?;
+    positive("init-scale", a.init_scale)?;
     if let Some(dt) = a.dt {
-        positive("--dt", dt)?;
+        positive("dt", dt)?;
     }
     if a.every == 0 {
-        return Err(Error::param("--every", 0, "at least 1"));
+        return Err(Error::param("every", 0, "at least 1"));
     }
     let model = Model::from_instance(&inst);
     let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
@@ -252,7 +252,7 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     let mut records = Vec::new();
     let mut k = 0usize;
     let mut record = |t: f64, s: &State| {
-        if k % a.every == 0 {
+        if k.is_multiple_of(a.every) {
             records.push(make_record(&model, t, s));
         }
         k += 1;
@@ -261,7 +261,7 @@ fn simulate(a: SimulateArgs) -> Result<()> {
         let map = DiscreteMap::new(procedure, a.eta, a.alpha)?;
         if a.time > 1e8 {
             return Err(Error::param(
-                "--time",
+                "time",
                 a.time,
                 "at most 1e8 steps for the discrete map",
             ));

@@ -10,7 +10,11 @@ use crate::error::{Error, Result};
 
 /// A number as written in a file: an integer, a float (read as the decimal it
 /// prints as) or a string (`"p/q"`, `"0.02"`, `"1e-3"`).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+///
+/// Unquoted literals are exact because files are first checked by
+/// `check_literal_precision`: a literal with at most 15 significant digits
+/// survives the trip through `f64` unchanged.
+#[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Number {
     /// An integer literal.
@@ -19,6 +23,106 @@ pub enum Number {
     Float(f64),
     /// A string holding an exact rational.
     Text(String),
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number (integer or decimal) or a string holding an exact rational such as \"1/3\"")
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Number, E> {
+                Ok(Number::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Number, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Number::Text(v.to_string()), Number::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<Number, E> {
+                Ok(Number::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Number, E> {
+                Ok(Number::Text(v.to_owned()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Most significant digits an unquoted numeric literal may have: every decimal
+/// with at most 15 significant digits is recovered exactly from the nearest
+/// `f64` by its shortest representation (DBL_DIG = 15).
+pub const MAX_LITERAL_DIGITS: usize = 15;
+
+/// Refuses unquoted numeric literals that an `f64` cannot carry exactly (more
+/// than [`MAX_LITERAL_DIGITS`] significant digits), so that no value in an
+/// instance file is silently rounded. Strings and comments are skipped.
+pub fn check_literal_precision(text: &str, format: Format) -> Result<()> {
+    let bytes = text.as_bytes();
+    let (mut i, mut line) = (0usize, 1usize);
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\n' => line += 1,
+            b'#' if format == Format::Toml => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                // Skip a string (TOML literal strings have no escapes).
+                let quote = c;
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    if bytes[i] == b'\\' && quote == b'"' {
+                        i += 1;
+                    }
+                    if i < bytes.len() && bytes[i] == b'\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'0'..=b'9' | b'-' | b'+' | b'.' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(
+                        bytes[i],
+                        b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E' | b'_'
+                    )
+                {
+                    i += 1;
+                }
+                let token = &text[start..i];
+                let mantissa = token.split(['e', 'E']).next().unwrap_or("");
+                let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+                let significant = digits.trim_start_matches('0').len();
+                if significant > MAX_LITERAL_DIGITS {
+                    return Err(Error::invalid(
+                        None,
+                        format!(
+                            "the number {token} on line {line} has {significant} significant digits, more than the {MAX_LITERAL_DIGITS} a plain number keeps exactly: expected it quoted as a string, e.g. \"{token}\""
+                        ),
+                    ));
+                }
+                continue;
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                // Skip identifiers (keys such as `m2`), so their digits are not read as numbers.
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'-')
+                {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 impl Number {
@@ -174,14 +278,12 @@ impl InstanceFile {
                 )));
             }
         };
-        if let Some(m) = m {
-            if m != moments.mxx.nrows() {
-                return Err(invalid(format!(
-                    "m = {m} but mxx is {}×{}: expected m to equal the size of mxx",
-                    moments.mxx.nrows(),
-                    moments.mxx.ncols()
-                )));
-            }
+        if let Some(m) = m.filter(|&m| m != moments.mxx.nrows()) {
+            return Err(invalid(format!(
+                "m = {m} but mxx is {}×{}: expected m to equal the size of mxx",
+                moments.mxx.nrows(),
+                moments.mxx.ncols()
+            )));
         }
         Instance::new(&name, n, moments, lambda)
     }
@@ -249,17 +351,30 @@ pub fn parse_instance_str(text: &str, format: Format, origin: &str) -> Result<In
         path: origin.to_owned(),
         message,
     };
+    check_literal_precision(text, format).map_err(|e| bad(e.to_string()))?;
     let file: InstanceFile = match format {
         Format::Toml => toml::from_str(text).map_err(|e| bad(one_line(&e.to_string())))?,
         Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
     };
-    file.into_instance(origin)
+    // Entry-level errors do not know the file: say which one.
+    file.into_instance(origin).map_err(|e| match e {
+        Error::Shape { .. } | Error::BadNumber { .. } => bad(e.to_string()),
+        other => other,
+    })
 }
 
 fn one_line(s: &str) -> String {
+    // TOML errors quote the source with a gutter (`2 | lambda = = 0.1`, then a
+    // `  |   ^` marker line): keep the quoted source, drop the gutter.
     s.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.chars().all(|c| c == '|' || c == '^' || c.is_whitespace()))
+        .filter_map(|l| match l.split_once('|') {
+            Some((gutter, rest)) if gutter.trim().chars().all(|c| c.is_ascii_digit()) => {
+                let rest = rest.trim();
+                (!rest.is_empty() && !rest.chars().all(|c| c == '^' || c.is_whitespace()))
+                    .then(|| format!("in `{rest}`:"))
+            }
+            _ => (!l.trim().is_empty()).then(|| l.trim().to_owned()),
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -320,6 +435,25 @@ myy = [[2, 0], [0, 2]]
     }
 
     #[test]
+    fn long_literals_are_refused_but_quoted_ones_are_exact() {
+        let json = r#"{"n": 1, "lambda": 0.1, "mxx": [[100000000000000000000001]], "myx": [[0]], "myy": [[1]]}"#;
+        let e = parse_instance_str(json, Format::Json, "j")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("24 significant digits"), "{e}");
+        let quoted = r#"{"n": 1, "lambda": "0.1000000000000000000001", "mxx": [["100000000000000000000001"]], "myx": [[0]], "myy": [[1]]}"#;
+        let inst = parse_instance_str(quoted, Format::Json, "j").unwrap();
+        assert_eq!(
+            inst.lambda().to_string(),
+            "1000000000000000000001/10000000000000000000000"
+        );
+        // 15 significant digits, comments and keys with digits pass.
+        let ok = "# 1234567890123456789 in a comment\nn = 1\nlambda = 0.123456789012345\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n";
+        let inst = parse_instance_str(ok, Format::Toml, "t").unwrap();
+        assert_eq!(inst.lambda().to_string(), "24691357802469/200000000000000");
+    }
+
+    #[test]
     fn generator_tables_work() {
         let seeded = "n = 2\nm = 3\nlambda = \"1/20\"\n[generator]\nseed = 7\n";
         let inst = parse_instance_str(seeded, Format::Toml, "g").unwrap();
@@ -360,6 +494,14 @@ myy = [[2, 0], [0, 2]]
             (
                 "n = 2\nm = 3\nlambda = 0.1\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
                 "m = 3",
+            ),
+            (
+                "n = 2\nlambda = 0.1000000000000000000001\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
+                "significant digits",
+            ),
+            (
+                "n = 2\nlambda = true\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
+                "exact rational",
             ),
         ];
         for (text, expect) in cases {

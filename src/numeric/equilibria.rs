@@ -201,7 +201,8 @@ pub fn search_stratum(model: &Model, r: usize, opts: &SearchOptions) -> Vec<Nume
             &mut st,
             opts.iterations,
         );
-        if !(norm < opts.field_tol) || numerical_rank(&st.a) != r {
+        // A NaN norm (diverged start) is rejected too.
+        if norm.is_nan() || norm >= opts.field_tol || numerical_rank(&st.a) != r {
             continue;
         }
         let s = st.a.transpose() * &st.a;

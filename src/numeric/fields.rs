@@ -202,6 +202,22 @@ impl Model {
             - 0.5 * self.lambda * (a.norm_squared() + b.norm_squared()))
     }
 
+    /// Scale of the rounding error of `d/dt(AAᵀ − BᵀB)` computed from the
+    /// velocity at `s`: floating-point error is relative to the size of the
+    /// summands, here `‖A‖·(‖BᵀBAMxx‖ + ‖BᵀCMyx‖ + λ‖A‖)` for the A-block and
+    /// `‖B‖·(‖BAMxxAᵀ‖ + ‖CMyxAᵀ‖ + λ‖B‖)` for the B-block (times 2), not to the
+    /// size of the result, which can cancel.
+    pub fn balance_rate_scale(&self, s: &State) -> f64 {
+        let (a, b, c) = (&s.a, &s.b, s.teacher());
+        let ta = (b.transpose() * b * a * &self.mxx).norm()
+            + (b.transpose() * c * &self.myx).norm()
+            + self.lambda * a.norm();
+        let tb = (b * a * &self.mxx * a.transpose()).norm()
+            + (c * &self.myx * a.transpose()).norm()
+            + self.lambda * b.norm();
+        2.0 * (a.norm() * ta + b.norm() * tb)
+    }
+
     /// The balance matrix `AAᵀ − BᵀB` (SPEC BALANCE).
     pub fn balance(a: &DMatrix<f64>, b: &DMatrix<f64>) -> DMatrix<f64> {
         a * a.transpose() - b.transpose() * b

@@ -1,1 +1,86 @@
-//! todo
+//! The single entry point to Symbolica.
+//!
+//! Symbolica without a license key allows one thread of one process per user
+//! to use it (a second one aborts the process). So every Symbolica call in this
+//! crate runs inside [`with_symbolica`], which executes it on one long-lived
+//! worker thread, started on first use; callers on any thread wait for their
+//! result. Nothing outside this module may name the `symbolica` crate.
+//!
+//! On first use Symbolica prints a notice on stdout; commands that emit
+//! machine-readable output therefore write it to files.
+//!
+//! Status: the serialized gateway and exact identity checks of expressions are
+//! in place; the polynomial systems of the dynamics build on them.
+
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Mutex, OnceLock};
+
+use symbolica::atom::AtomCore;
+
+use crate::error::{Error, Result};
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+fn worker() -> &'static Mutex<Sender<Job>> {
+    static WORKER: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    WORKER.get_or_init(|| {
+        let (tx, rx) = channel::<Job>();
+        std::thread::Builder::new()
+            .name("symbolica".into())
+            .spawn(move || {
+                for job in rx {
+                    job();
+                }
+            })
+            .map(|_| ())
+            .unwrap_or_else(|e| eprintln!("error: cannot start the Symbolica worker thread: {e}"));
+        Mutex::new(tx)
+    })
+}
+
+/// Runs `f` on the Symbolica worker thread and returns its result. Safe to call
+/// from any number of threads at once: jobs run one after another.
+pub fn with_symbolica<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R> {
+    let (tx, rx) = channel();
+    let job: Job = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    {
+        let sender = worker()
+            .lock()
+            .map_err(|_| Error::Computation("the Symbolica worker lock is poisoned".into()))?;
+        sender
+            .send(job)
+            .map_err(|_| Error::Computation("the Symbolica worker thread is not running".into()))?;
+    }
+    rx.recv().map_err(|_| {
+        Error::Computation("the Symbolica job failed before returning a result".into())
+    })
+}
+
+/// Whether `lhs − rhs` expands to the zero polynomial (an exact identity over
+/// Q). Expressions use Symbolica's input syntax (`*`, `^`, rationals `p/q`).
+pub fn is_identity(lhs: &str, rhs: &str) -> Result<bool> {
+    let text = format!("({lhs}) - ({rhs})");
+    with_symbolica(move || expand_is_zero(&text))?
+}
+
+/// The expanded form of an expression, printed by Symbolica.
+pub fn expand(expr: &str) -> Result<String> {
+    let text = expr.to_owned();
+    with_symbolica(move || parse_atom(&text).map(|a| a.expand().to_string()))?
+}
+
+fn parse_atom(text: &str) -> Result<symbolica::atom::Atom> {
+    symbolica::try_parse!(text).map_err(|e| {
+        Error::param(
+            "expression",
+            text,
+            &format!("a polynomial in Symbolica syntax ({e})"),
+        )
+    })
+}
+
+fn expand_is_zero(text: &str) -> Result<bool> {
+    Ok(parse_atom(text)?.expand().is_zero())
+}

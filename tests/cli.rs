@@ -1,0 +1,181 @@
+//! The binary end to end: `verify` lists every claim with a verdict and level
+//! and writes the same as JSON; `simulate` writes records; output is
+//! deterministic for a seed.
+
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
+}
+
+const IDS: [&str; 12] = [
+    "NOT-GRADIENT",
+    "NOT-MINIMIZER",
+    "BALANCE",
+    "SYMMETRY",
+    "GD-COLLAPSE",
+    "S-EQUATION",
+    "VARIETY",
+    "RANK-STRATA",
+    "EXISTENCE",
+    "STABILITY",
+    "SCALAR",
+    "SYNTHETIC-TABLE",
+];
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ssl-eq-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn verify_reports_every_claim_in_text_and_json() {
+    let json = tmp("verify.json");
+    let out = bin()
+        .args([
+            "verify",
+            "--instance",
+            "scalar",
+            "--instance",
+            "square",
+            "--starts",
+            "4",
+            "--json",
+        ])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in IDS {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(id) && l[id.len()..].starts_with(' '))
+            .unwrap_or_else(|| panic!("no line for {id} in:\n{text}"));
+        assert!(
+            ["holds", "fails", "inconclusive"]
+                .iter()
+                .any(|v| line.contains(v)),
+            "{line}"
+        );
+        assert!(line.contains("numeric") || line.contains("exact") || line.contains("symbolic"));
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let claims = v["claims"].as_array().unwrap();
+    let ids: Vec<&str> = claims.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, IDS);
+    for c in claims {
+        for key in ["verdict", "level", "instances", "summary"] {
+            assert!(!c[key].is_null(), "{key} missing in {c}");
+        }
+    }
+    // The scalar instance has closed forms: SCALAR must hold there.
+    let scalar = claims.iter().find(|c| c["id"] == "SCALAR").unwrap();
+    assert_eq!(scalar["verdict"], "holds", "{scalar}");
+}
+
+#[test]
+fn verify_is_deterministic_for_a_seed() {
+    let run = || {
+        let j = tmp(&format!("det-{}.json", rand_suffix()));
+        let out = bin()
+            .args([
+                "verify",
+                "--instance",
+                "heavy-decay",
+                "--starts",
+                "3",
+                "--seed",
+                "9",
+                "--json",
+            ])
+            .arg(&j)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
+        v["seconds"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(run(), run());
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+#[test]
+fn simulate_writes_csv_with_the_documented_columns() {
+    let out = bin()
+        .args([
+            "simulate",
+            "--instance",
+            "scalar",
+            "--procedure",
+            "ema",
+            "--time",
+            "50",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap(), "t,ebar,f,grad_ebar,norm_a,sigma1");
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|x| x.parse().unwrap()).collect())
+        .collect();
+    assert!(rows.len() > 2);
+    assert!(
+        rows.iter()
+            .all(|r| r.len() == 6 && r.iter().all(|x| x.is_finite()))
+    );
+    assert_eq!(rows[0][0], 0.0);
+    assert!(rows.last().unwrap()[0] <= 50.0 + 1e-9);
+}
+
+#[test]
+fn gd_simulation_collapses_and_json_is_an_array() {
+    let out = bin()
+        .args([
+            "simulate",
+            "--instance",
+            "default",
+            "--procedure",
+            "gd",
+            "--discrete",
+            "--eta",
+            "0.1",
+            "--time",
+            "20000",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last = v.as_array().unwrap().last().unwrap();
+    assert!(last["norm_a"].as_f64().unwrap() < 1e-6, "{last}");
+}
