@@ -31,6 +31,41 @@ pub fn numerical_rank(a: &DMatrix<f64>) -> usize {
     sv.iter().filter(|&&s| s > RANK_TOL * top).count()
 }
 
+/// What a trajectory ended as, by the numerical rank r of `A` (tolerance
+/// [`RANK_TOL`]): `Collapse` (r = 0), `Partial` (0 < r < min(n, m)),
+/// `Full` (r = min(n, m)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "rank")]
+pub enum EndState {
+    /// `A = 0` to tolerance: complete collapse.
+    Collapse,
+    /// Rank strictly between 0 and min(n, m): dimensional collapse.
+    Partial(usize),
+    /// Maximal rank min(n, m).
+    Full,
+}
+
+impl EndState {
+    /// Classifies `A` (n×m).
+    pub fn of(a: &DMatrix<f64>) -> Self {
+        let r = numerical_rank(a);
+        match r {
+            0 => EndState::Collapse,
+            r if r == a.nrows().min(a.ncols()) => EndState::Full,
+            r => EndState::Partial(r),
+        }
+    }
+
+    /// Readable form, e.g. `partial collapse (rank 1)`.
+    pub fn describe(self) -> String {
+        match self {
+            EndState::Collapse => "collapse (A = 0)".into(),
+            EndState::Partial(r) => format!("partial collapse (rank {r})"),
+            EndState::Full => "full rank".into(),
+        }
+    }
+}
+
 /// Singular values in decreasing order.
 pub fn singular_values(a: &DMatrix<f64>) -> Vec<f64> {
     let mut sv: Vec<f64> = a.clone_owned().singular_values().iter().copied().collect();
@@ -295,6 +330,21 @@ pub fn solve_s_equation(model: &Model, opts: &SearchOptions) -> Vec<DMatrix<f64>
 mod tests {
     use super::*;
     use crate::model::builtin;
+
+    #[test]
+    fn end_states_follow_the_rank_of_a() {
+        let full = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 0.5, 0.0, 0.0]);
+        assert_eq!(EndState::of(&full), EndState::Full);
+        let partial = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 1e-9, 0.0, 0.0]);
+        assert_eq!(EndState::of(&partial), EndState::Partial(1));
+        assert_eq!(
+            EndState::of(&DMatrix::from_element(3, 2, 1e-9)),
+            EndState::Collapse
+        );
+        // n < m: full means rank n.
+        let wide = DMatrix::from_row_slice(1, 3, &[0.0, 2.0, 0.0]);
+        assert_eq!(EndState::of(&wide), EndState::Full);
+    }
 
     #[test]
     fn scalar_strata_match_the_closed_form_radii() {

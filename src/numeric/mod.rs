@@ -11,7 +11,7 @@ pub mod random;
 pub mod spectra;
 
 pub use equilibria::{
-    NumericEquilibrium, SearchOptions, numerical_rank, orbit_dimension, singular_values,
+    EndState, NumericEquilibrium, SearchOptions, numerical_rank, orbit_dimension, singular_values,
 };
 pub use fields::{DiscreteMap, Model, Procedure, State, state_dimension};
 pub use integrate::{OdeOptions, Outcome, integrate, iterate};
