@@ -29,6 +29,19 @@ use proptest::prelude::*;
 use crate::model::{Generator, Instance, RationalMatrix};
 use crate::numeric::{Procedure, State};
 
+/// Optional structure of the moments drawn by [`valid_instance`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Structure {
+    /// No constraint.
+    #[default]
+    Any,
+    /// Isotropic signal `Σ = s I`, so `Mxx = (s + σ²) I`.
+    IsotropicMxx,
+    /// Isotropic `Σ` and symmetric `T`, so `Myx = s T` is symmetric too.
+    SymmetricMyx,
+}
+
 /// Bounds of the instances drawn by [`valid_instance`].
 #[derive(Clone, Debug)]
 pub struct InstanceBounds {
@@ -36,8 +49,12 @@ pub struct InstanceBounds {
     pub n: RangeInclusive<usize>,
     /// Data dimensions m.
     pub m: RangeInclusive<usize>,
-    /// λ is drawn as k/1000 with k in this range (so 0..=100 means λ ∈ [0, 0.1]).
+    /// λ is drawn as k/1000 with k in this range (so 0..=100 means λ ∈ [0, 0.1]);
+    /// it shrinks toward the upper end, a simple value at which the dynamics
+    /// settle fastest.
     pub lambda_thousandths: RangeInclusive<u32>,
+    /// Structure imposed on the moments.
+    pub structure: Structure,
 }
 
 impl Default for InstanceBounds {
@@ -46,6 +63,7 @@ impl Default for InstanceBounds {
             n: 1..=4,
             m: 1..=3,
             lambda_thousandths: 1..=100,
+            structure: Structure::Any,
         }
     }
 }
@@ -86,14 +104,34 @@ pub fn generator(m: usize) -> impl Strategy<Value = Generator> {
     })
 }
 
+fn impose(mut g: Generator, structure: Structure) -> Generator {
+    let m = g.sigma.nrows();
+    if structure != Structure::Any {
+        // Σ = s I with s the first diagonal entry of the drawn Σ (> 0).
+        g.sigma = RationalMatrix::identity(m).scale(&g.sigma.get(0, 0).clone());
+    }
+    if structure == Structure::SymmetricMyx {
+        let half = BigRational::new(BigInt::from(1), BigInt::from(2));
+        g.t = g.t.add(&g.t.transpose()).scale(&half);
+    }
+    g
+}
+
 /// A valid instance within `bounds`.
 pub fn valid_instance(bounds: InstanceBounds) -> impl Strategy<Value = Instance> {
-    let lam = bounds.lambda_thousandths.clone();
+    let structure = bounds.structure;
+    // λ = (hi − d)/1000 with d shrinking toward 0: λ shrinks toward the upper end.
+    let (lo, hi) = (
+        *bounds.lambda_thousandths.start(),
+        *bounds.lambda_thousandths.end(),
+    );
+    let below_top = 0..=hi.saturating_sub(lo);
     (bounds.n.clone(), bounds.m.clone()).prop_flat_map(move |(n, m)| {
-        (generator(m), lam.clone()).prop_filter_map(
+        (generator(m), below_top.clone()).prop_filter_map(
             "generated instances are valid",
-            move |(g, k)| {
-                let lambda = BigRational::new(BigInt::from(k), BigInt::from(1000));
+            move |(g, d)| {
+                let lambda = BigRational::new(BigInt::from(hi - d), BigInt::from(1000));
+                let g = impose(g, structure);
                 g.instance(&format!("prop-n{n}-m{m}"), n, lambda).ok()
             },
         )
@@ -144,4 +182,46 @@ pub fn instance_and_point(
         let (n, m) = (inst.n(), inst.m());
         (Just(inst), point(n, m, procedure))
     })
+}
+
+/// A seeded random initialization for `procedure`: entries of `A` ~ N(0, s²/m),
+/// of `B` ~ N(0, s²/n), `C = A`, with the scale s in [0.05, 2] (shrinking
+/// toward 0.05).
+pub fn initialization(n: usize, m: usize, procedure: Procedure) -> impl Strategy<Value = State> {
+    (any::<u64>(), 0.05f64..2.0).prop_map(move |(seed, scale)| {
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(seed);
+        crate::numeric::random::random_state(n, m, procedure, scale, &mut rng)
+    })
+}
+
+/// An instance with an SG equilibrium on one of its rank strata (found by the
+/// numerical search of `numeric::equilibria`, lifted by a random frame);
+/// instances where the search finds none are rejected.
+pub fn instance_and_equilibrium(
+    bounds: InstanceBounds,
+) -> impl Strategy<Value = (Instance, crate::numeric::NumericEquilibrium)> {
+    (
+        valid_instance(bounds),
+        any::<u64>(),
+        any::<prop::sample::Index>(),
+    )
+        .prop_filter_map(
+            "an equilibrium of positive rank exists",
+            |(inst, seed, pick)| {
+                let model = crate::numeric::Model::from_instance(&inst);
+                let opts = crate::numeric::SearchOptions {
+                    starts: 24,
+                    seed,
+                    ..crate::numeric::SearchOptions::default()
+                };
+                let all: Vec<_> = (1..=model.n.min(model.m))
+                    .flat_map(|r| crate::numeric::equilibria::search_stratum(&model, r, &opts))
+                    .collect();
+                if all.is_empty() {
+                    return None;
+                }
+                let e = all[pick.index(all.len())].clone();
+                Some((inst, e))
+            },
+        )
 }

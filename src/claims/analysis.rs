@@ -299,8 +299,10 @@ pub fn analyze(instance: &Instance, cfg: &VerifyConfig) -> InstanceAnalysis {
         Vec::new()
     };
 
+    // Starts are drawn sequentially (deterministic), integrated in parallel
+    // (pure numeric work, no Symbolica), then matched to components in order.
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed.wrapping_mul(31).wrapping_add(7));
-    let mut endpoints = Vec::new();
+    let mut starts = Vec::new();
     for procedure in [
         Procedure::StopGradient,
         Procedure::Ema,
@@ -308,16 +310,23 @@ pub fn analyze(instance: &Instance, cfg: &VerifyConfig) -> InstanceAnalysis {
     ] {
         for k in 0..cfg.starts {
             let scale = cfg.init_scales[k % cfg.init_scales.len()];
-            let start = random::random_state(n, m, procedure, scale, &mut rng);
-            endpoints.push(run_one(
-                &model,
+            starts.push((
                 procedure,
                 scale,
-                &start,
-                cfg,
-                &mut components,
+                random::random_state(n, m, procedure, scale, &mut rng),
             ));
         }
+    }
+    let outcomes: Vec<_> = {
+        use rayon::prelude::*;
+        starts
+            .par_iter()
+            .map(|(p, _, start)| integrate(&model, *p, cfg.kappa, start, &cfg.ode, |_, _| {}))
+            .collect()
+    };
+    let mut endpoints = Vec::new();
+    for ((procedure, scale, _), out) in starts.into_iter().zip(outcomes) {
+        endpoints.push(run_one(&model, procedure, scale, out, cfg, &mut components));
     }
     InstanceAnalysis {
         instance: instance.clone(),
@@ -332,11 +341,10 @@ fn run_one(
     model: &Model,
     procedure: Procedure,
     scale: f64,
-    start: &State,
+    out: crate::Result<crate::numeric::Outcome>,
     cfg: &VerifyConfig,
     components: &mut Vec<Component>,
 ) -> Endpoint {
-    let out = integrate(model, procedure, cfg.kappa, start, &cfg.ode, |_, _| {});
     let Ok(out) = out else {
         return Endpoint {
             procedure,

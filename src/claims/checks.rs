@@ -68,6 +68,27 @@ pub(super) fn evaluate(
     ClaimResult::aggregate(id, Level::Numeric, findings)
 }
 
+/// One claim on one analysed instance (no cross-instance sweeps).
+pub(super) fn evaluate_on(id: ClaimId, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
+    match id {
+        ClaimId::NotGradient => not_gradient(an, cfg),
+        ClaimId::NotMinimizer => not_minimizer(an, cfg),
+        ClaimId::Balance => balance(an, cfg),
+        ClaimId::Symmetry => symmetry(an, cfg),
+        ClaimId::GdCollapse => gd_collapse(an, cfg),
+        ClaimId::SEquation => s_equation(an, cfg),
+        ClaimId::Variety => variety(an, cfg),
+        ClaimId::RankStrata => rank_strata(an, cfg),
+        ClaimId::Existence => existence(an, cfg),
+        ClaimId::Stability => stability(an, cfg),
+        ClaimId::Scalar => scalar(an, cfg),
+        ClaimId::SyntheticTable => Finding::not_applicable(
+            an.instance.name(),
+            "a statistical experiment over random instances, not a property of one instance".into(),
+        ),
+    }
+}
+
 fn rng_for(an: &InstanceAnalysis, cfg: &VerifyConfig, salt: u64) -> ChaCha8Rng {
     let h = an
         .instance

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 mod checks;
+pub mod properties;
 
 use std::time::{Duration, Instant};
 

@@ -31,6 +31,54 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// List the built-in instances, or print one as an instance file.
     Instances(InstancesArgs),
+    /// Search random valid instances for a counterexample to a claim or a named
+    /// property, shrunk to a minimal instance file.
+    Falsify(FalsifyArgs),
+}
+
+/// Moment structures on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StructureArg {
+    /// No constraint.
+    Any,
+    /// Mxx = c I.
+    IsotropicMxx,
+    /// Mxx = c I and Myx symmetric.
+    SymmetricMyx,
+}
+
+/// Arguments of `falsify`.
+#[derive(Debug, clap::Args)]
+pub struct FalsifyArgs {
+    /// A claim identifier (e.g. STABILITY) or a named property
+    /// (EXISTENCE-UNCONDITIONAL, SADDLES-ONLY-SCALAR, S-EQUATION-BEZOUT-COUNT,
+    /// SG-ALWAYS-CONVERGES, EMA-SG-SAME-STABLE).
+    #[arg(long, value_name = "ID")]
+    pub claim: String,
+    /// Random instances to try.
+    #[arg(long, default_value_t = 64)]
+    pub cases: u32,
+    /// Seed of the search.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Fix the shape to n,m (default: n in 1..=4, m in 1..=3).
+    #[arg(long, value_name = "N,M")]
+    pub shape: Option<String>,
+    /// Range of λ as a,b (multiples of 0.001; default 0.001,0.1).
+    #[arg(long, value_name = "A,B", allow_negative_numbers = true)]
+    pub lambda_range: Option<String>,
+    /// Random starts per procedure in each instance's analysis.
+    #[arg(long, default_value_t = 8)]
+    pub starts: usize,
+    /// Structure imposed on the moments of the random instances.
+    #[arg(long, value_enum, default_value = "any")]
+    pub structure: StructureArg,
+    /// Write the outcome as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the shrunk counterexample, if any, as a TOML instance file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `verify`.
@@ -153,6 +201,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Verify(a) => verify(a),
         Command::Simulate(a) => simulate(a),
         Command::Instances(a) => instances(a),
+        Command::Falsify(a) => falsify(a),
     };
     match result {
         Ok(()) => 0,
@@ -402,5 +451,116 @@ fn instances(a: InstancesArgs) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+fn pair<T: std::str::FromStr>(flag: &str, text: &str, expected: &str) -> Result<(T, T)> {
+    let bad = || Error::param(flag, text, expected);
+    let (a, b) = text.split_once(',').ok_or_else(bad)?;
+    Ok((
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    ))
+}
+
+fn falsify(a: FalsifyArgs) -> Result<()> {
+    use crate::claims::properties::{FalsifyConfig, PropertyId, falsify};
+    let property = PropertyId::parse(&a.claim).ok_or_else(|| {
+        Error::param(
+            "claim",
+            &a.claim,
+            &format!("one of {}", PropertyId::all_names().join(", ")),
+        )
+    })?;
+    if a.cases == 0 || a.cases > 100_000 {
+        return Err(Error::param("cases", a.cases, "1 ≤ cases ≤ 100000"));
+    }
+    if a.starts == 0 {
+        return Err(Error::param("starts", 0, "at least 1"));
+    }
+    let mut bounds = crate::testing::InstanceBounds {
+        structure: match a.structure {
+            StructureArg::Any => crate::testing::Structure::Any,
+            StructureArg::IsotropicMxx => crate::testing::Structure::IsotropicMxx,
+            StructureArg::SymmetricMyx => crate::testing::Structure::SymmetricMyx,
+        },
+        ..crate::testing::InstanceBounds::default()
+    };
+    if let Some(shape) = &a.shape {
+        let (n, m): (usize, usize) = pair(
+            "shape",
+            shape,
+            "n,m with 1 ≤ n, m and 2nm + n² ≤ 600, e.g. 3,2",
+        )?;
+        if n == 0 || m == 0 || 2 * n * m + n * n > crate::claims::MAX_VERIFY_STATE {
+            return Err(Error::param(
+                "shape",
+                shape,
+                "n,m with 1 ≤ n, m and 2nm + n² ≤ 600, e.g. 3,2",
+            ));
+        }
+        bounds.n = n..=n;
+        bounds.m = m..=m;
+    }
+    if let Some(range) = &a.lambda_range {
+        let expected = "a,b with 0 ≤ a ≤ b ≤ 10, e.g. 0.01,0.1";
+        let (lo, hi): (f64, f64) = pair("lambda-range", range, expected)?;
+        if !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo <= hi && hi <= 10.0) {
+            return Err(Error::param("lambda-range", range, expected));
+        }
+        bounds.lambda_thousandths = (lo * 1000.0).round() as u32..=(hi * 1000.0).round() as u32;
+    }
+    let cfg = FalsifyConfig {
+        cases: a.cases,
+        seed: a.seed,
+        bounds,
+        analysis: VerifyConfig {
+            seed: a.seed,
+            starts: a.starts,
+            search: numeric::SearchOptions {
+                starts: 40,
+                ..numeric::SearchOptions::default()
+            },
+            sample_points: 3,
+            ..VerifyConfig::default()
+        },
+        max_shrink_iters: 128,
+        max_shrink_seconds: 60,
+    };
+    let bar = indicatif::ProgressBar::new(u64::from(a.cases));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} instances {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let outcome = falsify(property, &cfg, |k| bar.set_position(u64::from(k)));
+    bar.finish_and_clear();
+    if let Some(path) = &a.json {
+        let text = serde_json::to_string_pretty(&outcome)
+            .map_err(|e| Error::Computation(e.to_string()))?;
+        write_file(path, &text)?;
+    }
+    let mut out = format!(
+        "{}: {}\n{} instances tried ({}): held on {}, inconclusive on {}, not applicable on {}\n",
+        outcome.property,
+        outcome.statement,
+        outcome.cases_run,
+        outcome.ranges,
+        outcome.held,
+        outcome.inconclusive,
+        outcome.not_applicable
+    );
+    match &outcome.counterexample {
+        Some(c) => {
+            out.push_str(&format!(
+                "COUNTEREXAMPLE (shrunk): {}\n# accepted by `verify --instance FILE` and the other commands\n{}",
+                c.finding.summary, c.instance_toml
+            ));
+            if let Some(path) = &a.out {
+                write_file(path, &c.instance_toml)?;
+            }
+        }
+        None => out.push_str("no counterexample found\n"),
+    }
+    print!("{out}");
     Ok(())
 }
