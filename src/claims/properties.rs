@@ -52,7 +52,18 @@ impl PropertyId {
     /// Whether the property reads trajectories (the others need only the
     /// equilibrium catalogue and spectra, so `falsify` skips the runs).
     pub fn needs_trajectories(self) -> bool {
-        matches!(self, PropertyId::Claim(_) | PropertyId::SgConverges)
+        match self {
+            PropertyId::Claim(c) => matches!(
+                c,
+                ClaimId::NotMinimizer
+                    | ClaimId::GdCollapse
+                    | ClaimId::Variety
+                    | ClaimId::RankStrata
+                    | ClaimId::Stability
+            ),
+            PropertyId::SgConverges => true,
+            _ => false,
+        }
     }
 
     /// Identifier on the command line.
