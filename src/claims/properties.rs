@@ -18,6 +18,7 @@ use serde::Serialize;
 use super::analysis::{InstanceAnalysis, VerifyConfig, analyze};
 use super::{ClaimId, Finding, Verdict, checks};
 use crate::model::Instance;
+use crate::numeric::equilibria::s_newton;
 use crate::numeric::spectra::StabilityVerdict;
 use crate::numeric::{Model, Procedure};
 use crate::testing::{InstanceBounds, valid_instance};
@@ -377,62 +378,22 @@ fn bezout_count(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
 /// Distinct complex solutions of the S-equation found by Newton's method from
 /// seeded random complex starts (a lower bound on their number).
 fn complex_s_solutions(model: &Model, starts: usize, seed: u64) -> usize {
-    let m = model.m;
-    let idx: Vec<(usize, usize)> = (0..m).flat_map(|i| (i..m).map(move |j| (i, j))).collect();
-    let c = |x: &DMatrix<f64>| x.map(|v| Complex::new(v, 0.0));
-    let (mxx, myx, mxy) = (c(&model.mxx), c(&model.myx), c(&model.mxy));
-    let lam = DMatrix::<Complex<f64>>::identity(m, m) * Complex::new(model.lambda, 0.0);
-    let sym = |v: &DVector<Complex<f64>>| {
-        let mut s = DMatrix::zeros(m, m);
-        for (k, &(i, j)) in idx.iter().enumerate() {
-            s[(i, j)] = v[k];
-            s[(j, i)] = v[k];
-        }
-        s
-    };
-    let vech = |s: &DMatrix<Complex<f64>>| {
-        DVector::from_iterator(idx.len(), idx.iter().map(|&(i, j)| s[(i, j)]))
-    };
-    let g = |s: &DMatrix<Complex<f64>>| (&mxx * s + &lam) * (s * &mxx + &lam) - &mxy * s * &myx;
+    let unknowns = model.m * (model.m + 1) / 2;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xbe20);
-    let mut sols: Vec<DVector<Complex<f64>>> = Vec::new();
+    let mut sols: Vec<DMatrix<Complex<f64>>> = Vec::new();
     for _ in 0..starts {
-        let mut x = DVector::from_fn(idx.len(), |_, _| {
+        let x0 = DVector::from_fn(unknowns, |_, _| {
             Complex::new(
                 StandardNormal.sample(&mut rng),
                 StandardNormal.sample(&mut rng),
             )
         });
-        let mut ok = false;
-        for _ in 0..80 {
-            let s = sym(&x);
-            let r = vech(&g(&s));
-            if r.norm() < 1e-12 * (1.0 + s.norm().powi(2)) {
-                ok = true;
-                break;
-            }
-            let mut jac = DMatrix::zeros(idx.len(), idx.len());
-            for (col, &(i, j)) in idx.iter().enumerate() {
-                let mut ds = DMatrix::zeros(m, m);
-                ds[(i, j)] = Complex::new(1.0, 0.0);
-                ds[(j, i)] = Complex::new(1.0, 0.0);
-                let dg = &mxx * &ds * (&s * &mxx + &lam) + (&mxx * &s + &lam) * &ds * &mxx
-                    - &mxy * &ds * &myx;
-                jac.set_column(col, &vech(&dg));
-            }
-            match jac.lu().solve(&r) {
-                Some(step) if step.iter().all(|z| z.re.is_finite() && z.im.is_finite()) => {
-                    x -= step
-                }
-                _ => break,
-            }
-        }
-        if ok
+        if let Some(s) = s_newton(model, x0, 80)
             && !sols
                 .iter()
-                .any(|y| (y - &x).norm() < 1e-6 * (1.0 + x.norm()))
+                .any(|y| (y - &s).norm() < 1e-6 * (1.0 + s.norm()))
         {
-            sols.push(x);
+            sols.push(s);
         }
     }
     sols.len()

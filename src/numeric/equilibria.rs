@@ -263,13 +263,22 @@ pub fn search_stratum(model: &Model, r: usize, opts: &SearchOptions) -> Vec<Nume
     found
 }
 
-/// Solves the S-equation `G(S) = 0` for symmetric `S` by Newton's method from
-/// seeded random positive definite starts, keeping the distinct solutions
-/// with `S ≻ 0`. Independent of the fields: used to check the "if" direction.
-pub fn solve_s_equation(model: &Model, opts: &SearchOptions) -> Vec<DMatrix<f64>> {
+/// Newton's method for the S-equation `G(S) = (Mxx S + λI)(S Mxx + λI) − Mxy S Myx = 0`
+/// over symmetric `S`, real or complex (`T = f64` or `Complex<f64>`), from
+/// the start `x0 = vech(S₀)` (upper triangle, row by row). Returns the
+/// converged `S`, or `None` if Newton stalls or diverges within `iterations`.
+/// The one implementation of the S-equation's Newton step: the real search
+/// of equilibria and the complex solution count both use it.
+pub fn s_newton<T>(model: &Model, x0: DVector<T>, iterations: usize) -> Option<DMatrix<T>>
+where
+    T: nalgebra::ComplexField<RealField = f64> + Copy,
+{
     let m = model.m;
     let idx: Vec<(usize, usize)> = (0..m).flat_map(|i| (i..m).map(move |j| (i, j))).collect();
-    let sym = |v: &DVector<f64>| {
+    let lift = |x: &DMatrix<f64>| x.map(|v| T::from_real(v));
+    let (mxx, myx, mxy) = (lift(&model.mxx), lift(&model.myx), lift(&model.mxy));
+    let lam = DMatrix::<T>::identity(m, m) * T::from_real(model.lambda);
+    let sym = |v: &DVector<T>| {
         let mut s = DMatrix::zeros(m, m);
         for (k, &(i, j)) in idx.iter().enumerate() {
             s[(i, j)] = v[k];
@@ -278,41 +287,51 @@ pub fn solve_s_equation(model: &Model, opts: &SearchOptions) -> Vec<DMatrix<f64>
         s
     };
     let vech =
-        |s: &DMatrix<f64>| DVector::from_iterator(idx.len(), idx.iter().map(|&(i, j)| s[(i, j)]));
+        |s: &DMatrix<T>| DVector::from_iterator(idx.len(), idx.iter().map(|&(i, j)| s[(i, j)]));
+    let mut x = x0;
+    for _ in 0..iterations {
+        let s = sym(&x);
+        let r = vech(&((&mxx * &s + &lam) * (&s * &mxx + &lam) - &mxy * &s * &myx));
+        if r.norm() < 1e-13 * (1.0 + s.norm().powi(2)) {
+            return Some(s);
+        }
+        // dG = Mxx dS (S Mxx + λ) + (Mxx S + λ) dS Mxx − Mxy dS Myx.
+        let mut jac = DMatrix::zeros(idx.len(), idx.len());
+        for (c, &(i, j)) in idx.iter().enumerate() {
+            let mut ds = DMatrix::zeros(m, m);
+            ds[(i, j)] = T::one();
+            ds[(j, i)] = T::one();
+            let dg = &mxx * &ds * (&s * &mxx + &lam) + (&mxx * &s + &lam) * &ds * &mxx
+                - &mxy * &ds * &myx;
+            jac.set_column(c, &vech(&dg));
+        }
+        match jac.lu().solve(&r) {
+            Some(step) if step.iter().all(|z| z.is_finite()) => x -= step,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Solves the S-equation `G(S) = 0` for symmetric `S` by Newton's method from
+/// seeded random positive definite starts, keeping the distinct solutions
+/// with `S ≻ 0`. Independent of the fields: used to check the "if" direction.
+pub fn solve_s_equation(model: &Model, opts: &SearchOptions) -> Vec<DMatrix<f64>> {
+    let m = model.m;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed.wrapping_add(77));
     let mut found: Vec<DMatrix<f64>> = Vec::new();
-    let id = DMatrix::identity(m, m) * model.lambda;
     for k in 0..opts.starts {
         let g = gaussian(m, m, [0.3, 1.0, 3.0][k % 3], &mut rng);
-        let mut x = vech(&(&g * g.transpose()));
-        let mut ok = false;
-        for _ in 0..opts.iterations {
-            let s = sym(&x);
-            let r = vech(&s_equation(model, &s));
-            if r.norm() < 1e-13 * (1.0 + s.amax().powi(2)) {
-                ok = true;
-                break;
-            }
-            // dG = Mxx dS (S Mxx + λ) + (Mxx S + λ) dS Mxx − Mxy dS Myx.
-            let mut jac = DMatrix::zeros(idx.len(), idx.len());
-            for (c, &(i, j)) in idx.iter().enumerate() {
-                let mut ds = DMatrix::zeros(m, m);
-                ds[(i, j)] = 1.0;
-                ds[(j, i)] = 1.0;
-                let dg = &model.mxx * &ds * (&s * &model.mxx + &id)
-                    + (&model.mxx * &s + &id) * &ds * &model.mxx
-                    - &model.mxy * &ds * &model.myx;
-                jac.set_column(c, &vech(&dg));
-            }
-            match jac.lu().solve(&r) {
-                Some(step) if step.iter().all(|z| z.is_finite()) => x -= step,
-                _ => break,
-            }
-        }
-        if !ok {
+        let s0 = &g * g.transpose();
+        let x0 = DVector::from_iterator(
+            m * (m + 1) / 2,
+            (0..m)
+                .flat_map(|i| (i..m).map(move |j| (i, j)))
+                .map(|(i, j)| s0[(i, j)]),
+        );
+        let Some(s) = s_newton(model, x0, opts.iterations) else {
             continue;
-        }
-        let s = sym(&x);
+        };
         let min_eig = s.clone_owned().symmetric_eigen().eigenvalues.min();
         if min_eig <= 1e-9 * (1.0 + s.amax()) {
             continue;
