@@ -30,7 +30,7 @@ proptest! {
             (Procedure::Ema, s)
         };
         let v = model.velocity(p, 1.0, &s);
-        let d = &v.a * s.a.transpose() + &s.a * v.a.transpose() - v.b.transpose() * &s.b - s.b.transpose() * &v.b;
+        let d = Model::balance_rate(&s, &v);
         let m = Model::balance(&s.a, &s.b);
         // Rounding error is relative to the summands, not to the (possibly
         // cancelling) result: divide by the scale of the terms.

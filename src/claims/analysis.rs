@@ -425,8 +425,3 @@ fn run_one(
     }
     ep
 }
-
-/// Orbit dimension re-exported for the checks.
-pub fn orbit_dim(n: usize, r: usize) -> usize {
-    orbit_dimension(n, r)
-}

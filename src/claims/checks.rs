@@ -133,26 +133,58 @@ fn field_scale(model: &Model, a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
     t1 + (&r * a.transpose()).norm() + model.lambda * (a.norm() + b.norm()) + 1e-300
 }
 
+/// Smallest and largest value of a per-point quantity, for SG, EMA and GD.
+struct PerProcedure {
+    min: [f64; 3],
+    max: [f64; 3],
+}
+
+const PROCEDURES: [Procedure; 3] = [
+    Procedure::StopGradient,
+    Procedure::Ema,
+    Procedure::GradientDescent,
+];
+
+/// The pointwise checks' loop: at each of `cfg.sample_points` points, draw a
+/// shared object with `per_point` (e.g. an orthogonal U), then for SG, EMA
+/// and GD a random state (EMA with an independent teacher) and evaluate `f`.
+fn sample_per_procedure<X>(
+    model: &Model,
+    cfg: &VerifyConfig,
+    rng: &mut ChaCha8Rng,
+    mut per_point: impl FnMut(&mut ChaCha8Rng) -> X,
+    mut f: impl FnMut(&X, Procedure, &State) -> f64,
+) -> PerProcedure {
+    let mut out = PerProcedure {
+        min: [f64::INFINITY; 3],
+        max: [0.0; 3],
+    };
+    for _ in 0..cfg.sample_points {
+        let x = per_point(rng);
+        for (k, p) in PROCEDURES.into_iter().enumerate() {
+            let s = sample_state(model, p, rng);
+            let r = f(&x, p, &s);
+            out.min[k] = out.min[k].min(r);
+            out.max[k] = out.max[k].max(r);
+        }
+    }
+    out
+}
+
 fn not_gradient(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
     let model = &an.model;
     let mut rng = rng_for(an, cfg, 1);
-    let (mut sg_min, mut ema_min, mut gd_max) = (f64::INFINITY, f64::INFINITY, 0.0f64);
-    for _ in 0..cfg.sample_points {
-        for p in [
-            Procedure::StopGradient,
-            Procedure::Ema,
-            Procedure::GradientDescent,
-        ] {
-            let s = sample_state(model, p, &mut rng);
-            let j = model.jacobian(p, cfg.kappa, &s);
-            let asym = rel((&j - j.transpose()).norm(), j.norm());
-            match p {
-                Procedure::StopGradient => sg_min = sg_min.min(asym),
-                Procedure::Ema => ema_min = ema_min.min(asym),
-                Procedure::GradientDescent => gd_max = gd_max.max(asym),
-            }
-        }
-    }
+    let asym = sample_per_procedure(
+        model,
+        cfg,
+        &mut rng,
+        |_| (),
+        |_, p, s| {
+            let j = model.jacobian(p, cfg.kappa, s);
+            rel((&j - j.transpose()).norm(), j.norm())
+        },
+    );
+    let (sg_min, ema_min, gd_max) = (asym.min[0], asym.min[1], asym.max[2]);
     let summary = format!(
         "relative Jacobian asymmetry ‖J−Jᵀ‖/‖J‖ at {} random points: SG ≥ {sg_min:.2e}, EMA ≥ {ema_min:.2e} (need > {ASYMMETRY_MIN:.0e}); GD control ≤ {gd_max:.1e} (need ≤ {IDENTITY_TOL:.0e})",
         cfg.sample_points
@@ -228,32 +260,23 @@ fn balance(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
     let model = &an.model;
     let lam = model.lambda;
     let mut rng = rng_for(an, cfg, 2);
-    let (mut sg_max, mut ema_max, mut gd_min) = (0.0f64, 0.0f64, f64::INFINITY);
-    for _ in 0..cfg.sample_points {
-        for p in [
-            Procedure::StopGradient,
-            Procedure::Ema,
-            Procedure::GradientDescent,
-        ] {
-            let s = sample_state(model, p, &mut rng);
-            let v = model.velocity(p, cfg.kappa, &s);
-            let d = &v.a * s.a.transpose() + &s.a * v.a.transpose()
-                - v.b.transpose() * &s.b
-                - s.b.transpose() * &v.b;
+    let res = sample_per_procedure(
+        model,
+        cfg,
+        &mut rng,
+        |_| (),
+        |_, p, s| {
+            let d = Model::balance_rate(s, &model.velocity(p, cfg.kappa, s));
             let mb = Model::balance(&s.a, &s.b);
             // Relative to the size of the summands (the rounding error model);
             // the result itself can cancel.
-            let r = rel(
+            rel(
                 (&d + &mb * (2.0 * lam)).norm(),
-                model.balance_rate_scale(&s) + 2.0 * lam * mb.norm(),
-            );
-            match p {
-                Procedure::StopGradient => sg_max = sg_max.max(r),
-                Procedure::Ema => ema_max = ema_max.max(r),
-                Procedure::GradientDescent => gd_min = gd_min.min(r),
-            }
-        }
-    }
+                model.balance_rate_scale(s) + 2.0 * lam * mb.norm(),
+            )
+        },
+    );
+    let (sg_max, ema_max, gd_min) = (res.max[0], res.max[1], res.min[2]);
     // Along one SG trajectory: M(t) = e^{−2λt} M(0).
     let start = random_state(model.n, model.m, Procedure::StopGradient, 1.0, &mut rng);
     let m0 = Model::balance(&start.a, &start.b);
@@ -307,24 +330,23 @@ fn act(u: &DMatrix<f64>, s: &State) -> State {
 fn symmetry(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
     let model = &an.model;
     let mut rng = rng_for(an, cfg, 3);
-    let mut worst = 0.0f64;
-    for _ in 0..cfg.sample_points {
-        let u = orthogonal(model.n, &mut rng);
-        for p in [
-            Procedure::StopGradient,
-            Procedure::Ema,
-            Procedure::GradientDescent,
-        ] {
-            let s = sample_state(model, p, &mut rng);
-            let lhs = model.velocity(p, cfg.kappa, &act(&u, &s));
-            let rhs = act(&u, &model.velocity(p, cfg.kappa, &s));
-            let r = rel(
+    let worst = sample_per_procedure(
+        model,
+        cfg,
+        &mut rng,
+        |rng| orthogonal(model.n, rng),
+        |u, p, s| {
+            let lhs = model.velocity(p, cfg.kappa, &act(u, s));
+            let rhs = act(u, &model.velocity(p, cfg.kappa, s));
+            rel(
                 (lhs.to_vector() - rhs.to_vector()).norm(),
                 stacked_norm(&rhs),
-            );
-            worst = worst.max(r);
-        }
-    }
+            )
+        },
+    )
+    .max
+    .into_iter()
+    .fold(0.0, f64::max);
     let lifted = an
         .components
         .iter()
@@ -480,7 +502,7 @@ fn s_equation(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
     )
 }
 
-fn variety(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
+fn variety(an: &InstanceAnalysis, _cfg: &VerifyConfig) -> Finding {
     let model = &an.model;
     let (n, m) = (model.n, model.m);
     let name = an.instance.name();
@@ -515,7 +537,6 @@ fn variety(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
         .iter()
         .filter(|e| e.procedure != Procedure::GradientDescent && e.converged && e.rank == m)
         .count();
-    let _ = cfg;
     let verdict = if ema_worst > FAIL_TOL {
         Verdict::Fails
     } else if ema_worst <= EQUATION_TOL && kernels.iter().all(|&k| k == dim) && missed == 0 {
@@ -837,7 +858,6 @@ fn scalar(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
         .iter()
         .filter(|c| c.equilibrium.rank == 1)
         .collect();
-    let _ = cfg;
     if delta < 0.0 {
         let verdict = if spheres.is_empty() && origin_ok {
             Verdict::Holds

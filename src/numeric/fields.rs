@@ -218,6 +218,13 @@ impl Model {
         2.0 * (a.norm() * ta + b.norm() * tb)
     }
 
+    /// `d/dt (AAᵀ − BᵀB) = ȦAᵀ + AȦᵀ − ḂᵀB − BᵀḂ` at `s` moving with velocity `v`.
+    pub fn balance_rate(s: &State, v: &State) -> DMatrix<f64> {
+        &v.a * s.a.transpose() + &s.a * v.a.transpose()
+            - v.b.transpose() * &s.b
+            - s.b.transpose() * &v.b
+    }
+
     /// The balance matrix `AAᵀ − BᵀB` (SPEC BALANCE).
     pub fn balance(a: &DMatrix<f64>, b: &DMatrix<f64>) -> DMatrix<f64> {
         a * a.transpose() - b.transpose() * b

@@ -95,8 +95,8 @@ pub fn integrate(
         }
         steps += 1;
         let h_now = h.min(opts.t_max - t);
-        if let Some(dt) = opts.fixed_step {
-            let _ = dt;
+        if opts.fixed_step.is_some() {
+            // RK4 with the fixed step h (set from `fixed_step` above).
             let k2 = f(&(&x + &k1 * (h_now / 2.0)));
             let k3 = f(&(&x + &k2 * (h_now / 2.0)));
             let k4 = f(&(&x + &k3 * h_now));
