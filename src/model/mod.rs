@@ -8,6 +8,7 @@
 
 mod builtin;
 mod file;
+pub mod formula;
 mod generator;
 mod rational;
 

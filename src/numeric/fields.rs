@@ -388,6 +388,31 @@ mod tests {
         super::super::random::random_state(model.n, model.m, procedure, 1.0, &mut rng)
     }
 
+    /// The generic formulas (which the symbolic and exact layers use) and
+    /// these nalgebra ones agree in floating point.
+    #[test]
+    fn generic_formulas_agree_with_the_nalgebra_fields() {
+        use crate::model::formula::{Mat, ModelData};
+        for name in crate::model::BUILTIN_NAMES {
+            let inst = builtin(name).unwrap();
+            let model = Model::from_instance(&inst);
+            let data: ModelData<f64> = ModelData::from_instance(&inst);
+            let s = random_state(&model, Procedure::Ema, 5);
+            let conv = |m: &DMatrix<f64>| Mat::from_fn(m.nrows(), m.ncols(), |i, j| m[(i, j)]);
+            let back = |m: &Mat<f64>| DMatrix::from_fn(m.nrows(), m.ncols(), |i, j| *m.get(i, j));
+            let (a, b, c) = (conv(&s.a), conv(&s.b), conv(s.teacher()));
+            let (p, q) = model.pq(&s.a, &s.b, s.teacher());
+            let (gp, gq) = data.student_field(&a, &b, &c);
+            let (ga, gb) = model.grad_ebar(&s.a, &s.b);
+            let (hga, hgb) = data.grad_ebar(&a, &b);
+            for (x, y) in [(p, gp), (q, gq), (ga, hga), (gb, hgb)] {
+                assert!((&x - back(&y)).norm() <= 1e-12 * (1.0 + x.norm()), "{name}");
+            }
+            let f = model.objective_f(&s.a, &s.b, s.teacher());
+            assert!((f - data.objective_f(&a, &b, &c)).abs() <= 1e-12 * (1.0 + f.abs()));
+        }
+    }
+
     /// Central finite differences of the velocity, step h.
     fn fd_jacobian(
         model: &Model,

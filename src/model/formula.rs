@@ -1,0 +1,391 @@
+//! The formulas of SPEC §1–2 written once, generic over the scalar.
+//!
+//! The symbolic layer instantiates them with polynomials (so that identities
+//! are proved about exactly these formulas) and the exact layer with
+//! rationals; the floating-point layer has its own nalgebra version for speed,
+//! and tests check that both agree.
+//!
+//! Matrices are small dense row-major [`Mat`]s; only the operations the
+//! formulas need are provided.
+
+use std::ops::{Add, Mul, Neg, Sub};
+
+use num_rational::BigRational;
+use num_traits::Zero;
+
+/// What the formulas need of a scalar: a commutative ring containing Q.
+pub trait Scalar:
+    Clone + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Neg<Output = Self>
+{
+    /// The rational number `q` in this ring.
+    fn from_rational(q: &BigRational) -> Self;
+
+    /// The integer `k` in this ring.
+    fn from_int(k: i64) -> Self {
+        Self::from_rational(&BigRational::from_integer(k.into()))
+    }
+}
+
+impl Scalar for f64 {
+    fn from_rational(q: &BigRational) -> Self {
+        super::to_f64(q)
+    }
+}
+
+impl Scalar for BigRational {
+    fn from_rational(q: &BigRational) -> Self {
+        q.clone()
+    }
+}
+
+/// A dense row-major matrix over a [`Scalar`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mat<T> {
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+}
+
+impl<T: Scalar> Mat<T> {
+    /// The matrix with entries `f(i, j)`.
+    pub fn from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
+        let mut data = Vec::with_capacity(rows * cols);
+        for i in 0..rows {
+            for j in 0..cols {
+                data.push(f(i, j));
+            }
+        }
+        Self { rows, cols, data }
+    }
+
+    /// The zero matrix.
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        Self::from_fn(rows, cols, |_, _| T::from_int(0))
+    }
+
+    /// The identity matrix.
+    pub fn identity(n: usize) -> Self {
+        Self::from_fn(n, n, |i, j| {
+            if i == j {
+                T::from_int(1)
+            } else {
+                T::from_int(0)
+            }
+        })
+    }
+
+    /// Number of rows.
+    pub fn nrows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn ncols(&self) -> usize {
+        self.cols
+    }
+
+    /// Entry `(i, j)`.
+    pub fn get(&self, i: usize, j: usize) -> &T {
+        &self.data[i * self.cols + j]
+    }
+
+    /// The entries in row-major order.
+    pub fn entries(&self) -> &[T] {
+        &self.data
+    }
+
+    /// The matrix with `f` applied to every entry.
+    pub fn map<U: Scalar>(&self, f: impl FnMut(&T) -> U) -> Mat<U> {
+        Mat {
+            rows: self.rows,
+            cols: self.cols,
+            data: self.data.iter().map(f).collect(),
+        }
+    }
+
+    /// `Mᵀ`.
+    pub fn transpose(&self) -> Self {
+        Self::from_fn(self.cols, self.rows, |i, j| self.get(j, i).clone())
+    }
+
+    /// The product `self · other`; the inner dimensions must agree.
+    pub fn mul(&self, other: &Self) -> Self {
+        assert_eq!(self.cols, other.rows, "inner dimensions of a product");
+        Self::from_fn(self.rows, other.cols, |i, j| {
+            (0..self.cols).fold(T::from_int(0), |acc, k| {
+                acc + self.get(i, k).clone() * other.get(k, j).clone()
+            })
+        })
+    }
+
+    /// `self + other`, same shape.
+    pub fn add(&self, other: &Self) -> Self {
+        self.zip(other, |x, y| x + y)
+    }
+
+    /// `self − other`, same shape.
+    pub fn sub(&self, other: &Self) -> Self {
+        self.zip(other, |x, y| x - y)
+    }
+
+    /// `s · self`.
+    pub fn scale(&self, s: &T) -> Self {
+        self.map(|x| s.clone() * x.clone())
+    }
+
+    /// `−self`.
+    pub fn neg(&self) -> Self {
+        self.map(|x| -x.clone())
+    }
+
+    /// The trace (square matrices).
+    pub fn trace(&self) -> T {
+        (0..self.rows.min(self.cols)).fold(T::from_int(0), |acc, i| acc + self.get(i, i).clone())
+    }
+
+    /// The Frobenius inner product `⟨self, other⟩ = Σ self_ij other_ij`.
+    pub fn dot(&self, other: &Self) -> T {
+        assert_eq!(
+            (self.rows, self.cols),
+            (other.rows, other.cols),
+            "shapes of an inner product"
+        );
+        self.data
+            .iter()
+            .zip(&other.data)
+            .fold(T::from_int(0), |acc, (x, y)| acc + x.clone() * y.clone())
+    }
+
+    fn zip(&self, other: &Self, f: impl Fn(T, T) -> T) -> Self {
+        assert_eq!(
+            (self.rows, self.cols),
+            (other.rows, other.cols),
+            "shapes of a sum"
+        );
+        Self {
+            rows: self.rows,
+            cols: self.cols,
+            data: self
+                .data
+                .iter()
+                .zip(&other.data)
+                .map(|(x, y)| f(x.clone(), y.clone()))
+                .collect(),
+        }
+    }
+}
+
+impl Mat<BigRational> {
+    /// The exact inverse (Gauss–Jordan elimination), or `None` when the
+    /// matrix is singular or not square.
+    pub fn inverse(&self) -> Option<Self> {
+        let n = self.rows;
+        if self.cols != n {
+            return None;
+        }
+        let mut a = self.clone();
+        let mut inv = Self::identity(n);
+        for col in 0..n {
+            let pivot = (col..n).find(|&r| !a.get(r, col).is_zero())?;
+            a.swap_rows(col, pivot);
+            inv.swap_rows(col, pivot);
+            let p = a.get(col, col).clone();
+            a.scale_row(col, &p);
+            inv.scale_row(col, &p);
+            for r in 0..n {
+                let f = a.get(r, col).clone();
+                if r != col && !f.is_zero() {
+                    a.eliminate(r, col, &f);
+                    inv.eliminate(r, col, &f);
+                }
+            }
+        }
+        Some(inv)
+    }
+
+    fn swap_rows(&mut self, i: usize, j: usize) {
+        for k in 0..self.cols {
+            self.data.swap(i * self.cols + k, j * self.cols + k);
+        }
+    }
+
+    fn scale_row(&mut self, i: usize, divisor: &BigRational) {
+        for k in 0..self.cols {
+            let x = &mut self.data[i * self.cols + k];
+            *x = &*x / divisor;
+        }
+    }
+
+    /// Row `r` −= f · row `pivot`.
+    fn eliminate(&mut self, r: usize, pivot: usize, f: &BigRational) {
+        for k in 0..self.cols {
+            let sub = f * self.get(pivot, k);
+            let x = &mut self.data[r * self.cols + k];
+            *x = &*x - sub;
+        }
+    }
+
+    /// A rational orthogonal matrix by the Cayley transform
+    /// `U = (I − K)(I + K)⁻¹` of the skew-symmetric `K` with entries
+    /// `K_ij = (i + 2j + 1)/(i + j + 3)` above the diagonal, times `scale`.
+    /// (`I + K` is invertible for every real skew `K`.)
+    pub fn cayley(n: usize, scale: &BigRational) -> Self {
+        let k = Self::from_fn(n, n, |i, j| {
+            let entry = |i: usize, j: usize| {
+                BigRational::new(((i + 2 * j + 1) as i64).into(), ((i + j + 3) as i64).into())
+                    * scale
+            };
+            match i.cmp(&j) {
+                std::cmp::Ordering::Less => entry(i, j),
+                std::cmp::Ordering::Greater => -entry(j, i),
+                std::cmp::Ordering::Equal => <BigRational as Zero>::zero(),
+            }
+        });
+        let id = Self::identity(n);
+        let inv = id.add(&k).inverse().unwrap_or_else(|| id.clone());
+        id.sub(&k).mul(&inv)
+    }
+}
+
+/// The data of the model over a scalar: the moments and λ (numbers for an
+/// instance, or symbols when identities are proved for all data).
+#[derive(Clone, Debug)]
+pub struct ModelData<T> {
+    /// `Mxx` (m×m).
+    pub mxx: Mat<T>,
+    /// `Myx` (m×m).
+    pub myx: Mat<T>,
+    /// `Myy` (m×m).
+    pub myy: Mat<T>,
+    /// Weight decay λ.
+    pub lambda: T,
+}
+
+impl<T: Scalar> ModelData<T> {
+    /// The data of a validated instance, mapped into the scalar ring.
+    pub fn from_instance(inst: &super::Instance) -> Self {
+        let conv = |m: &super::RationalMatrix| {
+            Mat::from_fn(m.nrows(), m.ncols(), |i, j| T::from_rational(m.get(i, j)))
+        };
+        let mom = inst.moments();
+        Self {
+            mxx: conv(&mom.mxx),
+            myx: conv(&mom.myx),
+            myy: conv(&mom.myy),
+            lambda: T::from_rational(inst.lambda()),
+        }
+    }
+
+    /// `Mxy = Myxᵀ`.
+    pub fn mxy(&self) -> Mat<T> {
+        self.myx.transpose()
+    }
+
+    /// Residual `R(A,B,C) = B A Mxx − C Myx` (n×m).
+    pub fn residual(&self, a: &Mat<T>, b: &Mat<T>, c: &Mat<T>) -> Mat<T> {
+        b.mul(a).mul(&self.mxx).sub(&c.mul(&self.myx))
+    }
+
+    /// Student field `P = ∇_A F = Bᵀ R + λA`, `Q = ∇_B F = R Aᵀ + λB`.
+    pub fn student_field(&self, a: &Mat<T>, b: &Mat<T>, c: &Mat<T>) -> (Mat<T>, Mat<T>) {
+        let r = self.residual(a, b, c);
+        let p = b.transpose().mul(&r).add(&a.scale(&self.lambda));
+        let q = r.mul(&a.transpose()).add(&b.scale(&self.lambda));
+        (p, q)
+    }
+
+    /// `∇Ē(A,B) = (P(A,B,A) − (B A Mxy − A Myy), Q(A,B,A))`.
+    pub fn grad_ebar(&self, a: &Mat<T>, b: &Mat<T>) -> (Mat<T>, Mat<T>) {
+        let (p, q) = self.student_field(a, b, a);
+        let extra = b.mul(a).mul(&self.mxy()).sub(&a.mul(&self.myy));
+        (p.sub(&extra), q)
+    }
+
+    /// `E‖BAx − Cy‖² = tr(BA Mxx AᵀBᵀ) − 2 tr(BA Mxy Cᵀ) + tr(C Myy Cᵀ)`.
+    pub fn prediction_error(&self, a: &Mat<T>, b: &Mat<T>, c: &Mat<T>) -> T {
+        let ba = b.mul(a);
+        ba.mul(&self.mxx).mul(&ba.transpose()).trace()
+            - T::from_int(2) * ba.mul(&self.mxy()).mul(&c.transpose()).trace()
+            + c.mul(&self.myy).mul(&c.transpose()).trace()
+    }
+
+    /// Teacher objective `F(A,B,C) = ½E‖BAx − Cy‖² + (λ/2)(‖A‖² + ‖B‖²)`.
+    pub fn objective_f(&self, a: &Mat<T>, b: &Mat<T>, c: &Mat<T>) -> T {
+        let half = T::from_rational(&BigRational::new(1.into(), 2.into()));
+        half.clone() * self.prediction_error(a, b, c)
+            + half * self.lambda.clone() * (a.dot(a) + b.dot(b))
+    }
+}
+
+/// The balance matrix `AAᵀ − BᵀB` (SPEC BALANCE).
+pub fn balance<T: Scalar>(a: &Mat<T>, b: &Mat<T>) -> Mat<T> {
+    a.mul(&a.transpose()).sub(&b.transpose().mul(b))
+}
+
+/// `d/dt (AAᵀ − BᵀB) = ȦAᵀ + AȦᵀ − ḂᵀB − BᵀḂ` at `(A, B)` moving with `(Ȧ, Ḃ)`.
+pub fn balance_rate<T: Scalar>(a: &Mat<T>, b: &Mat<T>, da: &Mat<T>, db: &Mat<T>) -> Mat<T> {
+    da.mul(&a.transpose())
+        .add(&a.mul(&da.transpose()))
+        .sub(&db.transpose().mul(b))
+        .sub(&b.transpose().mul(db))
+}
+
+/// The S-equation of SPEC: `(Mxx S + λI)(S Mxx + λI) − Mxy S Myx` (m×m,
+/// symmetric when `S` is).
+pub fn s_equation<T: Scalar>(data: &ModelData<T>, s: &Mat<T>) -> Mat<T> {
+    let id = Mat::<T>::identity(s.nrows()).scale(&data.lambda);
+    let left = data.mxx.mul(s).add(&id);
+    let right = s.mul(&data.mxx).add(&id);
+    left.mul(&right).sub(&data.mxy().mul(s).mul(&data.myx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(p: i64, d: i64) -> BigRational {
+        BigRational::new(p.into(), d.into())
+    }
+
+    #[test]
+    fn rational_products_and_traces() {
+        let a = Mat::from_fn(2, 3, |i, j| q((i * 3 + j) as i64, 1));
+        let ata = a.transpose().mul(&a);
+        assert_eq!((ata.nrows(), ata.ncols()), (3, 3));
+        // tr(AᵀA) = ‖A‖² = 0+1+4+9+16+25.
+        assert_eq!(ata.trace(), q(55, 1));
+        assert_eq!(a.dot(&a), q(55, 1));
+        assert_eq!(Mat::<BigRational>::identity(3).mul(&ata), ata);
+    }
+
+    #[test]
+    fn inverses_and_cayley_orthogonality_are_exact() {
+        // The Hilbert matrix 1/(i + j + 1): invertible, badly conditioned.
+        let a = Mat::from_fn(4, 4, |i, j| q(1, (i + j + 1) as i64));
+        let inv = a.inverse().expect("invertible");
+        assert_eq!(a.mul(&inv), Mat::identity(4));
+        assert_eq!(inv.get(0, 0), &q(16, 1));
+        assert!(Mat::from_fn(2, 2, |_, _| q(1, 1)).inverse().is_none());
+        for n in 1..=4 {
+            let u = Mat::cayley(n, &q(1, 2));
+            assert_eq!(u.transpose().mul(&u), Mat::identity(n), "n = {n}");
+            if n > 1 {
+                assert_ne!(u, Mat::identity(n));
+            }
+        }
+    }
+
+    #[test]
+    fn balance_rate_is_the_derivative_of_balance() {
+        // d/dt balance(A + tD, B + tE) at t = 0 by an exact difference quotient
+        // of a quadratic: (f(1) − f(−1))/2.
+        let a = Mat::from_fn(2, 2, |i, j| q((i + 2 * j) as i64 - 1, 3));
+        let b = Mat::from_fn(2, 2, |i, j| q((3 * i + j) as i64 - 2, 5));
+        let d = Mat::from_fn(2, 2, |i, j| q((i * j) as i64 + 1, 2));
+        let e = Mat::from_fn(2, 2, |i, j| q(i as i64 - j as i64, 7));
+        let plus = balance(&a.add(&d), &b.add(&e));
+        let minus = balance(&a.sub(&d), &b.sub(&e));
+        let quotient = plus.sub(&minus).scale(&q(1, 2));
+        assert_eq!(quotient, balance_rate(&a, &b, &d, &e));
+    }
+}
