@@ -9,8 +9,18 @@
 //! On first use Symbolica prints a notice on stdout; commands that emit
 //! machine-readable output therefore write it to files.
 //!
-//! Status: the serialized gateway and exact identity checks of expressions are
-//! in place; the polynomial systems of the dynamics build on them.
+//! On top of the gateway: the polynomial systems of the dynamics
+//! ([`PolynomialSystem`]), the symbolic proofs of the claims that are
+//! identities ([`proofs`]), and their export to other algebra systems
+//! ([`export`]).
+
+pub mod export;
+mod expr;
+pub mod ideal;
+pub mod proofs;
+mod system;
+
+pub use system::{Data, Equation, MAX_SYSTEM_DIMENSION, PolynomialSystem, SystemKind};
 
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Mutex, OnceLock};
@@ -71,15 +81,7 @@ pub fn expand(expr: &str) -> Result<String> {
     with_symbolica(move || parse_atom(&text).map(|a| a.expand().to_string()))?
 }
 
-fn parse_atom(text: &str) -> Result<symbolica::atom::Atom> {
-    symbolica::try_parse!(text).map_err(|e| {
-        Error::param(
-            "expression",
-            text,
-            &format!("a polynomial in Symbolica syntax ({e})"),
-        )
-    })
-}
+use expr::parse as parse_atom;
 
 fn expand_is_zero(text: &str) -> Result<bool> {
     Ok(parse_atom(text)?.expand().is_zero())

@@ -1,0 +1,154 @@
+//! Exported systems load unchanged in Singular and Macaulay2 and give the
+//! dimension we compute ourselves (Gröbner basis + independent sets of the
+//! leading monomials). Each external check is skipped, saying so, when the
+//! program is not installed. Uses Symbolica in this process: run with
+//! --test-threads=1, as the README's test command does.
+
+use std::path::Path;
+use std::process::Command;
+
+use ssl_equilibria::model::builtin;
+use ssl_equilibria::polynomial::export::{ExportFormat, export};
+use ssl_equilibria::polynomial::ideal::ideal_facts;
+use ssl_equilibria::polynomial::{Data, PolynomialSystem, SystemKind};
+
+fn installed(program: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+fn system(instance: &str, kind: SystemKind) -> PolynomialSystem {
+    let inst = builtin(instance).expect("built-in instance");
+    PolynomialSystem::build(kind, &Data::Instance(inst)).expect("system builds")
+}
+
+/// The systems cross-checked: small enough for every tool to finish fast.
+fn cases() -> Vec<(&'static str, SystemKind)> {
+    vec![
+        ("heavy-decay", SystemKind::SgEquilibrium),
+        ("heavy-decay", SystemKind::EmaEquilibrium),
+        ("heavy-decay", SystemKind::GdCritical),
+        ("default", SystemKind::SEquation),
+        ("square", SystemKind::SEquation),
+    ]
+}
+
+fn run_script(program: &str, args: &[&str], script: &Path) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .arg(script)
+        .output()
+        .expect("the program runs");
+    assert!(
+        out.status.success(),
+        "{program} failed on {}: {}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn last_integer(text: &str) -> i64 {
+    text.split_whitespace()
+        .filter_map(|w| w.parse::<i64>().ok())
+        .next_back()
+        .unwrap_or_else(|| panic!("no integer in output {text:?}"))
+}
+
+#[test]
+fn singular_loads_the_export_and_agrees_on_the_dimension() {
+    if !installed("Singular") {
+        eprintln!("skipped: Singular is not installed (apt-get install singular)");
+        return;
+    }
+    let dir = tempdir();
+    for (name, kind) in cases() {
+        let sys = system(name, kind);
+        let ours = ideal_facts(&sys).expect("our dimension");
+        let mut script = export(&sys, ExportFormat::Singular).unwrap();
+        script.push_str("print(dim(std(I)));\nquit;\n");
+        let path = dir.join(format!("{name}-{kind}.sing"));
+        std::fs::write(&path, script).unwrap();
+        let theirs = last_integer(&run_script("Singular", &["-q"], &path));
+        assert_eq!(ours.dimension, theirs, "{name} {kind}: ours vs Singular");
+        eprintln!("{name} {kind}: dimension {theirs} (ours and Singular's agree)");
+    }
+}
+
+#[test]
+fn macaulay2_loads_the_export_and_agrees_on_the_dimension() {
+    if !installed("M2") {
+        eprintln!("skipped: Macaulay2 is not installed (apt-get install macaulay2)");
+        return;
+    }
+    let dir = tempdir();
+    for (name, kind) in cases() {
+        let sys = system(name, kind);
+        let ours = ideal_facts(&sys).expect("our dimension");
+        let mut script = export(&sys, ExportFormat::Macaulay2).unwrap();
+        script.push_str("print dim I;\nexit 0\n");
+        let path = dir.join(format!("{name}-{kind}.m2"));
+        std::fs::write(&path, script).unwrap();
+        let theirs = last_integer(&run_script("M2", &["--script"], &path));
+        assert_eq!(ours.dimension, theirs, "{name} {kind}: ours vs Macaulay2");
+    }
+}
+
+#[test]
+fn sympy_script_rebuilds_the_same_polynomials() {
+    let has_sympy = Command::new("python3")
+        .args(["-c", "import sympy"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !has_sympy {
+        eprintln!("skipped: python3 with sympy is not installed (pip install sympy)");
+        return;
+    }
+    let dir = tempdir();
+    let sys = system("heavy-decay", SystemKind::SgEquilibrium);
+    let mut script = export(&sys, ExportFormat::Sympy).unwrap();
+    // Each polynomial, re-expanded by SymPy, must have as many terms as ours.
+    script.push_str(
+        "from sympy import Add, expand\nprint(' '.join(str(len(Add.make_args(expand(p)))) for p in polynomials))\n",
+    );
+    let path = dir.join("sg.py");
+    std::fs::write(&path, script).unwrap();
+    let out = run_script("python3", &[], &path);
+    let counts: Vec<usize> = out.split_whitespace().map(|w| w.parse().unwrap()).collect();
+    let ours: Vec<usize> = sys
+        .equations
+        .iter()
+        .map(|e| {
+            let t = PolynomialSystem {
+                equations: vec![e.clone()],
+                ..sys.clone()
+            };
+            t.term_count()
+        })
+        .collect();
+    assert_eq!(counts, ours);
+}
+
+#[test]
+fn json_export_round_trips_the_system() {
+    let sys = system("default", SystemKind::SEquation);
+    let text = export(&sys, ExportFormat::Json).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["kind"], "s-equation");
+    assert_eq!(v["variables"].as_array().unwrap().len(), 3);
+    assert_eq!(v["equations"].as_array().unwrap().len(), 3);
+    // S-equation of an m = 2 instance: three quadrics in s_1_1, s_1_2, s_2_2.
+    let ours = ideal_facts(&sys).unwrap();
+    assert_eq!(ours.dimension, 0, "finitely many complex solutions");
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ssl-export-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
