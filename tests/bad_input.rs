@@ -894,6 +894,126 @@ fn verify_rejects_bad_instances_without_writing_a_report() {
     finish("verify runs", total, failures);
 }
 
+/// `export` and `verify --proof-dimension` refuse what the symbolic layer
+/// cannot do, with one line naming the limit, before touching Symbolica (so
+/// stdout stays empty) and without writing the output file.
+#[test]
+fn symbolic_limits_and_bad_export_arguments_are_rejected() {
+    let dir = TempDir::new("export");
+    let bad = dir.write(
+        "nonpsd.toml",
+        b"n = 1\nlambda = 0.1\nmxx = [[1]]\nmyx = [[2]]\nmyy = [[1]]\n",
+    );
+    let out = dir.path("system.txt");
+    let o_s = out.display().to_string();
+    let export = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = vec!["export".into()];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v.extend(["--out".into(), o_s.clone()]);
+        v
+    };
+    let program_cases: Vec<(&str, Vec<String>, Vec<&str>)> = vec![
+        (
+            "shape beyond the system limit",
+            export(&[
+                "--shape",
+                "7,1",
+                "--system",
+                "sg-equilibrium",
+                "--format",
+                "json",
+            ]),
+            vec!["n = 7, m = 1", "≤ 6"],
+        ),
+        (
+            "malformed shape",
+            export(&[
+                "--shape",
+                "2x2",
+                "--system",
+                "sg-equilibrium",
+                "--format",
+                "json",
+            ]),
+            vec!["shape = 2x2"],
+        ),
+        (
+            "invalid instance file",
+            export(&[
+                "--instance",
+                &bad.display().to_string(),
+                "--system",
+                "s-equation",
+                "--format",
+                "singular",
+            ]),
+            vec!["not positive semidefinite"],
+        ),
+        (
+            "unknown instance",
+            export(&[
+                "--instance",
+                "nope",
+                "--system",
+                "gd-critical",
+                "--format",
+                "sympy",
+            ]),
+            vec!["unknown instance \"nope\""],
+        ),
+        (
+            "verify --proof-dimension 5",
+            vec![
+                "verify".into(),
+                "--instance".into(),
+                "scalar".into(),
+                "--proof-dimension".into(),
+                "5".into(),
+                "--json".into(),
+                o_s.clone(),
+            ],
+            vec!["proof-dimension = 5", "at most 4"],
+        ),
+    ];
+    let clap_cases: Vec<Vec<String>> = vec![
+        export(&["--system", "sg", "--format", "json"]),
+        export(&["--system", "sg-equilibrium", "--format", "maple"]),
+        export(&[
+            "--shape",
+            "2,2",
+            "--instance",
+            "default",
+            "--system",
+            "sg-equilibrium",
+            "--format",
+            "json",
+        ]),
+        vec![
+            "export".into(),
+            "--system".into(),
+            "sg-equilibrium".into(),
+            "--format".into(),
+            "json".into(),
+        ],
+    ];
+    let mut failures = Vec::new();
+    let total = program_cases.len() + clap_cases.len();
+    for (id, args, expect) in program_cases {
+        let expect: Vec<String> = expect.iter().map(|s| s.to_string()).collect();
+        let o = run(&args);
+        if let Err(e) = check_rejected(&o, &expect).and_then(|()| check_no_output(&out)) {
+            failures.push(format!("[{id}] `{}`: {e}", show(&args)));
+        }
+    }
+    for args in clap_cases {
+        let o = run(&args);
+        if let Err(e) = check_clap_rejected(&o).and_then(|()| check_no_output(&out)) {
+            failures.push(format!("[clap] `{}`: {e}", show(&args)));
+        }
+    }
+    finish("export and proof-limit runs", total, failures);
+}
+
 // ---------------------------------------------------------------------------
 // Positive controls
 // ---------------------------------------------------------------------------

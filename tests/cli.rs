@@ -32,6 +32,7 @@ fn tmp(name: &str) -> std::path::PathBuf {
 #[test]
 fn verify_reports_every_claim_in_text_and_json() {
     let json = tmp("verify.json");
+    let latex = tmp("verify.tex");
     let out = bin()
         .args([
             "verify",
@@ -41,8 +42,12 @@ fn verify_reports_every_claim_in_text_and_json() {
             "square",
             "--starts",
             "4",
-            "--json",
+            "--proof-dimension",
+            "2",
+            "--latex",
         ])
+        .arg(&latex)
+        .arg("--json")
         .arg(&json)
         .output()
         .unwrap();
@@ -76,6 +81,32 @@ fn verify_reports_every_claim_in_text_and_json() {
             assert!(!c[key].is_null(), "{key} missing in {c}");
         }
     }
+    // The identity claims are proved symbolically for the four shapes n, m ≤ 2.
+    for id in ["NOT-GRADIENT", "BALANCE", "SYMMETRY", "GD-COLLAPSE"] {
+        let c = claims.iter().find(|c| c["id"] == id).unwrap();
+        assert_eq!(c["level"], "symbolic", "{c}");
+        assert_eq!(c["verdict"], "holds", "{c}");
+        let shapes: Vec<&str> = c["symbolic"]["shapes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["shape"].as_str().unwrap())
+            .collect();
+        assert_eq!(shapes.len(), 4, "{shapes:?}");
+        for f in c["findings"].as_array().unwrap() {
+            assert_eq!(f["level"], "symbolic", "{f}");
+        }
+    }
+    let tex = std::fs::read_to_string(&latex).unwrap();
+    assert!(tex.starts_with('%') && tex.trim_end().ends_with("\\end{document}"));
+    assert_eq!(
+        tex.matches("\\begin{").count(),
+        tex.matches("\\end{").count()
+    );
+    assert!(
+        tex.contains("NOT-GRADIENT") && tex.contains("\\["),
+        "witnesses typeset"
+    );
     // The scalar instance has closed forms: SCALAR must hold there.
     let scalar = claims.iter().find(|c| c["id"] == "SCALAR").unwrap();
     assert_eq!(scalar["verdict"], "holds", "{scalar}");
@@ -102,7 +133,17 @@ fn verify_is_deterministic_for_a_seed() {
         assert!(out.status.success());
         let mut v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
+        // Wall times are the only part that may differ: the report's and
+        // those of the symbolic proofs.
         v["seconds"] = serde_json::Value::Null;
+        for c in v["claims"].as_array_mut().unwrap() {
+            if let Some(sym) = c.get_mut("symbolic") {
+                sym["seconds"] = serde_json::Value::Null;
+                for s in sym["shapes"].as_array_mut().unwrap() {
+                    s["seconds"] = serde_json::Value::Null;
+                }
+            }
+        }
         v
     };
     assert_eq!(run(), run());

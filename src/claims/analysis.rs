@@ -43,6 +43,9 @@ pub struct VerifyConfig {
     pub spectral: SpectralTolerances,
     /// Random points for pointwise identities.
     pub sample_points: usize,
+    /// The identities are proved with symbolic data for every shape with
+    /// n, m ≤ this (0: only on the instances' own data).
+    pub proof_dimension: usize,
 }
 
 impl Default for VerifyConfig {
@@ -59,6 +62,7 @@ impl Default for VerifyConfig {
             search: SearchOptions::default(),
             spectral: SpectralTolerances::default(),
             sample_points: 6,
+            proof_dimension: crate::polynomial::proofs::DEFAULT_PROOF_DIMENSION,
         }
     }
 }

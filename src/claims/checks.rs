@@ -23,7 +23,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::analysis::{InstanceAnalysis, VerifyConfig, rel};
-use super::{ClaimId, ClaimResult, Finding, Level, Verdict};
+use super::{ClaimId, ClaimResult, Finding, Verdict};
 use crate::numeric::equilibria::{SearchOptions, predictor_of, psd_sqrt, search_stratum};
 use crate::numeric::random::{gaussian, orthogonal, random_state, stiefel};
 use crate::numeric::spectra::StabilityVerdict;
@@ -73,7 +73,7 @@ pub(super) fn evaluate(
             "not run by verify: the m = 1 experiment of 10 000 trials is reproduced by its own command (not yet implemented)".into(),
         )],
     };
-    ClaimResult::aggregate(id, Level::Numeric, findings)
+    ClaimResult::aggregate(id, findings)
 }
 
 /// One claim on one analysed instance (no cross-instance sweeps).

@@ -8,6 +8,7 @@
 pub mod analysis;
 mod checks;
 pub mod properties;
+mod symbolic;
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 
 use crate::model::Instance;
 pub use analysis::{InstanceAnalysis, VerifyConfig, analyze};
+pub use symbolic::{ShapeOutcome, SymbolicCoverage};
 
 /// Identifiers of the claims of SPEC §3, in report order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -195,6 +197,8 @@ pub struct Finding {
     pub applies: bool,
     /// Verdict on this instance (meaningful when `applies`).
     pub verdict: Verdict,
+    /// The level of evidence of this finding.
+    pub level: Level,
     /// One line with the key numbers.
     pub summary: String,
 }
@@ -205,6 +209,7 @@ impl Finding {
             instance: instance.to_owned(),
             applies: true,
             verdict,
+            level: Level::Numeric,
             summary,
         }
     }
@@ -214,6 +219,7 @@ impl Finding {
             instance: instance.to_owned(),
             applies: false,
             verdict: Verdict::Inconclusive,
+            level: Level::Numeric,
             summary,
         }
     }
@@ -227,7 +233,8 @@ pub struct ClaimResult {
     /// Overall verdict: `fails` if any instance fails, `holds` if it holds on
     /// every instance where it applies (at least one), else `inconclusive`.
     pub verdict: Verdict,
-    /// Level of evidence.
+    /// Level of evidence: the weakest level among the findings the verdict
+    /// rests on.
     pub level: Level,
     /// Instances the verdict covers (those where the claim applies).
     pub instances: Vec<String>,
@@ -235,11 +242,19 @@ pub struct ClaimResult {
     pub summary: String,
     /// Per-instance findings.
     pub findings: Vec<Finding>,
+    /// Shapes proved with symbolic data, for the claims that are identities.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbolic: Option<SymbolicCoverage>,
 }
 
 impl ClaimResult {
-    pub(crate) fn aggregate(id: ClaimId, level: Level, findings: Vec<Finding>) -> Self {
+    pub(crate) fn aggregate(id: ClaimId, findings: Vec<Finding>) -> Self {
         let applicable: Vec<&Finding> = findings.iter().filter(|f| f.applies).collect();
+        let level = applicable
+            .iter()
+            .map(|f| f.level)
+            .min()
+            .unwrap_or(Level::Numeric);
         let verdict = if applicable.is_empty() {
             Verdict::Inconclusive
         } else if applicable.iter().any(|f| f.verdict == Verdict::Fails) {
@@ -281,6 +296,7 @@ impl ClaimResult {
             instances,
             summary,
             findings,
+            symbolic: None,
         }
     }
 }
@@ -348,6 +364,13 @@ pub fn verify(
         }
     }
     let started = Instant::now();
+    // The symbolic proofs run on the Symbolica worker thread while the
+    // numeric analysis runs here.
+    let proofs = {
+        let instances = instances.to_vec();
+        let dim = config.proof_dimension;
+        std::thread::spawn(move || symbolic::run(&instances, dim, budget))
+    };
     let mut analyses = Vec::new();
     let mut skipped = Vec::new();
     for inst in instances {
@@ -358,9 +381,12 @@ pub fn verify(
         progress(inst.name());
         analyses.push(analyze(inst, config));
     }
+    let proofs = proofs
+        .join()
+        .map_err(|_| crate::Error::Computation("the symbolic proofs panicked".into()))??;
     let claims = ClaimId::ALL
         .into_iter()
-        .map(|id| checks::evaluate(id, &analyses, config))
+        .map(|id| symbolic::apply(checks::evaluate(id, &analyses, config), &proofs))
         .collect();
     let instances = analyses.iter().map(info).collect();
     Ok(Report {

@@ -34,6 +34,62 @@ pub enum Command {
     /// Search random valid instances for a counterexample to a claim or a named
     /// property, shrunk to a minimal instance file.
     Falsify(FalsifyArgs),
+    /// Write a polynomial system (equilibria, critical points, S-equation) for
+    /// Singular, Macaulay2, SymPy or as JSON.
+    Export(ExportArgs),
+}
+
+/// Systems `export` writes.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SystemArg {
+    /// SG equilibria: P(A,B,A) = 0, Q(A,B,A) = 0.
+    SgEquilibrium,
+    /// EMA equilibria: P(A,B,C) = 0, Q(A,B,C) = 0, A = C.
+    EmaEquilibrium,
+    /// Critical points of Ē.
+    GdCritical,
+    /// The S-equation (Mxx S + λI)(S Mxx + λI) = Mxy S Myx, entries i ≤ j.
+    SEquation,
+}
+
+/// Formats `export` writes.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    /// A Singular script (ring and ideal I).
+    Singular,
+    /// A Macaulay2 script (ring R and ideal I).
+    Macaulay2,
+    /// A Python script for SymPy (lists `polynomials` and `labels`).
+    Sympy,
+    /// JSON: variables, parameters and labelled polynomials.
+    Json,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Built-in name or path of an instance file.
+    #[arg(
+        long,
+        value_name = "NAME|FILE",
+        default_value = "default",
+        conflicts_with = "shape"
+    )]
+    pub instance: String,
+    /// Symbolic data of shape n,m instead of an instance: moments and λ become
+    /// parameters of the coefficient field.
+    #[arg(long, value_name = "N,M")]
+    pub shape: Option<String>,
+    /// The system.
+    #[arg(long, value_enum)]
+    pub system: SystemArg,
+    /// The format.
+    #[arg(long, value_enum)]
+    pub format: FormatArg,
+    /// The file to write (Symbolica's notice may appear on stdout, so the
+    /// system goes to a file).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// Moment structures on the command line.
@@ -100,9 +156,18 @@ pub struct VerifyArgs {
     /// Also print every per-instance finding.
     #[arg(long)]
     pub details: bool,
-    /// Time budget in seconds: instances not started by then are skipped and listed.
+    /// Time budget in seconds: instances not started by then are skipped and
+    /// listed, and symbolic shapes not started by then are reported as not
+    /// attempted.
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub timeout: Option<f64>,
+    /// Prove NOT-GRADIENT, BALANCE, SYMMETRY and GD-COLLAPSE with symbolic
+    /// data for every shape n, m ≤ K (0 to 4; 0: only on the instances' data).
+    #[arg(long, value_name = "K", default_value_t = 3)]
+    pub proof_dimension: usize,
+    /// Also write the report as a LaTeX document to this file.
+    #[arg(long, value_name = "FILE")]
+    pub latex: Option<PathBuf>,
 }
 
 /// Output format of `simulate`.
@@ -202,6 +267,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Simulate(a) => simulate(a),
         Command::Instances(a) => instances(a),
         Command::Falsify(a) => falsify(a),
+        Command::Export(a) => export(a),
     };
     match result {
         Ok(()) => 0,
@@ -250,9 +316,18 @@ fn verify(a: VerifyArgs) -> Result<()> {
     if let Some(t) = a.timeout {
         positive("timeout", t)?;
     }
+    let max = crate::polynomial::proofs::MAX_PROOF_DIMENSION;
+    if a.proof_dimension > max {
+        return Err(Error::param(
+            "proof-dimension",
+            a.proof_dimension,
+            &format!("at most {max} (symbolic proofs grow quickly with n and m)"),
+        ));
+    }
     let config = VerifyConfig {
         seed: a.seed,
         starts: a.starts,
+        proof_dimension: a.proof_dimension,
         ..VerifyConfig::default()
     };
     let bar = indicatif::ProgressBar::new(instances.len() as u64);
@@ -274,6 +349,9 @@ fn verify(a: VerifyArgs) -> Result<()> {
     bar.finish_and_clear();
     if let Some(path) = &a.json {
         write_file(path, &report::render_json(&report))?;
+    }
+    if let Some(path) = &a.latex {
+        write_file(path, &report::render_latex(&report))?;
     }
     print!("{}", report::render_text(&report, a.details));
     Ok(())
@@ -562,5 +640,41 @@ fn falsify(a: FalsifyArgs) -> Result<()> {
         None => out.push_str("no counterexample found\n"),
     }
     print!("{out}");
+    Ok(())
+}
+
+fn export(a: ExportArgs) -> Result<()> {
+    use crate::polynomial::export::{ExportFormat, export};
+    use crate::polynomial::{Data, PolynomialSystem, SystemKind};
+    let data = match &a.shape {
+        Some(shape) => {
+            let (n, m): (usize, usize) = pair("shape", shape, "n,m with 1 ≤ n, m ≤ 6, e.g. 2,2")?;
+            Data::Symbolic { n, m }
+        }
+        None => Data::Instance(model::resolve_instance(&a.instance)?),
+    };
+    let kind = match a.system {
+        SystemArg::SgEquilibrium => SystemKind::SgEquilibrium,
+        SystemArg::EmaEquilibrium => SystemKind::EmaEquilibrium,
+        SystemArg::GdCritical => SystemKind::GdCritical,
+        SystemArg::SEquation => SystemKind::SEquation,
+    };
+    let format = match a.format {
+        FormatArg::Singular => ExportFormat::Singular,
+        FormatArg::Macaulay2 => ExportFormat::Macaulay2,
+        FormatArg::Sympy => ExportFormat::Sympy,
+        FormatArg::Json => ExportFormat::Json,
+    };
+    let system = PolynomialSystem::build(kind, &data)?;
+    write_file(&a.out, &export(&system, format)?)?;
+    eprintln!(
+        "wrote {} of {} ({} variables, {} polynomials, {} terms) to {}",
+        system.kind,
+        system.data,
+        system.variables.len(),
+        system.equations.len(),
+        system.term_count(),
+        a.out.display()
+    );
     Ok(())
 }
