@@ -8,9 +8,9 @@ use serde::Serialize;
 use symbolica::atom::AtomCore;
 use symbolica::domains::rational::Q;
 
-use symbolica::poly::PolyVariable;
 use symbolica::poly::groebner::GroebnerBasis;
 use symbolica::poly::polynomial::MultivariatePolynomial;
+use symbolica::poly::{GrevLexOrder, PolyVariable};
 
 use super::expr::parse;
 use super::system::PolynomialSystem;
@@ -93,15 +93,17 @@ fn facts_on_worker(system: &PolynomialSystem) -> Result<IdealFacts> {
             independent_variables: system.variables.clone(),
         });
     }
+    // Graded reverse lexicographic order: usually far cheaper than lex.
+    let polys: Vec<_> = polys.iter().map(|p| p.reorder::<GrevLexOrder>()).collect();
     let gb = GroebnerBasis::new(&polys, false);
     // Leading monomials: the largest exponent vector of each basis element
-    // in the basis' monomial order (lexicographic in the variable order).
+    // in the basis' monomial order (graded reverse lexicographic).
     let mut supports: Vec<u32> = Vec::new();
     let mut whole = false;
     for p in &gb.system {
         let lead = (0..p.nterms())
             .map(|t| p.exponents(t).to_vec())
-            .max()
+            .max_by(|a, b| grevlex(a, b))
             .unwrap_or_default();
         let mask = lead
             .iter()
@@ -133,6 +135,20 @@ fn facts_on_worker(system: &PolynomialSystem) -> Result<IdealFacts> {
     })
 }
 
+/// Graded reverse lexicographic comparison (x₁ > x₂ > …): higher total
+/// degree wins; at equal degree, the monomial with the smaller exponent in
+/// the last variable where they differ is the larger.
+fn grevlex(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
+    let deg = |e: &[u16]| e.iter().map(|&x| u32::from(x)).sum::<u32>();
+    deg(a).cmp(&deg(b)).then_with(|| {
+        a.iter()
+            .zip(b)
+            .rev()
+            .find(|(x, y)| x != y)
+            .map_or(std::cmp::Ordering::Equal, |(x, y)| y.cmp(x))
+    })
+}
+
 /// The largest set `S` of variables (as a bit mask) containing the support
 /// of no leading monomial: `dim R/I = dim R/in(I) = max |S|`.
 fn max_independent_set(nvars: usize, supports: &[u32]) -> u32 {
@@ -159,6 +175,25 @@ fn max_independent_set(nvars: usize, supports: &[u32]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::max_independent_set;
+
+    #[test]
+    fn grevlex_orders_by_degree_then_reverse_lex() {
+        use super::grevlex;
+        use std::cmp::Ordering::*;
+        // x² > xy > y² > xz > yz > z² in grevlex with x > y > z.
+        let mons = [
+            [2, 0, 0],
+            [1, 1, 0],
+            [0, 2, 0],
+            [1, 0, 1],
+            [0, 1, 1],
+            [0, 0, 2],
+        ];
+        for w in mons.windows(2) {
+            assert_eq!(grevlex(&w[0], &w[1]), Greater, "{:?} > {:?}", w[0], w[1]);
+        }
+        assert_eq!(grevlex(&[0, 0, 1], &[1, 1, 0]), Less);
+    }
 
     #[test]
     fn independent_sets_of_monomial_ideals() {

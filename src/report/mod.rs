@@ -63,6 +63,18 @@ pub fn render_text(report: &Report, detailed: bool) -> String {
                 let v = if f.applies { f.verdict.as_str() } else { "n/a" };
                 let _ = writeln!(out, "  {:<12} {:<12} {}", f.instance, v, f.summary);
             }
+            if let Some(sym) = &c.symbolic {
+                let shapes: Vec<&str> = sym
+                    .shapes
+                    .iter()
+                    .filter(|s| s.holds)
+                    .map(|s| s.shape.as_str())
+                    .collect();
+                let _ = writeln!(out, "  proved for all data of shape {}", shapes.join(", "));
+                for (data, w) in &sym.witnesses {
+                    let _ = writeln!(out, "  {data}: {} = {}", w.label, w.polynomial);
+                }
+            }
         }
     }
     out
