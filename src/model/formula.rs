@@ -11,7 +11,6 @@
 use std::ops::{Add, Mul, Neg, Sub};
 
 use num_rational::BigRational;
-use num_traits::Zero;
 
 /// What the formulas need of a scalar: a commutative ring containing Q.
 pub trait Scalar:
@@ -39,11 +38,11 @@ impl Scalar for BigRational {
 }
 
 /// A dense row-major matrix over a [`Scalar`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mat<T> {
-    rows: usize,
-    cols: usize,
-    data: Vec<T>,
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) data: Vec<T>,
 }
 
 impl<T: Scalar> Mat<T> {
@@ -87,6 +86,11 @@ impl<T: Scalar> Mat<T> {
     /// Entry `(i, j)`.
     pub fn get(&self, i: usize, j: usize) -> &T {
         &self.data[i * self.cols + j]
+    }
+
+    /// Sets entry `(i, j)`.
+    pub fn set(&mut self, i: usize, j: usize, v: T) {
+        self.data[i * self.cols + j] = v;
     }
 
     /// The entries in row-major order.
@@ -172,78 +176,6 @@ impl<T: Scalar> Mat<T> {
                 .map(|(x, y)| f(x.clone(), y.clone()))
                 .collect(),
         }
-    }
-}
-
-impl Mat<BigRational> {
-    /// The exact inverse (Gauss–Jordan elimination), or `None` when the
-    /// matrix is singular or not square.
-    pub fn inverse(&self) -> Option<Self> {
-        let n = self.rows;
-        if self.cols != n {
-            return None;
-        }
-        let mut a = self.clone();
-        let mut inv = Self::identity(n);
-        for col in 0..n {
-            let pivot = (col..n).find(|&r| !a.get(r, col).is_zero())?;
-            a.swap_rows(col, pivot);
-            inv.swap_rows(col, pivot);
-            let p = a.get(col, col).clone();
-            a.scale_row(col, &p);
-            inv.scale_row(col, &p);
-            for r in 0..n {
-                let f = a.get(r, col).clone();
-                if r != col && !f.is_zero() {
-                    a.eliminate(r, col, &f);
-                    inv.eliminate(r, col, &f);
-                }
-            }
-        }
-        Some(inv)
-    }
-
-    fn swap_rows(&mut self, i: usize, j: usize) {
-        for k in 0..self.cols {
-            self.data.swap(i * self.cols + k, j * self.cols + k);
-        }
-    }
-
-    fn scale_row(&mut self, i: usize, divisor: &BigRational) {
-        for k in 0..self.cols {
-            let x = &mut self.data[i * self.cols + k];
-            *x = &*x / divisor;
-        }
-    }
-
-    /// Row `r` −= f · row `pivot`.
-    fn eliminate(&mut self, r: usize, pivot: usize, f: &BigRational) {
-        for k in 0..self.cols {
-            let sub = f * self.get(pivot, k);
-            let x = &mut self.data[r * self.cols + k];
-            *x = &*x - sub;
-        }
-    }
-
-    /// A rational orthogonal matrix by the Cayley transform
-    /// `U = (I − K)(I + K)⁻¹` of the skew-symmetric `K` with entries
-    /// `K_ij = (i + 2j + 1)/(i + j + 3)` above the diagonal, times `scale`.
-    /// (`I + K` is invertible for every real skew `K`.)
-    pub fn cayley(n: usize, scale: &BigRational) -> Self {
-        let k = Self::from_fn(n, n, |i, j| {
-            let entry = |i: usize, j: usize| {
-                BigRational::new(((i + 2 * j + 1) as i64).into(), ((i + j + 3) as i64).into())
-                    * scale
-            };
-            match i.cmp(&j) {
-                std::cmp::Ordering::Less => entry(i, j),
-                std::cmp::Ordering::Greater => -entry(j, i),
-                std::cmp::Ordering::Equal => <BigRational as Zero>::zero(),
-            }
-        });
-        let id = Self::identity(n);
-        let inv = id.add(&k).inverse().unwrap_or_else(|| id.clone());
-        id.sub(&k).mul(&inv)
     }
 }
 

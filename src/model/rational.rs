@@ -7,9 +7,10 @@
 use nalgebra::DMatrix;
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 use std::fmt;
 
+use super::formula::Mat;
 use crate::error::{Error, Result};
 
 /// Parses an exact rational from text: an integer (`-3`), a decimal with an
@@ -121,33 +122,12 @@ pub fn to_f64(x: &BigRational) -> f64 {
     })
 }
 
-/// A dense matrix of exact rationals, stored row-major.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RationalMatrix {
-    rows: usize,
-    cols: usize,
-    data: Vec<BigRational>,
-}
+/// A dense matrix of exact rationals, stored row-major: the generic
+/// [`Mat`] of [`super::formula`] over `BigRational`, with the exact tests the
+/// validation of instances needs.
+pub type RationalMatrix = Mat<BigRational>;
 
-impl RationalMatrix {
-    /// The zero matrix.
-    pub fn zeros(rows: usize, cols: usize) -> Self {
-        Self {
-            rows,
-            cols,
-            data: vec![BigRational::zero(); rows * cols],
-        }
-    }
-
-    /// The identity matrix of size `n`.
-    pub fn identity(n: usize) -> Self {
-        let mut m = Self::zeros(n, n);
-        for i in 0..n {
-            m.data[i * n + i] = BigRational::one();
-        }
-        m
-    }
-
+impl Mat<BigRational> {
     /// Builds a matrix from rows; all rows must have the same length.
     pub fn from_rows(rows: Vec<Vec<BigRational>>) -> Result<Self> {
         let r = rows.len();
@@ -159,11 +139,10 @@ impl RationalMatrix {
                 expected: format!("{c} entries like row 0"),
             });
         }
-        Ok(Self {
-            rows: r,
-            cols: c,
-            data: rows.into_iter().flatten().collect(),
-        })
+        let mut data = rows.into_iter().flatten();
+        Ok(Self::from_fn(r, c, |_, _| {
+            data.next().unwrap_or_else(BigRational::zero)
+        }))
     }
 
     /// Builds a matrix from integer numerators over a common denominator.
@@ -180,78 +159,74 @@ impl RationalMatrix {
         Self::from_rows(rows).expect("from_ints is called with rectangular literals")
     }
 
-    /// Number of rows.
-    pub fn nrows(&self) -> usize {
-        self.rows
-    }
-
-    /// Number of columns.
-    pub fn ncols(&self) -> usize {
-        self.cols
-    }
-
-    /// Entry (i, j).
-    pub fn get(&self, i: usize, j: usize) -> &BigRational {
-        &self.data[i * self.cols + j]
-    }
-
-    /// Sets entry (i, j).
-    pub fn set(&mut self, i: usize, j: usize, v: BigRational) {
-        self.data[i * self.cols + j] = v;
-    }
-
-    /// The transpose.
-    pub fn transpose(&self) -> Self {
-        let mut t = Self::zeros(self.cols, self.rows);
-        for i in 0..self.rows {
-            for j in 0..self.cols {
-                t.set(j, i, self.get(i, j).clone());
-            }
+    /// The exact inverse (Gauss–Jordan elimination), or `None` when the
+    /// matrix is singular or not square.
+    pub fn inverse(&self) -> Option<Self> {
+        let n = self.rows;
+        if self.cols != n {
+            return None;
         }
-        t
-    }
-
-    /// Matrix product; panics only on a shape mismatch, which callers rule out.
-    pub fn mul(&self, other: &Self) -> Self {
-        assert_eq!(self.cols, other.rows, "RationalMatrix::mul shape mismatch");
-        let mut p = Self::zeros(self.rows, other.cols);
-        for i in 0..self.rows {
-            for k in 0..self.cols {
-                let a = self.get(i, k);
-                if a.is_zero() {
-                    continue;
-                }
-                for j in 0..other.cols {
-                    let v = p.get(i, j) + a * other.get(k, j);
-                    p.set(i, j, v);
+        let mut a = self.clone();
+        let mut inv = Self::identity(n);
+        for col in 0..n {
+            let pivot = (col..n).find(|&r| !a.get(r, col).is_zero())?;
+            a.swap_rows(col, pivot);
+            inv.swap_rows(col, pivot);
+            let p = a.get(col, col).clone();
+            a.scale_row(col, &p);
+            inv.scale_row(col, &p);
+            for r in 0..n {
+                let f = a.get(r, col).clone();
+                if r != col && !f.is_zero() {
+                    a.eliminate(r, col, &f);
+                    inv.eliminate(r, col, &f);
                 }
             }
         }
-        p
+        Some(inv)
     }
 
-    /// Entrywise sum.
-    pub fn add(&self, other: &Self) -> Self {
-        assert_eq!((self.rows, self.cols), (other.rows, other.cols));
-        Self {
-            rows: self.rows,
-            cols: self.cols,
-            data: self
-                .data
-                .iter()
-                .zip(&other.data)
-                .map(|(a, b)| a + b)
-                .collect(),
+    fn swap_rows(&mut self, i: usize, j: usize) {
+        for k in 0..self.cols {
+            self.data.swap(i * self.cols + k, j * self.cols + k);
         }
     }
 
-    /// Multiplies every entry by `s`.
-    pub fn scale(&self, s: &BigRational) -> Self {
-        Self {
-            rows: self.rows,
-            cols: self.cols,
-            data: self.data.iter().map(|a| a * s).collect(),
+    fn scale_row(&mut self, i: usize, divisor: &BigRational) {
+        for k in 0..self.cols {
+            let x = &mut self.data[i * self.cols + k];
+            *x = &*x / divisor;
         }
+    }
+
+    /// Row `r` −= f · row `pivot`.
+    fn eliminate(&mut self, r: usize, pivot: usize, f: &BigRational) {
+        for k in 0..self.cols {
+            let sub = f * self.get(pivot, k);
+            let x = &mut self.data[r * self.cols + k];
+            *x = &*x - sub;
+        }
+    }
+
+    /// A rational orthogonal matrix by the Cayley transform
+    /// `U = (I − K)(I + K)⁻¹` of the skew-symmetric `K` with entries
+    /// `K_ij = (i + 2j + 1)/(i + j + 3)` above the diagonal, times `scale`.
+    /// (`I + K` is invertible for every real skew `K`.)
+    pub fn cayley(n: usize, scale: &BigRational) -> Self {
+        let k = Self::from_fn(n, n, |i, j| {
+            let entry = |i: usize, j: usize| {
+                BigRational::new(((i + 2 * j + 1) as i64).into(), ((i + j + 3) as i64).into())
+                    * scale
+            };
+            match i.cmp(&j) {
+                std::cmp::Ordering::Less => entry(i, j),
+                std::cmp::Ordering::Greater => -entry(j, i),
+                std::cmp::Ordering::Equal => <BigRational as Zero>::zero(),
+            }
+        });
+        let id = Self::identity(n);
+        let inv = id.add(&k).inverse().unwrap_or_else(|| id.clone());
+        id.sub(&k).mul(&inv)
     }
 
     /// Whether the matrix is square and equal to its transpose.
@@ -348,7 +323,7 @@ impl RationalMatrix {
     }
 }
 
-impl fmt::Display for RationalMatrix {
+impl fmt::Display for Mat<BigRational> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rows: Vec<String> = self
             .to_string_rows()
