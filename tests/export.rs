@@ -59,43 +59,45 @@ fn last_integer(text: &str) -> i64 {
         .unwrap_or_else(|| panic!("no integer in output {text:?}"))
 }
 
-#[test]
-fn singular_loads_the_export_and_agrees_on_the_dimension() {
-    if !installed("Singular") {
-        eprintln!("skipped: Singular is not installed (apt-get install singular)");
+/// Loads every case's export in `program` with `epilogue` appended (which
+/// must print the dimension last) and compares with ours.
+fn agree_on_dimension(program: &str, args: &[&str], format: ExportFormat, epilogue: &str) {
+    if !installed(program) {
+        eprintln!("skipped: {program} is not installed (apt-get install singular macaulay2)");
         return;
     }
     let dir = tempdir();
     for (name, kind) in cases() {
         let sys = system(name, kind);
         let ours = ideal_facts(&sys).expect("our dimension");
-        let mut script = export(&sys, ExportFormat::Singular).unwrap();
-        script.push_str("print(dim(std(I)));\nquit;\n");
-        let path = dir.join(format!("{name}-{kind}.sing"));
+        let mut script = export(&sys, format).unwrap();
+        script.push_str(epilogue);
+        let path = dir.join(format!("{name}-{kind}.{program}"));
         std::fs::write(&path, script).unwrap();
-        let theirs = last_integer(&run_script("Singular", &["-q"], &path));
-        assert_eq!(ours.dimension, theirs, "{name} {kind}: ours vs Singular");
-        eprintln!("{name} {kind}: dimension {theirs} (ours and Singular's agree)");
+        let theirs = last_integer(&run_script(program, args, &path));
+        assert_eq!(ours.dimension, theirs, "{name} {kind}: ours vs {program}");
+        eprintln!("{name} {kind}: dimension {theirs} (ours and {program}'s agree)");
     }
 }
 
 #[test]
+fn singular_loads_the_export_and_agrees_on_the_dimension() {
+    agree_on_dimension(
+        "Singular",
+        &["-q"],
+        ExportFormat::Singular,
+        "print(dim(std(I)));\nquit;\n",
+    );
+}
+
+#[test]
 fn macaulay2_loads_the_export_and_agrees_on_the_dimension() {
-    if !installed("M2") {
-        eprintln!("skipped: Macaulay2 is not installed (apt-get install macaulay2)");
-        return;
-    }
-    let dir = tempdir();
-    for (name, kind) in cases() {
-        let sys = system(name, kind);
-        let ours = ideal_facts(&sys).expect("our dimension");
-        let mut script = export(&sys, ExportFormat::Macaulay2).unwrap();
-        script.push_str("print dim I;\nexit 0\n");
-        let path = dir.join(format!("{name}-{kind}.m2"));
-        std::fs::write(&path, script).unwrap();
-        let theirs = last_integer(&run_script("M2", &["--script"], &path));
-        assert_eq!(ours.dimension, theirs, "{name} {kind}: ours vs Macaulay2");
-    }
+    agree_on_dimension(
+        "M2",
+        &["--script"],
+        ExportFormat::Macaulay2,
+        "print dim I;\nexit 0\n",
+    );
 }
 
 #[test]
