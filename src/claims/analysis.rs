@@ -43,6 +43,9 @@ pub struct VerifyConfig {
     pub spectral: SpectralTolerances,
     /// Random points for pointwise identities.
     pub sample_points: usize,
+    /// Settings of the synthetic experiment behind SYNTHETIC-TABLE (its seed
+    /// is replaced by `seed`).
+    pub synthetic: crate::experiments::synthetic::SyntheticConfig,
 }
 
 impl Default for VerifyConfig {
@@ -59,6 +62,7 @@ impl Default for VerifyConfig {
             search: SearchOptions::default(),
             spectral: SpectralTolerances::default(),
             sample_points: 6,
+            synthetic: crate::experiments::synthetic::SyntheticConfig::default(),
         }
     }
 }
