@@ -131,8 +131,8 @@ pub fn render_sweep(points: &[SweepPoint]) -> String {
     );
     let _ = writeln!(
         out,
-        "{:>3} {:>6} {:>6}   {:<20} {:<20} {:>7} {:>7} {:>7}  {}",
-        "n", "scale", "α", "SG", "EMA", "d(SG)", "d(EMA)", "sum", "paper in CI"
+        "{:>3} {:>6} {:>6}   {:<20} {:<20} {:>7} {:>7} {:>7}  paper in CI",
+        "n", "scale", "α", "SG", "EMA", "d(SG)", "d(EMA)", "sum"
     );
     for p in points {
         let f = |x: &Fractions| {
