@@ -552,12 +552,19 @@ fn findings(s: &[RealSummary], probe_pca: f64, cfg: &RealConfig) -> Vec<String> 
     ));
     for x in [sg, ema] {
         out.push(format!(
-            "{}: Ē goes from {:.4} to {:.4} (minimum {:.4}), {:.0}× GD's final Ē, with ‖∇Ē‖ = {:.3} at the end: Ē is {}minimized",
+            "{}: Ē goes from {:.4} to {:.4} (minimum {:.4}), {}× GD's final Ē, with ‖∇Ē‖ = {:.3} at the end: Ē is {}minimized",
             x.procedure.to_uppercase(),
             x.ebar_initial,
             x.ebar_final,
             x.ebar_min,
-            x.ebar_final / gd.ebar_final.max(1e-300),
+            {
+                let ratio = x.ebar_final / gd.ebar_final.max(1e-300);
+                if ratio < 1e4 {
+                    format!("{ratio:.0}")
+                } else {
+                    format!("{ratio:.1e}")
+                }
+            },
             x.grad_final,
             if x.ebar_final > 10.0 * gd.ebar_final.max(1e-12) && x.grad_final > 1e-3 {
                 "not "

@@ -20,7 +20,8 @@
 //! `max_steps` is reached. The m = 1 map is evaluated by [`ScalarDataMap`], a
 //! loop over plain arrays that a unit test checks against
 //! [`Model::discrete_step`] (the one formula of the fields): the generic
-//! matrix code allocates on every step and is about 20 times slower here.
+//! matrix code allocates on every step and is about 30 times slower here
+//! (`cargo bench --bench synthetic`).
 //!
 //! # Classifying an end point (tolerances)
 //!

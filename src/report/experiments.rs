@@ -101,17 +101,17 @@ pub fn render_synthetic(r: &SyntheticReport, sweep: Option<&[SweepPoint]>) -> St
     );
     let _ = writeln!(
         out,
-        "SYNTHETIC-TABLE {}: the paper's EMA row {} and its SG row {} our 95% intervals over Δ ≥ 0 (rule: {})",
+        "SYNTHETIC-TABLE {}: over Δ ≥ 0 the paper's EMA row is {} our 95% intervals, its SG row {} (rule: {})",
         if r.verdict.holds { "holds" } else { "fails" },
         if r.ema.paper_within_ci {
-            "lies in"
+            "inside"
         } else {
-            "does not lie in"
+            "outside"
         },
         if r.sg.paper_within_ci {
-            "lies in"
+            "inside"
         } else {
-            "does not lie in"
+            "outside"
         },
         r.verdict.rule
     );
