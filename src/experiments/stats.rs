@@ -27,8 +27,15 @@ pub fn wilson(k: usize, n: usize, z: f64) -> (f64, f64) {
     let denom = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denom;
     let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
+    // At k = 0 (k = n) the lower (upper) end is exactly 0 (1); computing it
+    // as centre ∓ half leaves a rounding residue of about 1e-18, which would
+    // exclude an exact 0 % (such as the paper's inner-sphere rate).
     (
-        (centre - half).max(0.0),
+        if k == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
         if k == n {
             1.0
         } else {
@@ -113,6 +120,9 @@ mod tests {
         let s = Share::new(928, 1000);
         assert!(s.covers(92.8));
         assert!(!s.covers(82.0));
+        // An observed 0 covers an exact 0 %.
+        assert!(Share::new(0, 4763).covers(0.0));
+        assert!(Share::new(10, 10).covers(100.0));
         assert_eq!(Share::new(0, 0).percent, 0.0);
     }
 }
