@@ -9,13 +9,15 @@
 //! - [`model`]: validated instances (dimensions, exact rational moments, λ);
 //! - [`numeric`]: floating-point fields, Jacobians, spectra, trajectories;
 //! - [`polynomial`]: the single, serialized entry point to Symbolica;
+//! - [`experiments`]: the paper's synthetic table and a real-data analogue;
 //! - [`claims`]: one checkable item per claim of the specification;
-//! - [`report`]: renders what `claims` returns (text, JSON);
+//! - [`report`]: renders what `claims` and `experiments` return (text, JSON, plots);
 //! - [`testing`]: proptest strategies for valid instances and points.
 
 pub mod claims;
 pub mod cli;
 pub mod error;
+pub mod experiments;
 pub mod model;
 pub mod numeric;
 pub mod polynomial;

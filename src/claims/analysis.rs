@@ -46,6 +46,9 @@ pub struct VerifyConfig {
     /// The identities are proved with symbolic data for every shape with
     /// n, m ≤ this (0: only on the instances' own data).
     pub proof_dimension: usize,
+    /// Settings of the synthetic experiment behind SYNTHETIC-TABLE (its seed
+    /// is replaced by `seed`).
+    pub synthetic: crate::experiments::synthetic::SyntheticConfig,
 }
 
 impl Default for VerifyConfig {
@@ -63,6 +66,7 @@ impl Default for VerifyConfig {
             spectral: SpectralTolerances::default(),
             sample_points: 6,
             proof_dimension: crate::polynomial::proofs::DEFAULT_PROOF_DIMENSION,
+            synthetic: crate::experiments::synthetic::SyntheticConfig::default(),
         }
     }
 }

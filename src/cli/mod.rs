@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::{self, Instance};
 use crate::numeric::{self, DiscreteMap, Model, OdeOptions, Procedure, State};
 use crate::report;
+use crate::report::plot::TrajectoryPoint;
 
 /// Verify claims about stop-gradient and EMA training in linear
 /// non-contrastive self-supervised learning.
@@ -34,6 +35,9 @@ pub enum Command {
     /// Search random valid instances for a counterexample to a claim or a named
     /// property, shrunk to a minimal instance file.
     Falsify(FalsifyArgs),
+    /// Rerun the paper's experiments: the m = 1 synthetic table, or a
+    /// real-data analogue of its training runs.
+    Reproduce(ReproduceArgs),
     /// Write a polynomial system (equilibria, critical points, S-equation) for
     /// Singular, Macaulay2, SymPy or as JSON.
     Export(ExportArgs),
@@ -90,6 +94,142 @@ pub struct ExportArgs {
     /// system goes to a file).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+/// Arguments of `reproduce`.
+#[derive(Debug, clap::Args)]
+pub struct ReproduceArgs {
+    /// Which experiment.
+    #[command(subcommand)]
+    pub experiment: Experiment,
+}
+
+/// The experiments of `reproduce`.
+#[derive(Debug, Subcommand)]
+pub enum Experiment {
+    /// The m = 1 synthetic experiment (SPEC SYNTHETIC-TABLE) for SG and EMA,
+    /// next to the paper's table.
+    Synthetic(SyntheticArgs),
+    /// A linear encoder and predictor trained with GD, SG and EMA on the
+    /// handwritten digits (shipped), with a linear probe.
+    Real(RealArgs),
+}
+
+/// What to do with draws where Δ < 0.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DeltaArg {
+    /// Simulate every draw (fractions are reported over all and over Δ ≥ 0).
+    Keep,
+    /// Redraw until Δ ≥ 0.
+    Resample,
+}
+
+/// Arguments of `reproduce synthetic`. Defaults are the toolkit's choices
+/// where the paper is silent.
+#[derive(Debug, clap::Args)]
+pub struct SyntheticArgs {
+    /// Number of draws of (ρ, τ, λ), each run with SG and with EMA.
+    #[arg(long, default_value_t = 10_000)]
+    pub trials: usize,
+    /// Master seed (trial i uses stream i of it).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Embedding dimension n (A is n×1).
+    #[arg(long, default_value_t = 2)]
+    pub n: usize,
+    /// Initialization scale s: A ~ N(0, s²), B ~ N(0, s²/n), C = A.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    pub init_scale: f64,
+    /// Step size η of the discrete maps.
+    #[arg(long, default_value_t = 0.05, allow_negative_numbers = true)]
+    pub eta: f64,
+    /// EMA coefficient α (0 ≤ α < 1).
+    #[arg(long, default_value_t = 0.99, allow_negative_numbers = true)]
+    pub alpha: f64,
+    /// Most steps per run.
+    #[arg(long, default_value_t = 100_000)]
+    pub steps: usize,
+    /// A run has converged when ‖θ⁺ − θ‖/η falls below this.
+    #[arg(long, default_value_t = 1e-8, allow_negative_numbers = true)]
+    pub step_tol: f64,
+    /// Draws with Δ = τ² − 4ρλ < 0: keep them or redraw.
+    #[arg(long, value_enum, default_value = "keep")]
+    pub delta: DeltaArg,
+    /// Also run a sweep over n, the initialization scale and α.
+    #[arg(long)]
+    pub sweep: bool,
+    /// Values of n in the sweep.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+    pub sweep_n: Vec<usize>,
+    /// Initialization scales in the sweep.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0.1,0.3,1,3",
+        allow_negative_numbers = true
+    )]
+    pub sweep_scales: Vec<f64>,
+    /// EMA coefficients α in the sweep.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "0.9,0.99,0.996",
+        allow_negative_numbers = true
+    )]
+    pub sweep_alphas: Vec<f64>,
+    /// Draws per sweep setting (default: --trials).
+    #[arg(long)]
+    pub sweep_trials: Option<usize>,
+    /// Write the table (and sweep) as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Draw the basins (final ‖a‖ against Δ, end points over (ρ, τ)) to this .svg or .png file.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+}
+
+/// Arguments of `reproduce real`.
+#[derive(Debug, clap::Args)]
+pub struct RealArgs {
+    /// Seed of the split, initialization, minibatches and views.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Embedding dimension n.
+    #[arg(long, default_value_t = 16)]
+    pub n: usize,
+    /// Weight decay λ.
+    #[arg(long, default_value_t = 0.003, allow_negative_numbers = true)]
+    pub lambda: f64,
+    /// Step size η.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    pub eta: f64,
+    /// EMA coefficient α (0 ≤ α < 1).
+    #[arg(long, default_value_t = 0.99, allow_negative_numbers = true)]
+    pub alpha: f64,
+    /// Training steps.
+    #[arg(long, default_value_t = 5000)]
+    pub steps: usize,
+    /// Minibatch size.
+    #[arg(long, default_value_t = 128)]
+    pub batch: usize,
+    /// Probability that a pixel is kept in a view.
+    #[arg(long, default_value_t = 0.8, allow_negative_numbers = true)]
+    pub keep: f64,
+    /// Standard deviation of the noise added to each view.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    pub noise: f64,
+    /// Initialization scale s: A ~ N(0, s²/d), B ~ N(0, s²/n).
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    pub init_scale: f64,
+    /// Evaluate every k steps.
+    #[arg(long, default_value_t = 50)]
+    pub every: usize,
+    /// Write the curves, summaries and findings as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write real_training.svg and real_training.png into this directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Moment structures on the command line.
@@ -250,6 +390,11 @@ pub struct SimulateArgs {
     /// Write the records to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also draw Ē, F, ‖∇Ē‖, ‖A‖ and the singular values of A over time for
+    /// GD, SG and EMA, all from this run's initialization and settings, to
+    /// this .svg or .png file.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Arguments of `instances`.
@@ -268,6 +413,10 @@ pub fn run(cli: Cli) -> i32 {
         Command::Instances(a) => instances(a),
         Command::Falsify(a) => falsify(a),
         Command::Export(a) => export(a),
+        Command::Reproduce(a) => match a.experiment {
+            Experiment::Synthetic(a) => reproduce_synthetic(a),
+            Experiment::Real(a) => reproduce_real(a),
+        },
     };
     match result {
         Ok(()) => 0,
@@ -357,14 +506,44 @@ fn verify(a: VerifyArgs) -> Result<()> {
     Ok(())
 }
 
-#[derive(serde::Serialize)]
-struct Record {
-    t: f64,
-    ebar: f64,
-    f: f64,
-    grad_ebar: f64,
-    norm_a: f64,
-    singular_values: Vec<f64>,
+/// Runs one trajectory of `procedure` from `start` with the settings of
+/// `a`, recording every `a.every`-th step and the final state.
+fn trajectory(
+    a: &SimulateArgs,
+    model: &Model,
+    procedure: Procedure,
+    start: &State,
+) -> Result<(Vec<TrajectoryPoint>, numeric::Outcome)> {
+    let mut records = Vec::new();
+    let mut k = 0usize;
+    let mut record = |t: f64, s: &State| {
+        if k.is_multiple_of(a.every) {
+            records.push(make_record(model, t, s));
+        }
+        k += 1;
+    };
+    let outcome = if a.discrete {
+        let map = DiscreteMap::new(procedure, a.eta, a.alpha)?;
+        numeric::iterate(
+            model,
+            &map,
+            start,
+            a.time as usize,
+            a.field_tol,
+            &mut record,
+        )?
+    } else {
+        let opts = OdeOptions {
+            t_max: a.time,
+            fixed_step: a.dt,
+            field_tol: a.field_tol,
+            max_steps: 10_000_000,
+            ..OdeOptions::default()
+        };
+        numeric::integrate(model, procedure, a.kappa, start, &opts, &mut record)?
+    };
+    records.push(make_record(model, outcome.t, &outcome.state));
+    Ok((records, outcome))
 }
 
 fn simulate(a: SimulateArgs) -> Result<()> {
@@ -386,19 +565,8 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     if a.every == 0 {
         return Err(Error::param("every", 0, "at least 1"));
     }
-    let model = Model::from_instance(&inst);
-    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
-    let start = numeric::random::random_state(model.n, model.m, procedure, a.init_scale, &mut rng);
-    let mut records = Vec::new();
-    let mut k = 0usize;
-    let mut record = |t: f64, s: &State| {
-        if k.is_multiple_of(a.every) {
-            records.push(make_record(&model, t, s));
-        }
-        k += 1;
-    };
-    let outcome = if a.discrete {
-        let map = DiscreteMap::new(procedure, a.eta, a.alpha)?;
+    if a.discrete {
+        DiscreteMap::new(procedure, a.eta, a.alpha)?;
         if a.time > 1e8 {
             return Err(Error::param(
                 "time",
@@ -406,25 +574,17 @@ fn simulate(a: SimulateArgs) -> Result<()> {
                 "at most 1e8 steps for the discrete map",
             ));
         }
-        numeric::iterate(
-            &model,
-            &map,
-            &start,
-            a.time as usize,
-            a.field_tol,
-            &mut record,
-        )?
-    } else {
-        let opts = OdeOptions {
-            t_max: a.time,
-            fixed_step: a.dt,
-            field_tol: a.field_tol,
-            max_steps: 10_000_000,
-            ..OdeOptions::default()
-        };
-        numeric::integrate(&model, procedure, a.kappa, &start, &opts, &mut record)?
-    };
-    records.push(make_record(&model, outcome.t, &outcome.state));
+    }
+    if let Some(p) = &a.plot {
+        report::plot::check_plot_path(p)?;
+    }
+    let model = Model::from_instance(&inst);
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
+    // The same draws for every procedure (A, then B; EMA's C starts as A).
+    let init =
+        numeric::random::random_state(model.n, model.m, Procedure::Ema, a.init_scale, &mut rng);
+    let start_of = |p: Procedure| State::new(p, init.a.clone(), init.b.clone());
+    let (records, outcome) = trajectory(&a, &model, procedure, &start_of(procedure))?;
     let text = match a.format {
         SimFormat::Json => {
             serde_json::to_string_pretty(&records).map_err(|e| Error::Computation(e.to_string()))?
@@ -472,12 +632,47 @@ fn simulate(a: SimulateArgs) -> Result<()> {
             out
         }
     };
+    // The figure runs the other two procedures too, before anything is written.
+    let figure = match &a.plot {
+        Some(_) => {
+            let mut runs = Vec::new();
+            for p in [
+                Procedure::GradientDescent,
+                Procedure::StopGradient,
+                Procedure::Ema,
+            ] {
+                let recs = if p == procedure {
+                    records.clone()
+                } else {
+                    trajectory(&a, &model, p, &start_of(p))?.0
+                };
+                runs.push((p.short().to_uppercase(), recs));
+            }
+            Some(runs)
+        }
+        None => None,
+    };
     match &a.out {
         Some(path) => write_file(path, &text)?,
         None => {
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(text.as_bytes());
         }
+    }
+    if let (Some(path), Some(runs)) = (&a.plot, &figure) {
+        let title = format!(
+            "{} {} on {} (seed {}{})",
+            if a.discrete { "discrete" } else { "continuous" },
+            "GD, SG, EMA",
+            inst.name(),
+            a.seed,
+            if a.discrete {
+                format!(", η = {}, α = {}", a.eta, a.alpha)
+            } else {
+                format!(", κ = {}", a.kappa)
+            }
+        );
+        report::plot::trajectories(path, &title, if a.discrete { "step" } else { "t" }, runs)?;
     }
     eprintln!(
         "{} {} on {}: {} after t = {:.4} ({} steps), field norm {:.2e}, end state: {}",
@@ -497,9 +692,9 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     Ok(())
 }
 
-fn make_record(model: &Model, t: f64, s: &State) -> Record {
+fn make_record(model: &Model, t: f64, s: &State) -> TrajectoryPoint {
     let (ga, gb) = model.grad_ebar(&s.a, &s.b);
-    Record {
+    TrajectoryPoint {
         t,
         ebar: model.objective_ebar(&s.a, &s.b),
         f: model.objective_f(&s.a, &s.b, s.teacher()),
@@ -675,6 +870,201 @@ fn export(a: ExportArgs) -> Result<()> {
         system.equations.len(),
         system.term_count(),
         a.out.display()
+    );
+    Ok(())
+}
+
+/// Checks that `--json FILE` can be written, before any work (bad input otherwise).
+fn check_json_path(path: &Path) -> Result<()> {
+    report::plot::check_writable_dir(
+        "json",
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+        path,
+    )
+}
+
+fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {what} {{elapsed}} (eta {{eta}})"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn reproduce_synthetic(a: SyntheticArgs) -> Result<()> {
+    use crate::experiments::synthetic::{self, DeltaPolicy, SyntheticConfig};
+    let cfg = SyntheticConfig {
+        trials: a.trials,
+        seed: a.seed,
+        n: a.n,
+        init_scale: a.init_scale,
+        eta: a.eta,
+        alpha: a.alpha,
+        max_steps: a.steps,
+        step_tol: a.step_tol,
+        delta: match a.delta {
+            DeltaArg::Keep => DeltaPolicy::Keep,
+            DeltaArg::Resample => DeltaPolicy::Resample,
+        },
+        ..SyntheticConfig::default()
+    };
+    cfg.validate()?;
+    let sweep_base = SyntheticConfig {
+        trials: a.sweep_trials.unwrap_or(a.trials),
+        ..cfg.clone()
+    };
+    if a.sweep {
+        sweep_base.validate()?;
+        for &n in &a.sweep_n {
+            SyntheticConfig {
+                n,
+                ..sweep_base.clone()
+            }
+            .validate()?;
+        }
+        for &s in &a.sweep_scales {
+            SyntheticConfig {
+                init_scale: s,
+                ..sweep_base.clone()
+            }
+            .validate()?;
+        }
+        for &alpha in &a.sweep_alphas {
+            SyntheticConfig {
+                alpha,
+                ..sweep_base.clone()
+            }
+            .validate()?;
+        }
+    }
+    if let Some(p) = &a.plot {
+        report::plot::check_plot_path(p)?;
+    }
+    if let Some(p) = &a.json {
+        check_json_path(p)?;
+    }
+    let started = std::time::Instant::now();
+    let bar = progress_bar(cfg.trials as u64, "draws (SG and EMA)");
+    let trials = synthetic::run_trials(&cfg, true, true, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let table = synthetic::report(&cfg, &trials);
+    let main_seconds = started.elapsed().as_secs_f64();
+    let sweep = if a.sweep {
+        let runs = a.sweep_n.len() * a.sweep_scales.len() * (1 + a.sweep_alphas.len());
+        let bar = progress_bar((runs * sweep_base.trials) as u64, "sweep runs");
+        let points = synthetic::sweep(
+            &sweep_base,
+            &a.sweep_n,
+            &a.sweep_scales,
+            &a.sweep_alphas,
+            &|| bar.inc(1),
+        )?;
+        bar.finish_and_clear();
+        Some(points)
+    } else {
+        None
+    };
+    if let Some(path) = &a.json {
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            table: &'a synthetic::SyntheticReport,
+            sweep: Option<&'a [synthetic::SweepPoint]>,
+            closest: Option<&'a synthetic::SweepPoint>,
+        }
+        let out = Out {
+            table: &table,
+            sweep: sweep.as_deref(),
+            closest: sweep.as_deref().and_then(synthetic::closest),
+        };
+        let text =
+            serde_json::to_string_pretty(&out).map_err(|e| Error::Computation(e.to_string()))?;
+        write_file(path, &text)?;
+    }
+    if let Some(path) = &a.plot {
+        report::plot::basins(
+            path,
+            &format!(
+                "m = 1 basins: {} draws, n = {}, scale {}, η = {}, α = {}",
+                cfg.trials, cfg.n, cfg.init_scale, cfg.eta, cfg.alpha
+            ),
+            &trials,
+        )?;
+    }
+    print!(
+        "{}",
+        report::experiments::render_synthetic(&table, sweep.as_deref())
+    );
+    eprintln!(
+        "{} draws × (SG + EMA) in {:.2} s on {} threads{}",
+        cfg.trials,
+        main_seconds,
+        rayon::current_num_threads(),
+        if a.sweep {
+            format!("; with the sweep {:.1} s", started.elapsed().as_secs_f64())
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+fn reproduce_real(a: RealArgs) -> Result<()> {
+    use crate::experiments::{data, real};
+    let cfg = real::RealConfig {
+        seed: a.seed,
+        n: a.n,
+        lambda: a.lambda,
+        eta: a.eta,
+        alpha: a.alpha,
+        steps: a.steps,
+        batch: a.batch,
+        keep: a.keep,
+        noise: a.noise,
+        init_scale: a.init_scale,
+        eval_every: a.every,
+        ..real::RealConfig::default()
+    };
+    let ds = data::digits();
+    cfg.validate(ds.x.nrows(), ds.x.ncols())?;
+    if let Some(p) = &a.json {
+        check_json_path(p)?;
+    }
+    if let Some(dir) = &a.plot {
+        if !dir.exists() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::param(
+                    "plot",
+                    dir.display(),
+                    &format!("a directory that can be created ({e})"),
+                )
+            })?;
+        }
+        report::plot::check_writable_dir("plot", dir, dir)?;
+    }
+    let started = std::time::Instant::now();
+    let bar = progress_bar(cfg.steps as u64, "steps (GD, SG, EMA)");
+    let rep = real::run(&ds, &cfg, &|k| bar.set_position(k as u64))?;
+    bar.finish_and_clear();
+    if let Some(path) = &a.json {
+        let text =
+            serde_json::to_string_pretty(&rep).map_err(|e| Error::Computation(e.to_string()))?;
+        write_file(path, &text)?;
+    }
+    if let Some(dir) = &a.plot {
+        for ext in ["svg", "png"] {
+            report::plot::real_training(&dir.join(format!("real_training.{ext}")), &rep)?;
+        }
+    }
+    print!("{}", report::experiments::render_real(&rep));
+    eprintln!(
+        "{} steps × 3 procedures in {:.1} s",
+        cfg.steps,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -1,5 +1,8 @@
-//! Renders what [`crate::claims`] returns: readable text and JSON. Computes
-//! nothing.
+//! Renders what [`crate::claims`] and [`crate::experiments`] return: readable
+//! text, JSON and plots ([`plot`]). Computes nothing.
+
+pub mod experiments;
+pub mod plot;
 
 use std::fmt::Write as _;
 
