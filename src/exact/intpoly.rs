@@ -1,0 +1,693 @@
+//! Integer polynomials (dense, lowest degree first) used internally for speed:
+//! sign evaluation without fractions, primitive parts, pseudo-remainders and
+//! a modular (small-primes) gcd.
+//!
+//! Conventions: a polynomial is a `Vec<BigInt>` without trailing zeros; the
+//! zero polynomial is the empty vector. Nothing here is public API.
+
+use std::cmp::Ordering;
+
+use num_bigint::{BigInt, Sign};
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+/// An integer polynomial, lowest degree first, no trailing zeros.
+pub(crate) type IPoly = Vec<BigInt>;
+
+/// Removes trailing zeros.
+pub(crate) fn trim(p: &mut IPoly) {
+    while p.last().is_some_and(Zero::is_zero) {
+        p.pop();
+    }
+}
+
+/// Degree (`None` for the zero polynomial).
+pub(crate) fn degree(p: &[BigInt]) -> Option<usize> {
+    p.len().checked_sub(1)
+}
+
+/// The sign of an integer as an [`Ordering`] relative to zero.
+pub(crate) fn sign_of_int(x: &BigInt) -> Ordering {
+    match x.sign() {
+        Sign::Minus => Ordering::Less,
+        Sign::NoSign => Ordering::Equal,
+        Sign::Plus => Ordering::Greater,
+    }
+}
+
+/// The sign of a rational relative to zero.
+pub(crate) fn sign_of_rat(x: &BigRational) -> Ordering {
+    sign_of_int(x.numer())
+}
+
+/// Non-negative gcd of two integers by Lehmer's algorithm (Knuth, TAOCP
+/// vol. 2, §4.5.2, Algorithm L): the Euclidean quotients are computed from
+/// the leading 62 bits in machine arithmetic and applied to the full
+/// numbers as one 2×2 linear combination per ~30 bits, with a full division
+/// step when the leading bits do not determine a quotient (in particular
+/// when the sizes differ). The binary gcd of `num-integer`, used by
+/// `num-rational`, costs one pass over the numbers per bit instead, which
+/// dominates everything for numbers of 10⁵ bits.
+pub(crate) fn int_gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    let (mut u, mut v) = (a.abs(), b.abs());
+    if u < v {
+        std::mem::swap(&mut u, &mut v);
+    }
+    while v.bits() > 64 {
+        // Invariant: u ≥ v > 0.
+        let shift = u.bits() - 62;
+        let mut x = i128::from((&u >> shift).to_u64().unwrap_or(0));
+        let mut y = i128::from((&v >> shift).to_u64().unwrap_or(0));
+        let (mut aa, mut bb, mut cc, mut dd) = (1i128, 0i128, 0i128, 1i128);
+        loop {
+            if y + cc == 0 || y + dd == 0 {
+                break;
+            }
+            let q = (x + aa) / (y + cc);
+            if q != (x + bb) / (y + dd) {
+                break;
+            }
+            (aa, cc) = (cc, aa - q * cc);
+            (bb, dd) = (dd, bb - q * dd);
+            (x, y) = (y, x - q * y);
+        }
+        // The matrix [[aa, bb], [cc, dd]] is a product of [[0, 1], [1, −q]],
+        // so it is unimodular and preserves the gcd whatever the quotients;
+        // the progress check below guarantees termination.
+        let mut stepped = false;
+        if bb != 0 {
+            let big = |k: i128| BigInt::from(k);
+            let mut nu = (big(aa) * &u + big(bb) * &v).abs();
+            let mut nv = (big(cc) * &u + big(dd) * &v).abs();
+            if nu < nv {
+                std::mem::swap(&mut nu, &mut nv);
+            }
+            if nu < u {
+                u = nu;
+                v = nv;
+                stepped = true;
+            }
+        }
+        if !stepped {
+            let r = &u % &v;
+            u = std::mem::replace(&mut v, r);
+        }
+    }
+    if !v.is_zero() && u.bits() > 64 {
+        u = &u % &v; // the binary gcd is slow on a large and a small number
+    }
+    u.gcd(&v)
+}
+
+/// `n/d` in lowest terms (`d ≠ 0`) using the fast gcd above.
+pub(crate) fn ratio(n: BigInt, d: BigInt) -> BigRational {
+    let g = int_gcd(&n, &d);
+    let (mut n, mut d) = if g.is_one() { (n, d) } else { (n / &g, d / &g) };
+    if d.is_negative() {
+        n = -n;
+        d = -d;
+    }
+    BigRational::new_raw(n, d)
+}
+
+/// The content (positive gcd of the coefficients; zero for the zero
+/// polynomial). Starts from the smallest coefficient and stops at 1.
+pub(crate) fn content(p: &[BigInt]) -> BigInt {
+    let mut order: Vec<&BigInt> = p.iter().filter(|c| !c.is_zero()).collect();
+    order.sort_by_key(|c| c.bits());
+    let mut g = BigInt::zero();
+    for c in order {
+        g = int_gcd(&g, c);
+        if g.is_one() {
+            break;
+        }
+    }
+    g
+}
+
+/// `p / content(p)`: the primitive part with the sign of `p` kept.
+pub(crate) fn primitive(mut p: IPoly) -> IPoly {
+    trim(&mut p);
+    let c = content(&p);
+    if !c.is_zero() && !c.is_one() {
+        for x in &mut p {
+            *x = &*x / &c;
+        }
+    }
+    p
+}
+
+/// The primitive integer polynomial `c·p` with `c > 0` rational (so the sign
+/// of every value is kept).
+pub(crate) fn from_rational(p: &[BigRational]) -> IPoly {
+    let mut l = BigInt::one();
+    for c in p {
+        let d = c.denom();
+        if !d.is_one() {
+            let g = int_gcd(&l, d);
+            l = &l / g * d;
+        }
+    }
+    let v: IPoly = p.iter().map(|c| c.numer() * (&l / c.denom())).collect();
+    primitive(v)
+}
+
+/// The rational polynomial with these integer coefficients.
+pub(crate) fn to_rational(p: &[BigInt]) -> Vec<BigRational> {
+    p.iter()
+        .map(|c| BigRational::from_integer(c.clone()))
+        .collect()
+}
+
+/// Powers `b⁰, …, bᵈ` (used by [`sign_at_pows`]).
+pub(crate) fn powers(b: &BigInt, d: usize) -> Vec<BigInt> {
+    let mut v = Vec::with_capacity(d + 1);
+    v.push(BigInt::one());
+    for k in 1..=d {
+        let next = &v[k - 1] * b;
+        v.push(next);
+    }
+    v
+}
+
+/// `bᵈ p(a/b)` for `b > 0` (same sign as `p(a/b)`), by homogeneous Horner;
+/// `pows` must hold `b⁰..bᵈ` or be empty when `b = 1`.
+pub(crate) fn homogeneous_value(p: &[BigInt], a: &BigInt, pows: &[BigInt]) -> BigInt {
+    let Some(d) = degree(p) else {
+        return BigInt::zero();
+    };
+    let mut v = p[d].clone();
+    for i in (0..d).rev() {
+        v *= a;
+        if pows.is_empty() {
+            v += &p[i];
+        } else {
+            v += &p[i] * &pows[d - i];
+        }
+    }
+    v
+}
+
+/// The sign of `p(x)`.
+pub(crate) fn sign_at(p: &[BigInt], x: &BigRational) -> Ordering {
+    let pows = if x.denom().is_one() {
+        Vec::new()
+    } else {
+        powers(x.denom(), p.len())
+    };
+    sign_at_pows(p, x.numer(), &pows)
+}
+
+/// The sign of `p(a/b)` given the powers of `b > 0` (empty when `b = 1`).
+pub(crate) fn sign_at_pows(p: &[BigInt], a: &BigInt, pows: &[BigInt]) -> Ordering {
+    sign_of_int(&homogeneous_value(p, a, pows))
+}
+
+/// The sign of the leading coefficient (`Equal` for zero).
+pub(crate) fn sign_lc(p: &[BigInt]) -> Ordering {
+    p.last().map_or(Ordering::Equal, sign_of_int)
+}
+
+/// The sign of `p` near `−∞` (`positive = false`) or `+∞`.
+pub(crate) fn sign_at_infinity(p: &[BigInt], positive: bool) -> Ordering {
+    let s = sign_lc(p);
+    if !positive && p.len().is_multiple_of(2) {
+        s.reverse()
+    } else {
+        s
+    }
+}
+
+/// The derivative.
+pub(crate) fn derivative(p: &[BigInt]) -> IPoly {
+    p.iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, c)| c * BigInt::from(i))
+        .collect()
+}
+
+/// Pseudo-remainder: returns `(r, k)` with `lc(b)ᵏ · a = q·b + r`,
+/// `deg r < deg b`. Multiplications by `lc(b)` are only done when needed, so
+/// `k ≤ deg a − deg b + 1`. `b` must be non-zero.
+pub(crate) fn prem(a: &[BigInt], b: &[BigInt]) -> (IPoly, u32) {
+    let mut r: IPoly = a.to_vec();
+    let db = b.len() - 1;
+    let lb = &b[db];
+    let mut k = 0;
+    while r.len() > db && !r.is_empty() {
+        let dr = r.len() - 1;
+        let lr = r[dr].clone();
+        let shift = dr - db;
+        // r ← lb·r − lr·x^shift·b, exactly cancelling the leading term.
+        if lb.is_one() {
+            for (i, c) in b.iter().enumerate() {
+                r[i + shift] -= &lr * c;
+            }
+        } else {
+            k += 1;
+            for x in r.iter_mut() {
+                *x *= lb;
+            }
+            for (i, c) in b.iter().enumerate() {
+                r[i + shift] -= &lr * c;
+            }
+        }
+        debug_assert!(r[dr].is_zero());
+        trim(&mut r);
+    }
+    (r, k)
+}
+
+/// Exact quotient `a / b` over Z when `b` divides `a` in `Z[x]`, else `None`
+/// (aborts early as soon as a leading coefficient is not divisible).
+pub(crate) fn exact_div(a: &[BigInt], b: &[BigInt]) -> Option<IPoly> {
+    let db = degree(b)?;
+    if a.is_empty() {
+        return Some(Vec::new());
+    }
+    if a.len() <= db {
+        return None;
+    }
+    let mut r: IPoly = a.to_vec();
+    let mut q = vec![BigInt::zero(); a.len() - db];
+    let lb = &b[db];
+    for i in (0..q.len()).rev() {
+        let lr = &r[i + db];
+        if lr.is_zero() {
+            continue;
+        }
+        let (c, rem) = lr.div_rem(lb);
+        if !rem.is_zero() {
+            return None;
+        }
+        for (j, bj) in b.iter().enumerate() {
+            r[i + j] -= &c * bj;
+        }
+        q[i] = c;
+    }
+    if r.iter().any(|c| !c.is_zero()) {
+        return None;
+    }
+    trim(&mut q);
+    Some(q)
+}
+
+/// `c(x) ↦ c(x + a)` in place (Taylor shift, O(n²) multiplications by `a`).
+fn taylor_shift(c: &mut [BigInt], a: &BigInt) {
+    let n = c.len();
+    if n < 2 || a.is_zero() {
+        return;
+    }
+    let one = a.is_one();
+    for i in 0..n - 1 {
+        for j in (i..n - 1).rev() {
+            let t = if one { c[j + 1].clone() } else { &c[j + 1] * a };
+            c[j] += t;
+        }
+    }
+}
+
+/// Descartes' bound for the number of roots of `p ≠ 0` in the open interval
+/// `(lo, hi)`, `lo < hi`: the number of sign variations of the coefficients
+/// of `(1 + x)ⁿ p((lo + hi·x)/(1 + x))`, whose positive roots correspond to
+/// the roots in `(lo, hi)`. By Descartes' rule of signs it is at least the
+/// number of roots (with multiplicity) and of the same parity, so 0 means
+/// no root and 1 exactly one (simple) root.
+///
+/// Computed on integers: with `lo = a/d`, `hi − lo = e/d`,
+/// `dⁿ p((a + e·x)/d)` by a Taylor shift and a scaling, then reversal and a
+/// Taylor shift by 1.
+pub(crate) fn descartes_bound(p: &[BigInt], lo: &BigRational, hi: &BigRational) -> usize {
+    let Some(n) = degree(p) else {
+        return 0;
+    };
+    let d = lo.denom().lcm(hi.denom());
+    let a = lo.numer() * (&d / lo.denom());
+    let e = hi.numer() * (&d / hi.denom()) - &a;
+    let dpow = powers(&d, n);
+    let mut c: Vec<BigInt> = p
+        .iter()
+        .enumerate()
+        .map(|(i, x)| x * &dpow[n - i])
+        .collect();
+    taylor_shift(&mut c, &a);
+    if !e.is_one() {
+        let mut ei = BigInt::one();
+        for x in c.iter_mut().skip(1) {
+            ei *= &e;
+            *x *= &ei;
+        }
+    }
+    c.reverse();
+    taylor_shift(&mut c, &BigInt::one());
+    let mut last = Ordering::Equal;
+    let mut var = 0;
+    for x in &c {
+        let s = sign_of_int(x);
+        if s == Ordering::Equal {
+            continue;
+        }
+        if last != Ordering::Equal && s != last {
+            var += 1;
+        }
+        last = s;
+    }
+    var
+}
+
+// ---------------------------------------------------------------------------
+// Arithmetic modulo a 62-bit prime.
+
+pub(crate) fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
+    ((u128::from(a) * u128::from(b)) % u128::from(p)) as u64
+}
+
+fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
+    let mut r = 1u64;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mul_mod(r, a, p);
+        }
+        a = mul_mod(a, a, p);
+        e >>= 1;
+    }
+    r
+}
+
+/// Inverse of a non-zero residue modulo the prime `p`.
+pub(crate) fn inv_mod(a: u64, p: u64) -> u64 {
+    pow_mod(a, p - 2, p)
+}
+
+/// Deterministic Miller–Rabin for 64-bit integers (these bases are a proven
+/// witness set below 3.3·10²⁴).
+fn is_prime_u64(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    const BASES: [u64; 12] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37];
+    for &b in &BASES {
+        if n.is_multiple_of(b) {
+            return n == b;
+        }
+    }
+    let mut d = n - 1;
+    let mut s = 0;
+    while d.is_multiple_of(2) {
+        d /= 2;
+        s += 1;
+    }
+    'witness: for &a in &BASES {
+        let mut x = pow_mod(a, d, n);
+        if x == 1 || x == n - 1 {
+            continue;
+        }
+        for _ in 1..s {
+            x = mul_mod(x, x, n);
+            if x == n - 1 {
+                continue 'witness;
+            }
+        }
+        return false;
+    }
+    true
+}
+
+/// The primes below 2⁶², in decreasing order (deterministic).
+pub(crate) fn primes() -> impl Iterator<Item = u64> {
+    let mut n: u64 = (1 << 62) - 1;
+    std::iter::from_fn(move || {
+        while n > 3 {
+            let c = n;
+            n -= 2;
+            if is_prime_u64(c) {
+                return Some(c);
+            }
+        }
+        None
+    })
+}
+
+/// `x mod p` in `[0, p)`.
+pub(crate) fn reduce(x: &BigInt, p: u64) -> u64 {
+    let mut r: u64 = 0;
+    for d in x.magnitude().iter_u64_digits().rev() {
+        r = (((u128::from(r)) << 64 | u128::from(d)) % u128::from(p)) as u64;
+    }
+    if x.is_negative() && r != 0 { p - r } else { r }
+}
+
+fn trim_mod(p: &mut Vec<u64>) {
+    while p.last() == Some(&0) {
+        p.pop();
+    }
+}
+
+/// Monic gcd of two polynomials over `F_p` (lowest degree first).
+fn gcd_mod(mut a: Vec<u64>, mut b: Vec<u64>, p: u64) -> Vec<u64> {
+    trim_mod(&mut a);
+    trim_mod(&mut b);
+    while !b.is_empty() {
+        // a ← a mod b
+        let db = b.len() - 1;
+        let inv = inv_mod(b[db], p);
+        while a.len() > db {
+            let da = a.len() - 1;
+            let f = mul_mod(a[da], inv, p);
+            if f != 0 {
+                let shift = da - db;
+                for (i, &c) in b.iter().enumerate() {
+                    let s = mul_mod(f, c, p);
+                    let t = &mut a[i + shift];
+                    *t = if *t >= s { *t - s } else { *t + p - s };
+                }
+            }
+            a.pop();
+            trim_mod(&mut a);
+        }
+        std::mem::swap(&mut a, &mut b);
+    }
+    if let Some(&l) = a.last() {
+        let inv = inv_mod(l, p);
+        for c in &mut a {
+            *c = mul_mod(*c, inv, p);
+        }
+    }
+    a
+}
+
+/// The gcd of two integer polynomials: primitive with positive leading
+/// coefficient (`[]` when both are zero).
+///
+/// Small-primes modular algorithm (Brown; Geddes–Czapor–Labahn, *Algorithms
+/// for Computer Algebra*, Alg. 7.1): images modulo 62-bit primes not
+/// dividing either leading coefficient, scaled so that their leading
+/// coefficient is `gcd(lc a, lc b)`, combined by the Chinese remainder
+/// theorem; primes whose image has too large a degree are discarded. When
+/// the combined image stops changing its primitive part is trial-divided
+/// into both inputs; success proves it is the gcd (a common divisor of
+/// degree at least that of the gcd).
+pub(crate) fn gcd(a: &[BigInt], b: &[BigInt]) -> IPoly {
+    let normalize = |v: IPoly| -> IPoly {
+        let mut v = primitive(v);
+        if sign_lc(&v) == Ordering::Less {
+            for c in &mut v {
+                *c = -&*c;
+            }
+        }
+        v
+    };
+    if a.is_empty() {
+        return normalize(b.to_vec());
+    }
+    if b.is_empty() {
+        return normalize(a.to_vec());
+    }
+    let a = primitive(a.to_vec());
+    let b = primitive(b.to_vec());
+    if a.len() == 1 || b.len() == 1 {
+        return vec![BigInt::one()];
+    }
+    // Cheap special case: one divides the other.
+    let (small, large) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if exact_div(large, small).is_some() {
+        return normalize(small.clone());
+    }
+    let la = &a[a.len() - 1];
+    let lb = &b[b.len() - 1];
+    let g = int_gcd(la, lb);
+    let mut best_deg = usize::MAX;
+    let mut image: Vec<BigInt> = Vec::new(); // symmetric residues modulo `modulus`
+    let mut modulus = BigInt::one();
+    for p in primes() {
+        if reduce(la, p) == 0 || reduce(lb, p) == 0 {
+            continue;
+        }
+        let ap: Vec<u64> = a.iter().map(|c| reduce(c, p)).collect();
+        let bp: Vec<u64> = b.iter().map(|c| reduce(c, p)).collect();
+        let cp = gcd_mod(ap, bp, p);
+        let d = cp.len() - 1;
+        if d == 0 {
+            return vec![BigInt::one()];
+        }
+        if d > best_deg {
+            continue; // unlucky prime
+        }
+        let gp = reduce(&g, p);
+        let scaled: Vec<u64> = cp.iter().map(|&c| mul_mod(c, gp, p)).collect();
+        if d < best_deg {
+            best_deg = d;
+            modulus = BigInt::from(p);
+            image = scaled
+                .iter()
+                .map(|&c| symmetric(BigInt::from(c), &modulus))
+                .collect();
+            continue;
+        }
+        // Chinese remainder: x ≡ image (mod M), x ≡ scaled (mod p).
+        let changed = crt_step(&mut image, &mut modulus, &scaled, p);
+        if !changed {
+            let candidate = normalize(image.clone());
+            if exact_div(&a, &candidate).is_some() && exact_div(&b, &candidate).is_some() {
+                return candidate;
+            }
+        }
+    }
+    // The 62-bit primes are practically inexhaustible (more than 10¹⁷ of
+    // them); should they ever run out, fall back to the primitive PRS.
+    gcd_prs(&a, &b)
+}
+
+/// The gcd by the primitive polynomial remainder sequence (slow on large
+/// inputs, but simple: the reference the modular algorithm is tested against).
+pub(crate) fn gcd_prs(a: &[BigInt], b: &[BigInt]) -> IPoly {
+    let mut a = primitive(a.to_vec());
+    let mut b = primitive(b.to_vec());
+    while !b.is_empty() {
+        let (r, _) = prem(&a, &b);
+        a = b;
+        b = primitive(r);
+    }
+    if sign_lc(&a) == Ordering::Less {
+        for c in &mut a {
+            *c = -&*c;
+        }
+    }
+    a
+}
+
+/// One step of the Chinese remainder theorem on a vector: given symmetric
+/// residues `values` modulo `modulus` and residues modulo a prime `p` not
+/// dividing it, updates `values` to the symmetric residues modulo
+/// `modulus·p` and `modulus` to `modulus·p`. Returns whether a value changed.
+pub(crate) fn crt_step(
+    values: &mut [BigInt],
+    modulus: &mut BigInt,
+    residues: &[u64],
+    p: u64,
+) -> bool {
+    let m_inv = inv_mod(reduce(modulus, p), p);
+    let new_modulus = &*modulus * BigInt::from(p);
+    let mut changed = false;
+    for (x, &c) in values.iter_mut().zip(residues) {
+        let xr = reduce(x, p);
+        let diff = if c >= xr { c - xr } else { c + p - xr };
+        let t = mul_mod(diff, m_inv, p);
+        if t != 0 {
+            let y = &*x + &*modulus * BigInt::from(t);
+            *x = symmetric(y, &new_modulus);
+            changed = true;
+        }
+    }
+    *modulus = new_modulus;
+    changed
+}
+
+/// The representative of `x mod m` in `(−m/2, m/2]`.
+pub(crate) fn symmetric(x: BigInt, m: &BigInt) -> BigInt {
+    let r = x.mod_floor(m);
+    if (&r << 1u32) > *m { r - m } else { r }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rand::{Rng, SeedableRng};
+
+    fn random_big(rng: &mut impl Rng, bits: usize) -> BigInt {
+        let words: Vec<u32> = (0..bits.div_ceil(32)).map(|_| rng.r#gen()).collect();
+        BigInt::from_slice(num_bigint::Sign::Plus, &words)
+    }
+
+    #[test]
+    fn lehmer_gcd_agrees_with_binary_gcd() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for &(b1, b2, bg) in &[
+            (70, 70, 0),
+            (200, 190, 64),
+            (1000, 1000, 300),
+            (3000, 200, 100),
+            (5000, 5000, 0),
+            (4000, 4000, 2000),
+            (65, 64, 0),
+        ] {
+            for _ in 0..5 {
+                let g = if bg == 0 {
+                    BigInt::one()
+                } else {
+                    random_big(&mut rng, bg)
+                };
+                let a = random_big(&mut rng, b1) * &g;
+                let b = -random_big(&mut rng, b2) * &g;
+                let expected = a.gcd(&b);
+                assert_eq!(int_gcd(&a, &b), expected);
+                assert_eq!(int_gcd(&b, &a), expected);
+                assert!((int_gcd(&a, &b) % &g).is_zero());
+            }
+        }
+        assert_eq!(int_gcd(&BigInt::zero(), &BigInt::from(-7)), BigInt::from(7));
+        assert_eq!(int_gcd(&BigInt::zero(), &BigInt::zero()), BigInt::zero());
+        // Consecutive Fibonacci numbers: the worst case, all quotients 1.
+        let (mut f0, mut f1) = (BigInt::zero(), BigInt::one());
+        for _ in 0..3000 {
+            let f2 = &f0 + &f1;
+            f0 = std::mem::replace(&mut f1, f2);
+        }
+        assert!(int_gcd(&f0, &f1).is_one());
+        let r = ratio(BigInt::from(6) * &f1, BigInt::from(-4) * &f1);
+        assert_eq!(r, BigRational::new(BigInt::from(-3), BigInt::from(2)));
+        assert_eq!(r.denom(), &BigInt::from(2));
+    }
+
+    #[test]
+    fn descartes_bounds_by_hand() {
+        let q = |n: i64, d: i64| BigRational::new(n.into(), d.into());
+        // (x − 1)(x − 2)(x − 3) = x³ − 6x² + 11x − 6.
+        let p: IPoly = [-6, 11, -6, 1].iter().map(|&k| BigInt::from(k)).collect();
+        assert_eq!(descartes_bound(&p, &q(0, 1), &q(4, 1)), 3);
+        assert_eq!(descartes_bound(&p, &q(3, 2), &q(5, 2)), 1);
+        assert_eq!(descartes_bound(&p, &q(7, 2), &q(9, 1)), 0);
+        assert_eq!(descartes_bound(&p, &q(-5, 3), &q(1, 2)), 0);
+        // Open interval: the root 1 at an end is not counted.
+        assert_eq!(descartes_bound(&p, &q(1, 1), &q(3, 2)), 0);
+        // x² + 1 has no real roots, but near them Descartes may overcount
+        // by an even number; on a small interval it is exact.
+        let c: IPoly = [1, 0, 1].iter().map(|&k| BigInt::from(k)).collect();
+        assert_eq!(descartes_bound(&c, &q(-1, 10), &q(1, 10)), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn lehmer_gcd_small(a in any::<i128>(), b in any::<i128>(), g in 1u64..1_000_000) {
+            let (a, b) = (BigInt::from(a) * g, BigInt::from(b) * g);
+            prop_assert_eq!(int_gcd(&a, &b), a.gcd(&b));
+        }
+    }
+}

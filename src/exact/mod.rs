@@ -1,0 +1,78 @@
+//! Exact rational algebra: polynomials, real roots, linear algebra,
+//! root-location tests and dual numbers, all over Q with no rounding.
+//!
+//! * [`upoly`]: univariate polynomials over Q ([`UPoly`]) with exact
+//!   arithmetic, division, gcd (small-primes modular algorithm, proved by
+//!   trial division), squarefree parts and composition.
+//! * [`roots`]: Sturm sequences ([`SturmSequence`]) and real algebraic
+//!   numbers ([`RealRoot`]: a squarefree polynomial and an isolating
+//!   interval, found by Descartes-rule bisection), with exact signs of
+//!   polynomials at roots, exact comparisons, correctly rounded `f64` and
+//!   decimal values.
+//! * [`linalg`]: row reduction, rank, kernels and linear systems
+//!   (fraction-free Gauss–Jordan), determinants, leading principal minors
+//!   and characteristic polynomials (multi-modular with proven bounds) of
+//!   [`RationalMatrix`](crate::model::RationalMatrix) values.
+//! * [`stability`]: the Routh array, the Hurwitz determinants and the
+//!   Schur–Cohn test, counting roots in the right half-plane or the unit
+//!   disc when the criterion is regular and refusing to count otherwise.
+//! * [`dual`]: dual numbers ([`Dual`]) for exact directional derivatives of
+//!   the generic model formulas.
+//!
+//! Large rationals are expensive mostly through gcds (the binary gcd used
+//! by `num-rational` is quadratic per bit), so the inner loops work on
+//! integers: fraction-free recurrences with exact divisions, computations
+//! modulo 62-bit primes combined by the Chinese remainder theorem, and a
+//! Lehmer gcd where a gcd is unavoidable.
+//!
+//! # How the results are checked
+//!
+//! Nothing here is compared with another computer algebra system. The unit
+//! tests (many of them property tests on random inputs) check
+//!
+//! * algebraic identities: Cayley–Hamilton (`χ_M(M) = 0`), `χ_M(s) =
+//!   det(sI − M)`, the trace and determinant in `χ_M`, similarity
+//!   invariance, `M·M⁻¹ = I`, multiplicativity of `det`, rank + nullity =
+//!   number of columns, `M·X = B` for the solutions of [`linalg::solve`],
+//!   `a = q·d + r` for divisions, product rules, `Σ roots = −aₙ₋₁/aₙ`
+//!   (exactly, by containment in the sum of refined isolating intervals);
+//! * independent exact routes: the modular gcd against Euclid's algorithm
+//!   over Q, the multi-modular determinant and characteristic polynomial
+//!   against Bareiss elimination and the Hessenberg recurrence run over Q,
+//!   fraction-free elimination against elimination with fractions,
+//!   the fraction-free Routh array against the one with fractions and
+//!   against ratios of (multi-modular) Hurwitz determinants, root isolation
+//!   by Descartes' rule against Sturm counts, the Lehmer gcd against the
+//!   binary gcd,
+//!   the Schur–Cohn count against the Routh count of the bilinear transform
+//!   ([`stability::bilinear_transform`]), the ε-parts of [`Dual`]
+//!   evaluations against exact five-point difference quotients and
+//!   hand-derived gradients;
+//! * planted answers: polynomials built from chosen rational roots and
+//!   quadratic factors, whose root counts and signs are known by
+//!   construction;
+//! * floating point (nalgebra): companion-matrix eigenvalues for root
+//!   counts and positions, matrix eigenvalues against the characteristic
+//!   polynomial, `f64::sqrt` against [`RealRoot::to_f64`] (both correctly
+//!   rounded, so equal), on inputs whose float answer is unambiguous.
+
+pub mod dual;
+pub(crate) mod intpoly;
+pub mod linalg;
+pub mod roots;
+mod serde_util;
+pub mod stability;
+#[cfg(test)]
+mod testutil;
+pub mod upoly;
+
+pub use dual::Dual;
+pub use linalg::{
+    charpoly, determinant, leading_principal_minors, nullspace, poly_at_matrix, rank, rref, solve,
+};
+pub use roots::{RealRoot, SturmSequence, real_roots};
+pub use stability::{
+    RouthTest, SchurCohnTest, bilinear_transform, hurwitz_determinants, is_hurwitz_stable, routh,
+    schur_cohn,
+};
+pub use upoly::UPoly;
