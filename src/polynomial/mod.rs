@@ -16,8 +16,10 @@
 
 pub mod export;
 mod expr;
+pub mod groebner;
 pub mod ideal;
 pub mod proofs;
+pub mod sparse;
 mod system;
 
 pub use system::{Data, Equation, MAX_SYSTEM_DIMENSION, PolynomialSystem, SystemKind};
@@ -66,6 +68,37 @@ pub fn with_symbolica<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static)
     rx.recv().map_err(|_| {
         Error::Computation("the Symbolica job failed before returning a result".into())
     })
+}
+
+/// Like [`with_symbolica`], but stops waiting when `budget` runs out and then
+/// returns `Ok(None)`. The job itself cannot be interrupted: it finishes on
+/// the worker thread and later jobs wait for it.
+pub fn with_symbolica_budget<R: Send + 'static>(
+    budget: Option<std::time::Duration>,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<Option<R>> {
+    let Some(budget) = budget else {
+        return with_symbolica(f).map(Some);
+    };
+    let (tx, rx) = channel();
+    let job: Job = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    {
+        let sender = worker()
+            .lock()
+            .map_err(|_| Error::Computation("the Symbolica worker lock is poisoned".into()))?;
+        sender
+            .send(job)
+            .map_err(|_| Error::Computation("the Symbolica worker thread is not running".into()))?;
+    }
+    match rx.recv_timeout(budget) {
+        Ok(r) => Ok(Some(r)),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(None),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::Computation(
+            "the Symbolica job failed before returning a result".into(),
+        )),
+    }
 }
 
 /// Whether `lhs − rhs` expands to the zero polynomial (an exact identity over
