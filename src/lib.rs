@@ -17,11 +17,13 @@
 pub mod claims;
 pub mod cli;
 pub mod error;
+pub mod exact;
 pub mod experiments;
 pub mod model;
 pub mod numeric;
 pub mod polynomial;
 pub mod report;
 pub mod testing;
+pub mod variety;
 
 pub use error::{Error, Result};

@@ -1,0 +1,5 @@
+//! Exact characterization of the equilibrium varieties (in progress).
+pub mod modular;
+pub mod qt;
+pub mod strata;
+pub mod zerodim;

@@ -1,0 +1,212 @@
+//! Exact arithmetic in `Q[t]/(χ)` with integer numerators and one
+//! denominator per element (no per-coefficient gcds, which dominate
+//! rational polynomial arithmetic with large numbers): used to verify
+//! rational univariate representations exactly.
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, Zero};
+
+use crate::exact::UPoly;
+use crate::exact::intpoly::{self, IPoly};
+
+/// The ring `Q[t]/(χ)`.
+#[derive(Clone, Debug)]
+pub struct Qt {
+    /// χ as a primitive integer polynomial with positive leading coefficient.
+    chi: IPoly,
+}
+
+/// An element `num(t)/den` of `Q[t]/(χ)`, `deg num < deg χ`, `den > 0`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QtElem {
+    num: IPoly,
+    den: BigInt,
+}
+
+impl Qt {
+    /// The ring for a non-constant χ.
+    pub fn new(chi: &UPoly) -> Option<Self> {
+        let mut c = intpoly::from_rational(chi.coeffs());
+        if c.len() < 2 {
+            return None;
+        }
+        if c.last().is_some_and(Signed::is_negative) {
+            c.iter_mut().for_each(|x| *x = -x.clone());
+        }
+        Some(Self { chi: c })
+    }
+
+    /// The element of a rational polynomial (reduced modulo χ).
+    pub fn elem(&self, p: &UPoly) -> QtElem {
+        let mut den = BigInt::one();
+        for c in p.coeffs() {
+            if !c.denom().is_one() {
+                den = den.lcm(c.denom());
+            }
+        }
+        let num: IPoly = p
+            .coeffs()
+            .iter()
+            .map(|c| c.numer() * (&den / c.denom()))
+            .collect();
+        self.reduce(num, den)
+    }
+
+    /// The constant `c`.
+    pub fn constant(&self, c: &BigRational) -> QtElem {
+        let mut num = vec![c.numer().clone()];
+        intpoly::trim(&mut num);
+        QtElem {
+            num,
+            den: c.denom().clone(),
+        }
+    }
+
+    /// Zero.
+    pub fn zero(&self) -> QtElem {
+        QtElem {
+            num: Vec::new(),
+            den: BigInt::one(),
+        }
+    }
+
+    /// One.
+    pub fn one(&self) -> QtElem {
+        self.constant(&BigRational::one())
+    }
+
+    fn reduce(&self, mut num: IPoly, mut den: BigInt) -> QtElem {
+        intpoly::trim(&mut num);
+        if num.len() >= self.chi.len() {
+            let (r, k) = intpoly::prem(&num, &self.chi);
+            num = r;
+            if k > 0 {
+                let lc = self.chi.last().cloned().unwrap_or_else(BigInt::one);
+                den *= num_traits::pow(lc, k as usize);
+            }
+        }
+        normalize(num, den)
+    }
+
+    /// `a + b`.
+    pub fn add(&self, a: &QtElem, b: &QtElem) -> QtElem {
+        self.combine(a, b, false)
+    }
+
+    /// `a − b`.
+    pub fn sub(&self, a: &QtElem, b: &QtElem) -> QtElem {
+        self.combine(a, b, true)
+    }
+
+    fn combine(&self, a: &QtElem, b: &QtElem, minus: bool) -> QtElem {
+        let g = intpoly::int_gcd(&a.den, &b.den);
+        let fa = &b.den / &g;
+        let fb = &a.den / &g;
+        let n = a.num.len().max(b.num.len());
+        let mut num = vec![BigInt::zero(); n];
+        for (i, x) in a.num.iter().enumerate() {
+            num[i] += x * &fa;
+        }
+        for (i, x) in b.num.iter().enumerate() {
+            if minus {
+                num[i] -= x * &fb;
+            } else {
+                num[i] += x * &fb;
+            }
+        }
+        normalize(num, &a.den * &fa)
+    }
+
+    /// `a · b`.
+    pub fn mul(&self, a: &QtElem, b: &QtElem) -> QtElem {
+        if a.num.is_empty() || b.num.is_empty() {
+            return self.zero();
+        }
+        let mut num = vec![BigInt::zero(); a.num.len() + b.num.len() - 1];
+        for (i, x) in a.num.iter().enumerate() {
+            if x.is_zero() {
+                continue;
+            }
+            for (j, y) in b.num.iter().enumerate() {
+                num[i + j] += x * y;
+            }
+        }
+        self.reduce(num, &a.den * &b.den)
+    }
+
+    /// `c · a` for a rational `c`.
+    pub fn scale(&self, a: &QtElem, c: &BigRational) -> QtElem {
+        if c.is_zero() {
+            return self.zero();
+        }
+        let num = a.num.iter().map(|x| x * c.numer()).collect();
+        normalize(num, &a.den * c.denom())
+    }
+}
+
+impl QtElem {
+    /// Whether the element is zero.
+    pub fn is_zero(&self) -> bool {
+        self.num.is_empty()
+    }
+
+    /// The element as a rational polynomial of degree < deg χ.
+    pub fn to_upoly(&self) -> UPoly {
+        UPoly::new(
+            self.num
+                .iter()
+                .map(|c| crate::exact::intpoly::ratio(c.clone(), self.den.clone()))
+                .collect(),
+        )
+    }
+}
+
+fn normalize(mut num: IPoly, mut den: BigInt) -> QtElem {
+    intpoly::trim(&mut num);
+    if num.is_empty() {
+        return QtElem {
+            num,
+            den: BigInt::one(),
+        };
+    }
+    let g = intpoly::int_gcd(&intpoly::content(&num), &den);
+    if !g.is_one() {
+        num.iter_mut().for_each(|x| *x = &*x / &g);
+        den /= &g;
+    }
+    if den.is_negative() {
+        num.iter_mut().for_each(|x| *x = -x.clone());
+        den = -den;
+    }
+    QtElem { num, den }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(p: i64, d: i64) -> BigRational {
+        BigRational::new(p.into(), d.into())
+    }
+
+    #[test]
+    fn arithmetic_modulo_chi_matches_rational_polynomials() {
+        // χ = t³ − 2t + 1/3, a = t² + 1/2, b = 3t − 2/5.
+        let chi = UPoly::new(vec![q(1, 3), q(-2, 1), q(0, 1), q(1, 1)]);
+        let r = Qt::new(&chi).unwrap();
+        let a = UPoly::new(vec![q(1, 2), q(0, 1), q(1, 1)]);
+        let b = UPoly::new(vec![q(-2, 5), q(3, 1)]);
+        let (ea, eb) = (r.elem(&a), r.elem(&b));
+        let rem = |p: UPoly| p.div_rem(&chi).unwrap().1;
+        assert_eq!(r.mul(&ea, &eb).to_upoly(), rem(a.mul(&b)));
+        assert_eq!(r.add(&ea, &eb).to_upoly(), rem(a.add(&b)));
+        assert_eq!(r.sub(&ea, &ea), r.zero());
+        let a3 = r.mul(&r.mul(&ea, &ea), &ea);
+        assert_eq!(a3.to_upoly(), rem(a.mul(&a).mul(&a)));
+        assert_eq!(r.scale(&ea, &q(-6, 7)).to_upoly(), a.scale(&q(-6, 7)));
+        // χ itself is zero in the ring.
+        assert!(r.elem(&chi).is_zero());
+    }
+}

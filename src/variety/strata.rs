@@ -1,0 +1,903 @@
+//! The equilibrium strata of an instance, exactly (SPEC S-EQUATION,
+//! RANK-STRATA, VARIETY).
+//!
+//! With λ > 0 an SG (or EMA, with C = A) equilibrium `(A, B)` of rank r has
+//! `S = AᵀA` positive semidefinite of rank r with `S·G(S) = 0`,
+//! `G(S) = (Mxx S + λI)(S Mxx + λI) − Mxy S Myx`, and `B = B(A)`; conversely
+//! every such S with r ≤ n gives the equilibria `{(A, B(A)) : AᵀA = S}`, one
+//! O(n)-orbit of dimension `nr − r(r+1)/2` (the identities behind both
+//! directions are proved in [`crate::polynomial::proofs`]). So the
+//! equilibrium set is known once the PSD solutions of each rank are.
+//!
+//! Stratum r is the zero-dimensional system, in the entries `s_i_j` of a
+//! symmetric S and one more unknown z,
+//! ```text
+//! S·G(S) = 0,   all (r+1)×(r+1) minors of S = 0,   z · e_r(S) · det(S Mxx + λI) = 1,
+//! ```
+//! where `e_r(S)` is the sum of the principal r×r minors. Its complex
+//! solutions are exactly the complex symmetric S of rank r with
+//! `e_r(S) ≠ 0` and `det(S Mxx + λI) ≠ 0` that solve the generalized
+//! S-equation; both factors are positive at every real PSD S of rank r, so
+//! no equilibrium is lost, while complex families that cannot hold a real PSD
+//! point are removed (for m = 3 the rank-one locus of `S·G(S) = 0` contains
+//! the curve `{vvᵀ : vᵀMxx v = −λ, vᵀMxy v = 0}`, which makes the system
+//! without the last equation positive-dimensional). Each system is solved
+//! exactly by [`super::zerodim`]; its real solutions are the real roots of
+//! the minimal polynomial, isolated by Sturm sequences, and positive
+//! semidefiniteness is decided exactly from the signs of the principal
+//! minors there.
+
+use std::cmp::Ordering;
+use std::time::Instant;
+
+use nalgebra::DMatrix;
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, Zero};
+use serde::Serialize;
+
+use super::qt::{Qt, QtElem};
+use super::zerodim::{CountEvidence, Rur, SolveOptions, Solved, solve};
+use crate::error::{Error, Result};
+use crate::exact::{RealRoot, UPoly, real_roots};
+use crate::model::formula::{Mat, ModelData, Scalar, s_equation};
+use crate::model::{Instance, to_f64};
+use crate::numeric::Model;
+use crate::numeric::equilibria::{orbit_dimension, predictor_of};
+use crate::polynomial::sparse::SparsePoly;
+
+/// Largest data dimension m handled exactly (the systems grow quickly).
+pub const MAX_STRATA_M: usize = 3;
+
+/// The determinant by Laplace expansion along the first row (small sizes).
+pub fn determinant<T: Scalar>(m: &Mat<T>) -> T {
+    det_with(
+        &rows_of(m),
+        &|a: &T, b: &T| a.clone() + b.clone(),
+        &|a: &T, b: &T| a.clone() - b.clone(),
+        &|a: &T, b: &T| a.clone() * b.clone(),
+        &T::from_int(0),
+        &T::from_int(1),
+    )
+}
+
+fn rows_of<T: Scalar>(m: &Mat<T>) -> Vec<Vec<T>> {
+    (0..m.nrows())
+        .map(|i| (0..m.ncols()).map(|j| m.get(i, j).clone()).collect())
+        .collect()
+}
+
+type Op<'a, T> = &'a dyn Fn(&T, &T) -> T;
+
+fn det_with<T: Clone>(
+    m: &[Vec<T>],
+    add: Op<'_, T>,
+    sub: Op<'_, T>,
+    mul: Op<'_, T>,
+    zero: &T,
+    one: &T,
+) -> T {
+    let n = m.len();
+    match n {
+        0 => one.clone(),
+        1 => m[0][0].clone(),
+        2 => sub(&mul(&m[0][0], &m[1][1]), &mul(&m[0][1], &m[1][0])),
+        _ => {
+            let mut acc = zero.clone();
+            for j in 0..n {
+                let minor: Vec<Vec<T>> = m[1..]
+                    .iter()
+                    .map(|row| {
+                        row.iter()
+                            .enumerate()
+                            .filter(|(k, _)| *k != j)
+                            .map(|(_, x)| x.clone())
+                            .collect()
+                    })
+                    .collect();
+                let term = mul(&m[0][j], &det_with(&minor, add, sub, mul, zero, one));
+                acc = if j % 2 == 0 {
+                    add(&acc, &term)
+                } else {
+                    sub(&acc, &term)
+                };
+            }
+            acc
+        }
+    }
+}
+
+/// All k-subsets of `0..n`, in lexicographic order.
+pub fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
+    fn go(start: usize, n: usize, k: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if cur.len() == k {
+            out.push(cur.clone());
+            return;
+        }
+        for i in start..n {
+            cur.push(i);
+            go(i + 1, n, k, cur, out);
+            cur.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(0, n, k, &mut Vec::new(), &mut out);
+    out
+}
+
+fn sub_rows<T: Clone>(m: &[Vec<T>], rows: &[usize], cols: &[usize]) -> Vec<Vec<T>> {
+    rows.iter()
+        .map(|&i| cols.iter().map(|&j| m[i][j].clone()).collect())
+        .collect()
+}
+
+/// The k×k minors of a symmetric matrix (row set ≤ column set, which covers
+/// all of them up to symmetry).
+fn symmetric_minor_sets(m: usize, k: usize) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let sets = subsets(m, k);
+    let mut out = Vec::new();
+    for (a, rows) in sets.iter().enumerate() {
+        for cols in &sets[a..] {
+            out.push((rows.clone(), cols.clone()));
+        }
+    }
+    out
+}
+
+/// Names `s_i_j` (i ≤ j, 1-based) of the entries of a symmetric m×m matrix,
+/// and the index of entry (i, j).
+pub fn s_variables(m: usize) -> (Vec<String>, Vec<Vec<usize>>) {
+    let mut names = Vec::new();
+    let mut pairs = Vec::new();
+    for i in 0..m {
+        for j in i..m {
+            pairs.push((i, j));
+            names.push(format!("s_{}_{}", i + 1, j + 1));
+        }
+    }
+    let mut idx = vec![vec![0; m]; m];
+    for (k, &(i, j)) in pairs.iter().enumerate() {
+        idx[i][j] = k;
+        idx[j][i] = k;
+    }
+    (names, idx)
+}
+
+/// The polynomial system of stratum r (see the module docs), in the
+/// variables `s_i_j` and `z`. `r` must satisfy `1 ≤ r ≤ m`.
+pub fn stratum_system(inst: &Instance, r: usize) -> (Vec<String>, Vec<SparsePoly>) {
+    let m = inst.m();
+    let (mut names, idx) = s_variables(m);
+    let nv = names.len() + 1;
+    names.push("z".into());
+    let md: ModelData<SparsePoly> = ModelData::from_instance(inst);
+    let s = Mat::from_fn(m, m, |i, j| SparsePoly::var(nv, idx[i][j]));
+    let g = s_equation(&md, &s);
+    let sg = s.mul(&g);
+    let mut polys: Vec<SparsePoly> = sg.entries().to_vec();
+    let rows = rows_of(&s);
+    let add = |a: &SparsePoly, b: &SparsePoly| a.add(b);
+    let sub = |a: &SparsePoly, b: &SparsePoly| a.sub(b);
+    let mul = |a: &SparsePoly, b: &SparsePoly| a.mul(b);
+    let zero = SparsePoly::zero(nv);
+    let one = SparsePoly::constant(nv, BigRational::one());
+    if r < m {
+        for (ri, ci) in symmetric_minor_sets(m, r + 1) {
+            polys.push(det_with(
+                &sub_rows(&rows, &ri, &ci),
+                &add,
+                &sub,
+                &mul,
+                &zero,
+                &one,
+            ));
+        }
+    }
+    let er = subsets(m, r)
+        .iter()
+        .map(|set| det_with(&sub_rows(&rows, set, set), &add, &sub, &mul, &zero, &one))
+        .fold(zero.clone(), |a, b| a.add(&b));
+    let mut t = s.mul(&md.mxx);
+    for i in 0..m {
+        let v = t.get(i, i).clone() + md.lambda.clone();
+        t.set(i, i, v);
+    }
+    let z = SparsePoly::var(nv, nv - 1);
+    polys.push(z.mul(&er).mul(&determinant(&t)).sub(&one));
+    // Drop zero polynomials and duplicates.
+    let mut out: Vec<SparsePoly> = Vec::new();
+    for p in polys {
+        if !p.is_zero() && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    (names, out)
+}
+
+/// The matrix `H` of numerators (S = H/χ') and `h_z`, in `Q[t]/χ`.
+struct Substituted {
+    ring: Qt,
+    h: Vec<Vec<QtElem>>,
+    hz: QtElem,
+    dchi: QtElem,
+}
+
+impl Substituted {
+    fn new(rur: &Rur, m: usize) -> Result<Self> {
+        let ring = Qt::new(&rur.chi)
+            .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
+        let (_, idx) = s_variables(m);
+        let elems: Vec<QtElem> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
+        let h = (0..m)
+            .map(|i| (0..m).map(|j| elems[idx[i][j]].clone()).collect())
+            .collect();
+        let hz = elems
+            .last()
+            .cloned()
+            .ok_or_else(|| Error::Computation("no coordinate for z".into()))?;
+        let dchi = ring.elem(&rur.chi_derivative());
+        Ok(Self { ring, h, hz, dchi })
+    }
+
+    fn det(&self, m: &[Vec<QtElem>]) -> QtElem {
+        let r = &self.ring;
+        det_with(
+            m,
+            &|a, b| r.add(a, b),
+            &|a, b| r.sub(a, b),
+            &|a, b| r.mul(a, b),
+            &r.zero(),
+            &r.one(),
+        )
+    }
+
+    fn matmul(&self, a: &[Vec<QtElem>], b: &[Vec<QtElem>]) -> Vec<Vec<QtElem>> {
+        let r = &self.ring;
+        (0..a.len())
+            .map(|i| {
+                (0..b[0].len())
+                    .map(|j| {
+                        (0..b.len())
+                            .fold(r.zero(), |acc, k| r.add(&acc, &r.mul(&a[i][k], &b[k][j])))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// `c·X` for a rational matrix `c` on the left (`left`) or right.
+    fn scalar_mul(&self, c: &Mat<BigRational>, x: &[Vec<QtElem>], left: bool) -> Vec<Vec<QtElem>> {
+        let r = &self.ring;
+        let m = x.len();
+        (0..m)
+            .map(|i| {
+                (0..m)
+                    .map(|j| {
+                        (0..m).fold(r.zero(), |acc, k| {
+                            let t = if left {
+                                r.scale(&x[k][j], c.get(i, k))
+                            } else {
+                                r.scale(&x[i][k], c.get(k, j))
+                            };
+                            r.add(&acc, &t)
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// `H·Mxx + λχ'·I` (or `Mxx·H + λχ'·I`).
+    fn shifted(&self, md: &ModelData<BigRational>, left: bool) -> Vec<Vec<QtElem>> {
+        let mut x = self.scalar_mul(&md.mxx, &self.h, left);
+        let ld = self.ring.scale(&self.dchi, &md.lambda);
+        for (i, row) in x.iter_mut().enumerate() {
+            row[i] = self.ring.add(&row[i], &ld);
+        }
+        x
+    }
+
+    fn pow_dchi(&self, k: usize) -> QtElem {
+        (0..k).fold(self.ring.one(), |acc, _| self.ring.mul(&acc, &self.dchi))
+    }
+}
+
+/// Verifies a representation of stratum r's solutions exactly (every
+/// equation of [`stratum_system`], written with `S = H/χ'`, `z = h_z/χ'`
+/// and denominators cleared, vanishes in `Q[t]/χ`).
+fn verify_stratum(inst: &Instance, r: usize, rur: &Rur) -> Result<bool> {
+    let m = inst.m();
+    let md: ModelData<BigRational> = ModelData::from_instance(inst);
+    let sub = Substituted::new(rur, m)?;
+    let ring = &sub.ring;
+    // χ'³ S G(S) = H [(Mxx H + λχ')(H Mxx + λχ') − χ' Mxy H Myx].
+    let x = sub.shifted(&md, true);
+    let y = sub.shifted(&md, false);
+    let xy = sub.matmul(&x, &y);
+    let mhm = sub.scalar_mul(&md.myx, &sub.scalar_mul(&md.mxy(), &sub.h, true), false);
+    let g: Vec<Vec<QtElem>> = (0..m)
+        .map(|i| {
+            (0..m)
+                .map(|j| ring.sub(&xy[i][j], &ring.mul(&sub.dchi, &mhm[i][j])))
+                .collect()
+        })
+        .collect();
+    let hg = sub.matmul(&sub.h, &g);
+    if hg.iter().flatten().any(|e| !e.is_zero()) {
+        return Ok(false);
+    }
+    if r < m {
+        for (ri, ci) in symmetric_minor_sets(m, r + 1) {
+            if !sub.det(&sub_rows(&sub.h, &ri, &ci)).is_zero() {
+                return Ok(false);
+            }
+        }
+    }
+    let er = subsets(m, r)
+        .iter()
+        .map(|set| sub.det(&sub_rows(&sub.h, set, set)))
+        .fold(ring.zero(), |a, b| ring.add(&a, &b));
+    let t = sub.shifted(&md, false);
+    let lhs = ring.mul(&ring.mul(&sub.hz, &er), &sub.det(&t));
+    Ok(ring.sub(&lhs, &sub.pow_dchi(1 + r + m)).is_zero())
+}
+
+/// One real solution S of a stratum.
+#[derive(Clone, Debug, Serialize)]
+pub struct RealSolution {
+    /// Rank of S.
+    pub rank: usize,
+    /// Whether S is positive semidefinite (decided exactly): only then is it
+    /// an equilibrium.
+    pub psd: bool,
+    /// The entries of S as decimals (rows), each within `s_error` of the
+    /// exact value.
+    pub s: Vec<Vec<f64>>,
+    /// A bound on the error of every decimal entry (from exact interval
+    /// evaluation on the isolating interval).
+    pub s_error: f64,
+    /// The entries with `digits` significant digits (strings, rows).
+    pub s_digits: Vec<Vec<String>>,
+    /// `tr S`.
+    pub trace: f64,
+    /// Eigenvalues of S (decimals).
+    pub eigenvalues: Vec<f64>,
+    /// The root `t = ℓ(S)` of the minimal polynomial: its isolating interval.
+    pub t_interval: (String, String),
+    /// Orbit dimension `nr − r(r+1)/2` of the equilibria over S (`None` when
+    /// r > n: S is not AᵀA for any n×m matrix A).
+    pub orbit_dimension: Option<usize>,
+    /// A representative A (n×m) with AᵀA = S, decimals (PSD and r ≤ n only).
+    pub a: Option<Vec<Vec<f64>>>,
+    /// Its predictor `B(A) = A Myx Aᵀ(A Mxx Aᵀ + λI)⁻¹` (decimals).
+    pub b: Option<Vec<Vec<f64>>>,
+    /// SG field norm at `(A, B(A))` in floating point (a cross-check).
+    pub field_norm: Option<f64>,
+    /// `‖∇Ē‖` there (NOT-MINIMIZER).
+    pub grad_ebar: Option<f64>,
+}
+
+/// One stratum of an instance.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stratum {
+    /// The rank r.
+    pub rank: usize,
+    /// Orbit dimension `nr − r(r+1)/2` (r ≤ n).
+    pub orbit_dimension: usize,
+    /// Number of complex solutions of the stratum system (`None` when not
+    /// determined: budget, positive dimension, multiplicities).
+    pub complex_solutions: Option<usize>,
+    /// The Bézout bound `2^{m(m+1)/2}` of the S-equation (full rank only).
+    pub bezout_bound: Option<u64>,
+    /// Why the count is certain.
+    pub count_evidence: Option<CountEvidence>,
+    /// Real solutions (PSD or not).
+    pub real_solutions: Vec<RealSolution>,
+    /// How the solutions are represented and checked, or why not.
+    pub method: String,
+    /// Whether the stratum is fully characterized exactly.
+    pub exact: bool,
+    /// The minimal polynomial χ of the separating form (Symbolica syntax, in
+    /// `t`), when solved; may be long.
+    pub minimal_polynomial: Option<String>,
+    /// The separating form `t = Σ cᵢ s_i_j`.
+    pub separating_form: Option<String>,
+    /// Numerators `h_i_j` of `s_i_j = h_i_j(t)/χ'(t)` (Symbolica syntax).
+    pub numerators: Option<Vec<(String, String)>>,
+    /// Primes combined in the modular reconstruction.
+    pub primes_used: usize,
+    /// Largest number of digits of a coefficient of the representation.
+    pub coefficient_digits: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+impl Stratum {
+    /// The positive semidefinite real solutions: the equilibria.
+    pub fn equilibria(&self) -> impl Iterator<Item = &RealSolution> {
+        self.real_solutions.iter().filter(|s| s.psd)
+    }
+}
+
+/// Options of [`stratum`].
+#[derive(Clone, Debug)]
+pub struct StrataOptions {
+    /// Solver options.
+    pub solve: SolveOptions,
+    /// Significant digits of the printed entries of S.
+    pub digits: usize,
+}
+
+impl Default for StrataOptions {
+    fn default() -> Self {
+        Self {
+            solve: SolveOptions::default(),
+            digits: 12,
+        }
+    }
+}
+
+/// The origin: stratum 0.
+pub fn stratum_zero(inst: &Instance) -> Stratum {
+    let m = inst.m();
+    let n = inst.n();
+    let model = Model::from_instance(inst);
+    let zeros = vec![vec![0.0; m]; m];
+    let a = DMatrix::<f64>::zeros(n, m);
+    let b = DMatrix::<f64>::zeros(n, n);
+    let (ga, gb) = model.grad_ebar(&a, &b);
+    Stratum {
+        rank: 0,
+        orbit_dimension: 0,
+        complex_solutions: Some(1),
+        bezout_bound: None,
+        count_evidence: None,
+        real_solutions: vec![RealSolution {
+            rank: 0,
+            psd: true,
+            s: zeros.clone(),
+            s_error: 0.0,
+            s_digits: vec![vec!["0".into(); m]; m],
+            trace: 0.0,
+            eigenvalues: vec![0.0; m],
+            t_interval: ("0".into(), "0".into()),
+            orbit_dimension: Some(0),
+            a: Some(vec![vec![0.0; m]; n]),
+            b: Some(vec![vec![0.0; n]; n]),
+            field_norm: Some(0.0),
+            grad_ebar: Some((ga.norm_squared() + gb.norm_squared()).sqrt()),
+        }],
+        method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
+        exact: true,
+        minimal_polynomial: None,
+        separating_form: None,
+        numerators: None,
+        primes_used: 0,
+        coefficient_digits: 0,
+        seconds: 0.0,
+    }
+}
+
+/// Characterizes stratum `r` (1 ≤ r ≤ min(n, m)) of `inst` exactly.
+pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratum> {
+    let (n, m) = (inst.n(), inst.m());
+    if m > MAX_STRATA_M {
+        return Err(Error::param(
+            "m",
+            m,
+            &format!("m ≤ {MAX_STRATA_M} for the exact strata (the systems grow too fast beyond)"),
+        ));
+    }
+    if r == 0 || r > n.min(m) {
+        return Err(Error::param(
+            "rank",
+            r,
+            &format!("a rank 1 ≤ r ≤ min(n, m) = {}", n.min(m)),
+        ));
+    }
+    if inst.lambda().is_zero() {
+        return Err(Error::param(
+            "lambda",
+            inst.lambda(),
+            "λ > 0 for the strata (with λ = 0 the balance AAᵀ − BᵀB is only conserved and equilibria need not satisfy the S-equation)",
+        ));
+    }
+    let started = Instant::now();
+    let (names, polys) = stratum_system(inst, r);
+    let mut sopts = opts.solve.clone();
+    sopts.form_variables = (0..names.len() - 1).collect();
+    let verifier = |rur: &Rur| verify_stratum(inst, r, rur);
+    let solved = solve(&polys, &names, &sopts, Some(&verifier))?;
+    let mut st = Stratum {
+        rank: r,
+        orbit_dimension: orbit_dimension(n, r),
+        complex_solutions: None,
+        bezout_bound: (r == m).then(|| 1u64 << (m * (m + 1) / 2).min(63)),
+        count_evidence: None,
+        real_solutions: Vec::new(),
+        method: String::new(),
+        exact: false,
+        minimal_polynomial: None,
+        separating_form: None,
+        numerators: None,
+        primes_used: 0,
+        coefficient_digits: 0,
+        seconds: 0.0,
+    };
+    match solved {
+        Solved::Empty { evidence } => {
+            st.complex_solutions = Some(0);
+            st.method = format!("no complex solution ({})", evidence.describe());
+            st.exact = evidence.is_exact();
+            st.count_evidence = Some(evidence);
+        }
+        Solved::PositiveDimensional { dimension } => {
+            st.method = format!(
+                "the stratum system has a complex solution set of dimension {dimension} (over Z/p): not isolated; no exact characterization"
+            );
+        }
+        Solved::NotRadical {
+            count,
+            distinct_at_least,
+        } => {
+            st.method = format!(
+                "{count} complex solutions with multiplicity, at least {distinct_at_least} distinct: repeated solutions (non-generic data); no exact characterization"
+            );
+        }
+        Solved::Inconclusive(why) => st.method = format!("inconclusive: {why}"),
+        Solved::Finite(f) => {
+            st.complex_solutions = Some(f.count);
+            st.primes_used = f.primes_used;
+            st.coefficient_digits = f.coefficient_digits;
+            st.real_solutions = real_solutions(inst, r, &f.rur, opts.digits)?;
+            let (s_names, _) = s_variables(m);
+            st.separating_form = Some(
+                f.rur
+                    .form
+                    .iter()
+                    .zip(&s_names)
+                    .filter(|(c, _)| **c != 0)
+                    .map(|(c, v)| format!("{c}*{v}"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+                    .replace("+ -", "- "),
+            );
+            st.minimal_polynomial = Some(f.rur.chi.to_string_in("t"));
+            st.numerators = Some(
+                s_names
+                    .iter()
+                    .zip(&f.rur.numerators)
+                    .map(|(v, h)| (v.clone(), h.to_string_in("t")))
+                    .collect(),
+            );
+            st.exact = f.count_evidence.is_exact();
+            st.method = format!(
+                "rational univariate representation s = h(t)/χ'(t), χ of degree {} (coefficients up to {} digits), reconstructed from {} primes and verified exactly over Q; real roots isolated by Sturm sequences; PSD decided exactly; count: {}",
+                f.count,
+                f.coefficient_digits,
+                f.primes_used,
+                f.count_evidence.describe()
+            );
+            st.count_evidence = Some(f.count_evidence);
+        }
+    }
+    st.seconds = started.elapsed().as_secs_f64();
+    Ok(st)
+}
+
+/// Classifies the real roots of χ: PSD, decimals, a representative.
+fn real_solutions(
+    inst: &Instance,
+    r: usize,
+    rur: &Rur,
+    digits: usize,
+) -> Result<Vec<RealSolution>> {
+    let (n, m) = (inst.n(), inst.m());
+    let sub = Substituted::new(rur, m)?;
+    let dchi = rur.chi_derivative();
+    // Principal minors of H of orders 1..=r, as polynomials.
+    let mut minors: Vec<(usize, UPoly)> = Vec::new();
+    for k in 1..=r {
+        for set in subsets(m, k) {
+            minors.push((k, sub.det(&sub_rows(&sub.h, &set, &set)).to_upoly()));
+        }
+    }
+    let (_, idx) = s_variables(m);
+    let model = Model::from_instance(inst);
+    let mut out = Vec::new();
+    for mut root in real_roots(&rur.chi) {
+        let sd = root.sign_of_refining(&dchi);
+        if sd == Ordering::Equal {
+            return Err(Error::Computation(
+                "χ' vanishes at a root of the squarefree χ".into(),
+            ));
+        }
+        let psd = minors.iter().all(|(k, p)| {
+            let s = root.sign_of_refining(p);
+            let s = if sd == Ordering::Less && k % 2 == 1 {
+                s.reverse()
+            } else {
+                s
+            };
+            s != Ordering::Less
+        });
+        // Decimal enclosures of the entries.
+        let (vals, err) = enclose_entries(&mut root, rur, &dchi, digits)?;
+        let s = DMatrix::from_fn(m, m, |i, j| vals[idx[i][j]].0);
+        let s_digits = (0..m)
+            .map(|i| (0..m).map(|j| vals[idx[i][j]].1.clone()).collect())
+            .collect();
+        let eig = s.clone().symmetric_eigen();
+        let mut eigenvalues: Vec<f64> = eig.eigenvalues.iter().copied().collect();
+        eigenvalues.sort_by(|a, b| b.total_cmp(a));
+        let realizable = r <= n;
+        let (a, b, field_norm, grad_ebar) = if psd && realizable {
+            let a = representative(&s, n, r);
+            match predictor_of(&model, &a) {
+                Some(b) => {
+                    let (p, q) = model.pq(&a, &b, &a);
+                    let (ga, gb) = model.grad_ebar(&a, &b);
+                    (
+                        Some(rows(&a)),
+                        Some(rows(&b)),
+                        Some((p.norm_squared() + q.norm_squared()).sqrt()),
+                        Some((ga.norm_squared() + gb.norm_squared()).sqrt()),
+                    )
+                }
+                None => (Some(rows(&a)), None, None, None),
+            }
+        } else {
+            (None, None, None, None)
+        };
+        out.push(RealSolution {
+            rank: r,
+            psd,
+            s: rows(&s),
+            s_error: err,
+            s_digits,
+            trace: s.trace(),
+            eigenvalues,
+            t_interval: (root.lo().to_string(), root.hi().to_string()),
+            orbit_dimension: realizable.then(|| orbit_dimension(n, r)),
+            a,
+            b,
+            field_norm,
+            grad_ebar,
+        });
+    }
+    Ok(out)
+}
+
+fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
+    (0..m.nrows())
+        .map(|i| m.row(i).iter().copied().collect())
+        .collect()
+}
+
+/// `A` (n×m) with `AᵀA = S` for a PSD S of rank r ≤ n: the rows
+/// `√σ_k v_kᵀ` of the eigendecomposition, padded with zero rows.
+pub fn representative(s: &DMatrix<f64>, n: usize, r: usize) -> DMatrix<f64> {
+    let m = s.nrows();
+    let e = s.clone().symmetric_eigen();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&i, &j| e.eigenvalues[j].total_cmp(&e.eigenvalues[i]));
+    let mut a = DMatrix::zeros(n, m);
+    for (row, &k) in order.iter().take(r.min(n)).enumerate() {
+        let sigma = e.eigenvalues[k].max(0.0).sqrt();
+        for j in 0..m {
+            a[(row, j)] = sigma * e.eigenvectors[(j, k)];
+        }
+    }
+    a
+}
+
+/// Enclosures of every coordinate `h(t)/χ'(t)` at the root: refines the
+/// isolating interval until interval evaluation pins each value to `digits`
+/// significant digits. Returns (value, decimal string) per variable and the
+/// largest half-width of the enclosures.
+fn enclose_entries(
+    root: &mut RealRoot,
+    rur: &Rur,
+    dchi: &UPoly,
+    digits: usize,
+) -> Result<(Vec<(f64, String)>, f64)> {
+    let digits = digits.clamp(3, 60);
+    let mut width = BigRational::new(BigInt::one(), BigInt::from(1u64 << 40));
+    for _ in 0..12 {
+        root.refine(&width);
+        let (lo, hi) = (root.lo().clone(), root.hi().clone());
+        let den = interval_eval(dchi, &lo, &hi);
+        if den.0.is_positive() || den.1.is_negative() {
+            let mut out = Vec::new();
+            let mut worst = 0.0f64;
+            let mut ok = true;
+            for h in &rur.numerators[..rur.numerators.len() - 1] {
+                let num = interval_eval(h, &lo, &hi);
+                let (a, b) = interval_div(&num, &den);
+                let mid = (&a + &b) / BigRational::from_integer(2.into());
+                let half = to_f64(&((&b - &a) / BigRational::from_integer(2.into())));
+                let scale = to_f64(&mid).abs().max(1e-300);
+                if half > scale * 10f64.powi(-(digits as i32) - 1) && half > 1e-300 {
+                    ok = false;
+                    break;
+                }
+                worst = worst.max(half);
+                out.push((to_f64(&mid), decimal(&mid, digits)));
+            }
+            if ok {
+                return Ok((out, worst));
+            }
+        }
+        width = &width * &width;
+    }
+    Err(Error::Computation(
+        "could not pin the entries of S down to the requested digits".into(),
+    ))
+}
+
+/// An enclosure of `p([lo, hi])`: with `p = p⁺ − p⁻` split by the signs of
+/// its coefficients (after `t → −t` when the interval is negative), each part
+/// is monotone on an interval that does not contain 0, so
+/// `p([lo, hi]) ⊆ [p⁺(lo) − p⁻(hi), p⁺(hi) − p⁻(lo)]`; an interval that
+/// contains 0 is split at 0. Evaluation is exact, in integers.
+fn interval_eval(p: &UPoly, lo: &BigRational, hi: &BigRational) -> (BigRational, BigRational) {
+    if lo.is_negative() && hi.is_positive() {
+        let zero = BigRational::zero();
+        let a = interval_eval(p, lo, &zero);
+        let b = interval_eval(p, &zero, hi);
+        return (a.0.min(b.0), a.1.max(b.1));
+    }
+    let negative = hi.is_negative() || (hi.is_zero() && lo.is_negative());
+    // q(u) = p(±u) on u ∈ [a, b] with 0 ≤ a ≤ b.
+    let (a, b) = if negative {
+        (-hi.clone(), -lo.clone())
+    } else {
+        (lo.clone(), hi.clone())
+    };
+    let coeffs: Vec<BigRational> = p
+        .coeffs()
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            if negative && k % 2 == 1 {
+                -c.clone()
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    let plus: Vec<BigRational> = coeffs
+        .iter()
+        .map(|c| {
+            if c.is_positive() {
+                c.clone()
+            } else {
+                BigRational::zero()
+            }
+        })
+        .collect();
+    let minus: Vec<BigRational> = coeffs
+        .iter()
+        .map(|c| {
+            if c.is_negative() {
+                -c.clone()
+            } else {
+                BigRational::zero()
+            }
+        })
+        .collect();
+    let ev = |q: &[BigRational], x: &BigRational| exact_eval(q, x);
+    (
+        ev(&plus, &a) - ev(&minus, &b),
+        ev(&plus, &b) - ev(&minus, &a),
+    )
+}
+
+/// `Σ c_k x^k` exactly, with one common denominator (integer Horner).
+fn exact_eval(c: &[BigRational], x: &BigRational) -> BigRational {
+    use crate::exact::intpoly;
+    let mut den = BigInt::one();
+    for v in c {
+        if !v.denom().is_one() {
+            den = num_integer::Integer::lcm(&den, v.denom());
+        }
+    }
+    let ints: Vec<BigInt> = c.iter().map(|v| v.numer() * (&den / v.denom())).collect();
+    let d = ints.len().saturating_sub(1);
+    let pows = if x.denom().is_one() {
+        Vec::new()
+    } else {
+        intpoly::powers(x.denom(), d)
+    };
+    let num = intpoly::homogeneous_value(&ints, x.numer(), &pows);
+    let scale = if pows.is_empty() { den } else { den * &pows[d] };
+    intpoly::ratio(num, scale)
+}
+
+fn interval_div(
+    a: &(BigRational, BigRational),
+    b: &(BigRational, BigRational),
+) -> (BigRational, BigRational) {
+    let q = [&a.0 / &b.0, &a.0 / &b.1, &a.1 / &b.0, &a.1 / &b.1];
+    (
+        q.iter().min().cloned().unwrap_or_else(BigRational::zero),
+        q.iter().max().cloned().unwrap_or_else(BigRational::zero),
+    )
+}
+
+/// A rational as a decimal with `digits` significant digits (rounded).
+pub fn decimal(x: &BigRational, digits: usize) -> String {
+    if x.is_zero() {
+        return "0".into();
+    }
+    let neg = x.is_negative();
+    let a = x.abs();
+    // Find e with 10^e ≤ a < 10^{e+1}.
+    let f = to_f64(&a);
+    let mut e = f.log10().floor() as i64;
+    let ten = BigRational::from_integer(10.into());
+    let pow10 = |k: i64| {
+        if k >= 0 {
+            num_traits::pow(ten.clone(), k as usize)
+        } else {
+            BigRational::one() / num_traits::pow(ten.clone(), (-k) as usize)
+        }
+    };
+    if pow10(e) > a {
+        e -= 1;
+    } else if pow10(e + 1) <= a {
+        e += 1;
+    }
+    let scaled = &a * pow10(digits as i64 - 1 - e);
+    let mut int = (scaled + BigRational::new(1.into(), 2.into()))
+        .floor()
+        .to_integer();
+    if int.to_string().len() > digits {
+        int /= BigInt::from(10);
+        e += 1;
+    }
+    let s = int.to_string();
+    let body = if e >= 0 && (e as usize) < digits {
+        let (i, f) = s.split_at(e as usize + 1);
+        if f.is_empty() {
+            i.to_string()
+        } else {
+            format!("{i}.{f}")
+        }
+    } else if (-5..0).contains(&e) {
+        format!("0.{}{}", "0".repeat((-e - 1) as usize), s)
+    } else {
+        format!("{}.{}e{}", &s[..1], &s[1..], e)
+    };
+    if neg { format!("-{body}") } else { body }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_rounded_to_significant_digits() {
+        let q = |p: i64, d: i64| BigRational::new(p.into(), d.into());
+        assert_eq!(decimal(&q(1, 3), 5), "0.33333");
+        assert_eq!(decimal(&q(2, 3), 3), "0.667");
+        assert_eq!(decimal(&q(-1, 3000), 3), "-0.000333");
+        assert_eq!(decimal(&q(1, 3_000_000), 3), "3.33e-7");
+        assert_eq!(decimal(&q(123_456_789, 1), 3), "1.23e8");
+        assert_eq!(decimal(&q(-1234567, 1000), 4), "-1235");
+        assert_eq!(decimal(&q(12, 1), 4), "12.00");
+        assert_eq!(decimal(&q(0, 1), 4), "0");
+    }
+
+    #[test]
+    fn determinants_and_subsets() {
+        let m = Mat::from_fn(3, 3, |i, j| {
+            BigRational::from_integer(((i * 3 + j) as i64 * (i as i64 + 1) % 7).into())
+        });
+        let d = determinant(&m);
+        let f = m.to_f64();
+        assert!((to_f64(&d) - f.determinant()).abs() < 1e-9);
+        assert_eq!(subsets(4, 2).len(), 6);
+        assert_eq!(symmetric_minor_sets(3, 2).len(), 6);
+    }
+}

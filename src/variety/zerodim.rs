@@ -1,0 +1,871 @@
+//! Exact solutions of zero-dimensional polynomial systems over Q.
+//!
+//! The method (our own, on top of Symbolica's modular Gröbner bases):
+//! 1. for a prime p, a reduced Gröbner basis of the system over Z/p in
+//!    graded reverse lexicographic order (Symbolica); its leading monomials
+//!    give the standard monomials, whose number D is the number of complex
+//!    solutions counted with multiplicity;
+//! 2. the multiplication matrices of the quotient algebra over Z/p (normal
+//!    forms, ours), and for a linear form ℓ = Σ cᵢxᵢ its minimal polynomial
+//!    χ and the polynomials gᵢ with xᵢ = gᵢ(ℓ) in the quotient; when χ has
+//!    degree D and is squarefree, ℓ separates the solutions and the ideal is
+//!    radical; we keep `hᵢ = gᵢ χ' mod χ` (a rational univariate
+//!    representation, `xᵢ = hᵢ(t)/χ'(t)` at the roots t of χ);
+//! 3. the same over more primes, combined by the Chinese remainder theorem
+//!    and rational reconstruction until the result is stable;
+//! 4. **exact verification over Q**: χ is squarefree of degree D and every
+//!    equation vanishes identically modulo χ after substitution. So every
+//!    root of χ is a solution, exactly. That no solution is missing rests on
+//!    D: exact when a Gröbner basis over Q was computed (Symbolica, within
+//!    its budget) and gave the same D, otherwise on two primes agreeing on D
+//!    (true for all but finitely many primes); the result says which.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use num_rational::BigRational;
+use serde::Serialize;
+
+use super::modular::{Crt, Fp, primes};
+use super::qt::{Qt, QtElem};
+use crate::error::{Error, Result};
+use crate::exact::UPoly;
+use crate::polynomial::groebner::{Field, groebner_basis};
+use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
+
+/// Options of [`solve`].
+#[derive(Clone, Debug, Serialize)]
+pub struct SolveOptions {
+    /// Time allowed for a Gröbner basis over Q that makes the solution count
+    /// exact (`None`: do not try; the count then rests on two primes).
+    pub rational_basis_budget: Option<f64>,
+    /// Most primes used for the reconstruction.
+    pub max_primes: usize,
+    /// Overall time budget in seconds.
+    pub budget: Option<f64>,
+    /// The variables a separating linear form may use (indices; empty: all).
+    pub form_variables: Vec<usize>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            rational_basis_budget: Some(10.0),
+            max_primes: 512,
+            budget: None,
+            form_variables: Vec::new(),
+        }
+    }
+}
+
+/// What makes the number of complex solutions certain.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum CountEvidence {
+    /// A Gröbner basis over Q has exactly D standard monomials: exact.
+    RationalBasis {
+        /// Its wall time in seconds.
+        seconds: f64,
+    },
+    /// Gröbner bases over two primes agree on D (exact unless both primes
+    /// are among the finitely many unlucky ones).
+    TwoPrimes {
+        /// The primes.
+        primes: [u32; 2],
+    },
+}
+
+impl CountEvidence {
+    /// Whether the count is exact (not only modular).
+    pub fn is_exact(&self) -> bool {
+        matches!(self, CountEvidence::RationalBasis { .. })
+    }
+
+    /// One phrase for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            CountEvidence::RationalBasis { seconds } => {
+                format!("Gröbner basis over Q ({seconds:.2} s)")
+            }
+            CountEvidence::TwoPrimes { primes } => format!(
+                "Gröbner bases over Z/{} and Z/{} agree",
+                primes[0], primes[1]
+            ),
+        }
+    }
+}
+
+/// A rational univariate representation of the solutions: they are the
+/// points `xᵢ = hᵢ(t)/χ'(t)` for the roots `t` of the squarefree `χ`, and
+/// `t = Σ cᵢ xᵢ` there.
+#[derive(Clone, Debug)]
+pub struct Rur {
+    /// The separating linear form's integer coefficients `cᵢ`.
+    pub form: Vec<i64>,
+    /// The minimal polynomial χ of the form (monic, squarefree, degree D).
+    pub chi: UPoly,
+    /// The numerators `hᵢ` (degree < D), one per variable.
+    pub numerators: Vec<UPoly>,
+}
+
+impl Rur {
+    /// `χ'`.
+    pub fn chi_derivative(&self) -> UPoly {
+        self.chi.derivative()
+    }
+}
+
+/// The solutions of a zero-dimensional system.
+#[derive(Clone, Debug)]
+pub struct FiniteSolutions {
+    /// Number of complex solutions (all distinct: the ideal is radical).
+    pub count: usize,
+    /// Why the count is certain.
+    pub count_evidence: CountEvidence,
+    /// The solutions, verified exactly over Q.
+    pub rur: Rur,
+    /// Primes combined for the reconstruction.
+    pub primes_used: usize,
+    /// Largest number of decimal digits of a reconstructed coefficient.
+    pub coefficient_digits: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// What [`solve`] found.
+#[derive(Clone, Debug)]
+pub enum Solved {
+    /// No complex solution (the ideal is the whole ring), per the modular
+    /// basis (and the rational one if computed).
+    Empty {
+        /// Why the emptiness is certain.
+        evidence: CountEvidence,
+    },
+    /// Infinitely many complex solutions (dimension ≥ 1 over Z/p).
+    PositiveDimensional {
+        /// Krull dimension over Z/p.
+        dimension: usize,
+    },
+    /// Finitely many solutions, exactly.
+    Finite(FiniteSolutions),
+    /// Finitely many, but with multiplicities (no separating form found with
+    /// a squarefree minimal polynomial): counts only.
+    NotRadical {
+        /// Number of solutions with multiplicity.
+        count: usize,
+        /// Degree of the squarefree part of a form's minimal polynomial
+        /// (a lower bound on the number of distinct solutions).
+        distinct_at_least: usize,
+    },
+    /// The budget ran out, or reconstruction did not stabilize.
+    Inconclusive(String),
+}
+
+/// A verifier: given the representation, whether every equation of interest
+/// vanishes at every root of χ (exactly).
+pub type Verifier<'a> = &'a dyn Fn(&Rur) -> Result<bool>;
+
+/// Solves `polys = 0` in `variables` (see the module docs).
+pub fn solve(
+    polys: &[SparsePoly],
+    variables: &[String],
+    opts: &SolveOptions,
+    verifier: Option<Verifier<'_>>,
+) -> Result<Solved> {
+    let started = Instant::now();
+    let out_of_time = || {
+        opts.budget
+            .is_some_and(|b| started.elapsed().as_secs_f64() > b)
+    };
+    let remaining = || {
+        opts.budget
+            .map(|b| Duration::from_secs_f64((b - started.elapsed().as_secs_f64()).max(0.01)))
+    };
+    let nvars = variables.len();
+    let plist = primes(opts.max_primes.max(2) + 8);
+    let mut pi = plist.iter().copied();
+    // First prime: structure of the quotient.
+    let (first, q0) = loop {
+        let Some(p) = pi.next() else {
+            return Ok(Solved::Inconclusive("no usable prime".into()));
+        };
+        match ModQuotient::compute(polys, variables, p, remaining())? {
+            None => return Ok(Solved::Inconclusive(budget_msg(started))),
+            Some(Quot::Unusable) => continue,
+            Some(Quot::Empty) => {
+                return confirm_empty(polys, variables, p, &mut pi, remaining());
+            }
+            Some(Quot::Positive(d)) => return Ok(Solved::PositiveDimensional { dimension: d }),
+            Some(Quot::Finite(q)) => break (p, q),
+        }
+    };
+    let d = q0.basis.len();
+    // A separating form with a squarefree minimal polynomial.
+    let candidates = form_candidates(nvars, &opts.form_variables);
+    let mut chosen = None;
+    let mut best_distinct = 0;
+    for form in candidates.iter().take(24) {
+        match q0.rur(form) {
+            ModRur::Ok(r) => {
+                chosen = Some((form.clone(), r));
+                break;
+            }
+            ModRur::NotSquarefree(k) => best_distinct = best_distinct.max(k),
+            ModRur::NotCyclic => {}
+        }
+    }
+    let Some((form, r0)) = chosen else {
+        return Ok(Solved::NotRadical {
+            count: d,
+            distinct_at_least: best_distinct,
+        });
+    };
+    // Reconstruction over more primes.
+    let ncoef = d + nvars * d;
+    let mut crts: Vec<Crt> = vec![Crt::default(); ncoef];
+    let push = |crts: &mut [Crt], r: &ModRurData, p: u32| {
+        for (k, c) in r.flat().enumerate() {
+            crts[k].add(c, u64::from(p));
+        }
+    };
+    push(&mut crts, &r0, first);
+    let mut primes_used = 1;
+    let mut second_prime = None;
+    let mut next_check = 2;
+    let mut last: Option<Vec<BigRational>> = None;
+    loop {
+        if out_of_time() {
+            return Ok(Solved::Inconclusive(budget_msg(started)));
+        }
+        if primes_used >= opts.max_primes {
+            return Ok(Solved::Inconclusive(format!(
+                "the reconstruction did not stabilize with {primes_used} primes"
+            )));
+        }
+        let Some(p) = pi.next() else {
+            return Ok(Solved::Inconclusive("ran out of primes".into()));
+        };
+        let q = match ModQuotient::compute(polys, variables, p, remaining())? {
+            None => return Ok(Solved::Inconclusive(budget_msg(started))),
+            Some(Quot::Finite(q)) if q.basis == q0.basis => q,
+            // A prime whose basis differs from the first one's is unlucky
+            // (or the first was): skip it.
+            Some(_) => continue,
+        };
+        let ModRur::Ok(r) = q.rur(&form) else {
+            continue;
+        };
+        push(&mut crts, &r, p);
+        primes_used += 1;
+        second_prime.get_or_insert(p);
+        if primes_used < next_check {
+            continue;
+        }
+        next_check = (next_check * 3).div_ceil(2).max(next_check + 1);
+        let Some(values) = crts.iter().map(Crt::rational).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        // A reconstruction already refuted by verification needs more primes.
+        if last.as_ref() == Some(&values) {
+            continue;
+        }
+        last = Some(values.clone());
+        // Verify the candidate exactly (a wrong candidate fails and more
+        // primes are added).
+        let chi = {
+            let mut c: Vec<BigRational> = values[..d].to_vec();
+            c.push(BigRational::from_integer(1.into()));
+            UPoly::new(c)
+        };
+        let numerators: Vec<UPoly> = (0..nvars)
+            .map(|i| UPoly::new(values[d + i * d..d + (i + 1) * d].to_vec()))
+            .collect();
+        let rur = Rur {
+            form: form.clone(),
+            chi,
+            numerators,
+        };
+        let squarefree = rur.chi.gcd(&rur.chi_derivative()).degree() == Some(0);
+        let ok = squarefree
+            && rur.chi.degree() == Some(d)
+            && match verifier {
+                Some(v) => v(&rur)?,
+                None => verify_by_substitution(polys, &rur)?,
+            };
+        if !ok {
+            continue;
+        }
+        let digits = values
+            .iter()
+            .map(|c| c.numer().to_string().len() + c.denom().to_string().len())
+            .max()
+            .unwrap_or(0);
+        let count_evidence =
+            rational_count(polys, variables, d, opts)?.unwrap_or(CountEvidence::TwoPrimes {
+                primes: [first, second_prime.unwrap_or(first)],
+            });
+        return Ok(Solved::Finite(FiniteSolutions {
+            count: d,
+            count_evidence,
+            rur,
+            primes_used,
+            coefficient_digits: digits,
+            seconds: started.elapsed().as_secs_f64(),
+        }));
+    }
+}
+
+fn budget_msg(started: Instant) -> String {
+    format!(
+        "the time budget ran out after {:.1} s",
+        started.elapsed().as_secs_f64()
+    )
+}
+
+/// Confirms an empty variety with a second prime.
+fn confirm_empty(
+    polys: &[SparsePoly],
+    variables: &[String],
+    first: u32,
+    pi: &mut impl Iterator<Item = u32>,
+    budget: Option<Duration>,
+) -> Result<Solved> {
+    for p in pi.by_ref().take(4) {
+        match ModQuotient::compute(polys, variables, p, budget)? {
+            None => return Ok(Solved::Inconclusive("the time budget ran out".into())),
+            Some(Quot::Empty) => {
+                return Ok(Solved::Empty {
+                    evidence: CountEvidence::TwoPrimes { primes: [first, p] },
+                });
+            }
+            Some(Quot::Unusable) => continue,
+            Some(_) => {
+                return Ok(Solved::Inconclusive(format!(
+                    "the primes {first} and {p} disagree on whether there are solutions"
+                )));
+            }
+        }
+    }
+    Ok(Solved::Inconclusive("no second usable prime".into()))
+}
+
+/// A Gröbner basis over Q within the budget: its number of standard
+/// monomials, if it equals `d`.
+fn rational_count(
+    polys: &[SparsePoly],
+    variables: &[String],
+    d: usize,
+    opts: &SolveOptions,
+) -> Result<Option<CountEvidence>> {
+    let Some(b) = opts.rational_basis_budget else {
+        return Ok(None);
+    };
+    let Some(gb) = groebner_basis(
+        polys,
+        variables,
+        MonomialOrder::GrevLex,
+        Field::Rational,
+        Some(Duration::from_secs_f64(b)),
+    )?
+    else {
+        return Ok(None);
+    };
+    let leads: Vec<Vec<u16>> = gb
+        .polys
+        .iter()
+        .filter_map(|p| p.leading(MonomialOrder::GrevLex).map(|(e, _)| e.to_vec()))
+        .collect();
+    match standard_monomials(&leads, variables.len(), 1_000_000) {
+        Some(basis) if basis.len() == d => Ok(Some(CountEvidence::RationalBasis {
+            seconds: gb.seconds,
+        })),
+        Some(basis) => Err(Error::Computation(format!(
+            "the Gröbner basis over Q has {} standard monomials but the modular ones {d}: report this instance",
+            basis.len()
+        ))),
+        None => Err(Error::Computation(
+            "the Gröbner basis over Q is not zero-dimensional but the modular ones are: report this instance"
+                .into(),
+        )),
+    }
+}
+
+/// Verifies a representation on the system itself: every polynomial, with
+/// `xᵢ = hᵢ/χ'` substituted and denominators cleared, vanishes modulo χ
+/// (exact arithmetic in `Q[t]/χ`).
+pub fn verify_by_substitution(polys: &[SparsePoly], rur: &Rur) -> Result<bool> {
+    let ring = Qt::new(&rur.chi)
+        .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
+    let nvars = rur.numerators.len();
+    let h: Vec<QtElem> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
+    let dchi = ring.elem(&rur.chi_derivative());
+    // Powers of the numerators and of χ', cached.
+    let mut hp: Vec<Vec<QtElem>> = (0..nvars).map(|_| vec![ring.one()]).collect();
+    let mut dp: Vec<QtElem> = vec![ring.one()];
+    for f in polys {
+        let deg = usize::try_from(f.total_degree().max(0)).unwrap_or(0);
+        let mut acc = ring.zero();
+        for (e, c) in f.terms() {
+            let mut t = ring.constant(c);
+            let mut used = 0usize;
+            for (i, &k) in e.iter().enumerate() {
+                let k = usize::from(k);
+                while hp[i].len() <= k {
+                    let next = ring.mul(&hp[i][hp[i].len() - 1], &h[i]);
+                    hp[i].push(next);
+                }
+                if k > 0 {
+                    t = ring.mul(&t, &hp[i][k]);
+                }
+                used += k;
+            }
+            let rest = deg - used;
+            while dp.len() <= rest {
+                let next = ring.mul(&dp[dp.len() - 1], &dchi);
+                dp.push(next);
+            }
+            if rest > 0 {
+                t = ring.mul(&t, &dp[rest]);
+            }
+            acc = ring.add(&acc, &t);
+        }
+        if !acc.is_zero() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Deterministic candidate forms: 1, 2, …, then sign and size variations.
+fn form_candidates(nvars: usize, allowed: &[usize]) -> Vec<Vec<i64>> {
+    let active: Vec<usize> = if allowed.is_empty() {
+        (0..nvars).collect()
+    } else {
+        allowed.to_vec()
+    };
+    let mut out = Vec::new();
+    let patterns: [&dyn Fn(usize) -> i64; 6] = [
+        &|k| k as i64 + 1,
+        &|k| {
+            if k % 2 == 0 {
+                k as i64 + 1
+            } else {
+                -(k as i64) - 1
+            }
+        },
+        &|k| (k as i64 * 3) % 7 + 1,
+        &|k| 2 * k as i64 + 1,
+        &|k| ((k as i64 * 5 + 2) % 11) - 5,
+        &|k| ((k as i64 * 7 + 3) % 13) - 6,
+    ];
+    for (j, pat) in patterns.iter().enumerate() {
+        for shift in 0..4 {
+            let mut f = vec![0i64; nvars];
+            for (pos, &k) in active.iter().enumerate() {
+                f[k] = pat(pos + shift) + j as i64 * shift as i64;
+            }
+            if f.iter().any(|&c| c != 0) && !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// The standard monomials of a monomial ideal given by `leads`, if finitely
+/// many (at most `limit`).
+pub fn standard_monomials(leads: &[Vec<u16>], nvars: usize, limit: usize) -> Option<Vec<Vec<u16>>> {
+    // Zero-dimensional iff every variable has a pure power among the leads.
+    for v in 0..nvars {
+        let pure = leads
+            .iter()
+            .any(|l| l[v] > 0 && l.iter().enumerate().all(|(k, &x)| k == v || x == 0));
+        if !pure {
+            return None;
+        }
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![vec![0u16; nvars]];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(m) = stack.pop() {
+        if !seen.insert(m.clone()) || leads.iter().any(|l| divides(l, &m)) {
+            continue;
+        }
+        out.push(m.clone());
+        if out.len() > limit {
+            return None;
+        }
+        for v in 0..nvars {
+            let mut x = m.clone();
+            x[v] += 1;
+            stack.push(x);
+        }
+    }
+    out.sort_by(|a, b| MonomialOrder::GrevLex.cmp(a, b));
+    Some(out)
+}
+
+/// A monic basis element modulo p: its leading monomial and the other terms.
+type ModElement = (Vec<u16>, Vec<(Vec<u16>, u64)>);
+
+enum Quot {
+    Empty,
+    Positive(usize),
+    Finite(ModQuotient),
+    Unusable,
+}
+
+/// The quotient algebra over Z/p of a zero-dimensional system.
+struct ModQuotient {
+    f: Fp,
+    /// Monic basis elements: (lead, tail terms).
+    gb: Vec<ModElement>,
+    basis: Vec<Vec<u16>>,
+    index: HashMap<Vec<u16>, usize>,
+    mult: Vec<Vec<Vec<u64>>>,
+}
+
+enum ModRur {
+    Ok(ModRurData),
+    NotCyclic,
+    NotSquarefree(usize),
+}
+
+struct ModRurData {
+    /// χ without its leading 1 (coefficients of t⁰..t^{D−1}).
+    chi_low: Vec<u64>,
+    /// hᵢ coefficients, per variable.
+    h: Vec<Vec<u64>>,
+}
+
+impl ModRurData {
+    fn flat(&self) -> impl Iterator<Item = u64> + '_ {
+        self.chi_low
+            .iter()
+            .copied()
+            .chain(self.h.iter().flat_map(|v| v.iter().copied()))
+    }
+}
+
+impl ModQuotient {
+    /// `Ok(None)` when the budget ran out.
+    fn compute(
+        polys: &[SparsePoly],
+        variables: &[String],
+        p: u32,
+        budget: Option<Duration>,
+    ) -> Result<Option<Quot>> {
+        let f = Fp::new(p);
+        // A prime dividing a denominator or the content is unusable.
+        for poly in polys {
+            let prim = poly.primitive();
+            if prim.terms().is_empty() {
+                continue;
+            }
+            if prim.terms().iter().all(|(_, c)| f.from_int(c.numer()) == 0) {
+                return Ok(Some(Quot::Unusable));
+            }
+        }
+        let gb = match groebner_basis(
+            polys,
+            variables,
+            MonomialOrder::GrevLex,
+            Field::Prime(p),
+            budget,
+        ) {
+            Ok(Some(gb)) => gb,
+            Ok(None) => return Ok(None),
+            Err(Error::Computation(_)) => return Ok(Some(Quot::Unusable)),
+            Err(e) => return Err(e),
+        };
+        let nvars = variables.len();
+        let mut elems = Vec::new();
+        for g in &gb.polys {
+            let Some((lead, lc)) = g.leading(MonomialOrder::GrevLex) else {
+                continue;
+            };
+            let lead = lead.to_vec();
+            let inv = f
+                .from_rational(lc)
+                .and_then(|c| f.inv(c))
+                .ok_or_else(|| Error::Computation("a zero leading coefficient modulo p".into()))?;
+            let tail: Vec<(Vec<u16>, u64)> = g
+                .terms()
+                .iter()
+                .filter(|(e, _)| *e != lead)
+                .filter_map(|(e, c)| {
+                    let v = f.mul(f.from_rational(c).unwrap_or(0), inv);
+                    (v != 0).then(|| (e.clone(), v))
+                })
+                .collect();
+            elems.push((lead, tail));
+        }
+        if elems.iter().any(|(l, _)| l.iter().all(|&x| x == 0)) {
+            return Ok(Some(Quot::Empty));
+        }
+        let leads: Vec<Vec<u16>> = elems.iter().map(|(l, _)| l.clone()).collect();
+        let Some(basis) = standard_monomials(&leads, nvars, 20_000) else {
+            return Ok(Some(Quot::Positive(krull_dimension(&leads, nvars))));
+        };
+        let index: HashMap<Vec<u16>, usize> = basis
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.clone(), i))
+            .collect();
+        let mut q = ModQuotient {
+            f,
+            gb: elems,
+            basis,
+            index,
+            mult: Vec::new(),
+        };
+        let mut memo: HashMap<Vec<u16>, Vec<u64>> = HashMap::new();
+        let d = q.basis.len();
+        let mut mult = Vec::with_capacity(nvars);
+        for v in 0..nvars {
+            let mut m = vec![vec![0u64; d]; d]; // m[row][col]
+            for (j, b) in q.basis.clone().iter().enumerate() {
+                let mut x = b.clone();
+                x[v] += 1;
+                let col = q.nf(&x, &mut memo);
+                for (i, &c) in col.iter().enumerate() {
+                    m[i][j] = c;
+                }
+            }
+            mult.push(m);
+        }
+        q.mult = mult;
+        Ok(Some(Quot::Finite(q)))
+    }
+
+    /// Normal form of a monomial as coordinates on the standard monomials.
+    fn nf(&self, mono: &[u16], memo: &mut HashMap<Vec<u16>, Vec<u64>>) -> Vec<u64> {
+        let d = self.basis.len();
+        if let Some(&i) = self.index.get(mono) {
+            let mut v = vec![0; d];
+            v[i] = 1;
+            return v;
+        }
+        if let Some(v) = memo.get(mono) {
+            return v.clone();
+        }
+        let mut out = vec![0u64; d];
+        if let Some((lead, tail)) = self.gb.iter().find(|(l, _)| divides(l, mono)) {
+            let shift: Vec<u16> = mono.iter().zip(lead).map(|(a, b)| a - b).collect();
+            for (e, c) in tail {
+                let m: Vec<u16> = e.iter().zip(&shift).map(|(a, b)| a + b).collect();
+                let sub = self.nf(&m, memo);
+                for (o, s) in out.iter_mut().zip(sub) {
+                    *o = self.f.sub(*o, self.f.mul(*c, s));
+                }
+            }
+        }
+        memo.insert(mono.to_vec(), out.clone());
+        out
+    }
+
+    fn rur(&self, form: &[i64]) -> ModRur {
+        let f = self.f;
+        let d = self.basis.len();
+        let p = f.modulus();
+        // M_ℓ = Σ cᵢ Mᵢ.
+        let mut ml = vec![vec![0u64; d]; d];
+        for (v, &c) in form.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let cm = if c >= 0 {
+                c as u64 % p
+            } else {
+                f.neg((-c) as u64 % p)
+            };
+            for (row, src) in ml.iter_mut().zip(&self.mult[v]) {
+                for (x, &y) in row.iter_mut().zip(src) {
+                    *x = f.add(*x, f.mul(cm, y));
+                }
+            }
+        }
+        let apply = |m: &Vec<Vec<u64>>, x: &[u64]| -> Vec<u64> {
+            (0..d)
+                .map(|i| (0..d).fold(0u64, |acc, j| f.add(acc, f.mul(m[i][j], x[j]))))
+                .collect()
+        };
+        let one = match self.index.get(&vec![0u16; self.basis[0].len()]) {
+            Some(&i) => i,
+            None => return ModRur::NotCyclic,
+        };
+        let mut krylov: Vec<Vec<u64>> = Vec::with_capacity(d + 1);
+        let mut v = vec![0u64; d];
+        v[one] = 1;
+        for _ in 0..=d {
+            let next = apply(&ml, &v);
+            krylov.push(v);
+            v = next;
+        }
+        // Columns v_0..v_{D−1}: solve K·a = v_D and K·gᵢ = xᵢ·1.
+        let mut rhs: Vec<Vec<u64>> = vec![krylov[d].clone()];
+        for m in &self.mult {
+            let mut e = vec![0u64; d];
+            e[one] = 1;
+            rhs.push(apply(m, &e));
+        }
+        let cols: Vec<Vec<u64>> = krylov[..d].to_vec();
+        let Some(sol) = solve_mod(f, &cols, &rhs) else {
+            return ModRur::NotCyclic;
+        };
+        // χ(t) = t^D − Σ a_k t^k.
+        let mut chi: Vec<u64> = sol[0].iter().map(|&a| f.neg(a)).collect();
+        chi.push(1);
+        let dchi = poly_derivative(f, &chi);
+        let g = poly_gcd(f, &chi, &dchi);
+        if g.len() > 1 {
+            let sqf = d + 1 - g.len(); // degree of χ / gcd
+            return ModRur::NotSquarefree(sqf);
+        }
+        let h: Vec<Vec<u64>> = sol[1..]
+            .iter()
+            .map(|gi| {
+                let mut r = poly_rem(f, &poly_mul(f, gi, &dchi), &chi);
+                r.resize(d, 0);
+                r
+            })
+            .collect();
+        ModRur::Ok(ModRurData {
+            chi_low: chi[..d].to_vec(),
+            h,
+        })
+    }
+}
+
+/// Krull dimension of the monomial ideal (largest set of variables containing
+/// no leading monomial's support).
+pub fn krull_dimension(leads: &[Vec<u16>], nvars: usize) -> usize {
+    let supports: Vec<u64> = leads
+        .iter()
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .filter(|(_, e)| **e > 0)
+                .fold(0u64, |m, (k, _)| m | (1 << k))
+        })
+        .collect();
+    fn go(k: usize, nvars: usize, set: u64, supports: &[u64], best: &mut u32) {
+        if set.count_ones() + (nvars - k) as u32 <= *best {
+            return;
+        }
+        if k == nvars {
+            *best = set.count_ones();
+            return;
+        }
+        let with = set | (1 << k);
+        if supports.iter().all(|s| s & with != *s) {
+            go(k + 1, nvars, with, supports, best);
+        }
+        go(k + 1, nvars, set, supports, best);
+    }
+    let mut best = 0;
+    go(0, nvars, 0, &supports, &mut best);
+    best as usize
+}
+
+/// Solves `[c_0 … c_{D−1}] x = b` for each right-hand side (columns given),
+/// or `None` if the columns are dependent.
+fn solve_mod(f: Fp, cols: &[Vec<u64>], rhs: &[Vec<u64>]) -> Option<Vec<Vec<u64>>> {
+    let d = cols.len();
+    let r = rhs.len();
+    // Augmented row-major matrix [K | B].
+    let mut a: Vec<Vec<u64>> = (0..d)
+        .map(|i| {
+            let mut row: Vec<u64> = cols.iter().map(|c| c[i]).collect();
+            row.extend(rhs.iter().map(|b| b[i]));
+            row
+        })
+        .collect();
+    for col in 0..d {
+        let piv = (col..d).find(|&i| a[i][col] != 0)?;
+        a.swap(col, piv);
+        let inv = f.inv(a[col][col])?;
+        for x in a[col].iter_mut() {
+            *x = f.mul(*x, inv);
+        }
+        let pivot_row = a[col].clone();
+        for (i, row) in a.iter_mut().enumerate() {
+            if i != col && row[col] != 0 {
+                let factor = row[col];
+                for (x, p) in row.iter_mut().zip(&pivot_row) {
+                    *x = f.sub(*x, f.mul(factor, *p));
+                }
+            }
+        }
+    }
+    Some(
+        (0..r)
+            .map(|k| (0..d).map(|i| a[i][d + k]).collect())
+            .collect(),
+    )
+}
+
+fn trim(mut p: Vec<u64>) -> Vec<u64> {
+    while p.last() == Some(&0) {
+        p.pop();
+    }
+    p
+}
+
+fn poly_derivative(f: Fp, p: &[u64]) -> Vec<u64> {
+    trim(
+        p.iter()
+            .enumerate()
+            .skip(1)
+            .map(|(k, &c)| f.mul(c, k as u64 % f.modulus()))
+            .collect(),
+    )
+}
+
+fn poly_mul(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
+    if a.is_empty() || b.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![0u64; a.len() + b.len() - 1];
+    for (i, &x) in a.iter().enumerate() {
+        if x == 0 {
+            continue;
+        }
+        for (j, &y) in b.iter().enumerate() {
+            out[i + j] = f.add(out[i + j], f.mul(x, y));
+        }
+    }
+    trim(out)
+}
+
+fn poly_rem(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
+    let b = trim(b.to_vec());
+    let mut r = trim(a.to_vec());
+    let Some(&lb) = b.last() else {
+        return r;
+    };
+    let inv = f.inv(lb).unwrap_or(0);
+    while r.len() >= b.len() && !r.is_empty() {
+        let shift = r.len() - b.len();
+        let c = f.mul(*r.last().unwrap_or(&0), inv);
+        for (k, &y) in b.iter().enumerate() {
+            r[shift + k] = f.sub(r[shift + k], f.mul(c, y));
+        }
+        r = trim(r);
+    }
+    r
+}
+
+fn poly_gcd(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
+    let (mut x, mut y) = (trim(a.to_vec()), trim(b.to_vec()));
+    while !y.is_empty() {
+        let r = poly_rem(f, &x, &y);
+        x = y;
+        y = r;
+    }
+    if let Some(&l) = x.last() {
+        let inv = f.inv(l).unwrap_or(0);
+        x.iter_mut().for_each(|c| *c = f.mul(*c, inv));
+    }
+    x
+}
