@@ -18,6 +18,15 @@
 //!   disc when the criterion is regular and refusing to count otherwise.
 //! * [`dual`]: dual numbers ([`Dual`]) for exact directional derivatives of
 //!   the generic model formulas.
+//! * [`equilibrium`]: exact rational equilibria with valid rational
+//!   instances ([`rational_equilibrium`]).
+//! * [`jacobian`](mod@jacobian): exact Jacobians of the SG, GD and EMA
+//!   flows and of the SG and EMA maps ([`Dynamics`]), from the generic
+//!   formulas with [`Dual`].
+//! * [`certificate`]: exact, re-checkable stability certificates modulo the
+//!   O(n)-orbit ([`certify`]), a rational bracket of the stable step sizes
+//!   of the SG map ([`certify_sg_step_bracket`]) and the stability of the
+//!   EMA flow for all κ > 0 ([`certify_ema_all_kappa`]).
 //!
 //! Large rationals are expensive mostly through gcds (the binary gcd used
 //! by `num-rational` is quadratic per bit), so the inner loops work on
@@ -56,8 +65,12 @@
 //!   polynomial, `f64::sqrt` against [`RealRoot::to_f64`] (both correctly
 //!   rounded, so equal), on inputs whose float answer is unambiguous.
 
+mod cert_serde;
+pub mod certificate;
 pub mod dual;
+pub mod equilibrium;
 pub(crate) mod intpoly;
+pub mod jacobian;
 pub mod linalg;
 pub mod roots;
 mod serde_util;
@@ -66,7 +79,13 @@ pub mod stability;
 mod testutil;
 pub mod upoly;
 
+pub use certificate::{
+    KappaCertificate, StabilityCertificate, StepBracket, Verdict, certify, certify_ema_all_kappa,
+    certify_sg_step_bracket,
+};
 pub use dual::Dual;
+pub use equilibrium::{RationalEquilibrium, rational_equilibrium};
+pub use jacobian::{Dynamics, jacobian};
 pub use linalg::{
     charpoly, determinant, leading_principal_minors, nullspace, poly_at_matrix, rank, rref, solve,
 };
