@@ -271,6 +271,42 @@ pub fn s_equation<T: Scalar>(data: &ModelData<T>, s: &Mat<T>) -> Mat<T> {
     left.mul(&right).sub(&data.mxy().mul(s).mul(&data.myx))
 }
 
+/// The determinant of a square matrix by Laplace expansion along the first
+/// row (meant for the small sizes of the data dimension m, over any scalar,
+/// including polynomials).
+pub fn determinant<T: Scalar>(a: &Mat<T>) -> T {
+    let n = a.nrows();
+    match n {
+        0 => T::from_int(1),
+        1 => a.get(0, 0).clone(),
+        2 => a.get(0, 0).clone() * a.get(1, 1).clone() - a.get(0, 1).clone() * a.get(1, 0).clone(),
+        _ => (0..n).fold(T::from_int(0), |acc, j| {
+            let term = a.get(0, j).clone() * determinant(&minor(a, 0, j));
+            if j % 2 == 0 { acc + term } else { acc - term }
+        }),
+    }
+}
+
+/// The matrix without row `i` and column `j`.
+pub fn minor<T: Scalar>(a: &Mat<T>, i: usize, j: usize) -> Mat<T> {
+    Mat::from_fn(a.nrows() - 1, a.ncols() - 1, |r, c| {
+        a.get(if r < i { r } else { r + 1 }, if c < j { c } else { c + 1 })
+            .clone()
+    })
+}
+
+/// The adjugate (transposed cofactor matrix): `adj(M)·M = M·adj(M) = det(M)·I`.
+pub fn adjugate<T: Scalar>(a: &Mat<T>) -> Mat<T> {
+    let n = a.nrows();
+    if n == 1 {
+        return Mat::identity(1);
+    }
+    Mat::from_fn(n, n, |i, j| {
+        let c = determinant(&minor(a, j, i));
+        if (i + j) % 2 == 0 { c } else { -c }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +341,27 @@ mod tests {
                 assert_ne!(u, Mat::identity(n));
             }
         }
+    }
+
+    #[test]
+    fn adjugate_times_matrix_is_the_determinant() {
+        for n in 1..=4 {
+            let a = Mat::from_fn(n, n, |i, j| {
+                q(((i * 7 + j * 3) % 5) as i64 - 2, (j + 1) as i64)
+            });
+            let d = determinant(&a);
+            assert_eq!(adjugate(&a).mul(&a), Mat::identity(n).scale(&d), "n = {n}");
+            assert_eq!(a.mul(&adjugate(&a)), Mat::identity(n).scale(&d), "n = {n}");
+        }
+        // det of a triangular matrix is the product of its diagonal.
+        let t = Mat::from_fn(3, 3, |i, j| {
+            if j >= i {
+                q((i + j + 1) as i64, 2)
+            } else {
+                q(0, 1)
+            }
+        });
+        assert_eq!(determinant(&t), q(1, 2) * q(3, 2) * q(5, 2));
     }
 
     #[test]

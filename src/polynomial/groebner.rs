@@ -25,7 +25,7 @@ use symbolica::poly::{GrevLexOrder, LexOrder, PolyVariable};
 
 use super::expr::parse;
 use super::sparse::{MonomialOrder, SparsePoly};
-use super::with_symbolica_budget;
+use super::{with_symbolica, with_symbolica_budget};
 use crate::error::{Error, Result};
 
 /// The coefficient field of a Gröbner basis computation.
@@ -291,4 +291,47 @@ fn to_sparse<'a>(
         }
     }
     Ok(SparsePoly::from_terms(nvars, terms))
+}
+
+/// The factorization over Q of a polynomial into irreducible factors with
+/// multiplicities (Symbolica's, over the integers after clearing
+/// denominators); the constant factor is dropped. Each factor is primitive
+/// with positive leading coefficient.
+pub fn factor(poly: &SparsePoly, variables: &[String]) -> Result<Vec<(SparsePoly, u32)>> {
+    if poly.is_zero() {
+        return Err(Error::param(
+            "polynomial",
+            "0",
+            "a non-zero polynomial to factor",
+        ));
+    }
+    let text = poly.primitive().to_text(variables);
+    let vars = variables.to_vec();
+    with_symbolica(move || factor_on_worker(&text, &vars))?
+}
+
+fn factor_on_worker(text: &str, variables: &[String]) -> Result<Vec<(SparsePoly, u32)>> {
+    use symbolica::domains::integer::Z;
+    use symbolica::poly::factor::Factorize;
+    let vars: Arc<Vec<PolyVariable>> = Arc::new(
+        variables
+            .iter()
+            .map(|v| PolyVariable::Symbol(symbolica::symbol!(v.as_str())))
+            .collect(),
+    );
+    let p: MultivariatePolynomial<_, u16> = parse(text)?.to_polynomial(&Z, Some(vars));
+    let nvars = variables.len();
+    let mut out = Vec::new();
+    for (f, k) in p.factor() {
+        let mut terms = Vec::with_capacity(f.nterms());
+        for t in 0..f.nterms() {
+            let c = crate::model::parse_rational(&f.coefficients[t].to_string(), "coefficient")?;
+            terms.push((f.exponents(t).to_vec(), c));
+        }
+        let sp = SparsePoly::from_terms(nvars, terms).primitive();
+        if sp.total_degree() > 0 {
+            out.push((sp, k as u32));
+        }
+    }
+    Ok(out)
 }

@@ -17,7 +17,9 @@ use super::expr::Sym;
 use super::system::{Data, Unknowns, count_terms, unknowns, velocity};
 use super::with_symbolica;
 use crate::error::{Error, Result};
-use crate::model::formula::{Mat, ModelData, Scalar, balance, balance_rate};
+use crate::model::formula::{
+    Mat, ModelData, Scalar, adjugate, balance, balance_rate, determinant, s_equation,
+};
 use crate::numeric::Procedure;
 
 /// Largest `n` and `m` for which the identities are proved with symbolic
@@ -38,15 +40,20 @@ pub enum Identity {
     GdCollapse,
     /// O(n)-equivariance of the three fields.
     Symmetry,
+    /// Both directions of the (generalized) S-equation: the ideal membership
+    /// `λ·S·G(S) ∈ ⟨P, Q⟩` and the converse `P(A, B(A), A) = λ A N⁻ᵀ G(S) N⁻¹`,
+    /// `Q(A, B(A), A) = 0` with `N = S Mxx + λI`.
+    SEquation,
 }
 
 impl Identity {
     /// All four, in registry order.
-    pub const ALL: [Identity; 4] = [
+    pub const ALL: [Identity; 5] = [
         Identity::NotGradient,
         Identity::Balance,
         Identity::Symmetry,
         Identity::GdCollapse,
+        Identity::SEquation,
     ];
 }
 
@@ -147,6 +154,7 @@ pub fn prove(identity: Identity, data: &Data) -> Result<Proof> {
             Identity::Balance => balance_proof(&data),
             Identity::GdCollapse => gd_collapse(&data),
             Identity::Symmetry => symmetry(&data),
+            Identity::SEquation => s_equation_proof(&data),
         }?;
         proof.seconds = started.elapsed().as_secs_f64();
         Ok(proof)
@@ -456,4 +464,92 @@ fn symmetry(data: &Data) -> Result<Proof> {
         checked.join("; ")
     );
     Ok(proof(Identity::Symmetry, data, all, detail, Vec::new()))
+}
+
+/// Whether the converse identity of S-EQUATION (with the adjugate of the
+/// m×m matrix N, degree about 4m + 1 in A) is expanded for this data:
+/// rational data up to m = 3; symbolic data for m ≤ 2, and m = 3 with
+/// n ≤ 2 (n = m = 3 with symbolic data takes about two minutes here).
+pub fn converse_feasible(data: &Data) -> bool {
+    let (n, m) = data.shape();
+    match data {
+        Data::Instance(_) => m <= 3,
+        Data::Symbolic { .. } => m <= 2 || (m == 3 && n <= 2),
+    }
+}
+
+fn s_equation_proof(data: &Data) -> Result<Proof> {
+    let (n, m) = data.shape();
+    let (md, _) = data.model_data()?;
+    let u = unknowns(n, m, false)?;
+    let lam = md.lambda.clone();
+    let (p, q) = md.student_field(&u.a, &u.b, &u.a);
+    let at = u.a.transpose();
+    let s = at.mul(&u.a);
+    let g = s_equation(&md, &s);
+    let nm = s.mul(&md.mxx).add(&Mat::identity(m).scale(&lam));
+    // Membership: λ·S·G(S) = λ·N·AᵀP + λ·AᵀQᵀA·Myx + N·Aᵀ(PAᵀ − BᵀQ)A·Mxx.
+    let e = p.mul(&at).sub(&u.b.transpose().mul(&q));
+    let lhs = s.mul(&g).scale(&lam);
+    let rhs = nm
+        .mul(&at)
+        .mul(&p)
+        .scale(&lam)
+        .add(&at.mul(&q.transpose()).mul(&u.a).mul(&md.myx).scale(&lam))
+        .add(&nm.mul(&at).mul(&e).mul(&u.a).mul(&md.mxx));
+    let membership = all_zero(&lhs.sub(&rhs));
+    let mut parts = vec![format!(
+        "only if: λ·S·G(S) = λ·N·AᵀP + λ·AᵀQᵀA·Myx + N·Aᵀ(PAᵀ − BᵀQ)A·Mxx with N = S·Mxx + λI: {}",
+        if membership {
+            "identity"
+        } else {
+            "NOT an identity"
+        }
+    )];
+    let mut holds = membership;
+    // B formula: Q = B(A Mxx Aᵀ + λI) − A Myx Aᵀ (so Q = 0 gives B = B(A)).
+    let gmat = u.a.mul(&md.mxx).mul(&at).add(&Mat::identity(n).scale(&lam));
+    let bform = all_zero(&q.sub(&u.b.mul(&gmat).sub(&u.a.mul(&md.myx).mul(&at))));
+    holds &= bform;
+    parts.push(format!(
+        "Q = B(A·Mxx·Aᵀ + λI) − A·Myx·Aᵀ: {}",
+        if bform { "identity" } else { "NOT an identity" }
+    ));
+    if converse_feasible(data) {
+        // Converse with d = det N, B̂ = A·Myx·adj(N)·Aᵀ = d·B(A):
+        // d²·P(A, B̂/d, A) = λ·A·adj(N)ᵀ·G(S)·adj(N) and d·Q(A, B̂/d, A) = 0.
+        let adj = adjugate(&nm);
+        let d = determinant(&nm);
+        let bh = u.a.mul(&md.myx).mul(&adj).mul(&at);
+        let rh = bh.mul(&u.a).mul(&md.mxx).sub(&u.a.mul(&md.myx).scale(&d));
+        let d2p = bh
+            .transpose()
+            .mul(&rh)
+            .add(&u.a.scale(&(lam.clone() * d.clone() * d.clone())));
+        let target = u.a.mul(&adj.transpose()).mul(&g).mul(&adj).scale(&lam);
+        let converse_p = all_zero(&d2p.sub(&target));
+        let dq = rh.mul(&at).add(&bh.scale(&lam));
+        let converse_q = all_zero(&dq);
+        holds &= converse_p && converse_q;
+        parts.push(format!(
+            "if: with d = det N and B̂ = A·Myx·adj(N)·Aᵀ, d²·P(A, B̂/d, A) = λ·A·adj(N)ᵀ·G(S)·adj(N): {}; d·Q(A, B̂/d, A) = 0: {}",
+            if converse_p { "identity" } else { "NOT an identity" },
+            if converse_q { "identity" } else { "NOT an identity" }
+        ));
+        parts.push(
+            "so for real A with λ > 0 (N invertible): (A, B) is an equilibrium iff S·G(S) = 0 and B = B(A) (A·X = 0 iff S·X = 0 for real A)"
+                .into(),
+        );
+    } else {
+        parts.push(format!(
+            "converse identity not expanded for symbolic data of shape {n}×{m} (too large; it is proved on each instance's own data)"
+        ));
+    }
+    Ok(proof(
+        Identity::SEquation,
+        data,
+        holds,
+        parts.join("; "),
+        Vec::new(),
+    ))
 }

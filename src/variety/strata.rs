@@ -40,7 +40,7 @@ use super::qt::{Qt, QtElem};
 use super::zerodim::{CountEvidence, Rur, SolveOptions, Solved, solve};
 use crate::error::{Error, Result};
 use crate::exact::{RealRoot, UPoly, real_roots};
-use crate::model::formula::{Mat, ModelData, Scalar, s_equation};
+use crate::model::formula::{Mat, ModelData, Scalar, determinant, s_equation};
 use crate::model::{Instance, to_f64};
 use crate::numeric::Model;
 use crate::numeric::equilibria::{orbit_dimension, predictor_of};
@@ -48,18 +48,6 @@ use crate::polynomial::sparse::SparsePoly;
 
 /// Largest data dimension m handled exactly (the systems grow quickly).
 pub const MAX_STRATA_M: usize = 3;
-
-/// The determinant by Laplace expansion along the first row (small sizes).
-pub fn determinant<T: Scalar>(m: &Mat<T>) -> T {
-    det_with(
-        &rows_of(m),
-        &|a: &T, b: &T| a.clone() + b.clone(),
-        &|a: &T, b: &T| a.clone() - b.clone(),
-        &|a: &T, b: &T| a.clone() * b.clone(),
-        &T::from_int(0),
-        &T::from_int(1),
-    )
-}
 
 fn rows_of<T: Scalar>(m: &Mat<T>) -> Vec<Vec<T>> {
     (0..m.nrows())
