@@ -9,6 +9,7 @@ pub mod fields;
 pub mod integrate;
 pub mod random;
 pub mod spectra;
+pub mod structured;
 
 pub use equilibria::{
     EndState, NumericEquilibrium, SearchOptions, numerical_rank, orbit_dimension, singular_values,
