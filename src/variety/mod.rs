@@ -3,4 +3,5 @@ pub mod modular;
 pub mod qt;
 pub mod scalar;
 pub mod strata;
+pub mod whole;
 pub mod zerodim;
