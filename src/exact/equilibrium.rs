@@ -316,6 +316,17 @@ pub fn rational_equilibrium(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_rational_builtin_is_this_construction() {
+        let lambda = BigRational::new(1.into(), 10.into());
+        let built = rational_equilibrium(3, 2, 2, &lambda, 1).expect("construction");
+        let inst = crate::model::builtin("rational").expect("built-in");
+        assert_eq!(built.instance.moments(), inst.moments());
+        assert_eq!(built.instance.lambda(), inst.lambda());
+        let (a, b) = crate::model::builtin_witness("rational").expect("witness");
+        assert_eq!((built.a, built.b), (a, b));
+    }
+
     use super::*;
     use crate::model::formula::Mat;
 

@@ -72,6 +72,7 @@ pub mod equilibrium;
 pub(crate) mod intpoly;
 pub mod jacobian;
 pub mod linalg;
+pub mod qt;
 pub mod roots;
 mod serde_util;
 pub mod stability;

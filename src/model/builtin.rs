@@ -1,14 +1,27 @@
-//! Built-in named instances. Each is made by the generator of SPEC §1 from
-//! explicit small rationals, so it is exact and valid by construction; their
-//! numbers are listed in `docs/instances.md`.
+//! Built-in named instances. Most are made by the generator of SPEC §1 from
+//! explicit small rationals, so they are exact and valid by construction; two
+//! are chosen to have equilibria at rational points, where stability can be
+//! certified exactly: `rational` (the moments that the construction of
+//! [`crate::exact::rational_equilibrium`] solves for, n = 3, m = 2, seed 1;
+//! a unit test there rebuilds them) and `scalar-rational` (m = 1 with
+//! Δ = τ² − 4ρλ = 1/4 a square, so both spheres have rational radii 1/4 and
+//! 3/4). Their numbers are listed in `docs/instances.md`.
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
-use super::{Generator, Instance, RationalMatrix};
+use super::{Generator, Instance, Moments, RationalMatrix};
 
 /// Names of the built-in instances, in report order.
-pub const BUILTIN_NAMES: &[&str] = &["default", "scalar", "square", "wide", "heavy-decay"];
+pub const BUILTIN_NAMES: &[&str] = &[
+    "default",
+    "scalar",
+    "square",
+    "wide",
+    "heavy-decay",
+    "rational",
+    "scalar-rational",
+];
 
 fn q(num: i64, den: i64) -> BigRational {
     BigRational::new(BigInt::from(num), BigInt::from(den))
@@ -22,7 +35,30 @@ fn q(num: i64, den: i64) -> BigRational {
 /// - `wide`: n = 2 < m = 3, λ = 1/50.
 /// - `heavy-decay`: n = 2, m = 1, ρ = 6/5, τ = 4/5, λ = 1/5 (Δ = −8/25 < 0:
 ///   only the collapsed equilibrium exists).
+/// - `rational`: n = 3, m = 2, λ = 1/10, with a rational equilibrium
+///   ([`builtin_witness`]).
+/// - `scalar-rational`: n = 2, m = 1, ρ = 1, τ = 1, λ = 3/16, Myy = 2
+///   (Δ = 1/4: spheres of radii 1/4 and 3/4).
 pub fn builtin(name: &str) -> Option<Instance> {
+    match name {
+        "rational" => {
+            let mo = Moments {
+                mxx: RationalMatrix::from_ints(&[&[6, 4], &[4, 7]], 4),
+                myx: RationalMatrix::from_ints(&[&[108, -79], &[156, 172]], 150),
+                myy: RationalMatrix::from_ints(&[&[3, 0], &[0, 3]], 1),
+            };
+            return Instance::new(name, 3, mo, q(1, 10)).ok();
+        }
+        "scalar-rational" => {
+            let mo = Moments {
+                mxx: RationalMatrix::from_ints(&[&[1]], 1),
+                myx: RationalMatrix::from_ints(&[&[1]], 1),
+                myy: RationalMatrix::from_ints(&[&[2]], 1),
+            };
+            return Instance::new(name, 2, mo, q(3, 16)).ok();
+        }
+        _ => {}
+    }
     let scalar_gen = || Generator {
         sigma: RationalMatrix::from_ints(&[&[1]], 1),
         t: RationalMatrix::from_ints(&[&[4]], 5),
@@ -63,4 +99,26 @@ pub fn builtin(name: &str) -> Option<Instance> {
     // Built-ins are valid by construction; a failure here is a bug caught by
     // the unit tests, so it is reported as "no such instance" rather than a panic.
     generator.instance(name, n, lambda).ok()
+}
+
+/// A known exact equilibrium `(A, B)` of a built-in instance, where one is
+/// built in: for `rational`, the point the construction started from.
+pub fn builtin_witness(name: &str) -> Option<(RationalMatrix, RationalMatrix)> {
+    match name {
+        "rational" => Some((
+            RationalMatrix::from_ints(&[&[-28, 654], &[-339, 252], &[540, -120]], 795),
+            RationalMatrix::from_rows(
+                [
+                    [(22508, 42135), (-1157, 14045), (1044, 2809)],
+                    [(5998, 14045), (3624, 14045), (-648, 2809)],
+                    [(-1288, 2809), (-1284, 2809), (1520, 2809)],
+                ]
+                .iter()
+                .map(|row| row.iter().map(|&(p, d)| q(p, d)).collect())
+                .collect(),
+            )
+            .ok()?,
+        )),
+        _ => None,
+    }
 }

@@ -12,7 +12,7 @@ pub mod formula;
 mod generator;
 mod rational;
 
-pub use builtin::{BUILTIN_NAMES, builtin};
+pub use builtin::{BUILTIN_NAMES, builtin, builtin_witness};
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};

@@ -296,7 +296,8 @@ fn to_sparse<'a>(
 /// The factorization over Q of a polynomial into irreducible factors with
 /// multiplicities (Symbolica's, over the integers after clearing
 /// denominators); the constant factor is dropped. Each factor is primitive
-/// with positive leading coefficient.
+/// with positive leading coefficient; the factors come sorted by their terms,
+/// so that the output does not depend on the factorizer's order.
 pub fn factor(poly: &SparsePoly, variables: &[String]) -> Result<Vec<(SparsePoly, u32)>> {
     if poly.is_zero() {
         return Err(Error::param(
@@ -333,5 +334,8 @@ fn factor_on_worker(text: &str, variables: &[String]) -> Result<Vec<(SparsePoly,
             out.push((sp, k as u32));
         }
     }
+    // The factorization's order is not specified; reports must not depend
+    // on it (same seed, same report).
+    out.sort_by(|a, b| a.0.terms().cmp(b.0.terms()).then(a.1.cmp(&b.1)));
     Ok(out)
 }

@@ -34,6 +34,8 @@ pub struct ScalarDerivation {
     pub sphere_polynomial: String,
     /// Its discriminant in s, and that discriminant's factorization.
     pub discriminant: String,
+    /// The constant c with discriminant = c · Π factors^multiplicity.
+    pub discriminant_constant: String,
     /// Factors of the discriminant with multiplicities.
     pub discriminant_factors: Vec<(String, u32)>,
     /// Δ: the product of the factors of odd multiplicity (the discriminant is
@@ -154,6 +156,7 @@ pub fn derive(budget: Option<Duration>) -> Result<ScalarDerivation> {
         factors: factors.iter().map(|(f, k)| (txt(f), *k)).collect(),
         sphere_polynomial: txt(&sphere),
         discriminant: txt(&disc),
+        discriminant_constant: c.to_string(),
         discriminant_factors: disc_factors.iter().map(|(f, k)| (txt(f), *k)).collect(),
         delta: txt(&delta),
         radius_factors: radius_factors.iter().map(|f| f.to_text(&rvars)).collect(),

@@ -23,7 +23,7 @@
 //! the curve `{vvᵀ : vᵀMxx v = −λ, vᵀMxy v = 0}`, which makes the system
 //! without the last equation positive-dimensional). Each system is solved
 //! exactly by [`super::zerodim`]; its real solutions are the real roots of
-//! the minimal polynomial, isolated by Sturm sequences, and positive
+//! the minimal polynomial, isolated exactly (Descartes bisection), and positive
 //! semidefiniteness is decided exactly from the signs of the principal
 //! minors there.
 
@@ -36,14 +36,13 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use serde::Serialize;
 
-use super::qt::{Qt, QtElem};
 use super::zerodim::{CountEvidence, Rur, SolveOptions, Solved, solve};
 use crate::error::{Error, Result};
+use crate::exact::qt::{Qt, QtElem};
 use crate::exact::{RealRoot, UPoly, real_roots};
 use crate::model::formula::{Mat, ModelData, Scalar, determinant, s_equation};
-use crate::model::{Instance, to_f64};
-use crate::numeric::Model;
-use crate::numeric::equilibria::{orbit_dimension, predictor_of};
+use crate::model::{Instance, RationalMatrix, to_f64};
+use crate::numeric::equilibria::orbit_dimension;
 use crate::polynomial::sparse::SparsePoly;
 
 /// Largest data dimension m handled exactly (the systems grow quickly).
@@ -339,7 +338,8 @@ pub struct RealSolution {
     /// an equilibrium.
     pub psd: bool,
     /// The entries of S as decimals (rows), each within `s_error` of the
-    /// exact value.
+    /// exact value (`"S"` in JSON).
+    #[serde(rename = "S")]
     pub s: Vec<Vec<f64>>,
     /// A bound on the error of every decimal entry (from exact interval
     /// evaluation on the isolating interval).
@@ -355,14 +355,14 @@ pub struct RealSolution {
     /// Orbit dimension `nr − r(r+1)/2` of the equilibria over S (`None` when
     /// r > n: S is not AᵀA for any n×m matrix A).
     pub orbit_dimension: Option<usize>,
-    /// A representative A (n×m) with AᵀA = S, decimals (PSD and r ≤ n only).
-    pub a: Option<Vec<Vec<f64>>>,
-    /// Its predictor `B(A) = A Myx Aᵀ(A Mxx Aᵀ + λI)⁻¹` (decimals).
-    pub b: Option<Vec<Vec<f64>>>,
-    /// SG field norm at `(A, B(A))` in floating point (a cross-check).
-    pub field_norm: Option<f64>,
-    /// `‖∇Ē‖` there (NOT-MINIMIZER).
-    pub grad_ebar: Option<f64>,
+    /// S exactly, when it is rational (rows of `p/q` strings).
+    pub s_exact: Option<Vec<Vec<String>>>,
+    /// S exactly, when rational (for certificates).
+    #[serde(skip)]
+    pub s_rational: Option<RationalMatrix>,
+    /// The root t₀ of χ giving this solution (`None` for the origin).
+    #[serde(skip)]
+    pub root: Option<RealRoot>,
 }
 
 /// One stratum of an instance.
@@ -398,6 +398,9 @@ pub struct Stratum {
     pub coefficient_digits: usize,
     /// Wall time in seconds.
     pub seconds: f64,
+    /// The verified representation (kept for exact comparisons).
+    #[serde(skip)]
+    pub rur: Option<Rur>,
 }
 
 impl Stratum {
@@ -428,12 +431,7 @@ impl Default for StrataOptions {
 /// The origin: stratum 0.
 pub fn stratum_zero(inst: &Instance) -> Stratum {
     let m = inst.m();
-    let n = inst.n();
-    let model = Model::from_instance(inst);
     let zeros = vec![vec![0.0; m]; m];
-    let a = DMatrix::<f64>::zeros(n, m);
-    let b = DMatrix::<f64>::zeros(n, n);
-    let (ga, gb) = model.grad_ebar(&a, &b);
     Stratum {
         rank: 0,
         orbit_dimension: 0,
@@ -450,10 +448,9 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
             eigenvalues: vec![0.0; m],
             t_interval: ("0".into(), "0".into()),
             orbit_dimension: Some(0),
-            a: Some(vec![vec![0.0; m]; n]),
-            b: Some(vec![vec![0.0; n]; n]),
-            field_norm: Some(0.0),
-            grad_ebar: Some((ga.norm_squared() + gb.norm_squared()).sqrt()),
+            s_exact: Some(vec![vec!["0".into(); m]; m]),
+            s_rational: Some(RationalMatrix::zeros(m, m)),
+            root: None,
         }],
         method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
         exact: true,
@@ -463,6 +460,7 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
         primes_used: 0,
         coefficient_digits: 0,
         seconds: 0.0,
+        rur: None,
     }
 }
 
@@ -511,6 +509,7 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
         primes_used: 0,
         coefficient_digits: 0,
         seconds: 0.0,
+        rur: None,
     };
     match solved {
         Solved::Empty { evidence } => {
@@ -560,17 +559,87 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
             );
             st.exact = f.count_evidence.is_exact();
             st.method = format!(
-                "rational univariate representation s = h(t)/χ'(t), χ of degree {} (coefficients up to {} digits), reconstructed from {} primes and verified exactly over Q; real roots isolated by Sturm sequences; PSD decided exactly; count: {}",
+                "rational univariate representation s = h(t)/χ'(t), χ of degree {} (coefficients up to {} digits), reconstructed from {} primes and verified exactly over Q; real roots isolated exactly (bisection with Descartes' rule of signs); PSD decided exactly; count: {}",
                 f.count,
                 f.coefficient_digits,
                 f.primes_used,
                 f.count_evidence.describe()
             );
             st.count_evidence = Some(f.count_evidence);
+            st.rur = Some(f.rur);
         }
     }
     st.seconds = started.elapsed().as_secs_f64();
     Ok(st)
+}
+
+/// Where `∇Ē` vanishes on the equilibria of a stratum, exactly: the monic
+/// `g = gcd(χ, χ'·det(N̂)²·‖∇Ē‖²)`, so that `∇Ē = 0` at the solution of a
+/// root `t₀` of `χ` iff `g(t₀) = 0` (see [`grad_ebar_vanishes`]); `g = 1`
+/// when `∇Ē` vanishes at no solution. Computed once per stratum (the
+/// expensive part), then tested at each root. `‖∇Ē‖² = tr(Xᵀ S X)` at an
+/// equilibrium (see [`grad_ebar_vanishes`]), a rational function of S. With
+/// `S = H/χ'` and
+/// `N̂ = H·Mxx + λχ'`: `χ'·det(N̂)²·‖∇Ē‖² = tr(X̂ᵀ H X̂)`,
+/// `X̂ = Myx·adj(N̂)·H·Mxy − det(N̂)·Myy`, whose value at t₀ is zero iff
+/// `∇Ē = 0` (χ' and det N̂ do not vanish there).
+pub fn grad_ebar_zero_locus(inst: &Instance, rur: &Rur) -> Result<UPoly> {
+    let m = inst.m();
+    let md: ModelData<BigRational> = ModelData::from_instance(inst);
+    let sub = Substituted::new(rur, m)?;
+    let ring = &sub.ring;
+    let nhat = sub.shifted(&md, false);
+    let det = sub.det(&nhat);
+    // adj(N̂)[i][j] = (−1)^{i+j} det(N̂ without row j, column i).
+    let adj: Vec<Vec<QtElem>> = (0..m)
+        .map(|i| {
+            (0..m)
+                .map(|j| {
+                    if m == 1 {
+                        return ring.one();
+                    }
+                    let rows: Vec<usize> = (0..m).filter(|&r| r != j).collect();
+                    let cols: Vec<usize> = (0..m).filter(|&c| c != i).collect();
+                    let d = sub.det(&sub_rows(&nhat, &rows, &cols));
+                    if (i + j) % 2 == 0 {
+                        d
+                    } else {
+                        ring.sub(&ring.zero(), &d)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let myx_adj = sub.scalar_mul(&md.myx, &adj, true);
+    let t = sub.matmul(&myx_adj, &sub.h);
+    let t = sub.scalar_mul(&md.mxy(), &t, false);
+    let xhat: Vec<Vec<QtElem>> = (0..m)
+        .map(|i| {
+            (0..m)
+                .map(|j| ring.sub(&t[i][j], &ring.scale(&det, md.myy.get(i, j))))
+                .collect()
+        })
+        .collect();
+    let xt: Vec<Vec<QtElem>> = (0..m)
+        .map(|i| (0..m).map(|j| xhat[j][i].clone()).collect())
+        .collect();
+    let prod = sub.matmul(&xt, &sub.matmul(&sub.h, &xhat));
+    let tr = (0..m).fold(ring.zero(), |acc, i| ring.add(&acc, &prod[i][i]));
+    if sub.det(&nhat).is_zero() {
+        return Err(Error::Computation(
+            "det(S·Mxx + λI) vanishes identically".into(),
+        ));
+    }
+    Ok(rur.chi.gcd(&tr.to_upoly()).monic())
+}
+
+/// Whether `∇Ē` vanishes at the equilibria over the solution at `root`,
+/// given the stratum's [`grad_ebar_zero_locus`] `g`: at an equilibrium
+/// `P = Q = 0`, so `∇_B Ē = 0` and `∇_A Ē = −A·X` with `X = W·S·Mxy − Myy`,
+/// `W = Myx·N⁻¹`, `N = S·Mxx + λI`; hence `‖∇Ē‖² = tr(Xᵀ S X)`. The test
+/// at the root is exact (`g` divides `χ`).
+pub fn grad_ebar_vanishes(zero_locus: &UPoly, root: &RealRoot) -> bool {
+    zero_locus.degree().is_some_and(|d| d > 0) && root.sign_of(zero_locus) == Ordering::Equal
 }
 
 /// Classifies the real roots of χ: PSD, decimals, a representative.
@@ -591,7 +660,7 @@ fn real_solutions(
         }
     }
     let (_, idx) = s_variables(m);
-    let model = Model::from_instance(inst);
+    let rational_roots = rational_roots_of(&rur.chi)?;
     let mut out = Vec::new();
     for mut root in real_roots(&rur.chi) {
         let sd = root.sign_of_refining(&dchi);
@@ -619,24 +688,7 @@ fn real_solutions(
         let mut eigenvalues: Vec<f64> = eig.eigenvalues.iter().copied().collect();
         eigenvalues.sort_by(|a, b| b.total_cmp(a));
         let realizable = r <= n;
-        let (a, b, field_norm, grad_ebar) = if psd && realizable {
-            let a = representative(&s, n, r);
-            match predictor_of(&model, &a) {
-                Some(b) => {
-                    let (p, q) = model.pq(&a, &b, &a);
-                    let (ga, gb) = model.grad_ebar(&a, &b);
-                    (
-                        Some(rows(&a)),
-                        Some(rows(&b)),
-                        Some((p.norm_squared() + q.norm_squared()).sqrt()),
-                        Some((ga.norm_squared() + gb.norm_squared()).sqrt()),
-                    )
-                }
-                None => (Some(rows(&a)), None, None, None),
-            }
-        } else {
-            (None, None, None, None)
-        };
+        let s_rational = rational_point(&root, rur, &rational_roots, m, &idx);
         out.push(RealSolution {
             rank: r,
             psd,
@@ -647,10 +699,9 @@ fn real_solutions(
             eigenvalues,
             t_interval: (root.lo().to_string(), root.hi().to_string()),
             orbit_dimension: realizable.then(|| orbit_dimension(n, r)),
-            a,
-            b,
-            field_norm,
-            grad_ebar,
+            s_exact: s_rational.as_ref().map(RationalMatrix::to_string_rows),
+            s_rational,
+            root: Some(root.clone()),
         });
     }
     Ok(out)
@@ -660,6 +711,69 @@ fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
     (0..m.nrows())
         .map(|i| m.row(i).iter().copied().collect())
         .collect()
+}
+
+/// The rational roots of χ, from its factorization over Q (Symbolica): the
+/// roots of its linear factors. Empty for large degrees (not attempted).
+fn rational_roots_of(chi: &UPoly) -> Result<Vec<BigRational>> {
+    let Some(deg) = chi.degree() else {
+        return Ok(Vec::new());
+    };
+    if deg > 64 {
+        return Ok(Vec::new());
+    }
+    let vars = vec!["t".to_string()];
+    let p = SparsePoly::from_terms(
+        1,
+        chi.coeffs()
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (vec![k as u16], c.clone()))
+            .collect(),
+    );
+    let mut out = Vec::new();
+    for (f, _) in crate::polynomial::groebner::factor(&p, &vars)? {
+        if f.total_degree() == 1 {
+            let c1 = f
+                .terms()
+                .iter()
+                .find(|(e, _)| e[0] == 1)
+                .map(|(_, c)| c.clone());
+            let c0 = f
+                .terms()
+                .iter()
+                .find(|(e, _)| e[0] == 0)
+                .map(|(_, c)| c.clone());
+            if let Some(c1) = c1 {
+                let root = -c0.unwrap_or_else(BigRational::zero) / c1;
+                if chi.eval(&root).is_zero() {
+                    out.push(root);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// S exactly when the root is rational: `s = h(t₀)/χ'(t₀)`.
+fn rational_point(
+    root: &RealRoot,
+    rur: &Rur,
+    rational_roots: &[BigRational],
+    m: usize,
+    idx: &[Vec<usize>],
+) -> Option<RationalMatrix> {
+    let t0 = rational_roots
+        .iter()
+        .find(|q| root.compare_rational(q) == Ordering::Equal)?;
+    let d = rur.chi_derivative().eval(t0);
+    if d.is_zero() {
+        return None;
+    }
+    let vals: Vec<BigRational> = rur.numerators.iter().map(|h| h.eval(t0) / &d).collect();
+    Some(RationalMatrix::from_fn(m, m, |i, j| {
+        vals[idx[i][j]].clone()
+    }))
 }
 
 /// `A` (n×m) with `AᵀA = S` for a PSD S of rank r ≤ n: the rows

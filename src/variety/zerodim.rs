@@ -27,9 +27,9 @@ use num_rational::BigRational;
 use serde::Serialize;
 
 use super::modular::{Crt, Fp, primes};
-use super::qt::{Qt, QtElem};
 use crate::error::{Error, Result};
 use crate::exact::UPoly;
+use crate::exact::qt::{Qt, QtElem};
 use crate::polynomial::groebner::{Field, groebner_basis};
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
 
@@ -349,6 +349,15 @@ fn confirm_empty(
     Ok(Solved::Inconclusive("no second usable prime".into()))
 }
 
+/// Largest solution count for which a Gröbner basis over Q is attempted to
+/// make the count exact. Symbolica's computation cannot be interrupted (a
+/// budget only stops waiting, while the worker thread stays busy), so the
+/// attempt is restricted to sizes that finish quickly here: every stratum of
+/// an m ≤ 2 instance (at most 6 solutions, well under a second) and the rank-1
+/// strata of m = 3 (6); the m = 3 S-system (24 solutions) takes about 8 s and
+/// the rank-2 stratum (30) does not finish in 15 minutes.
+pub const MAX_RATIONAL_BASIS_SOLUTIONS: usize = 12;
+
 /// A Gröbner basis over Q within the budget: its number of standard
 /// monomials, if it equals `d`.
 fn rational_count(
@@ -360,6 +369,9 @@ fn rational_count(
     let Some(b) = opts.rational_basis_budget else {
         return Ok(None);
     };
+    if d > MAX_RATIONAL_BASIS_SOLUTIONS {
+        return Ok(None);
+    }
     let Some(gb) = groebner_basis(
         polys,
         variables,

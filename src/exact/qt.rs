@@ -157,7 +157,7 @@ impl QtElem {
         UPoly::new(
             self.num
                 .iter()
-                .map(|c| crate::exact::intpoly::ratio(c.clone(), self.den.clone()))
+                .map(|c| intpoly::ratio(c.clone(), self.den.clone()))
                 .collect(),
         )
     }

@@ -1,0 +1,220 @@
+//! How many complex solutions the S-system `G(S) = 0` has (SPEC S-EQUATION:
+//! m(m+1)/2 quadrics in m(m+1)/2 unknowns, so at most `2^{m(m+1)/2}`
+//! isolated solutions by Bézout), on random rational instances.
+//!
+//! The count is the number of standard monomials of a Gröbner basis: over Q
+//! when it finishes within its budget (exact), otherwise over two primes
+//! that must agree (modular). Whether the solutions are distinct is read
+//! from the minimal polynomial of a linear form over Z/p (squarefree of full
+//! degree: distinct). With `exact_real`, the full-rank stratum is solved
+//! exactly (m ≤ 3) to count the real and the positive definite solutions.
+
+use std::time::{Duration, Instant};
+
+use num_rational::BigRational;
+use serde::Serialize;
+
+use super::strata::{MAX_STRATA_M, StrataOptions, s_variables, stratum};
+use super::zerodim::{CountEvidence, SolveOptions, Solved, solve, standard_monomials};
+use crate::error::{Error, Result};
+use crate::model::formula::{Mat, ModelData, s_equation};
+use crate::model::{Generator, Instance};
+use crate::polynomial::groebner::{Field, PRIME_A, PRIME_B, groebner_basis};
+use crate::polynomial::sparse::{MonomialOrder, SparsePoly};
+
+/// Largest m for which counts are attempted (m = 5 has 15 unknowns and
+/// up to 32768 solutions).
+pub const MAX_COUNT_M: usize = 4;
+
+/// One row of the table.
+#[derive(Clone, Debug, Serialize)]
+pub struct CountRow {
+    /// Data dimension.
+    pub m: usize,
+    /// The generator seed of the instance (`Generator::random(m, seed)`,
+    /// λ = 1/20, n = m).
+    pub seed: u64,
+    /// Unknowns `m(m+1)/2`.
+    pub unknowns: usize,
+    /// The Bézout bound `2^{m(m+1)/2}`.
+    pub bezout: u64,
+    /// Complex solutions with multiplicity (`None`: not determined).
+    pub count: Option<usize>,
+    /// Whether they are pairwise distinct (the ideal is radical).
+    pub distinct: Option<bool>,
+    /// How the count was obtained.
+    pub evidence: String,
+    /// Real solutions of the full-rank stratum (exact), when asked for.
+    pub real: Option<usize>,
+    /// Positive definite ones among them (full-rank equilibria).
+    pub positive_definite: Option<usize>,
+    /// Seconds.
+    pub seconds: f64,
+}
+
+/// The S-system of an instance: the entries `i ≤ j` of `G(S)` in `s_i_j`.
+pub fn s_system(inst: &Instance) -> (Vec<String>, Vec<SparsePoly>) {
+    let m = inst.m();
+    let (names, idx) = s_variables(m);
+    let nv = names.len();
+    let md: ModelData<SparsePoly> = ModelData::from_instance(inst);
+    let s = Mat::from_fn(m, m, |i, j| SparsePoly::var(nv, idx[i][j]));
+    let g = s_equation(&md, &s);
+    let mut polys = Vec::new();
+    for i in 0..m {
+        for j in i..m {
+            polys.push(g.get(i, j).clone());
+        }
+    }
+    (names, polys)
+}
+
+/// The standard-monomial count modulo `p`, or `None` if not zero-dimensional.
+fn modular_count(
+    polys: &[SparsePoly],
+    names: &[String],
+    p: u32,
+    budget: Option<Duration>,
+) -> Result<Option<Option<usize>>> {
+    let Some(gb) = groebner_basis(
+        polys,
+        names,
+        MonomialOrder::GrevLex,
+        Field::Prime(p),
+        budget,
+    )?
+    else {
+        return Ok(None);
+    };
+    let leads: Vec<Vec<u16>> = gb
+        .polys
+        .iter()
+        .filter_map(|q| q.leading(MonomialOrder::GrevLex).map(|(e, _)| e.to_vec()))
+        .collect();
+    Ok(Some(
+        standard_monomials(&leads, names.len(), 1_000_000).map(|b| b.len()),
+    ))
+}
+
+/// Counts the solutions of the S-system of `inst`.
+pub fn count_instance(
+    inst: &Instance,
+    seed: u64,
+    exact_real: bool,
+    rational_budget: Option<f64>,
+    budget: Option<Duration>,
+) -> Result<CountRow> {
+    let started = Instant::now();
+    let m = inst.m();
+    if m > MAX_COUNT_M {
+        return Err(Error::param(
+            "m",
+            m,
+            &format!("m ≤ {MAX_COUNT_M} for counts"),
+        ));
+    }
+    let (names, polys) = s_system(inst);
+    let nv = names.len();
+    let mut row = CountRow {
+        m,
+        seed,
+        unknowns: nv,
+        bezout: 1u64 << nv,
+        count: None,
+        distinct: None,
+        evidence: String::new(),
+        real: None,
+        positive_definite: None,
+        seconds: 0.0,
+    };
+    let a = modular_count(&polys, &names, PRIME_A, budget)?;
+    let b = modular_count(&polys, &names, PRIME_B, budget)?;
+    match (a, b) {
+        (Some(Some(x)), Some(Some(y))) if x == y => {
+            row.count = Some(x);
+            row.evidence = format!("Gröbner bases over Z/{PRIME_A} and Z/{PRIME_B} agree");
+        }
+        (Some(None), _) | (_, Some(None)) => {
+            row.evidence = "not zero-dimensional modulo p".into();
+        }
+        (None, _) | (_, None) => row.evidence = "the time budget ran out".into(),
+        (Some(Some(x)), Some(Some(y))) => {
+            row.evidence = format!("the two primes disagree ({x} and {y})");
+        }
+    }
+    // Distinctness and, for small systems, an exact count over Q: solve.
+    if row.count.is_some() && (exact_real || m <= 2) {
+        let opts = SolveOptions {
+            rational_basis_budget: rational_budget,
+            budget: budget.map(|b| b.as_secs_f64()),
+            ..SolveOptions::default()
+        };
+        match solve(&polys, &names, &opts, None)? {
+            Solved::Finite(f) => {
+                row.distinct = Some(true);
+                if let CountEvidence::RationalBasis { seconds } = f.count_evidence {
+                    row.evidence = format!("Gröbner basis over Q ({seconds:.2} s)");
+                }
+            }
+            Solved::NotRadical { .. } => row.distinct = Some(false),
+            _ => {}
+        }
+    }
+    if exact_real && m <= MAX_STRATA_M {
+        let full = Instance::new(
+            inst.name(),
+            m,
+            inst.moments().clone(),
+            inst.lambda().clone(),
+        )?;
+        let st = stratum(
+            &full,
+            m,
+            &StrataOptions {
+                solve: SolveOptions {
+                    rational_basis_budget: None,
+                    budget: budget.map(|b| b.as_secs_f64()),
+                    ..SolveOptions::default()
+                },
+                digits: 6,
+            },
+        )?;
+        if st.complex_solutions.is_some() {
+            row.real = Some(st.real_solutions.len());
+            row.positive_definite = Some(st.equilibria().count());
+        }
+    }
+    row.seconds = started.elapsed().as_secs_f64();
+    Ok(row)
+}
+
+/// The table: `per_m` random instances for each m in `ms`.
+pub fn count_table(
+    ms: &[usize],
+    per_m: usize,
+    seed: u64,
+    exact_real: bool,
+    budget: Option<Duration>,
+    mut progress: impl FnMut(&str),
+) -> Result<Vec<CountRow>> {
+    let mut out = Vec::new();
+    for &m in ms {
+        for k in 0..per_m as u64 {
+            let s = seed.wrapping_add(k);
+            progress(&format!("m = {m}, instance {}", k + 1));
+            let inst = Generator::random(m, s).instance(
+                &format!("random-m{m}-seed{s}"),
+                m,
+                BigRational::new(1.into(), 20.into()),
+            )?;
+            out.push(count_instance(
+                &inst,
+                s,
+                exact_real && m <= MAX_STRATA_M,
+                Some(10.0),
+                budget,
+            )?);
+        }
+    }
+    Ok(out)
+}
