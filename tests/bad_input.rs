@@ -1014,6 +1014,80 @@ fn symbolic_limits_and_bad_export_arguments_are_rejected() {
     finish("export and proof-limit runs", total, failures);
 }
 
+#[test]
+fn bad_characterize_and_count_arguments_are_rejected() {
+    let dir = TempDir::new("characterize");
+    let m4 = dir.write(
+        "m4.toml",
+        b"n = 2\nm = 4\nlambda = \"1/10\"\n[generator]\nseed = 3\n",
+    );
+    let no_decay = dir.write(
+        "nodecay.toml",
+        b"n = 2\nlambda = 0\nmxx = [[1]]\nmyx = [[1]]\nmyy = [[2]]\n",
+    );
+    let out = dir.path("out.json");
+    let o_s = out.display().to_string();
+    let with_json = |args: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        v.extend(["--json".into(), o_s.clone()]);
+        v
+    };
+    let m4_s = m4.display().to_string();
+    let nd_s = no_decay.display().to_string();
+    let cases: Vec<(&str, Vec<String>, Vec<&str>)> = vec![
+        (
+            "characterize m = 4",
+            with_json(&["characterize", "--instance", &m4_s]),
+            vec!["m = 4", "m ≤ 3"],
+        ),
+        (
+            "characterize λ = 0",
+            with_json(&["characterize", "--instance", &nd_s]),
+            vec!["lambda = 0", "λ > 0"],
+        ),
+        (
+            "characterize rank beyond min(n, m)",
+            with_json(&["characterize", "--instance", "default", "--rank", "3"]),
+            vec!["rank = 3", "min(n, m) = 2"],
+        ),
+        (
+            "characterize digits 0",
+            with_json(&["characterize", "--instance", "default", "--digits", "0"]),
+            vec!["digits = 0", "between 3 and 60"],
+        ),
+        (
+            "characterize negative timeout",
+            with_json(&["characterize", "--instance", "default", "--timeout=-1"]),
+            vec!["timeout = -1"],
+        ),
+        (
+            "characterize NaN eta",
+            with_json(&["characterize", "--instance", "default", "--eta", "nan"]),
+            vec!["eta = NaN"],
+        ),
+        (
+            "count m = 5",
+            with_json(&["count", "--m", "5"]),
+            vec!["m = [5]", "between 1 and 4"],
+        ),
+        (
+            "count no instances",
+            with_json(&["count", "--m", "2", "--instances", "0"]),
+            vec!["instances = 0"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    let total = cases.len();
+    for (id, args, expect) in cases {
+        let expect: Vec<String> = expect.iter().map(|s| s.to_string()).collect();
+        let o = run(&args);
+        if let Err(e) = check_rejected(&o, &expect).and_then(|()| check_no_output(&out)) {
+            failures.push(format!("[{id}] `{}`: {e}", show(&args)));
+        }
+    }
+    finish("characterize and count runs", total, failures);
+}
+
 // ---------------------------------------------------------------------------
 // Positive controls
 // ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 //! it covers and a one-line summary with the key numbers.
 
 pub mod analysis;
+pub mod characterize;
 mod checks;
+mod exact_evidence;
 pub mod properties;
 mod symbolic;
 
@@ -369,7 +371,13 @@ pub fn verify(
     let proofs = {
         let instances = instances.to_vec();
         let dim = config.proof_dimension;
-        std::thread::spawn(move || symbolic::run(&instances, dim, budget))
+        let cfg = config.clone();
+        std::thread::spawn(move || {
+            let proofs = symbolic::run(&instances, dim, budget)?;
+            let left = budget.map(|b| b.saturating_sub(started.elapsed()));
+            let chars = exact_evidence::run(&instances, &cfg, left);
+            Ok::<_, crate::Error>((proofs, chars))
+        })
     };
     let mut analyses = Vec::new();
     let mut skipped = Vec::new();
@@ -381,12 +389,19 @@ pub fn verify(
         progress(inst.name());
         analyses.push(analyze(inst, config));
     }
-    let proofs = proofs
+    let (proofs, chars) = proofs
         .join()
         .map_err(|_| crate::Error::Computation("the symbolic proofs panicked".into()))??;
     let claims = ClaimId::ALL
         .into_iter()
-        .map(|id| symbolic::apply(checks::evaluate(id, &analyses, config), &proofs))
+        .map(|id| {
+            exact_evidence::apply(
+                symbolic::apply(checks::evaluate(id, &analyses, config), &proofs),
+                &chars,
+                &analyses,
+                config,
+            )
+        })
         .collect();
     let instances = analyses.iter().map(info).collect();
     Ok(Report {

@@ -53,6 +53,7 @@ fn identity_of(id: ClaimId) -> Option<Identity> {
         ClaimId::Balance => Some(Identity::Balance),
         ClaimId::Symmetry => Some(Identity::Symmetry),
         ClaimId::GdCollapse => Some(Identity::GdCollapse),
+        ClaimId::SEquation => Some(Identity::SEquation),
         _ => None,
     }
 }
@@ -204,5 +205,6 @@ fn symbolic_finding(p: &Proof, numeric: &Finding) -> Finding {
         ),
     );
     f.level = Level::Symbolic;
+    f.applies = numeric.applies;
     f
 }

@@ -41,6 +41,94 @@ pub enum Command {
     /// Write a polynomial system (equilibria, critical points, S-equation) for
     /// Singular, Macaulay2, SymPy or as JSON.
     Export(ExportArgs),
+    /// Characterize the equilibria of an instance exactly: every rank stratum,
+    /// its real solutions S, orbit dimensions, predictors, stability verdicts.
+    Characterize(CharacterizeArgs),
+    /// Count the complex solutions of the S-system on random instances, next
+    /// to the Bézout bound.
+    Count(CountArgs),
+}
+
+/// Arguments of `characterize`.
+#[derive(Debug, clap::Args)]
+pub struct CharacterizeArgs {
+    /// Built-in name or path of an instance file (m ≤ 3, λ > 0).
+    #[arg(long, value_name = "NAME|FILE", default_value = "default")]
+    pub instance: String,
+    /// Only this rank.
+    #[arg(long, value_name = "R")]
+    pub rank: Option<usize>,
+    /// Time budget in seconds; what is not finished is reported as not computed.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Significant digits of the entries of S.
+    #[arg(long, default_value_t = 12)]
+    pub digits: usize,
+    /// Always compute the dimension and degree of the whole varieties (by
+    /// default only when they have at most 10 unknowns).
+    #[arg(long, conflicts_with = "no_whole_variety")]
+    pub whole_variety: bool,
+    /// Never compute them.
+    #[arg(long)]
+    pub no_whole_variety: bool,
+    /// Step size of the maps classified.
+    #[arg(long, default_value_t = 0.05)]
+    pub eta: f64,
+    /// EMA coefficient α of the EMA map classified.
+    #[arg(long, default_value_t = 0.9)]
+    pub alpha: f64,
+    /// κ values of the EMA flow classified numerically (comma separated).
+    #[arg(long, value_delimiter = ',', default_value = "0.1,1,10")]
+    pub kappa: Vec<f64>,
+    /// Every number: the minimal polynomials, numerators, representatives,
+    /// the full evidence of each verdict.
+    #[arg(long)]
+    pub details: bool,
+    /// Write the characterization as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write it as a LaTeX document.
+    #[arg(long, value_name = "FILE")]
+    pub latex: Option<PathBuf>,
+    /// Draw the SG spectrum at every equilibrium component into this directory
+    /// (one file per component).
+    #[arg(long, value_name = "DIR")]
+    pub plot: Option<PathBuf>,
+    /// Format of the plots.
+    #[arg(long, value_enum, default_value = "svg")]
+    pub plot_format: PlotFormatArg,
+}
+
+/// Image formats.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PlotFormatArg {
+    /// SVG.
+    Svg,
+    /// PNG.
+    Png,
+}
+
+/// Arguments of `count`.
+#[derive(Debug, clap::Args)]
+pub struct CountArgs {
+    /// Data dimensions (comma separated, each 1 to 4).
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4")]
+    pub m: Vec<usize>,
+    /// Random instances per m.
+    #[arg(long, default_value_t = 3)]
+    pub instances: usize,
+    /// First generator seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Also count real and positive definite solutions exactly (m ≤ 3).
+    #[arg(long)]
+    pub real: bool,
+    /// Time budget per instance in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub timeout: f64,
+    /// Write the table as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 /// Systems `export` writes.
@@ -413,6 +501,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Instances(a) => instances(a),
         Command::Falsify(a) => falsify(a),
         Command::Export(a) => export(a),
+        Command::Characterize(a) => characterize(a),
+        Command::Count(a) => count(a),
         Command::Reproduce(a) => match a.experiment {
             Experiment::Synthetic(a) => reproduce_synthetic(a),
             Experiment::Real(a) => reproduce_real(a),
@@ -425,6 +515,124 @@ pub fn run(cli: Cli) -> i32 {
             if e.is_bad_input() { 2 } else { 1 }
         }
     }
+}
+
+fn characterize(a: CharacterizeArgs) -> Result<()> {
+    use crate::claims::characterize::{CharacterizeConfig, WholeVariety};
+    let inst = model::resolve_instance(&a.instance)?;
+    if let Some(t) = a.timeout {
+        positive("timeout", t)?;
+    }
+    positive("eta", a.eta)?;
+    DiscreteMap::new(Procedure::Ema, a.eta, a.alpha)?;
+    if a.kappa.is_empty() {
+        return Err(Error::param("kappa", "(none)", "at least one κ > 0"));
+    }
+    for &k in &a.kappa {
+        positive("kappa", k)?;
+    }
+    if !(3..=60).contains(&a.digits) {
+        return Err(Error::param("digits", a.digits, "between 3 and 60"));
+    }
+    if let Some(dir) = &a.plot {
+        report::plot::check_writable_dir("plot", dir, dir)?;
+    }
+    let cfg = CharacterizeConfig {
+        rank: a.rank,
+        timeout: a.timeout,
+        digits: a.digits,
+        whole_variety: if a.whole_variety {
+            WholeVariety::Always
+        } else if a.no_whole_variety {
+            WholeVariety::Never
+        } else {
+            WholeVariety::Auto
+        },
+        kappa_grid: a.kappa.clone(),
+        eta: a.eta,
+        alpha: a.alpha,
+        ..CharacterizeConfig::default()
+    };
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let c = claims::characterize::characterize(&inst, &cfg, |msg| bar.set_message(msg.to_owned()))?;
+    bar.finish_and_clear();
+    if let Some(path) = &a.json {
+        let text =
+            serde_json::to_string_pretty(&c).map_err(|e| Error::Computation(e.to_string()))?;
+        write_file(path, &text)?;
+    }
+    if let Some(path) = &a.latex {
+        write_file(path, &report::characterize::render_latex(&c))?;
+    }
+    if let Some(dir) = &a.plot {
+        let ext = match a.plot_format {
+            PlotFormatArg::Svg => "svg",
+            PlotFormatArg::Png => "png",
+        };
+        for s in &c.strata {
+            for (k, comp) in s.components.iter().enumerate() {
+                let path = dir.join(format!(
+                    "{}-rank{}-{}-sg.{ext}",
+                    c.instance.name,
+                    comp.rank,
+                    k + 1
+                ));
+                report::plot::spectrum(
+                    &path,
+                    &format!(
+                        "SG Jacobian, {} rank {} component {} (tr S = {:.4}): {}",
+                        c.instance.name,
+                        comp.rank,
+                        k + 1,
+                        comp.trace,
+                        comp.sg_verdict
+                    ),
+                    &comp.sg_eigenvalues,
+                    false,
+                )?;
+            }
+        }
+    }
+    print!("{}", report::characterize::render_text(&c, a.details));
+    Ok(())
+}
+
+fn count(a: CountArgs) -> Result<()> {
+    use crate::variety::counting::{MAX_COUNT_M, count_table};
+    if a.m.is_empty() || a.m.iter().any(|&m| m == 0 || m > MAX_COUNT_M) {
+        return Err(Error::param(
+            "m",
+            format!("{:?}", a.m),
+            &format!("data dimensions between 1 and {MAX_COUNT_M}"),
+        ));
+    }
+    if a.instances == 0 || a.instances > 100 {
+        return Err(Error::param("instances", a.instances, "between 1 and 100"));
+    }
+    positive("timeout", a.timeout)?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let rows = count_table(
+        &a.m,
+        a.instances,
+        a.seed,
+        a.real,
+        Some(Duration::from_secs_f64(a.timeout)),
+        |msg| bar.set_message(msg.to_owned()),
+    )?;
+    bar.finish_and_clear();
+    if let Some(path) = &a.json {
+        let text =
+            serde_json::to_string_pretty(&rows).map_err(|e| Error::Computation(e.to_string()))?;
+        write_file(path, &text)?;
+    }
+    print!("{}", report::characterize::render_counts(&rows));
+    Ok(())
 }
 
 fn resolve_all(names: &[String]) -> Result<Vec<Instance>> {

@@ -1,6 +1,7 @@
 //! Renders what [`crate::claims`] and [`crate::experiments`] return: readable
 //! text, JSON and plots ([`plot`]). Computes nothing.
 
+pub mod characterize;
 pub mod experiments;
 pub mod plot;
 

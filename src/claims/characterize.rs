@@ -1,0 +1,779 @@
+//! `characterize`: everything known about the equilibria of one instance, with
+//! the level of evidence of each statement.
+//!
+//! - the strata, exactly ([`crate::variety::strata`]): for each rank r the
+//!   complex solution count, the real solutions S (isolated exactly, PSD
+//!   decided exactly), orbit dimensions;
+//! - for every equilibrium component (a real PSD S of rank r ≤ n): a
+//!   representative `(A, B(A))`, the stability verdicts of SG, EMA
+//!   (continuous, κ on a grid), the SG map and the EMA map, numerically from
+//!   the structured spectrum ([`crate::numeric::structured`]), and exactly
+//!   ([`crate::exact::certificate`]) where a rational representative is known:
+//!   the origin, a built-in witness, or an S whose LDLᵀ factorization has
+//!   square pivots;
+//! - the S-equation identities on the instance's data
+//!   ([`crate::polynomial::proofs`]), the scalar derivation when m = 1, and
+//!   the dimension and degree of the whole varieties
+//!   ([`crate::variety::whole`]) when asked for or cheap.
+
+use std::time::{Duration, Instant};
+
+use nalgebra::DMatrix;
+use num_rational::BigRational;
+use num_traits::{Signed, Zero};
+use serde::Serialize;
+
+use super::Level;
+use crate::error::{Error, Result};
+use crate::exact::certificate::{KappaVerdict, StabilityCertificate, Verdict};
+use crate::exact::{Dynamics, certify, certify_ema_all_kappa, certify_sg_step_bracket};
+use crate::model::{Instance, RationalMatrix, builtin_witness, rational_from_f64};
+use crate::numeric::Model;
+use crate::numeric::equilibria::predictor_of;
+use crate::numeric::spectra::{SpectralTolerances, SpectrumSummary};
+use crate::numeric::structured::{
+    StructuredDynamics, max_stable_step_ema, max_stable_step_sg, structured_spectrum,
+};
+use crate::polynomial::Data;
+use crate::polynomial::proofs::{Identity, prove};
+use crate::variety::scalar::{ScalarDerivation, derive};
+use crate::variety::strata::{
+    MAX_STRATA_M, RealSolution, StrataOptions, Stratum, grad_ebar_vanishes, grad_ebar_zero_locus,
+    representative, stratum, stratum_zero,
+};
+use crate::variety::whole::{VarietyFacts, WholeSystem, whole_variety};
+use crate::variety::zerodim::SolveOptions;
+
+/// When to compute the whole-variety dimension and degree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WholeVariety {
+    /// When the ideals have at most [`AUTO_WHOLE_UNKNOWNS`] unknowns.
+    Auto,
+    /// Always (may take tens of seconds for (n, m) = (3, 2)).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Largest number of unknowns `nm + n²` for which [`WholeVariety::Auto`]
+/// computes the whole-variety facts (the sections take well under a second
+/// up to this size).
+pub const AUTO_WHOLE_UNKNOWNS: usize = 10;
+
+/// Settings of [`characterize`].
+#[derive(Clone, Debug, Serialize)]
+pub struct CharacterizeConfig {
+    /// Only this rank (all ranks 0..=min(n, m) when `None`).
+    pub rank: Option<usize>,
+    /// Overall time budget in seconds: strata not started in time are listed
+    /// as not computed.
+    pub timeout: Option<f64>,
+    /// Significant digits of the printed entries of S.
+    pub digits: usize,
+    /// Whole-variety facts.
+    pub whole_variety: WholeVariety,
+    /// κ values at which the EMA flow is classified numerically.
+    pub kappa_grid: Vec<f64>,
+    /// Step size of the maps classified.
+    pub eta: f64,
+    /// EMA coefficient α of the EMA map classified.
+    pub alpha: f64,
+    /// Spectral tolerances of the numeric verdicts.
+    pub spectral: SpectralTolerances,
+    /// Seed of the hyperplane sections.
+    pub seed: u64,
+    /// Time for a rational Gröbner basis that makes a stratum's count exact.
+    pub rational_basis_budget: Option<f64>,
+}
+
+impl Default for CharacterizeConfig {
+    fn default() -> Self {
+        Self {
+            rank: None,
+            timeout: None,
+            digits: 12,
+            whole_variety: WholeVariety::Auto,
+            kappa_grid: vec![0.1, 1.0, 10.0],
+            eta: 0.05,
+            alpha: 0.9,
+            spectral: SpectralTolerances::default(),
+            seed: 2026,
+            rational_basis_budget: Some(5.0),
+        }
+    }
+}
+
+/// One verdict about one component under one dynamics.
+#[derive(Clone, Debug, Serialize)]
+pub struct DynamicsVerdict {
+    /// E.g. `SG`, `EMA κ=1`, `SG map η=0.05`, `EMA all κ>0`.
+    pub dynamics: String,
+    /// `stable`, `saddle`, `unstable`, `degenerate`, or for all κ:
+    /// `stable for all κ > 0` / a summary of the κ regions.
+    pub verdict: String,
+    /// Level of evidence.
+    pub level: Level,
+    /// The numbers behind it.
+    pub detail: String,
+}
+
+/// An exact equilibrium `(A, B)` (`C = A`), entries as `p/q` strings.
+#[derive(Clone, Debug, Serialize)]
+pub struct RationalPoint {
+    /// Rows of the encoder.
+    pub a: Vec<Vec<String>>,
+    /// Rows of the predictor.
+    pub b: Vec<Vec<String>>,
+}
+
+/// An equilibrium component: the orbit over one real PSD solution S.
+#[derive(Clone, Debug, Serialize)]
+pub struct Component {
+    /// Rank r of S.
+    pub rank: usize,
+    /// `tr S`.
+    pub trace: f64,
+    /// Orbit dimension `nr − r(r+1)/2`.
+    pub orbit_dimension: usize,
+    /// A representative A (n×m, decimals): `√σ_k v_kᵀ` rows.
+    pub a: Vec<Vec<f64>>,
+    /// `B(A) = A Myx Aᵀ(A Mxx Aᵀ + λI)⁻¹` there.
+    pub b: Vec<Vec<f64>>,
+    /// SG field norm at `(A, B)` in floating point (a cross-check: the point
+    /// is exact, its decimals are not).
+    pub field_norm: f64,
+    /// `‖∇Ē‖` at `(A, B)` (NOT-MINIMIZER: non-zero except at the origin).
+    pub grad_ebar: f64,
+    /// Whether `∇Ē ≠ 0` on the whole orbit, decided exactly (`None`: not
+    /// decided, e.g. the origin, where `∇Ē = 0`).
+    pub grad_ebar_nonzero_exact: Option<bool>,
+    /// The headline verdict: the SG flow's, at the best level available.
+    pub sg_verdict: String,
+    /// Its level.
+    pub sg_level: Level,
+    /// Every verdict.
+    pub verdicts: Vec<DynamicsVerdict>,
+    /// Largest stable step of the SG map (numeric).
+    pub sg_eta_max: Option<f64>,
+    /// Largest stable step of the EMA map at α (numeric), and whether the
+    /// stable steps stop being an interval.
+    pub ema_eta_max: Option<(f64, bool)>,
+    /// Exact rational bracket `(η_lo, η_hi)` of the SG map's stability limit.
+    pub sg_eta_bracket: Option<(String, String)>,
+    /// The exact point certified, when there is one (rows of `p/q`).
+    pub rational_point: Option<RationalPoint>,
+    /// The exact certificates (re-checkable; large).
+    pub certificates: Vec<StabilityCertificate>,
+    /// Eigenvalues of the SG Jacobian at the representative (for plots).
+    #[serde(skip)]
+    pub sg_eigenvalues: Vec<(f64, f64)>,
+}
+
+/// A stratum with its components.
+#[derive(Clone, Debug, Serialize)]
+pub struct StratumReport {
+    /// The exact stratum.
+    #[serde(flatten)]
+    pub stratum: Stratum,
+    /// One per real PSD solution (when r ≤ n).
+    pub components: Vec<Component>,
+}
+
+/// The S-equation identities on this instance's data.
+#[derive(Clone, Debug, Serialize)]
+pub struct IdentityCheck {
+    /// Whether all hold.
+    pub holds: bool,
+    /// What was shown.
+    pub detail: String,
+    /// Seconds.
+    pub seconds: f64,
+}
+
+/// The whole-variety facts: `dimension` and `degree` are those of the SG
+/// equilibrium ideal of the instance (its λ); `systems` has every ideal
+/// computed (SG with λ, SG with λ = 0, GD critical), each with its method.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct WholeVarietyReport {
+    /// Krull dimension of the SG equilibrium ideal, when computed.
+    pub dimension: Option<usize>,
+    /// Its degree, when computed.
+    pub degree: Option<usize>,
+    /// Why the facts are missing, if they are.
+    pub note: Option<String>,
+    /// Every ideal computed.
+    pub systems: Vec<VarietyFacts>,
+}
+
+/// Everything `characterize` found.
+#[derive(Clone, Debug, Serialize)]
+pub struct Characterization {
+    /// The instance, exactly.
+    pub instance: InstanceRecord,
+    /// The strata, rank 0 first.
+    pub strata: Vec<StratumReport>,
+    /// Whole-variety facts (SG λ, SG λ = 0, GD critical), when computed.
+    pub variety: WholeVarietyReport,
+    /// The S-equation identities on this instance.
+    pub s_equation_identities: Option<IdentityCheck>,
+    /// The scalar derivation (m = 1).
+    pub scalar: Option<ScalarDerivation>,
+    /// What existence the strata show (full-rank equilibria and the
+    /// condition for m = 1).
+    pub existence: String,
+    /// Ranks not computed (time budget), with the reason.
+    pub not_computed: Vec<String>,
+    /// The settings.
+    pub config: CharacterizeConfig,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// The instance as exact strings.
+#[derive(Clone, Debug, Serialize)]
+pub struct InstanceRecord {
+    /// Name.
+    pub name: String,
+    /// Embedding dimension.
+    pub n: usize,
+    /// Data dimension.
+    pub m: usize,
+    /// λ.
+    pub lambda: String,
+    /// Mxx rows.
+    pub mxx: Vec<Vec<String>>,
+    /// Myx rows.
+    pub myx: Vec<Vec<String>>,
+    /// Myy rows.
+    pub myy: Vec<Vec<String>>,
+}
+
+impl InstanceRecord {
+    fn of(inst: &Instance) -> Self {
+        let mo = inst.moments();
+        Self {
+            name: inst.name().to_owned(),
+            n: inst.n(),
+            m: inst.m(),
+            lambda: inst.lambda().to_string(),
+            mxx: mo.mxx.to_string_rows(),
+            myx: mo.myx.to_string_rows(),
+            myy: mo.myy.to_string_rows(),
+        }
+    }
+}
+
+/// Characterizes the equilibria of `inst` (see the module docs). `progress`
+/// is called with a message before each step.
+pub fn characterize(
+    inst: &Instance,
+    cfg: &CharacterizeConfig,
+    mut progress: impl FnMut(&str),
+) -> Result<Characterization> {
+    let started = Instant::now();
+    let (n, m) = (inst.n(), inst.m());
+    if m > MAX_STRATA_M {
+        return Err(Error::param(
+            "m",
+            m,
+            &format!(
+                "m ≤ {MAX_STRATA_M} for characterize (the exact strata grow too fast beyond; verify and simulate accept larger instances)"
+            ),
+        ));
+    }
+    if inst.lambda().is_zero() {
+        return Err(Error::param(
+            "lambda",
+            inst.lambda(),
+            "λ > 0 for characterize (with λ = 0 the equilibria are not determined by S = AᵀA; see docs/claims.md)",
+        ));
+    }
+    let rmax = n.min(m);
+    if let Some(r) = cfg.rank
+        && r > rmax
+    {
+        return Err(Error::param(
+            "rank",
+            r,
+            &format!("a rank 0 ≤ r ≤ min(n, m) = {rmax}"),
+        ));
+    }
+    let left = || {
+        cfg.timeout
+            .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
+    };
+    let model = Model::from_instance(inst);
+    let mut strata = Vec::new();
+    let mut not_computed = Vec::new();
+    let ranks: Vec<usize> = match cfg.rank {
+        Some(r) => vec![r],
+        None => (0..=rmax).collect(),
+    };
+    for r in ranks {
+        if left().is_some_and(|t| t <= 0.0) {
+            not_computed.push(format!(
+                "rank {r}: the time budget ran out before it started"
+            ));
+            continue;
+        }
+        progress(&format!("{}: stratum of rank {r}", inst.name()));
+        let st = if r == 0 {
+            stratum_zero(inst)
+        } else {
+            let opts = StrataOptions {
+                solve: SolveOptions {
+                    rational_basis_budget: cfg.rational_basis_budget,
+                    budget: left(),
+                    ..SolveOptions::default()
+                },
+                digits: cfg.digits,
+            };
+            stratum(inst, r, &opts)?
+        };
+        let mut components = Vec::new();
+        if r <= n {
+            let mut psd = st.real_solutions.iter().filter(|s| s.psd).peekable();
+            // ∇Ē's zero locus on the stratum, once (only if some PSD root).
+            let zero_locus = match (&st.rur, psd.peek().is_some()) {
+                (Some(rur), true) => Some(grad_ebar_zero_locus(inst, rur)?),
+                _ => None,
+            };
+            for sol in psd {
+                components.push(component(inst, &model, sol, zero_locus.as_ref(), cfg)?);
+            }
+        }
+        strata.push(StratumReport {
+            stratum: st,
+            components,
+        });
+    }
+    progress(&format!("{}: identities", inst.name()));
+    let s_equation_identities = prove(Identity::SEquation, &Data::Instance(inst.clone()))
+        .ok()
+        .map(|p| IdentityCheck {
+            holds: p.holds,
+            detail: p.detail,
+            seconds: p.seconds,
+        });
+    let scalar = if m == 1 {
+        progress("scalar derivation");
+        Some(derive(Some(Duration::from_secs(30)))?)
+    } else {
+        None
+    };
+    let unknowns = n * m + n * n;
+    let want_whole = match cfg.whole_variety {
+        WholeVariety::Always => true,
+        WholeVariety::Never => false,
+        WholeVariety::Auto => unknowns <= AUTO_WHOLE_UNKNOWNS,
+    };
+    let mut variety = Vec::new();
+    let mut variety_note = None;
+    if want_whole && cfg.rank.is_none() {
+        let guess = strata
+            .iter()
+            .filter(|s| s.stratum.complex_solutions.unwrap_or(1) > 0)
+            .map(|s| s.stratum.orbit_dimension)
+            .max()
+            .unwrap_or(0);
+        for system in WholeSystem::ALL {
+            if left().is_some_and(|t| t <= 0.0) {
+                variety_note =
+                    Some("the time budget ran out before the whole-variety facts".into());
+                break;
+            }
+            progress(&format!("{}: {}", inst.name(), system.describe()));
+            let g = match system {
+                WholeSystem::SgEquilibriumNoDecay => n * n,
+                _ => guess,
+            };
+            variety.push(whole_variety(
+                inst,
+                system,
+                g,
+                cfg.seed,
+                left().map(Duration::from_secs_f64),
+            )?);
+        }
+    } else if cfg.rank.is_some() {
+        variety_note = Some("not computed for a single rank".into());
+    } else {
+        variety_note = Some(format!(
+            "not computed: {unknowns} unknowns (automatic up to {AUTO_WHOLE_UNKNOWNS}); use --whole-variety (for (n, m) = (3, 2) about 20 to 30 s per ideal)"
+        ));
+    }
+    let existence = existence_summary(inst, &strata);
+    let sg = variety
+        .iter()
+        .find(|v: &&VarietyFacts| v.system == WholeSystem::SgEquilibrium);
+    Ok(Characterization {
+        instance: InstanceRecord::of(inst),
+        strata,
+        variety: WholeVarietyReport {
+            dimension: sg.and_then(|v| v.dimension),
+            degree: sg.and_then(|v| v.degree),
+            note: variety_note,
+            systems: variety,
+        },
+        s_equation_identities,
+        scalar,
+        existence,
+        not_computed,
+        config: cfg.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn existence_summary(inst: &Instance, strata: &[StratumReport]) -> String {
+    let (n, m) = (inst.n(), inst.m());
+    let rmax = n.min(m);
+    let top = strata.iter().find(|s| s.stratum.rank == rmax);
+    let count = top.map(|s| s.components.len());
+    let exact = top.is_some_and(|s| s.stratum.exact);
+    let mut out = match count {
+        Some(k) => format!(
+            "{k} component(s) of maximal rank {rmax}{}",
+            if exact {
+                " (complete: exact count)"
+            } else {
+                " (complete up to the modular count)"
+            }
+        ),
+        None => format!("the maximal rank {rmax} was not computed"),
+    };
+    if m == 1 {
+        let mo = inst.moments();
+        let (rho, tau) = (mo.mxx.get(0, 0).clone(), mo.myx.get(0, 0).clone());
+        let delta = &tau * &tau - BigRational::from_integer(4.into()) * rho * inst.lambda();
+        out.push_str(&format!(
+            "; m = 1: Δ = τ² − 4ρλ = {delta} {} 0, so nonzero equilibria {}",
+            if delta.is_negative() { "<" } else { "≥" },
+            if delta.is_negative() {
+                "cannot exist"
+            } else {
+                "exist on the spheres"
+            }
+        ));
+    }
+    out
+}
+
+/// A rational representative of the orbit over S, if one is known.
+fn rational_witness(
+    inst: &Instance,
+    sol: &RealSolution,
+) -> Option<(RationalMatrix, RationalMatrix)> {
+    let s = sol.s_rational.as_ref()?;
+    let (n, m) = (inst.n(), inst.m());
+    if s.entries().iter().all(Zero::is_zero) {
+        return Some((RationalMatrix::zeros(n, m), RationalMatrix::zeros(n, n)));
+    }
+    if let Some((a, b)) = builtin_witness(inst.name())
+        && a.nrows() == n
+        && a.ncols() == m
+        && &a.transpose().mul(&a) == s
+    {
+        return Some((a, b));
+    }
+    let a = ldl_square_factor(s, n)?;
+    let b = exact_predictor(inst, &a)?;
+    Some((a, b))
+}
+
+/// `A` (n×m) with `AᵀA = S` from `S = L D Lᵀ` when every pivot is the square
+/// of a rational (`A = √D Lᵀ`, zero rows for zero pivots).
+fn ldl_square_factor(s: &RationalMatrix, n: usize) -> Option<RationalMatrix> {
+    let m = s.nrows();
+    let mut w = s.clone();
+    let mut rows: Vec<Vec<BigRational>> = Vec::new();
+    for k in 0..m {
+        let p = w.get(k, k).clone();
+        if p.is_negative() {
+            return None;
+        }
+        if p.is_zero() {
+            if (k..m).any(|j| !w.get(k, j).is_zero()) {
+                return None;
+            }
+            continue;
+        }
+        let root = rational_sqrt(&p)?;
+        // Row k of √D Lᵀ: (√p) · (w[k][j]/p) for j ≥ k.
+        let row: Vec<BigRational> = (0..m)
+            .map(|j| {
+                if j < k {
+                    BigRational::zero()
+                } else {
+                    &root * w.get(k, j) / &p
+                }
+            })
+            .collect();
+        for i in k + 1..m {
+            for j in k + 1..m {
+                let v = w.get(i, j) - w.get(i, k) * w.get(k, j) / &p;
+                w.set(i, j, v);
+            }
+        }
+        rows.push(row);
+    }
+    if rows.len() > n {
+        return None;
+    }
+    let mut a = RationalMatrix::zeros(n, m);
+    for (i, row) in rows.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            a.set(i, j, v.clone());
+        }
+    }
+    (a.transpose().mul(&a) == *s).then_some(a)
+}
+
+fn rational_sqrt(x: &BigRational) -> Option<BigRational> {
+    let (p, q) = (x.numer().sqrt(), x.denom().sqrt());
+    (&p * &p == *x.numer() && &q * &q == *x.denom()).then(|| BigRational::new(p, q))
+}
+
+/// `B(A) = A Myx Aᵀ (A Mxx Aᵀ + λI)⁻¹` exactly.
+fn exact_predictor(inst: &Instance, a: &RationalMatrix) -> Option<RationalMatrix> {
+    let mo = inst.moments();
+    let n = a.nrows();
+    let g = a
+        .mul(&mo.mxx)
+        .mul(&a.transpose())
+        .add(&RationalMatrix::identity(n).scale(inst.lambda()));
+    Some(a.mul(&mo.myx).mul(&a.transpose()).mul(&g.inverse()?))
+}
+
+fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
+    (0..m.nrows())
+        .map(|i| m.row(i).iter().copied().collect())
+        .collect()
+}
+
+fn summary_detail(s: &SpectrumSummary, discrete: bool) -> String {
+    format!(
+        "{} tangent eigenvalues (expected {}), {} unstable; {} of the rest {:.3e}",
+        s.tangent_count,
+        s.expected_tangent,
+        s.unstable_count,
+        if discrete {
+            "spectral radius"
+        } else {
+            "spectral abscissa"
+        },
+        s.rest_abscissa
+    )
+}
+
+fn exact_verdict(v: &Verdict) -> String {
+    match v {
+        Verdict::Stable => "stable".into(),
+        Verdict::Saddle { .. } => "saddle".into(),
+        Verdict::Unstable => "unstable".into(),
+        Verdict::Degenerate { .. } => "degenerate".into(),
+        Verdict::NotEquilibrium { .. } => "not an equilibrium".into(),
+    }
+}
+
+fn exact_detail(c: &StabilityCertificate) -> String {
+    let Some(a) = &c.analysis else {
+        return "not an exact equilibrium".into();
+    };
+    let test = match &a.test {
+        crate::exact::certificate::RootTest::Routh(r) => match r.right_half_plane {
+            Some(k) => format!("Routh array regular, {k} root(s) in the right half-plane"),
+            None => "Routh array singular".into(),
+        },
+        crate::exact::certificate::RootTest::SchurCohn(s) => match s.outside_unit_disc {
+            Some(k) => format!("Schur–Cohn regular, {k} root(s) outside the unit disc"),
+            None => "Schur–Cohn singular".into(),
+        },
+    };
+    let mut out = format!(
+        "exact: χ of degree {}, eigenvalue {} of multiplicity {} = kernel dimension {} = orbit dimension {} (tangent ⊆ kernel: {}); quotient: {test}",
+        a.charpoly.degree().unwrap_or(0),
+        a.tangent_eigenvalue,
+        a.algebraic_multiplicity,
+        a.kernel.len(),
+        c.orbit_dimension,
+        a.tangent_in_kernel
+    );
+    if let Verdict::Degenerate { reason } = &c.verdict {
+        out.push_str(&format!("; {reason}"));
+    }
+    out
+}
+
+fn component(
+    inst: &Instance,
+    model: &Model,
+    sol: &RealSolution,
+    grad_zero_locus: Option<&crate::exact::upoly::UPoly>,
+    cfg: &CharacterizeConfig,
+) -> Result<Component> {
+    let (n, m) = (inst.n(), inst.m());
+    let r = sol.rank;
+    let s = DMatrix::from_fn(m, m, |i, j| sol.s[i][j]);
+    let a = representative(&s, n, r);
+    let b = predictor_of(model, &a).ok_or_else(|| {
+        Error::Computation("A Mxx Aᵀ + λI is singular at a representative".into())
+    })?;
+    let (p, q) = model.pq(&a, &b, &a);
+    let (ga, gb) = model.grad_ebar(&a, &b);
+    let tol = &cfg.spectral;
+    let mut verdicts = Vec::new();
+    let mut numeric = |dynamics: StructuredDynamics, label: String| -> Result<SpectrumSummary> {
+        let sp = structured_spectrum(model, &a, &b, dynamics)?;
+        let summary = sp.classify(tol);
+        verdicts.push(DynamicsVerdict {
+            dynamics: label,
+            verdict: summary.verdict.as_str().into(),
+            level: Level::Numeric,
+            detail: summary_detail(&summary, dynamics.is_discrete()),
+        });
+        Ok(summary)
+    };
+    let sg = numeric(StructuredDynamics::Sg, "SG".into())?;
+    for &kappa in &cfg.kappa_grid {
+        numeric(StructuredDynamics::Ema { kappa }, format!("EMA κ={kappa}"))?;
+    }
+    numeric(
+        StructuredDynamics::SgMap { eta: cfg.eta },
+        format!("SG map η={}", cfg.eta),
+    )?;
+    numeric(
+        StructuredDynamics::EmaMap {
+            eta: cfg.eta,
+            alpha: cfg.alpha,
+        },
+        format!("EMA map η={} α={}", cfg.eta, cfg.alpha),
+    )?;
+    let sg_eigenvalues = structured_spectrum(model, &a, &b, StructuredDynamics::Sg)?.expanded();
+    let sg_eta_max = max_stable_step_sg(model, &a, &b, tol)
+        .ok()
+        .map(|l| l.eta_max);
+    let ema_eta_max = max_stable_step_ema(model, &a, &b, cfg.alpha, tol)
+        .ok()
+        .map(|l| (l.eta_max, l.resumes_later));
+    let mut sg_verdict = sg.verdict.as_str().to_owned();
+    let mut sg_level = Level::Numeric;
+    let mut certificates = Vec::new();
+    let mut sg_eta_bracket = None;
+    let mut rational_point = None;
+    if let Some((ra, rb)) = rational_witness(inst, sol) {
+        rational_point = Some(RationalPoint {
+            a: ra.to_string_rows(),
+            b: rb.to_string_rows(),
+        });
+        let eta = rational_from_f64(cfg.eta, "eta")?;
+        let alpha = rational_from_f64(cfg.alpha, "alpha")?;
+        let list = [
+            ("SG".to_string(), Dynamics::StopGradient),
+            (
+                "EMA κ=1".to_string(),
+                Dynamics::Ema {
+                    kappa: BigRational::from_integer(1.into()),
+                },
+            ),
+            (
+                format!("SG map η={}", cfg.eta),
+                Dynamics::SgMap { eta: eta.clone() },
+            ),
+            (
+                format!("EMA map η={} α={}", cfg.eta, cfg.alpha),
+                Dynamics::EmaMap { eta, alpha },
+            ),
+        ];
+        for (label, dynamics) in list {
+            let c = certify(inst, &ra, &rb, &dynamics)?;
+            if label == "SG" {
+                sg_verdict = exact_verdict(&c.verdict);
+                sg_level = Level::Exact;
+            }
+            verdicts.push(DynamicsVerdict {
+                dynamics: label,
+                verdict: exact_verdict(&c.verdict),
+                level: Level::Exact,
+                detail: exact_detail(&c),
+            });
+            certificates.push(c);
+        }
+        match certify_ema_all_kappa(inst, &ra, &rb) {
+            Ok(k) => verdicts.push(DynamicsVerdict {
+                dynamics: "EMA all κ>0".into(),
+                verdict: match &k.verdict {
+                    KappaVerdict::StableForAllKappa => "stable for every κ > 0".into(),
+                    KappaVerdict::StableForNoKappa => "stable for no κ > 0".into(),
+                    KappaVerdict::StableForSomeKappa => "stable for some κ only".into(),
+                    KappaVerdict::Degenerate { .. } => "degenerate".into(),
+                },
+                level: Level::Exact,
+                detail: k.summary(),
+            }),
+            Err(e) => verdicts.push(DynamicsVerdict {
+                dynamics: "EMA all κ>0".into(),
+                verdict: "not certified".into(),
+                level: Level::Exact,
+                detail: e.to_string(),
+            }),
+        }
+        if sg_verdict == "stable"
+            && let Some(guess) = sg_eta_max.filter(|e| e.is_finite() && *e > 0.0)
+            && let Ok(br) = certify_sg_step_bracket(inst, &ra, &rb, guess)
+        {
+            sg_eta_bracket = Some((br.eta_lo.to_string(), br.eta_hi.to_string()));
+        }
+    }
+    let grad_ebar_nonzero_exact = match (grad_zero_locus, &sol.root) {
+        (Some(g), Some(root)) => Some(!grad_ebar_vanishes(g, root)),
+        _ => None,
+    };
+    Ok(Component {
+        rank: r,
+        trace: sol.trace,
+        orbit_dimension: sol.orbit_dimension.unwrap_or(0),
+        a: rows(&a),
+        b: rows(&b),
+        field_norm: (p.norm_squared() + q.norm_squared()).sqrt(),
+        grad_ebar: (ga.norm_squared() + gb.norm_squared()).sqrt(),
+        grad_ebar_nonzero_exact,
+        sg_verdict,
+        sg_level,
+        verdicts,
+        sg_eta_max,
+        ema_eta_max,
+        sg_eta_bracket,
+        rational_point,
+        certificates,
+        sg_eigenvalues,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(p: i64, d: i64) -> BigRational {
+        BigRational::new(p.into(), d.into())
+    }
+
+    #[test]
+    fn ldl_factors_with_square_pivots() {
+        // S = AᵀA for A = [[1/2, 1], [0, 2/3]].
+        let a = RationalMatrix::from_rows(vec![vec![q(1, 2), q(1, 1)], vec![q(0, 1), q(2, 3)]])
+            .unwrap();
+        let s = a.transpose().mul(&a);
+        let f = ldl_square_factor(&s, 3).expect("square pivots");
+        assert_eq!(f.transpose().mul(&f), s);
+        assert_eq!(f.nrows(), 3);
+        // A pivot 2 is not a rational square.
+        let s2 = RationalMatrix::from_ints(&[&[2, 0], &[0, 1]], 1);
+        assert!(ldl_square_factor(&s2, 2).is_none());
+        // Rank one: the second pivot vanishes.
+        let v = RationalMatrix::from_ints(&[&[3, 4]], 5);
+        let s3 = v.transpose().mul(&v);
+        let f3 = ldl_square_factor(&s3, 1).expect("rank one");
+        assert_eq!(f3.transpose().mul(&f3), s3);
+    }
+}

@@ -1,0 +1,306 @@
+//! `characterize` and `count` end to end: the JSON schema, the exact strata of
+//! the built-in instances checked independently in floating point here (the
+//! S-equation, positive semidefiniteness, the rank, the orbit dimension), the
+//! m = 1 spheres of the rational built-in (exact radii 1/4 and 3/4, inner
+//! saddle and outer stable with exact certificates), SG trajectories ending on
+//! listed strata, and the S-system counts against the Bézout bound.
+//!
+//! Run with `cargo test --release --test characterize -- --test-threads=1`
+//! (Symbolica allows one process at a time).
+
+use std::process::Command;
+
+use nalgebra::DMatrix;
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ssl-eq-char-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn characterize(instance: &str, extra: &[&str]) -> Value {
+    let json = tmp(&format!("{instance}.json"));
+    let out = bin()
+        .args(["characterize", "--instance", instance, "--json"])
+        .arg(&json)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "characterize {instance} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
+}
+
+fn matrix(v: &Value) -> DMatrix<f64> {
+    let rows: Vec<Vec<f64>> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        })
+        .collect();
+    DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
+}
+
+fn parse_q(s: &str) -> f64 {
+    match s.split_once('/') {
+        Some((p, q)) => p.parse::<f64>().unwrap() / q.parse::<f64>().unwrap(),
+        None => s.parse().unwrap(),
+    }
+}
+
+fn qmatrix(v: &Value) -> DMatrix<f64> {
+    let rows: Vec<Vec<f64>> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| parse_q(x.as_str().unwrap()))
+                .collect()
+        })
+        .collect();
+    DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
+}
+
+/// G(S) = (Mxx S + λI)(S Mxx + λI) − Mxy S Myx, from the instance record.
+fn g_of(inst: &Value, s: &DMatrix<f64>) -> DMatrix<f64> {
+    let mxx = qmatrix(&inst["mxx"]);
+    let myx = qmatrix(&inst["myx"]);
+    let lambda = parse_q(inst["lambda"].as_str().unwrap());
+    let m = mxx.nrows();
+    let id = DMatrix::<f64>::identity(m, m);
+    (&mxx * s + &id * lambda) * (s * &mxx + &id * lambda) - myx.transpose() * s * &myx
+}
+
+/// Every listed real solution satisfies S·G(S) = 0, is PSD of its rank, and
+/// its orbit dimension is nr − r(r+1)/2, checked here in floating point
+/// (relative tolerance 1e-9: the decimals are correct to about 1e-15
+/// relative, and G's entries are of order one).
+fn check_strata(v: &Value) {
+    let inst = &v["instance"];
+    let n = inst["n"].as_u64().unwrap() as usize;
+    for st in v["strata"].as_array().unwrap() {
+        let r = st["rank"].as_u64().unwrap() as usize;
+        assert_eq!(
+            st["orbit_dimension"].as_u64().unwrap() as usize,
+            n * r - r * (r + 1) / 2
+        );
+        for sol in st["real_solutions"].as_array().unwrap() {
+            if !sol["psd"].as_bool().unwrap() {
+                continue;
+            }
+            let s = matrix(&sol["S"]);
+            let res = &s * g_of(inst, &s);
+            let scale = 1.0 + s.norm();
+            assert!(
+                res.norm() <= 1e-9 * scale,
+                "S·G(S) = {} at rank {r}",
+                res.norm()
+            );
+            let eig = s.clone().symmetric_eigen().eigenvalues;
+            let tol = 1e-10 * scale;
+            assert!(eig.iter().all(|&e| e >= -tol), "not PSD: {eig}");
+            let rank = eig.iter().filter(|&&e| e > tol).count();
+            assert_eq!(rank, r, "rank of S {eig}");
+            assert_eq!(
+                sol["orbit_dimension"].as_u64().unwrap() as usize,
+                n * r - r * (r + 1) / 2
+            );
+        }
+    }
+}
+
+#[test]
+fn default_instance_strata_satisfy_the_s_equation() {
+    let v = characterize("default", &[]);
+    check_strata(&v);
+    let strata = v["strata"].as_array().unwrap();
+    assert_eq!(strata.len(), 3);
+    // Rank 2: a zero-dimensional system; its count is below the Bézout bound.
+    let full = &strata[2];
+    let complex = full["complex_solutions"].as_u64().unwrap();
+    assert!(complex <= full["bezout_bound"].as_u64().unwrap());
+    // Every PSD solution is one component with a representative (A, B) on
+    // which the SG field vanishes and ∇Ē does not (NOT-MINIMIZER).
+    for st in strata {
+        let psd = st["real_solutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["psd"].as_bool().unwrap())
+            .count();
+        let comps = st["components"].as_array().unwrap();
+        assert_eq!(comps.len(), psd);
+        for c in comps {
+            assert!(c["field_norm"].as_f64().unwrap() < 1e-12);
+            if c["rank"].as_u64().unwrap() > 0 {
+                assert_eq!(c["grad_ebar_nonzero_exact"], Value::Bool(true));
+            }
+            let a = matrix(&c["a"]);
+            let s = a.transpose() * &a;
+            assert!((s.trace() - c["trace"].as_f64().unwrap()).abs() < 1e-9);
+        }
+    }
+    // The whole variety of (3, 2) is not computed by default (15 unknowns).
+    assert!(v["variety"]["dimension"].is_null());
+    assert!(
+        v["variety"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("15 unknowns")
+    );
+}
+
+#[test]
+fn scalar_rational_spheres_are_exact_with_certified_verdicts() {
+    let v = characterize("scalar-rational", &[]);
+    check_strata(&v);
+    let rank1 = &v["strata"][1];
+    assert_eq!(rank1["complex_solutions"].as_u64(), Some(2));
+    let exact: Vec<&str> = rank1["real_solutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["s_exact"][0][0].as_str().unwrap())
+        .collect();
+    // s = ‖a‖² = r² with r = (τ ± √Δ)/(2ρ) = 1/4, 3/4 (ρ = τ = 1, λ = 3/16).
+    assert_eq!(exact, vec!["1/16", "9/16"]);
+    let comps = rank1["components"].as_array().unwrap();
+    let sg = |c: &Value| {
+        (
+            c["sg_verdict"].as_str().unwrap().to_owned(),
+            c["sg_level"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(sg(&comps[0]), ("saddle".into(), "exact".into()));
+    assert_eq!(sg(&comps[1]), ("stable".into(), "exact".into()));
+    assert!(!comps[1]["certificates"].as_array().unwrap().is_empty());
+    // (2, 1): 6 unknowns, so the whole variety is computed automatically.
+    let systems = v["variety"]["systems"].as_array().unwrap();
+    assert_eq!(systems.len(), 3);
+    assert_eq!(v["variety"]["dimension"], systems[0]["dimension"]);
+    // The scalar derivation: Δ derived by elimination.
+    let delta = v["scalar"]["delta"].as_str().unwrap().replace(' ', "");
+    assert!(
+        delta.contains("tau^2") && delta.contains("rho*lambda"),
+        "{delta}"
+    );
+}
+
+#[test]
+fn sg_trajectories_end_on_listed_strata() {
+    // A trajectory's end A is compared through the singular values of A,
+    // which are the square roots of the eigenvalues of S = AᵀA (the orbit
+    // invariant the records carry). Tolerance 1e-4: the runs stop at field
+    // norm 1e-10, and a singular value that tends to 0 decays like
+    // e^{-λt}-scaled rates; 1e-4 is far below the gaps between the listed
+    // spectra of `default` (≥ 1e-2).
+    let v = characterize("default", &[]);
+    let listed: Vec<Vec<f64>> = v["strata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|st| st["real_solutions"].as_array().unwrap().clone())
+        .filter(|s| s["psd"].as_bool().unwrap())
+        .map(|s| {
+            let mut e: Vec<f64> = matrix(&s["S"])
+                .symmetric_eigen()
+                .eigenvalues
+                .iter()
+                .map(|x| x.max(0.0).sqrt())
+                .collect();
+            e.sort_by(|a, b| b.partial_cmp(a).unwrap());
+            e
+        })
+        .collect();
+    for seed in 0..4 {
+        let out = bin()
+            .args([
+                "simulate",
+                "--instance",
+                "default",
+                "--procedure",
+                "sg",
+                "--time",
+                "20000",
+                "--field-tol",
+                "1e-10",
+                "--every",
+                "1000000",
+                "--format",
+                "json",
+                "--seed",
+            ])
+            .arg(seed.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let recs: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let last = recs.as_array().unwrap().last().unwrap();
+        let mut sv: Vec<f64> = last["singular_values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        sv.sort_by(|a, b| b.partial_cmp(a).unwrap());
+        let nearest = listed
+            .iter()
+            .map(|e| {
+                e.iter()
+                    .zip(&sv)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max)
+            })
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            nearest < 1e-4,
+            "seed {seed}: singular values {sv:?} are {nearest} from every listed stratum point"
+        );
+    }
+}
+
+#[test]
+fn count_reports_the_s_system_below_bezout() {
+    let json = tmp("count.json");
+    let out = bin()
+        .args(["count", "--m", "1,2", "--instances", "2", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    for r in rows {
+        let m = r["m"].as_u64().unwrap();
+        let bezout = r["bezout"].as_u64().unwrap();
+        assert_eq!(bezout, 1 << (m * (m + 1) / 2));
+        let c = r["count"].as_u64().unwrap();
+        assert!(c <= bezout && c > 0, "m = {m}: {c} vs {bezout}");
+    }
+}
