@@ -22,6 +22,7 @@ Usage: python3 scripts/bench_singular.py [--runs 3] [--singular-timeout 600]
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -63,13 +64,18 @@ def singular(d, inst, system, command, timeout):
             f.write("option(redSB);\nideal J = std(I);\n")
         f.write("print(dim(J));\nprint(vdim(J));\nprint(mult(J));\nquit;\n")
     t = time.perf_counter()
+    # Own session, so that a timeout kills modStd's worker processes too.
+    p = subprocess.Popen(["Singular", "-q", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, start_new_session=True)
     try:
-        p = subprocess.run(["Singular", "-q", script], capture_output=True, text=True, timeout=timeout)
+        stdout, _ = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None, f"did not finish in {timeout} s"
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        return None, f"did not finish in {timeout:.0f} s"
     dt = time.perf_counter() - t
-    out = p.stdout.split()
-    return dt, f"dim {out[0]}, vdim {out[1]}, mult {out[2]}" if len(out) >= 3 else p.stdout.strip()
+    out = stdout.split()
+    return dt, f"dim {out[0]}, vdim {out[1]}, mult {out[2]}" if len(out) >= 3 else stdout.strip()
 
 
 def fmt(t):
@@ -90,24 +96,32 @@ def main():
         print("Singular is not installed (apt-get install singular): timing ours only")
     rows = []
     with tempfile.TemporaryDirectory() as d:
+        # Ours first, then Singular: our binary is done before Singular starts
+        # (so other Symbolica users can run while Singular is timed).
+        jobs = []
         if not a.skip_full:
             inst = instance_file(d, 3, 2, a.seed)
             t1, e1 = ours(["characterize", "--instance", inst, "--no-whole-variety"], a.runs)
             t2, e2 = ours(["characterize", "--instance", inst, "--whole-variety"], 1)
-            s, sn = singular(d, inst, "sg-equilibrium", "std", a.singular_timeout) if have_singular else (None, "not installed")
-            rows.append(("full SG ideal (3,2), every stratum exactly", t1, e1 or "", s, sn))
-            rows.append(("full SG ideal (3,2), + whole-variety dim/degree", t2, e2 or "", None, "(same Singular run)"))
-            if have_singular:
-                s, sn = singular(d, inst, "sg-equilibrium", "modStd", a.singular_timeout)
-                rows.append(("full SG ideal (3,2), Singular modStd", None, "", s, sn))
+            jobs.append(("full SG ideal (3,2), every stratum exactly", t1, e1, (inst, "sg-equilibrium", "std")))
+            jobs.append(("full SG ideal (3,2), + whole-variety dim/degree", t2, e2, None))
+            jobs.append(("full SG ideal (3,2), Singular modStd", None, None, (inst, "sg-equilibrium", "modStd")))
         for m in (2, 3, 4):
             inst = instance_file(d, m, m, a.seed)
             t, e = ours(["count", "--m", str(m), "--instances", "1", "--seed", str(a.seed)], a.runs)
-            s, sn = singular(d, inst, "s-equation", "std", a.singular_timeout) if have_singular else (None, "not installed")
-            rows.append((f"S-system m={m}: count (mod p)", t, e or "", s, sn))
+            jobs.append((f"S-system m={m}: count (mod p)", t, e, (inst, "s-equation", "std")))
             if m <= 3:
                 t, e = ours(["characterize", "--instance", inst, "--rank", str(m), "--no-whole-variety"], a.runs)
-                rows.append((f"S-system m={m}: exact full-rank stratum", t, e or "", None, "(same Singular run)"))
+                jobs.append((f"S-system m={m}: exact full-rank stratum", t, e, None))
+        print("ours done", file=sys.stderr, flush=True)
+        for name, t, e, sing in jobs:
+            if sing is None:
+                s, sn = None, "(same Singular run)"
+            elif have_singular:
+                s, sn = singular(d, sing[0], sing[1], sing[2], a.singular_timeout)
+            else:
+                s, sn = None, "not installed"
+            rows.append((name, t, e or "", s, sn))
     print(f"| problem | ours (median of {a.runs}) | Singular std | Singular result | ratio Singular/ours |")
     print("| --- | --- | --- | --- | --- |")
     for name, t, e, s, sn in rows:

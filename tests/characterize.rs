@@ -304,3 +304,35 @@ fn count_reports_the_s_system_below_bezout() {
         assert!(c <= bezout && c > 0, "m = {m}: {c} vs {bezout}");
     }
 }
+
+#[test]
+fn scalar_spheres_at_algebraic_radii_are_certified_exactly() {
+    // `scalar` (ρ = 6/5, τ = 4/5, λ = 1/20): Δ = 2/5 is not a square, so the
+    // radii are irrational; the verdicts come from certificates in Q[t]/χ.
+    let v = characterize("scalar", &[]);
+    check_strata(&v);
+    let comps = v["strata"][1]["components"].as_array().unwrap();
+    assert_eq!(comps.len(), 2);
+    let mut by_trace: Vec<&Value> = comps.iter().collect();
+    by_trace.sort_by(|a, b| {
+        a["trace"]
+            .as_f64()
+            .unwrap()
+            .total_cmp(&b["trace"].as_f64().unwrap())
+    });
+    for (c, expected) in by_trace.iter().zip(["saddle", "stable"]) {
+        assert!(c["rational_point"].is_null());
+        assert!(!c["algebraic_certificates"].as_array().unwrap().is_empty());
+        assert_eq!(c["sg_verdict"].as_str(), Some(expected));
+        assert_eq!(c["sg_level"].as_str(), Some("exact"));
+        // Every exact verdict agrees with the numeric one for the same dynamics.
+        let verdicts = c["verdicts"].as_array().unwrap();
+        for e in verdicts.iter().filter(|x| x["level"] == "exact") {
+            let numeric = verdicts
+                .iter()
+                .find(|x| x["level"] == "numeric" && x["dynamics"] == e["dynamics"])
+                .expect("a numeric verdict for every exact one");
+            assert_eq!(e["verdict"], numeric["verdict"], "{}", e["dynamics"]);
+        }
+    }
+}

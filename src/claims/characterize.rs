@@ -26,7 +26,10 @@ use serde::Serialize;
 use super::Level;
 use crate::error::{Error, Result};
 use crate::exact::certificate::{KappaVerdict, StabilityCertificate, Verdict};
-use crate::exact::{Dynamics, certify, certify_ema_all_kappa, certify_sg_step_bracket};
+use crate::exact::{
+    AlgebraicCertificate, AlgebraicPoint, Dynamics, certify, certify_algebraic,
+    certify_ema_all_kappa, certify_sg_step_bracket,
+};
 use crate::model::{Instance, RationalMatrix, builtin_witness, rational_from_f64};
 use crate::numeric::Model;
 use crate::numeric::equilibria::predictor_of;
@@ -42,7 +45,7 @@ use crate::variety::strata::{
     representative, stratum, stratum_zero,
 };
 use crate::variety::whole::{VarietyFacts, WholeSystem, whole_variety};
-use crate::variety::zerodim::SolveOptions;
+use crate::variety::zerodim::{Rur, SolveOptions};
 
 /// When to compute the whole-variety dimension and degree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -163,8 +166,10 @@ pub struct Component {
     pub sg_eta_bracket: Option<(String, String)>,
     /// The exact point certified, when there is one (rows of `p/q`).
     pub rational_point: Option<RationalPoint>,
-    /// The exact certificates (re-checkable; large).
+    /// The exact certificates at a rational point (re-checkable; large).
     pub certificates: Vec<StabilityCertificate>,
+    /// The exact certificates at a real algebraic point (large).
+    pub algebraic_certificates: Vec<AlgebraicCertificate>,
     /// Eigenvalues of the SG Jacobian at the representative (for plots).
     #[serde(skip)]
     pub sg_eigenvalues: Vec<(f64, f64)>,
@@ -340,7 +345,14 @@ pub fn characterize(
                 _ => None,
             };
             for sol in psd {
-                components.push(component(inst, &model, sol, zero_locus.as_ref(), cfg)?);
+                components.push(component(
+                    inst,
+                    &model,
+                    sol,
+                    st.rur.as_ref(),
+                    zero_locus.as_ref(),
+                    cfg,
+                )?);
             }
         }
         strata.push(StratumReport {
@@ -609,6 +621,7 @@ fn component(
     inst: &Instance,
     model: &Model,
     sol: &RealSolution,
+    rur: Option<&Rur>,
     grad_zero_locus: Option<&crate::exact::upoly::UPoly>,
     cfg: &CharacterizeConfig,
 ) -> Result<Component> {
@@ -661,31 +674,13 @@ fn component(
     let mut certificates = Vec::new();
     let mut sg_eta_bracket = None;
     let mut rational_point = None;
+    let mut algebraic_certificates = Vec::new();
     if let Some((ra, rb)) = rational_witness(inst, sol) {
         rational_point = Some(RationalPoint {
             a: ra.to_string_rows(),
             b: rb.to_string_rows(),
         });
-        let eta = rational_from_f64(cfg.eta, "eta")?;
-        let alpha = rational_from_f64(cfg.alpha, "alpha")?;
-        let list = [
-            ("SG".to_string(), Dynamics::StopGradient),
-            (
-                "EMA κ=1".to_string(),
-                Dynamics::Ema {
-                    kappa: BigRational::from_integer(1.into()),
-                },
-            ),
-            (
-                format!("SG map η={}", cfg.eta),
-                Dynamics::SgMap { eta: eta.clone() },
-            ),
-            (
-                format!("EMA map η={} α={}", cfg.eta, cfg.alpha),
-                Dynamics::EmaMap { eta, alpha },
-            ),
-        ];
-        for (label, dynamics) in list {
+        for (label, dynamics) in exact_dynamics(cfg)? {
             let c = certify(inst, &ra, &rb, &dynamics)?;
             if label == "SG" {
                 sg_verdict = exact_verdict(&c.verdict);
@@ -725,6 +720,60 @@ fn component(
             sg_eta_bracket = Some((br.eta_lo.to_string(), br.eta_hi.to_string()));
         }
     }
+    if rational_point.is_none()
+        && r > 0
+        && let (Some(rur), Some(root)) = (rur, sol.root.as_ref())
+    {
+        let k = m * (m + 1) / 2;
+        let degree = rur.chi.degree().unwrap_or(0);
+        let digits = rur
+            .chi
+            .coeffs()
+            .iter()
+            .map(|c| c.numer().to_string().len().max(c.denom().to_string().len()))
+            .max()
+            .unwrap_or(0);
+        let point = AlgebraicPoint::from_rur_numerators(
+            rur.chi.clone(),
+            rur.numerators[..k].to_vec(),
+            root.clone(),
+            r,
+        );
+        if let Ok(point) = point {
+            for (label, dynamics) in exact_dynamics(cfg)? {
+                let teacher = matches!(dynamics, Dynamics::Ema { .. } | Dynamics::EmaMap { .. });
+                if !algebraic_affordable(m, r, degree, digits, teacher) {
+                    continue;
+                }
+                // A failure (e.g. a degenerate case the test cannot decide)
+                // leaves the numeric verdict in place.
+                if let Ok(c) = certify_algebraic(inst, &point, &dynamics) {
+                    let verdict = exact_verdict(&c.verdict);
+                    if label == "SG" {
+                        sg_verdict = verdict.clone();
+                        sg_level = Level::Exact;
+                    }
+                    verdicts.push(DynamicsVerdict {
+                        dynamics: label,
+                        verdict,
+                        level: Level::Exact,
+                        detail: format!(
+                            "exact at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} over Q[t]/χ, tangent multiplicity {} (orbit dimension {}), {} test: {}",
+                            c.range_block_size,
+                            c.multiplicity + c.closed_forms.iter().map(|f| f.tangent).sum::<usize>(),
+                            c.orbit_dimension,
+                            c.test.criterion,
+                            c.test.unstable.map_or_else(
+                                || "singular (degenerate)".to_string(),
+                                |u| format!("{u} unstable root(s)")
+                            )
+                        ),
+                    });
+                    algebraic_certificates.push(c);
+                }
+            }
+        }
+    }
     let grad_ebar_nonzero_exact = match (grad_zero_locus, &sol.root) {
         (Some(g), Some(root)) => Some(!grad_ebar_vanishes(g, root)),
         _ => None,
@@ -746,8 +795,64 @@ fn component(
         sg_eta_bracket,
         rational_point,
         certificates,
+        algebraic_certificates,
         sg_eigenvalues,
     })
+}
+
+/// The dynamics certified exactly, with their labels (those of the numeric
+/// verdicts they replace): SG, EMA at each κ of the grid, the SG map and the
+/// EMA map.
+fn exact_dynamics(cfg: &CharacterizeConfig) -> Result<Vec<(String, Dynamics)>> {
+    let eta = rational_from_f64(cfg.eta, "eta")?;
+    let alpha = rational_from_f64(cfg.alpha, "alpha")?;
+    let mut list = vec![("SG".to_string(), Dynamics::StopGradient)];
+    for &kappa in &cfg.kappa_grid {
+        list.push((
+            format!("EMA κ={kappa}"),
+            Dynamics::Ema {
+                kappa: rational_from_f64(kappa, "kappa")?,
+            },
+        ));
+    }
+    list.push((
+        format!("SG map η={}", cfg.eta),
+        Dynamics::SgMap { eta: eta.clone() },
+    ));
+    list.push((
+        format!("EMA map η={} α={}", cfg.eta, cfg.alpha),
+        Dynamics::EmaMap { eta, alpha },
+    ));
+    Ok(list)
+}
+
+/// Largest `(range block size) × deg χ` for which an exact certificate at a
+/// real algebraic point is attempted. The cost grows steeply with both
+/// (Berkowitz over Q[t]/χ with growing coefficients): measured about 20 ms
+/// for m = 1 with deg χ = 4 (product ≤ 12), 0.2 s for m = r = 2, SG, deg 4
+/// (32), 2–5 s for the EMA flow and map there (48), about 2 s for SG at
+/// m = r = 2, deg 6 (`default`, 48), 108 s for the EMA map at m = 3, r = 2,
+/// deg 8 (128). A certificate cannot be interrupted, so larger cases keep
+/// their numeric verdicts (the report says which verdict has which level).
+pub const MAX_ALGEBRAIC_COST: usize = 40;
+
+/// Largest number of digits of a coefficient of χ for the same (`wide`'s
+/// rank-1 stratum, 89 digits, takes about 1 s per certificate).
+pub const MAX_ALGEBRAIC_DIGITS: usize = 60;
+
+fn algebraic_affordable(
+    m: usize,
+    r: usize,
+    chi_degree: usize,
+    digits: usize,
+    teacher: bool,
+) -> bool {
+    let block = if teacher {
+        2 * r * m + r * r
+    } else {
+        r * m + r * r
+    };
+    block * chi_degree <= MAX_ALGEBRAIC_COST && digits <= MAX_ALGEBRAIC_DIGITS
 }
 
 #[cfg(test)]

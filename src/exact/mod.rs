@@ -23,6 +23,9 @@
 //! * [`jacobian`](mod@jacobian): exact Jacobians of the SG, GD and EMA
 //!   flows and of the SG and EMA maps ([`Dynamics`]), from the generic
 //!   formulas with [`Dual`].
+//! * [`algebraic`](mod@algebraic): exact stability verdicts at equilibria
+//!   with real algebraic coordinates `S = H(t₀)/χ′(t₀)`
+//!   ([`certify_algebraic`]), computed in `Q[t]/(χ)` without division.
 //! * [`certificate`]: exact, re-checkable stability certificates modulo the
 //!   O(n)-orbit ([`certify`]), a rational bracket of the stable step sizes
 //!   of the SG map ([`certify_sg_step_bracket`]) and the stability of the
@@ -65,6 +68,7 @@
 //!   polynomial, `f64::sqrt` against [`RealRoot::to_f64`] (both correctly
 //!   rounded, so equal), on inputs whose float answer is unambiguous.
 
+pub mod algebraic;
 mod cert_serde;
 pub mod certificate;
 pub mod dual;
@@ -80,6 +84,7 @@ pub mod stability;
 mod testutil;
 pub mod upoly;
 
+pub use algebraic::{AlgebraicCertificate, AlgebraicPoint, certify_algebraic};
 pub use certificate::{
     KappaCertificate, StabilityCertificate, StepBracket, Verdict, certify, certify_ema_all_kappa,
     certify_sg_step_bracket,

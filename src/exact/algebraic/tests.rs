@@ -1,0 +1,898 @@
+//! Tests of the algebraic certificates: ring algorithms against rational
+//! references, verdicts against [`certify`] at rational equilibria and
+//! against the structured floating-point spectrum at algebraic ones,
+//! spectra of the transformed range block against
+//! [`structured_spectrum`], and refusal of tampered points.
+
+use super::*;
+use crate::exact::certificate::certify;
+use crate::exact::equilibrium::{rational_equilibrium, rational_orthogonal};
+use crate::exact::linalg;
+use crate::exact::roots::real_roots;
+use crate::exact::stability::routh;
+use crate::exact::upoly::tests::q;
+use crate::model::{Moments, builtin};
+use crate::numeric::structured::{StructuredDynamics, structured_spectrum};
+use crate::numeric::{Model, SpectralTolerances, StabilityVerdict};
+use nalgebra::Complex;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+fn qt_rational() -> Qt {
+    Qt::new(&UPoly::x()).unwrap()
+}
+
+fn qmat(qt: &Qt, m: &RationalMatrix) -> QMat {
+    QMat::from_rational(qt, m)
+}
+
+fn random_rational(rows: usize, cols: usize, seed: u64) -> RationalMatrix {
+    use rand::Rng;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    RationalMatrix::from_fn(rows, cols, |_, _| {
+        q(rng.gen_range(-9..=9), rng.gen_range(1..=5))
+    })
+}
+
+/// `p mod χ`.
+fn rem(p: &UPoly, chi: &UPoly) -> UPoly {
+    p.div_rem(chi).unwrap().1
+}
+
+/// The algebraic point with `S(t₀) = g(t₀)` for a matrix `g` of
+/// polynomials: `H = g·χ′ mod χ`.
+fn encode(g: &[Vec<UPoly>], chi: &UPoly, root: &RealRoot, rank: usize) -> Result<AlgebraicPoint> {
+    let d = chi.derivative();
+    let h = g
+        .iter()
+        .map(|row| row.iter().map(|x| rem(&x.mul(&d), chi)).collect())
+        .collect();
+    AlgebraicPoint::new(chi.clone(), h, root.clone(), rank)
+}
+
+/// The root of `chi` nearest to `x`.
+fn root_near(chi: &UPoly, x: f64) -> RealRoot {
+    real_roots(chi)
+        .into_iter()
+        .min_by(|a, b| (a.to_f64() - x).abs().total_cmp(&(b.to_f64() - x).abs()))
+        .unwrap()
+}
+
+/// The exact root of `chi` equal to the rational `x` (it must be one).
+fn rational_root(chi: &UPoly, x: &BigRational) -> RealRoot {
+    real_roots(chi)
+        .into_iter()
+        .find(|r| r.compare_rational(x) == Ordering::Equal)
+        .unwrap()
+}
+
+fn all_dynamics() -> Vec<Dynamics> {
+    vec![
+        Dynamics::StopGradient,
+        Dynamics::Ema { kappa: q(7, 10) },
+        Dynamics::Ema { kappa: q(1, 50) },
+        Dynamics::SgMap { eta: q(1, 20) },
+        Dynamics::SgMap { eta: q(3, 1) },
+        Dynamics::EmaMap {
+            eta: q(1, 20),
+            alpha: q(3, 5),
+        },
+        Dynamics::EmaMap {
+            eta: q(5, 2),
+            alpha: q(0, 1),
+        },
+    ]
+}
+
+fn structured_dynamics(d: &Dynamics) -> StructuredDynamics {
+    let f = crate::model::to_f64;
+    match d {
+        Dynamics::StopGradient => StructuredDynamics::Sg,
+        Dynamics::Ema { kappa } => StructuredDynamics::Ema { kappa: f(kappa) },
+        Dynamics::SgMap { eta } => StructuredDynamics::SgMap { eta: f(eta) },
+        Dynamics::EmaMap { eta, alpha } => StructuredDynamics::EmaMap {
+            eta: f(eta),
+            alpha: f(alpha),
+        },
+        Dynamics::GradientDescent => unreachable!("not used"),
+    }
+}
+
+/// A floating-point equilibrium `(A, B)` (n×m, n×n) with `AᵀA = S`:
+/// `A = [K; 0]`, `K` from the eigendecomposition of `S`, `B = [[KWKᵀ, 0],
+/// [0, 0]]`, `W = Myx(SMxx + λI)⁻¹`.
+fn float_equilibrium(inst: &Instance, s: &DMatrix<f64>, r: usize) -> (DMatrix<f64>, DMatrix<f64>) {
+    let (n, m) = (inst.n(), inst.m());
+    let (mxx, myx, _) = inst.moments_f64();
+    let lambda = inst.lambda_f64();
+    let eig = s.clone().symmetric_eigen();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&i, &j| eig.eigenvalues[j].total_cmp(&eig.eigenvalues[i]));
+    let k = DMatrix::from_fn(r, m, |i, j| {
+        let c = order[i];
+        eig.eigenvalues[c].max(0.0).sqrt() * eig.eigenvectors[(j, c)]
+    });
+    let nmat = s * &mxx + DMatrix::identity(m, m) * lambda;
+    let w = &myx * nmat.try_inverse().unwrap();
+    let bt = &k * w * k.transpose();
+    let mut a = DMatrix::zeros(n, m);
+    a.view_mut((0, 0), (r, m)).copy_from(&k);
+    let mut b = DMatrix::zeros(n, n);
+    b.view_mut((0, 0), (r, r)).copy_from(&bt);
+    (a, b)
+}
+
+fn eigenvalues(m: &DMatrix<f64>) -> Vec<Complex<f64>> {
+    m.clone().complex_eigenvalues().iter().copied().collect()
+}
+
+/// Whether two multisets of complex numbers agree within `tol·(1 + |z|)`
+/// (greedy matching).
+fn same_spectrum(a: &[Complex<f64>], b: &[(f64, f64)], tol: f64) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut used = vec![false; b.len()];
+    for z in a {
+        let best = (0..b.len()).filter(|&j| !used[j]).min_by(|&i, &j| {
+            let di = (z - Complex::new(b[i].0, b[i].1)).norm();
+            let dj = (z - Complex::new(b[j].0, b[j].1)).norm();
+            di.total_cmp(&dj)
+        });
+        match best {
+            Some(j) if (z - Complex::new(b[j].0, b[j].1)).norm() <= tol * (1.0 + z.norm()) => {
+                used[j] = true;
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+fn same_kind(a: &Verdict, b: &Verdict) -> bool {
+    match (a, b) {
+        (Verdict::Degenerate { .. }, Verdict::Degenerate { .. }) => true,
+        _ => a == b,
+    }
+}
+
+fn numeric_kind(v: &Verdict) -> StabilityVerdict {
+    match v {
+        Verdict::Stable => StabilityVerdict::Stable,
+        Verdict::Saddle { .. } => StabilityVerdict::Saddle,
+        Verdict::Unstable => StabilityVerdict::Unstable,
+        _ => StabilityVerdict::Degenerate,
+    }
+}
+
+/// Compares the certificate with the structured floating-point spectrum at
+/// the same point: range-block eigenvalues and the verdict (with the
+/// unstable count for saddles).
+fn compare_with_numeric(inst: &Instance, point: &AlgebraicPoint, dynamics: &Dynamics) -> Verdict {
+    let cert = certify_algebraic(inst, point, dynamics).unwrap();
+    let s = point.s_f64();
+    let (a, b) = float_equilibrium(inst, &s, point.rank());
+    let model = Model::from_instance(inst);
+    let spec = structured_spectrum(&model, &a, &b, structured_dynamics(dynamics)).unwrap();
+    assert!(spec.field_norm < 1e-9, "field norm {}", spec.field_norm);
+    assert_eq!(spec.rank, point.rank());
+    let block = range_block(inst, point, dynamics).unwrap();
+    assert_eq!(block.size(), cert.range_block_size);
+    let ours = eigenvalues(&block.to_f64(point.root()));
+    assert!(
+        same_spectrum(&ours, &spec.range_block, 1e-7),
+        "{}: range block spectra differ:\n exact-transformed {ours:?}\n structured {:?}",
+        dynamics.describe(),
+        spec.range_block
+    );
+    let summary = spec.classify(&SpectralTolerances::default());
+    assert_eq!(
+        numeric_kind(&cert.verdict),
+        summary.verdict,
+        "{} at S = {s}: exact {:?}, numeric {:?}",
+        dynamics.describe(),
+        cert.verdict,
+        summary
+    );
+    if let Verdict::Saddle { unstable, stable } = cert.verdict {
+        assert_eq!(unstable, summary.unstable_count);
+        assert_eq!(
+            unstable + stable,
+            summary.dimension - summary.expected_tangent
+        );
+    }
+    cert.verdict
+}
+
+// ---------------------------------------------------------------------------
+// A multi-quadratic number field Q(√a₁, …, √a_k) for building points.
+
+/// Elements of `Q(√a₁, …, √a_k)` in the basis `∏_{i∈T} √aᵢ` (T a bitmask),
+/// assuming the square roots independent (checked by the degree of the
+/// minimal polynomial found).
+struct MultiQuad {
+    a: Vec<BigRational>,
+}
+
+type MqElem = Vec<BigRational>;
+
+impl MultiQuad {
+    fn dim(&self) -> usize {
+        1 << self.a.len()
+    }
+
+    fn constant(&self, c: BigRational) -> MqElem {
+        let mut v = vec![q(0, 1); self.dim()];
+        v[0] = c;
+        v
+    }
+
+    /// `p + σ√a_i`.
+    fn quadratic(&self, p: BigRational, sigma: i64, i: usize) -> MqElem {
+        let mut v = self.constant(p);
+        v[1 << i] = q(sigma, 1);
+        v
+    }
+
+    fn add(&self, x: &MqElem, y: &MqElem) -> MqElem {
+        x.iter().zip(y).map(|(a, b)| a + b).collect()
+    }
+
+    fn scale(&self, x: &MqElem, c: &BigRational) -> MqElem {
+        x.iter().map(|a| a * c).collect()
+    }
+
+    fn mul(&self, x: &MqElem, y: &MqElem) -> MqElem {
+        let mut out = vec![q(0, 1); self.dim()];
+        for (s, xs) in x.iter().enumerate() {
+            if xs.is_zero() {
+                continue;
+            }
+            for (t, yt) in y.iter().enumerate() {
+                if yt.is_zero() {
+                    continue;
+                }
+                let mut c = xs * yt;
+                for (i, ai) in self.a.iter().enumerate() {
+                    if s & t & (1 << i) != 0 {
+                        c *= ai;
+                    }
+                }
+                out[s ^ t] += c;
+            }
+        }
+        out
+    }
+
+    fn to_f64(&self, x: &MqElem) -> f64 {
+        x.iter()
+            .enumerate()
+            .map(|(s, c)| {
+                let mut v = crate::model::to_f64(c);
+                for (i, ai) in self.a.iter().enumerate() {
+                    if s & (1 << i) != 0 {
+                        v *= crate::model::to_f64(ai).sqrt();
+                    }
+                }
+                v
+            })
+            .sum()
+    }
+
+    /// The minimal polynomial χ of the primitive element `t0` (degree
+    /// `2^k`) and, for each `x`, the polynomial `g` of degree `< 2^k` with
+    /// `g(t0) = x`.
+    fn represent(&self, t0: &MqElem, xs: &[MqElem]) -> (UPoly, Vec<UPoly>) {
+        let dim = self.dim();
+        let mut powers = vec![self.constant(q(1, 1))];
+        for k in 1..=dim {
+            powers.push(self.mul(&powers[k - 1], t0));
+        }
+        let basis = RationalMatrix::from_fn(dim, dim, |i, j| powers[j][i].clone());
+        assert_eq!(linalg::rank(&basis), dim, "t0 is not a primitive element");
+        let solve = |x: &MqElem| -> Vec<BigRational> {
+            let rhs = RationalMatrix::from_fn(dim, 1, |i, _| x[i].clone());
+            let sol = linalg::solve(&basis, &rhs).unwrap().unwrap();
+            (0..dim).map(|i| sol.get(i, 0).clone()).collect()
+        };
+        let top = solve(&powers[dim]);
+        let mut chi: Vec<BigRational> = top.iter().map(|c| -c).collect();
+        chi.push(q(1, 1));
+        let chi = UPoly::new(chi);
+        let gs = xs.iter().map(|x| UPoly::new(solve(x))).collect();
+        (chi, gs)
+    }
+}
+
+/// A diagonal design: `Mxx = diag(ρ)`, `Myx = diag(τ)`, rotated by a
+/// rational orthogonal `U` (`Mxx ↦ UMxxUᵀ`, …), with the equilibrium
+/// `S = U diag(s) Uᵀ`, `sᵢ ∈ {0, (τᵢ² − 2ρᵢλ ± τᵢ√(τᵢ² − 4ρᵢλ))/(2ρᵢ²)}`
+/// (the roots of `(ρs + λ)² = τ²s`). `choice[i]` is 0 (sᵢ = 0), +1 or −1
+/// (the sign of the square root). Returns the instance (n given) and the
+/// algebraic point, with χ multiplied by `extra` (which must not vanish at
+/// t₀) to raise its degree.
+struct Design {
+    rho: Vec<BigRational>,
+    tau: Vec<BigRational>,
+    lambda: BigRational,
+    rotate: Option<u64>,
+}
+
+impl Design {
+    fn build(&self, n: usize, choice: &[i64], extra: &UPoly) -> (Instance, AlgebraicPoint) {
+        let m = self.rho.len();
+        let lam = &self.lambda;
+        let u = match self.rotate {
+            Some(seed) => {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rational_orthogonal(m, &mut rng).unwrap()
+            }
+            None => RationalMatrix::identity(m),
+        };
+        let diag = |v: &[BigRational]| {
+            RationalMatrix::from_fn(m, m, |i, j| if i == j { v[i].clone() } else { q(0, 1) })
+        };
+        let mxx = u.mul(&diag(&self.rho)).mul(&u.transpose());
+        let myx = u.mul(&diag(&self.tau)).mul(&u.transpose());
+        let myy = myx
+            .mul(&mxx.inverse().unwrap())
+            .mul(&myx.transpose())
+            .add(&RationalMatrix::identity(m));
+        let inst = Instance::new("design", n, Moments { mxx, myx, myy }, lam.clone()).unwrap();
+        // Square roots used.
+        let mut radicands = Vec::new();
+        let mut entries = Vec::new();
+        for (i, &c) in choice.iter().enumerate().take(m) {
+            let (rho, tau) = (&self.rho[i], &self.tau[i]);
+            if c == 0 {
+                entries.push((q(0, 1), None));
+                continue;
+            }
+            let p = (tau * tau - q(2, 1) * rho * lam) / (q(2, 1) * rho * rho);
+            let a =
+                tau * tau * (tau * tau - q(4, 1) * rho * lam) / (q(4, 1) * rho * rho * rho * rho);
+            assert!(a.is_positive());
+            entries.push((p, Some((radicands.len(), c))));
+            radicands.push(a);
+        }
+        let rank = choice.iter().filter(|&&c| c != 0).count();
+        let field = MultiQuad { a: radicands };
+        let mut diag_elems = Vec::new();
+        let mut t0 = field.constant(q(0, 1));
+        for (i, (p, rad)) in entries.iter().enumerate() {
+            let e = match rad {
+                Some((k, sigma)) => field.quadratic(p.clone(), *sigma, *k),
+                None => field.constant(p.clone()),
+            };
+            if rad.is_some() {
+                // t = Σ wᵢ sᵢ with distinct weights 1, 3, 7.
+                t0 = field.add(&t0, &field.scale(&e, &q([1, 3, 7, 15][i], 1)));
+            }
+            diag_elems.push(e);
+        }
+        let (mut chi, gs) = field.represent(&t0, &diag_elems);
+        let t0f = field.to_f64(&t0);
+        // S = U diag(g) Uᵀ as polynomials.
+        let g: Vec<Vec<UPoly>> = (0..m)
+            .map(|i| {
+                (0..m)
+                    .map(|j| {
+                        (0..m).fold(UPoly::zero(), |acc, k| {
+                            acc.add(&gs[k].scale(&(u.get(i, k) * u.get(j, k))))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        chi = chi.mul(extra);
+        let root = root_near(&chi, t0f);
+        let point = encode(&g, &chi, &root, rank).unwrap();
+        (inst, point)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Ring algorithms.
+
+#[test]
+fn berkowitz_matches_the_rational_characteristic_polynomial() {
+    let qt = qt_rational();
+    for (n, seed) in [(1, 1), (2, 2), (3, 3), (5, 4), (8, 5)] {
+        let a = random_rational(n, n, seed);
+        let ours = charpoly_desc(&qt, &qmat(&qt, &a));
+        let reference = linalg::charpoly(&a).unwrap();
+        let asc: Vec<UPoly> = ours.iter().rev().map(QtElem::to_upoly).collect();
+        let asc = UPoly::new(
+            asc.iter()
+                .map(|p| p.coeffs().first().cloned().unwrap_or_else(|| q(0, 1)))
+                .collect(),
+        );
+        assert_eq!(asc, reference, "n = {n}");
+        // All leading principal minors.
+        let all = berkowitz(&qt, &qmat(&qt, &a), true);
+        let minors = linalg::leading_principal_minors(&a).unwrap();
+        for (k, c) in all.iter().enumerate() {
+            let dim = k + 1;
+            let mut dk = c[dim].to_upoly().eval(&q(0, 1));
+            if dim % 2 == 1 {
+                dk = -dk;
+            }
+            assert_eq!(dk, minors[k], "n = {n}, minor {dim}");
+        }
+    }
+}
+
+#[test]
+fn cayley_hamilton_and_adjugate_hold_in_a_ring_with_zero_divisors() {
+    // χ = (t² − 2)(t − 1/3)(t + 5): Q[t]/χ is not a field.
+    let chi = UPoly::from_ints(&[-2, 0, 1])
+        .mul(&UPoly::new(vec![q(-1, 3), q(1, 1)]))
+        .mul(&UPoly::from_ints(&[5, 1]));
+    let qt = Qt::new(&chi).unwrap();
+    let n = 4;
+    let a = QMat::from_fn(n, n, |i, j| {
+        qt.elem(&UPoly::new(vec![
+            q((i * 3 + j) as i64 % 5 - 2, 3),
+            q((i + 2 * j) as i64 % 3 - 1, 2),
+            q(((i * j) % 4) as i64, 5),
+        ]))
+    });
+    let (d, adj) = det_adj(&qt, &a);
+    let prod = a.mul(&qt, &adj);
+    for i in 0..n {
+        for j in 0..n {
+            let expected = if i == j { d.clone() } else { qt.zero() };
+            assert_eq!(prod.get(i, j), &expected);
+        }
+    }
+    // Cayley–Hamilton: Σ cᵢ A^{n−i} = 0.
+    let c = charpoly_desc(&qt, &a);
+    let mut acc = QMat::zeros(&qt, n, n);
+    for ci in &c {
+        acc = acc
+            .mul(&qt, &a)
+            .add(&qt, &QMat::identity(&qt, n).scale(&qt, ci));
+    }
+    assert!(acc.data.iter().all(QtElem::is_zero));
+}
+
+#[test]
+fn hurwitz_counts_match_the_routh_array() {
+    let qt = qt_rational();
+    let mut root = RealRoot::from_rational(q(0, 1));
+    let polys = [
+        UPoly::from_roots(&[q(-1, 1), q(-2, 1), q(-3, 1)]),
+        UPoly::from_roots(&[q(1, 1), q(-2, 1), q(-3, 1), q(5, 2)]),
+        UPoly::from_roots(&[q(1, 1), q(2, 1)]).mul(&UPoly::from_ints(&[5, 2, 1])),
+        UPoly::from_roots(&[q(-1, 1)]).mul(&UPoly::from_ints(&[5, -2, 1])),
+        UPoly::from_ints(&[1, 0, 1]).mul(&UPoly::from_ints(&[3, 1])),
+        UPoly::from_ints(&[7, 1]),
+        UPoly::from_ints(&[-7, 2]),
+        UPoly::from_ints(&[1, 3, 3, 1, 4, 1, 2]),
+    ];
+    for p in &polys {
+        let a: Vec<QtElem> = p.coeffs().iter().map(|c| qt.constant(c)).collect();
+        let a = if p.leading().unwrap().is_negative() {
+            a.iter().map(|x| neg(&qt, x)).collect()
+        } else {
+            a
+        };
+        let (_, count, singular) = hurwitz_test(&qt, &mut root, &a);
+        let reference = routh(p);
+        assert_eq!(count, reference.right_half_plane, "{p}");
+        assert_eq!(singular.is_some(), reference.singular_row.is_some(), "{p}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rational equilibria: the same verdict as `certify`.
+
+fn rational_cases() -> Vec<(usize, usize, usize, u64)> {
+    vec![
+        (2, 1, 1, 1),
+        (3, 1, 1, 2),
+        (2, 2, 2, 3),
+        (3, 2, 2, 4),
+        (3, 2, 1, 5),
+        (2, 2, 1, 6),
+        (3, 3, 1, 8),
+    ]
+}
+
+/// Rational equilibria as algebraic points, in two ways: `χ = t` (degree 1)
+/// for every dynamics, and `χ = (t − 1/3)(t² − 2)` with `t₀ = 1/3` and
+/// `H = (S + (t − 1/3)E)·χ′ mod χ` (so `H` is not constant and only the root
+/// 1/3 encodes S) for the cheaper dynamics. The verdict (kind and, for
+/// saddles, the counts) must be the one of the rational full-Jacobian
+/// certificate.
+#[test]
+fn rational_equilibria_get_the_verdict_of_certify() {
+    let lambda = q(1, 10);
+    let chi = UPoly::new(vec![q(-1, 3), q(1, 1)]).mul(&UPoly::from_ints(&[-2, 0, 1]));
+    let t0 = rational_root(&chi, &q(1, 3));
+    let mut seen = std::collections::BTreeSet::new();
+    for (n, m, r, seed) in rational_cases() {
+        let eq = rational_equilibrium(n, m, r, &lambda, seed).unwrap();
+        let s = eq.a.transpose().mul(&eq.a);
+        let e = RationalMatrix::from_fn(m, m, |i, j| q((i + j) as i64 + 1, 2));
+        let g: Vec<Vec<UPoly>> = (0..m)
+            .map(|i| {
+                (0..m)
+                    .map(|j| {
+                        UPoly::constant(s.get(i, j).clone())
+                            .add(&UPoly::new(vec![q(-1, 3), q(1, 1)]).scale(e.get(i, j)))
+                    })
+                    .collect()
+            })
+            .collect();
+        let rational_point = AlgebraicPoint::from_rational(&s, r).unwrap();
+        let embedded = encode(&g, &chi, &t0, r).unwrap();
+        assert!(
+            embedded
+                .h()
+                .iter()
+                .flatten()
+                .any(|p| p.degree().unwrap_or(0) > 0)
+        );
+        for dynamics in all_dynamics() {
+            let reference = certify(&eq.instance, &eq.a, &eq.b, &dynamics).unwrap();
+            let cheap =
+                m * r <= 2 || matches!(dynamics, Dynamics::StopGradient | Dynamics::SgMap { .. });
+            let points: Vec<&AlgebraicPoint> = if cheap {
+                vec![&rational_point, &embedded]
+            } else {
+                vec![&rational_point]
+            };
+            for point in points {
+                let cert = certify_algebraic(&eq.instance, point, &dynamics).unwrap();
+                assert!(
+                    same_kind(&cert.verdict, &reference.verdict),
+                    "n={n} m={m} r={r} deg χ = {:?} {}: algebraic {:?}, rational {:?}",
+                    point.chi().degree(),
+                    dynamics.describe(),
+                    cert.verdict,
+                    reference.verdict
+                );
+                assert_eq!(cert.orbit_dimension, reference.orbit_dimension);
+                assert_eq!(cert.multiplicity, cert.expected_multiplicity);
+                let tangent: usize = cert.closed_forms.iter().map(|c| c.tangent).sum();
+                assert_eq!(cert.multiplicity + tangent, cert.orbit_dimension);
+            }
+            seen.insert(format!("{:?}", std::mem::discriminant(&reference.verdict)));
+        }
+    }
+    // The cases exercise more than one kind of verdict.
+    assert!(seen.len() >= 2, "{seen:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Genuinely algebraic equilibria.
+
+/// The "scalar" built-in (m = 1): both irrational radii, every dynamics,
+/// against the structured floating-point spectrum.
+#[test]
+fn scalar_builtin_irrational_radii() {
+    let inst = builtin("scalar").unwrap();
+    let rho = inst.moments().mxx.get(0, 0).clone();
+    let tau = inst.moments().myx.get(0, 0).clone();
+    let lam = inst.lambda().clone();
+    // (ρs + λ)² − τ²s = ρ²s² + (2ρλ − τ²)s + λ².
+    let chi = UPoly::new(vec![
+        &lam * &lam,
+        q(2, 1) * &rho * &lam - &tau * &tau,
+        &rho * &rho,
+    ]);
+    let roots = real_roots(&chi);
+    assert_eq!(roots.len(), 2);
+    let mut verdicts = Vec::new();
+    for root in &roots {
+        assert!(root.exact().is_none(), "irrational radius expected");
+        let g = vec![vec![UPoly::x()]];
+        let point = encode(&g, &chi, root, 1).unwrap();
+        for dynamics in all_dynamics() {
+            verdicts.push(compare_with_numeric(&inst, &point, &dynamics));
+        }
+    }
+    // The small sphere is a saddle of the SG flow, the large one stable.
+    assert!(
+        matches!(verdicts[0], Verdict::Saddle { .. }),
+        "{:?}",
+        verdicts[0]
+    );
+    assert_eq!(verdicts[all_dynamics().len()], Verdict::Stable);
+}
+
+/// The scalar case of the brief: m = 1, ρ = τ = 1, λ = 1/10; the rank-1
+/// solutions are the roots of `(s + 1/10)² − s = s² − (4/5)s + 1/100`,
+/// `s = (4 ± √12)/10·…` (irrational). The inner root is a saddle and the
+/// outer one stable for the SG and EMA flows; the tangent multiplicity is
+/// the orbit dimension `nr − r(r+1)/2`; every dynamics agrees with the
+/// structured floating-point spectrum.
+#[test]
+fn scalar_rho_tau_one() {
+    let lam = q(1, 10);
+    let m1 = |x: BigRational| RationalMatrix::from_fn(1, 1, |_, _| x.clone());
+    for n in [2, 3] {
+        let inst = Instance::new(
+            "scalar-test",
+            n,
+            Moments {
+                mxx: m1(q(1, 1)),
+                myx: m1(q(1, 1)),
+                myy: m1(q(2, 1)),
+            },
+            lam.clone(),
+        )
+        .unwrap();
+        let chi = UPoly::new(vec![&lam * &lam, q(2, 1) * &lam - q(1, 1), q(1, 1)]);
+        let roots = real_roots(&chi);
+        assert_eq!(roots.len(), 2);
+        let (inner, outer) = if roots[0].to_f64() < roots[1].to_f64() {
+            (&roots[0], &roots[1])
+        } else {
+            (&roots[1], &roots[0])
+        };
+        assert!(inner.exact().is_none() && outer.exact().is_none());
+        let expect_s = |sign: f64| (0.8 + sign * (0.64f64 - 0.04).sqrt()) / 2.0;
+        for (root, sign, stable) in [(inner, -1.0, false), (outer, 1.0, true)] {
+            let point = encode(&[vec![UPoly::x()]], &chi, root, 1).unwrap();
+            assert!((point.s_f64()[(0, 0)] - expect_s(sign)).abs() < 1e-12);
+            for dynamics in [Dynamics::StopGradient, Dynamics::Ema { kappa: q(1, 2) }] {
+                let cert = certify_algebraic(&inst, &point, &dynamics).unwrap();
+                if stable {
+                    assert_eq!(
+                        cert.verdict,
+                        Verdict::Stable,
+                        "n={n} {}",
+                        dynamics.describe()
+                    );
+                } else {
+                    assert!(
+                        matches!(cert.verdict, Verdict::Saddle { unstable: 1, .. }),
+                        "n={n} {}: {:?}",
+                        dynamics.describe(),
+                        cert.verdict
+                    );
+                }
+                assert_eq!(cert.orbit_dimension, n - 1);
+                assert_eq!(cert.expected_multiplicity, 0);
+                assert_eq!(cert.multiplicity, 0);
+                let tangent: usize = cert.closed_forms.iter().map(|c| c.tangent).sum();
+                assert_eq!(cert.multiplicity + tangent, orbit_dimension(n, 1));
+            }
+            for dynamics in all_dynamics() {
+                compare_with_numeric(&inst, &point, &dynamics);
+            }
+        }
+    }
+}
+
+/// [`AlgebraicPoint::from_rur_numerators`]: the upper-triangular row-major
+/// layout, reduction modulo χ, and refusal of a non-triangular length.
+#[test]
+fn rur_numerators_build_the_same_point() {
+    let (inst, point) = design_m2(Some(11)).build(3, &[1, -1], &UPoly::one());
+    let chi = point.chi().clone();
+    let h = point.h();
+    // Add multiples of χ to test the reduction.
+    let numerators = vec![
+        h[0][0].add(&chi.mul(&UPoly::from_ints(&[1, 2]))),
+        h[0][1].clone(),
+        h[1][1].add(&chi),
+    ];
+    let rur = AlgebraicPoint::from_rur_numerators(chi.clone(), numerators, point.root().clone(), 2)
+        .unwrap();
+    assert_eq!(rur.h(), point.h());
+    let sg = Dynamics::StopGradient;
+    assert_eq!(
+        certify_algebraic(&inst, &rur, &sg).unwrap().verdict,
+        certify_algebraic(&inst, &point, &sg).unwrap().verdict
+    );
+    // m = 3 layout: entry k of (0,0),(0,1),(0,2),(1,1),(1,2),(2,2).
+    let nums: Vec<UPoly> = (1..=6).map(|k| UPoly::from_ints(&[k])).collect();
+    let p3 =
+        AlgebraicPoint::from_rur_numerators(UPoly::x(), nums, RealRoot::from_rational(q(0, 1)), 1)
+            .unwrap();
+    let expected = [[1, 2, 3], [2, 4, 5], [3, 5, 6]];
+    for (row, exp) in p3.h().iter().zip(&expected) {
+        for (h, &e) in row.iter().zip(exp) {
+            assert_eq!(*h, UPoly::from_ints(&[e]));
+        }
+    }
+    let four: Vec<UPoly> = (0..4).map(|_| UPoly::one()).collect();
+    assert!(
+        AlgebraicPoint::from_rur_numerators(UPoly::x(), four, RealRoot::from_rational(q(0, 1)), 1)
+            .is_err()
+    );
+    assert!(
+        AlgebraicPoint::from_rur_numerators(
+            UPoly::x(),
+            Vec::new(),
+            RealRoot::from_rational(q(0, 1)),
+            1
+        )
+        .is_err()
+    );
+}
+
+fn design_m2(rotate: Option<u64>) -> Design {
+    Design {
+        rho: vec![q(1, 1), q(3, 2)],
+        tau: vec![q(4, 5), q(6, 5)],
+        lambda: q(1, 20),
+        rotate,
+    }
+}
+
+/// m = 2 genuinely algebraic equilibria (χ of degree 4 for rank 2, 2 for
+/// rank 1), diagonal and rotated moments, against the structured
+/// floating-point spectrum (range-block eigenvalues within 1e-7 relative,
+/// verdict and saddle counts). Rank 1: every dynamics; rank 2: the SG flow
+/// and map only (the EMA blocks of size 2rm + r² = 12 take seconds each in
+/// debug).
+#[test]
+#[ignore = "slow (over two minutes); run with --ignored"]
+fn designed_m2_algebraic_equilibria() {
+    let mut kinds = std::collections::BTreeSet::new();
+    for (rotate, n, choice) in [
+        (None, 2, [1, 0]),
+        (Some(11), 3, [0, -1]),
+        (Some(11), 3, [1, 0]),
+    ] {
+        let (inst, point) = design_m2(rotate).build(n, &choice, &UPoly::one());
+        for d in all_dynamics() {
+            let v = compare_with_numeric(&inst, &point, &d);
+            kinds.insert(format!("{:?}", numeric_kind(&v)));
+        }
+    }
+    for (rotate, n, choice) in [
+        (None, 2, [1, -1]),
+        (Some(11), 3, [1, 1]),
+        (Some(11), 3, [-1, -1]),
+    ] {
+        let (inst, point) = design_m2(rotate).build(n, &choice, &UPoly::one());
+        for d in [Dynamics::StopGradient, Dynamics::SgMap { eta: q(3, 1) }] {
+            let v = compare_with_numeric(&inst, &point, &d);
+            kinds.insert(format!("{:?}", numeric_kind(&v)));
+        }
+    }
+    assert!(kinds.len() >= 2, "{kinds:?}");
+}
+
+/// m = 3, rank 1, with χ (degree 2) multiplied by other factors of degree
+/// 5 (the other roots of the product do not encode an equilibrium): root
+/// selection and the closed forms for m − r = 2.
+#[test]
+fn designed_m3_rank1_and_root_selection() {
+    let design = Design {
+        rho: vec![q(1, 1), q(3, 2), q(2, 1)],
+        tau: vec![q(4, 5), q(6, 5), q(3, 2)],
+        lambda: q(1, 20),
+        rotate: Some(5),
+    };
+    let extra = UPoly::from_ints(&[-3, 0, 1]).mul(&UPoly::from_ints(&[1, 1, 1, 1]));
+    let (inst, point) = design.build(4, &[1, 0, 0], &extra);
+    assert_eq!(point.chi().degree(), Some(7));
+    for dynamics in [
+        Dynamics::StopGradient,
+        Dynamics::SgMap { eta: q(1, 2) },
+        Dynamics::EmaMap {
+            eta: q(1, 10),
+            alpha: q(1, 2),
+        },
+    ] {
+        compare_with_numeric(&inst, &point, &dynamics);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tampering and invalid input.
+
+#[test]
+fn non_solutions_and_invalid_points_are_refused() {
+    let (inst, point) = design_m2(Some(11)).build(3, &[1, -1], &UPoly::one());
+    let sg = Dynamics::StopGradient;
+    assert!(certify_algebraic(&inst, &point, &sg).is_ok());
+    // Perturbed H[0][0].
+    let mut h = point.h().to_vec();
+    h[0][0] = h[0][0].add(&UPoly::constant(q(1, 1000)));
+    let bad = AlgebraicPoint::new(point.chi().clone(), h, point.root().clone(), 2).unwrap();
+    let err = certify_algebraic(&inst, &bad, &sg).unwrap_err();
+    assert!(err.to_string().contains("S-equation"), "{err}");
+    // Another root of the same χ: a different (conjugate) matrix, which
+    // solves the S-equation too but may not be PSD; whatever it is, the
+    // result must be consistent with the numeric classification or refused.
+    // −S is not a solution.
+    let neg_h: Vec<Vec<UPoly>> = point
+        .h()
+        .iter()
+        .map(|row| row.iter().map(UPoly::neg).collect())
+        .collect();
+    let negated = AlgebraicPoint::new(point.chi().clone(), neg_h, point.root().clone(), 2).unwrap();
+    assert!(certify_algebraic(&inst, &negated, &sg).is_err());
+    // Wrong declared rank.
+    let wrong_rank = AlgebraicPoint::new(
+        point.chi().clone(),
+        point.h().to_vec(),
+        point.root().clone(),
+        1,
+    )
+    .unwrap();
+    let err = certify_algebraic(&inst, &wrong_rank, &sg).unwrap_err();
+    assert!(err.to_string().contains("rank"), "{err}");
+    // GD is not supported.
+    let err = certify_algebraic(&inst, &point, &Dynamics::GradientDescent).unwrap_err();
+    assert!(err.to_string().contains("not supported"), "{err}");
+    // Invalid constructions.
+    let chi = point.chi().clone();
+    assert!(
+        AlgebraicPoint::new(chi.mul(&chi), point.h().to_vec(), point.root().clone(), 2).is_err()
+    );
+    let not_a_root = RealRoot::from_rational(q(1234567, 1));
+    assert!(AlgebraicPoint::new(chi.clone(), point.h().to_vec(), not_a_root, 2).is_err());
+    let mut asym = point.h().to_vec();
+    asym[0][1] = asym[0][1].add(&UPoly::one());
+    assert!(AlgebraicPoint::new(chi.clone(), asym, point.root().clone(), 2).is_err());
+    assert!(AlgebraicPoint::new(chi.clone(), point.h().to_vec(), point.root().clone(), 3).is_err());
+    let high = vec![
+        vec![chi.clone(), UPoly::zero()],
+        vec![UPoly::zero(), UPoly::zero()],
+    ];
+    assert!(AlgebraicPoint::new(chi, high, point.root().clone(), 1).is_err());
+    // A rational non-solution.
+    let s = RationalMatrix::from_ints(&[&[1, 0], &[0, 1]], 1);
+    let p = AlgebraicPoint::from_rational(&s, 2).unwrap();
+    assert!(certify_algebraic(&inst, &p, &sg).is_err());
+}
+
+/// In the rational test the χ has other roots (√2, −√2, −4) where
+/// `g(t)/1 ≠ S`: selecting one of them must be refused.
+#[test]
+fn a_root_that_does_not_encode_the_equilibrium_is_refused() {
+    let lambda = q(1, 10);
+    let eq = rational_equilibrium(3, 2, 2, &lambda, 4).unwrap();
+    let s = eq.a.transpose().mul(&eq.a);
+    let chi = UPoly::new(vec![q(-1, 3), q(1, 1)]).mul(&UPoly::from_ints(&[-2, 0, 1]));
+    let g: Vec<Vec<UPoly>> = (0..2)
+        .map(|i| {
+            (0..2)
+                .map(|j| {
+                    UPoly::constant(s.get(i, j).clone())
+                        .add(&UPoly::new(vec![q(-1, 3), q(1, 1)]).scale(&q(1, 7)))
+                })
+                .collect()
+        })
+        .collect();
+    for root in real_roots(&chi) {
+        let point = encode(&g, &chi, &root, 2).unwrap();
+        let res = certify_algebraic(&eq.instance, &point, &Dynamics::StopGradient);
+        if root.compare_rational(&q(1, 3)) == Ordering::Equal {
+            assert!(res.is_ok());
+        } else {
+            assert!(res.is_err(), "root {} accepted", root.decimal(6));
+        }
+    }
+}
+
+#[test]
+fn certificate_serializes_and_is_deterministic() {
+    let (inst, point) = design_m2(Some(11)).build(3, &[1, 0], &UPoly::one());
+    let d = Dynamics::EmaMap {
+        eta: q(1, 10),
+        alpha: q(1, 2),
+    };
+    let a = certify_algebraic(&inst, &point, &d).unwrap();
+    let b = certify_algebraic(&inst, &point, &d).unwrap();
+    assert_eq!(a, b);
+    let json = crate::exact::testutil::to_json(&a);
+    assert!(json.contains("\"verdict\""), "{json}");
+    assert!(json.contains("\"charpoly\""));
+    assert!(a.mu_check.is_some());
+    assert_eq!(
+        a.closed_forms.iter().map(|c| c.multiplicity).sum::<usize>() + a.range_block_size,
+        2 * 3 * 2 + 9
+    );
+}
