@@ -828,7 +828,7 @@ fn exact_dynamics(cfg: &CharacterizeConfig) -> Result<Vec<(String, Dynamics)>> {
 
 /// Largest `(range block size) × deg χ` for which an exact certificate at a
 /// real algebraic point is attempted. The cost grows steeply with both
-/// (Berkowitz over Q[t]/χ with growing coefficients): measured about 20 ms
+/// (Berkowitz over `Q[t]/χ` with growing coefficients): measured about 20 ms
 /// for m = 1 with deg χ = 4 (product ≤ 12), 0.2 s for m = r = 2, SG, deg 4
 /// (32), 2–5 s for the EMA flow and map there (48), about 2 s for SG at
 /// m = r = 2, deg 6 (`default`, 48), 108 s for the EMA map at m = 3, r = 2,
