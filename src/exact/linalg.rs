@@ -991,7 +991,7 @@ pub(crate) mod tests {
     /// Timings for the report: `cargo test --release --lib timing_report
     /// -- --ignored --nocapture --test-threads=1`.
     #[test]
-    #[ignore]
+    #[ignore = "timing table; run in release with --nocapture"]
     fn timing_report() {
         for n in [10, 20, 21, 40, 60] {
             timed_charpoly(n);

@@ -1059,7 +1059,7 @@ mod tests {
     /// Timings for the report: `cargo test --release --lib
     /// timing_report_roots -- --ignored --nocapture`.
     #[test]
-    #[ignore]
+    #[ignore = "timing table; run in release with --nocapture"]
     fn timing_report_roots() {
         for (n, digits) in [(10usize, 2u32), (10, 6), (21, 2), (21, 6)] {
             let m = crate::exact::linalg::tests::random_matrix(n, digits, 7);

@@ -744,7 +744,7 @@ mod tests {
     /// Timings for the report: `cargo test --release --lib
     /// timing_report_stability -- --ignored --nocapture`.
     #[test]
-    #[ignore]
+    #[ignore = "timing table; run in release with --nocapture"]
     fn timing_report_stability() {
         for (n, digits) in [(10usize, 6u32), (21, 2), (21, 6)] {
             let m = crate::exact::linalg::tests::random_matrix(n, digits, 7);

@@ -888,7 +888,7 @@ fn inputs_are_validated_with_named_errors() {
 /// The full path at n = 4096 (`B` is 4096×4096, 134 MB; ignored by default
 /// for memory, run with `cargo test --release -- --ignored`).
 #[test]
-#[ignore]
+#[ignore = "needs 134 MB for B at n = 4096; run with --ignored"]
 fn full_path_at_n_4096() {
     let tol = SpectralTolerances::default();
     let reduced = model(2, 2, q(1, 10));
