@@ -39,20 +39,20 @@ fn characterize(instance: &str, extra: &[&str]) -> Value {
     serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
 }
 
-fn matrix(v: &Value) -> DMatrix<f64> {
+/// A JSON matrix (rows) read entry by entry with `entry`.
+fn matrix_with(v: &Value, entry: impl Fn(&Value) -> f64) -> DMatrix<f64> {
     let rows: Vec<Vec<f64>> = v
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
+        .map(|r| r.as_array().unwrap().iter().map(&entry).collect())
         .collect();
     DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
+}
+
+/// A matrix of JSON numbers.
+fn matrix(v: &Value) -> DMatrix<f64> {
+    matrix_with(v, |x| x.as_f64().unwrap())
 }
 
 fn parse_q(s: &str) -> f64 {
@@ -62,20 +62,9 @@ fn parse_q(s: &str) -> f64 {
     }
 }
 
+/// A matrix of exact `"p/q"` strings, in floating point.
 fn qmatrix(v: &Value) -> DMatrix<f64> {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| parse_q(x.as_str().unwrap()))
-                .collect()
-        })
-        .collect();
-    DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
+    matrix_with(v, |x| parse_q(x.as_str().unwrap()))
 }
 
 /// G(S) = (Mxx S + λI)(S Mxx + λI) − Mxy S Myx, from the instance record.

@@ -35,7 +35,8 @@ use crate::numeric::Model;
 use crate::numeric::equilibria::predictor_of;
 use crate::numeric::spectra::{SpectralTolerances, SpectrumSummary};
 use crate::numeric::structured::{
-    StructuredDynamics, max_stable_step_ema, max_stable_step_sg, structured_spectrum,
+    StructuredDynamics, StructuredSpectrum, max_stable_step_ema, max_stable_step_sg,
+    structured_spectrum,
 };
 use crate::polynomial::Data;
 use crate::polynomial::proofs::{Identity, prove};
@@ -636,7 +637,9 @@ fn component(
     let (ga, gb) = model.grad_ebar(&a, &b);
     let tol = &cfg.spectral;
     let mut verdicts = Vec::new();
-    let mut numeric = |dynamics: StructuredDynamics, label: String| -> Result<SpectrumSummary> {
+    let mut numeric = |dynamics: StructuredDynamics,
+                       label: String|
+     -> Result<(SpectrumSummary, StructuredSpectrum)> {
         let sp = structured_spectrum(model, &a, &b, dynamics)?;
         let summary = sp.classify(tol);
         verdicts.push(DynamicsVerdict {
@@ -645,9 +648,9 @@ fn component(
             level: Level::Numeric,
             detail: summary_detail(&summary, dynamics.is_discrete()),
         });
-        Ok(summary)
+        Ok((summary, sp))
     };
-    let sg = numeric(StructuredDynamics::Sg, "SG".into())?;
+    let (sg, sg_spectrum) = numeric(StructuredDynamics::Sg, "SG".into())?;
     for &kappa in &cfg.kappa_grid {
         numeric(StructuredDynamics::Ema { kappa }, format!("EMA κ={kappa}"))?;
     }
@@ -662,7 +665,7 @@ fn component(
         },
         format!("EMA map η={} α={}", cfg.eta, cfg.alpha),
     )?;
-    let sg_eigenvalues = structured_spectrum(model, &a, &b, StructuredDynamics::Sg)?.expanded();
+    let sg_eigenvalues = sg_spectrum.expanded();
     let sg_eta_max = max_stable_step_sg(model, &a, &b, tol)
         .ok()
         .map(|l| l.eta_max);

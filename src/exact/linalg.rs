@@ -317,25 +317,31 @@ fn leading_minors_mod_p(rows: Vec<Vec<u64>>, p: u64) -> Vec<u64> {
         }
         prod = mul_mod(prod, a[k][k], p);
         out.push(prod);
-        let inv = inv_mod(a[k][k], p);
-        let (upper, lower) = a.split_at_mut(k + 1);
-        let pivot_row = &upper[k];
-        for row in lower.iter_mut() {
-            if row[k] == 0 {
-                continue;
-            }
-            let f = mul_mod(row[k], inv, p);
-            for (x, &y) in row.iter_mut().zip(pivot_row.iter()).skip(k) {
-                let s = mul_mod(f, y, p);
-                *x = if *x >= s { *x - s } else { *x + p - s };
-            }
-        }
+        eliminate_below(&mut a, k, p);
     }
     for k in out.len()..n {
         let minor: Vec<Vec<u64>> = rows[..=k].iter().map(|r| r[..=k].to_vec()).collect();
         out.push(det_mod_p(minor, p));
     }
     out
+}
+
+/// One step of Gaussian elimination over `F_p`: clears column k below the
+/// non-zero pivot `a[k][k]`.
+fn eliminate_below(a: &mut [Vec<u64>], k: usize, p: u64) {
+    let inv = inv_mod(a[k][k], p);
+    let (upper, lower) = a.split_at_mut(k + 1);
+    let pivot_row = &upper[k];
+    for row in lower.iter_mut() {
+        if row[k] == 0 {
+            continue;
+        }
+        let f = mul_mod(row[k], inv, p);
+        for (x, &y) in row.iter_mut().zip(pivot_row.iter()).skip(k) {
+            let s = mul_mod(f, y, p);
+            *x = if *x >= s { *x - s } else { *x + p - s };
+        }
+    }
 }
 
 /// The determinant over `F_p` by Gaussian elimination.
@@ -351,19 +357,7 @@ fn det_mod_p(mut a: Vec<Vec<u64>>, p: u64) -> u64 {
             det = p - det; // det ≠ 0 here
         }
         det = mul_mod(det, a[k][k], p);
-        let inv = inv_mod(a[k][k], p);
-        let (upper, lower) = a.split_at_mut(k + 1);
-        let pivot_row = &upper[k];
-        for row in lower.iter_mut() {
-            if row[k] == 0 {
-                continue;
-            }
-            let f = mul_mod(row[k], inv, p);
-            for (x, &y) in row.iter_mut().zip(pivot_row.iter()).skip(k) {
-                let s = mul_mod(f, y, p);
-                *x = if *x >= s { *x - s } else { *x + p - s };
-            }
-        }
+        eliminate_below(&mut a, k, p);
     }
     det
 }

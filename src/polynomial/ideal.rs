@@ -98,18 +98,14 @@ fn facts_on_worker(system: &PolynomialSystem) -> Result<IdealFacts> {
     let gb = GroebnerBasis::new(&polys, false);
     // Leading monomials: the largest exponent vector of each basis element
     // in the basis' monomial order (graded reverse lexicographic).
-    let mut supports: Vec<u32> = Vec::new();
+    let mut supports: Vec<u64> = Vec::new();
     let mut whole = false;
     for p in &gb.system {
         let lead = (0..p.nterms())
             .map(|t| p.exponents(t).to_vec())
             .max_by(|a, b| grevlex(a, b))
             .unwrap_or_default();
-        let mask = lead
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| **e > 0)
-            .fold(0u32, |m, (k, _)| m | (1 << k));
+        let mask = support_mask(&lead);
         if mask == 0 {
             whole = true;
         }
@@ -149,12 +145,29 @@ fn grevlex(a: &[u16], b: &[u16]) -> std::cmp::Ordering {
     })
 }
 
+/// Most variables a bit-mask support can hold ([`support_mask`],
+/// [`max_independent_set`]).
+pub const MAX_MASK_VARIABLES: usize = 64;
+
+/// The variables of an exponent vector as a bit mask (variable k ↦ bit k);
+/// at most [`MAX_MASK_VARIABLES`] variables.
+pub fn support_mask(exponents: &[u16]) -> u64 {
+    debug_assert!(exponents.len() <= MAX_MASK_VARIABLES);
+    exponents
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| **e > 0)
+        .fold(0u64, |m, (k, _)| m | (1 << k))
+}
+
 /// The largest set `S` of variables (as a bit mask) containing the support
-/// of no leading monomial: `dim R/I = dim R/in(I) = max |S|`.
-fn max_independent_set(nvars: usize, supports: &[u32]) -> u32 {
-    let mut best = 0u32;
+/// of no leading monomial: `dim R/I = dim R/in(I) = max |S|`. At most
+/// [`MAX_MASK_VARIABLES`] variables.
+pub fn max_independent_set(nvars: usize, supports: &[u64]) -> u64 {
+    debug_assert!(nvars <= MAX_MASK_VARIABLES);
+    let mut best = 0u64;
     // Depth-first over variables, bounded by the best size found so far.
-    fn go(k: usize, nvars: usize, set: u32, supports: &[u32], best: &mut u32) {
+    fn go(k: usize, nvars: usize, set: u64, supports: &[u64], best: &mut u64) {
         if set.count_ones() + (nvars - k) as u32 <= best.count_ones() {
             return;
         }

@@ -86,11 +86,7 @@ fn modular_count(
     else {
         return Ok(None);
     };
-    let leads: Vec<Vec<u16>> = gb
-        .polys
-        .iter()
-        .filter_map(|q| q.leading(MonomialOrder::GrevLex).map(|(e, _)| e.to_vec()))
-        .collect();
+    let leads = gb.leading_monomials();
     Ok(Some(
         standard_monomials(&leads, names.len(), 1_000_000).map(|b| b.len()),
     ))

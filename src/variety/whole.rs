@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::model::Instance;
 use crate::model::formula::{Mat, ModelData};
 use crate::polynomial::groebner::{Field, PRIME_A, PRIME_B, groebner_basis};
+use crate::polynomial::ideal::MAX_MASK_VARIABLES;
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly};
 
 /// Which ideal.
@@ -159,11 +160,7 @@ fn section(
     else {
         return Ok(None);
     };
-    let leads: Vec<Vec<u16>> = gb
-        .polys
-        .iter()
-        .filter_map(|p| p.leading(MonomialOrder::GrevLex).map(|(e, _)| e.to_vec()))
-        .collect();
+    let leads = gb.leading_monomials();
     if leads.iter().any(|l| l.iter().all(|&x| x == 0)) {
         return Ok(Some(Section::Empty));
     }
@@ -199,6 +196,11 @@ pub fn whole_variety(
         method: String::new(),
         seconds: 0.0,
     };
+    if nv > MAX_MASK_VARIABLES {
+        facts.method =
+            format!("not computed: {nv} unknowns, at most {MAX_MASK_VARIABLES} for the dimension");
+        return Ok(facts);
+    }
     let timeout = |f: &mut VarietyFacts, k: usize| {
         f.method = format!(
             "not computed: a Gröbner basis with {k} hyperplane sections did not finish within the time budget"
@@ -265,6 +267,13 @@ pub fn dimension_from_basis(
     budget: Option<Duration>,
 ) -> Result<Option<(usize, Option<usize>)>> {
     let (names, polys) = whole_system(inst, system)?;
+    if names.len() > MAX_MASK_VARIABLES {
+        return Err(Error::param(
+            "unknowns",
+            names.len(),
+            &format!("at most {MAX_MASK_VARIABLES} for the dimension"),
+        ));
+    }
     let Some(gb) = groebner_basis(
         &polys,
         &names,
@@ -275,11 +284,7 @@ pub fn dimension_from_basis(
     else {
         return Ok(None);
     };
-    let leads: Vec<Vec<u16>> = gb
-        .polys
-        .iter()
-        .filter_map(|p| p.leading(MonomialOrder::GrevLex).map(|(e, _)| e.to_vec()))
-        .collect();
+    let leads = gb.leading_monomials();
     let nv = names.len();
     Ok(Some(match standard_monomials(&leads, nv, 1_000_000) {
         Some(b) => (0, Some(b.len())),

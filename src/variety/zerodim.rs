@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::exact::UPoly;
 use crate::exact::qt::{Qt, QtElem};
 use crate::polynomial::groebner::{Field, groebner_basis};
+use crate::polynomial::ideal::{max_independent_set, support_mask};
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
 
 /// Options of [`solve`].
@@ -382,11 +383,7 @@ fn rational_count(
     else {
         return Ok(None);
     };
-    let leads: Vec<Vec<u16>> = gb
-        .polys
-        .iter()
-        .filter_map(|p| p.leading(MonomialOrder::GrevLex).map(|(e, _)| e.to_vec()))
-        .collect();
+    let leads = gb.leading_monomials();
     match standard_monomials(&leads, variables.len(), 1_000_000) {
         Some(basis) if basis.len() == d => Ok(Some(CountEvidence::RationalBasis {
             seconds: gb.seconds,
@@ -750,34 +747,12 @@ impl ModQuotient {
 }
 
 /// Krull dimension of the monomial ideal (largest set of variables containing
-/// no leading monomial's support).
+/// no leading monomial's support); at most
+/// [`MAX_MASK_VARIABLES`](crate::polynomial::ideal::MAX_MASK_VARIABLES)
+/// variables.
 pub fn krull_dimension(leads: &[Vec<u16>], nvars: usize) -> usize {
-    let supports: Vec<u64> = leads
-        .iter()
-        .map(|l| {
-            l.iter()
-                .enumerate()
-                .filter(|(_, e)| **e > 0)
-                .fold(0u64, |m, (k, _)| m | (1 << k))
-        })
-        .collect();
-    fn go(k: usize, nvars: usize, set: u64, supports: &[u64], best: &mut u32) {
-        if set.count_ones() + (nvars - k) as u32 <= *best {
-            return;
-        }
-        if k == nvars {
-            *best = set.count_ones();
-            return;
-        }
-        let with = set | (1 << k);
-        if supports.iter().all(|s| s & with != *s) {
-            go(k + 1, nvars, with, supports, best);
-        }
-        go(k + 1, nvars, set, supports, best);
-    }
-    let mut best = 0;
-    go(0, nvars, 0, &supports, &mut best);
-    best as usize
+    let supports: Vec<u64> = leads.iter().map(|l| support_mask(l)).collect();
+    max_independent_set(nvars, &supports).count_ones() as usize
 }
 
 /// Solves `[c_0 … c_{D−1}] x = b` for each right-hand side (columns given),
