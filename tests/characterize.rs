@@ -325,3 +325,44 @@ fn scalar_spheres_at_algebraic_radii_are_certified_exactly() {
         }
     }
 }
+
+#[test]
+fn latex_and_spectrum_plots_are_written() {
+    let tex = tmp("scalar-rational.tex");
+    // A directory that does not exist yet: `--plot` creates it.
+    let dir = tmp("plots-new").join("spectra");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = bin()
+        .args(["characterize", "--instance", "scalar-rational", "--latex"])
+        .arg(&tex)
+        .arg("--plot")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let latex = std::fs::read_to_string(&tex).unwrap();
+    assert!(latex.contains("\\begin{document}") && latex.contains("\\end{document}"));
+    // The exact solution s = 1/16 appears in the document.
+    assert!(
+        latex.contains("1/16") || latex.contains("\\frac{1}{16}"),
+        "{latex}"
+    );
+    // One spectrum per component: the origin and the two spheres.
+    let plots: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(plots.len(), 3, "{plots:?}");
+    for p in plots {
+        let svg = std::fs::read_to_string(&p).unwrap();
+        assert!(
+            svg.starts_with("<svg") || svg.contains("<svg"),
+            "{}",
+            p.display()
+        );
+    }
+}

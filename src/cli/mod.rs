@@ -91,7 +91,7 @@ pub struct CharacterizeArgs {
     #[arg(long, value_name = "FILE")]
     pub latex: Option<PathBuf>,
     /// Draw the SG spectrum at every equilibrium component into this directory
-    /// (one file per component).
+    /// (created if missing; one file per component).
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
     /// Format of the plots.
@@ -535,7 +535,7 @@ fn characterize(a: CharacterizeArgs) -> Result<()> {
         return Err(Error::param("digits", a.digits, "between 3 and 60"));
     }
     if let Some(dir) = &a.plot {
-        report::plot::check_writable_dir("plot", dir, dir)?;
+        report::plot::prepare_plot_dir("plot", dir)?;
     }
     let cfg = CharacterizeConfig {
         rank: a.rank,
@@ -1243,16 +1243,7 @@ fn reproduce_real(a: RealArgs) -> Result<()> {
         check_json_path(p)?;
     }
     if let Some(dir) = &a.plot {
-        if !dir.exists() {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::param(
-                    "plot",
-                    dir.display(),
-                    &format!("a directory that can be created ({e})"),
-                )
-            })?;
-        }
-        report::plot::check_writable_dir("plot", dir, dir)?;
+        report::plot::prepare_plot_dir("plot", dir)?;
     }
     let started = std::time::Instant::now();
     let bar = progress_bar(cfg.steps as u64, "steps (GD, SG, EMA)");

@@ -71,6 +71,21 @@ pub fn check_plot_path(path: &Path) -> Result<Format> {
     Ok(format)
 }
 
+/// A plot directory given with `flag`: created if missing, then checked
+/// writable ([`check_writable_dir`]).
+pub fn prepare_plot_dir(flag: &str, dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::param(
+                flag,
+                dir.display(),
+                &format!("a directory that can be created ({e})"),
+            )
+        })?;
+    }
+    check_writable_dir(flag, dir, dir)
+}
+
 /// Checks that `dir` is an existing directory where files can be created
 /// (by creating and removing a probe file); `shown` is the path named in the error.
 pub fn check_writable_dir(flag: &str, dir: &Path, shown: &Path) -> Result<()> {
