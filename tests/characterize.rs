@@ -17,6 +17,18 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
 }
 
+/// Runs the command and returns its output, failing with its stderr if it
+/// did not succeed.
+fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn tmp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("ssl-eq-char-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -25,16 +37,11 @@ fn tmp(name: &str) -> std::path::PathBuf {
 
 fn characterize(instance: &str, extra: &[&str]) -> Value {
     let json = tmp(&format!("{instance}.json"));
-    let out = bin()
-        .args(["characterize", "--instance", instance, "--json"])
-        .arg(&json)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "characterize {instance} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        bin()
+            .args(["characterize", "--instance", instance, "--json"])
+            .arg(&json)
+            .args(extra),
     );
     serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
 }
@@ -219,30 +226,25 @@ fn sg_trajectories_end_on_listed_strata() {
         })
         .collect();
     for seed in 0..4 {
-        let out = bin()
-            .args([
-                "simulate",
-                "--instance",
-                "default",
-                "--procedure",
-                "sg",
-                "--time",
-                "20000",
-                "--field-tol",
-                "1e-10",
-                "--every",
-                "1000000",
-                "--format",
-                "json",
-                "--seed",
-            ])
-            .arg(seed.to_string())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = run_ok(
+            bin()
+                .args([
+                    "simulate",
+                    "--instance",
+                    "default",
+                    "--procedure",
+                    "sg",
+                    "--time",
+                    "20000",
+                    "--field-tol",
+                    "1e-10",
+                    "--every",
+                    "1000000",
+                    "--format",
+                    "json",
+                    "--seed",
+                ])
+                .arg(seed.to_string()),
         );
         let recs: Value = serde_json::from_slice(&out.stdout).unwrap();
         let last = recs.as_array().unwrap().last().unwrap();
@@ -272,15 +274,10 @@ fn sg_trajectories_end_on_listed_strata() {
 #[test]
 fn count_reports_the_s_system_below_bezout() {
     let json = tmp("count.json");
-    let out = bin()
-        .args(["count", "--m", "1,2", "--instances", "2", "--json"])
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        bin()
+            .args(["count", "--m", "1,2", "--instances", "2", "--json"])
+            .arg(&json),
     );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let rows = v.as_array().unwrap();
@@ -332,17 +329,12 @@ fn latex_and_spectrum_plots_are_written() {
     // A directory that does not exist yet: `--plot` creates it.
     let dir = tmp("plots-new").join("spectra");
     let _ = std::fs::remove_dir_all(&dir);
-    let out = bin()
-        .args(["characterize", "--instance", "scalar-rational", "--latex"])
-        .arg(&tex)
-        .arg("--plot")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        bin()
+            .args(["characterize", "--instance", "scalar-rational", "--latex"])
+            .arg(&tex)
+            .arg("--plot")
+            .arg(&dir),
     );
     let latex = std::fs::read_to_string(&tex).unwrap();
     assert!(latex.contains("\\begin{document}") && latex.contains("\\end{document}"));
