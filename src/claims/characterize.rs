@@ -108,14 +108,137 @@ impl Default for CharacterizeConfig {
     }
 }
 
+/// The dynamics a component's stability is judged under (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DynamicsKind {
+    /// The continuous SG flow.
+    SgFlow,
+    /// The continuous EMA flow at rate κ.
+    EmaFlow {
+        /// κ.
+        kappa: f64,
+    },
+    /// The continuous EMA flow for every κ > 0 at once.
+    EmaFlowAllKappa,
+    /// The discrete SG map with step η.
+    SgMap {
+        /// η.
+        eta: f64,
+    },
+    /// The discrete EMA map with step η and coefficient α.
+    EmaMap {
+        /// η.
+        eta: f64,
+        /// α.
+        alpha: f64,
+    },
+}
+
+impl std::fmt::Display for DynamicsKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DynamicsKind::SgFlow => write!(f, "SG"),
+            DynamicsKind::EmaFlow { kappa } => write!(f, "EMA κ={kappa}"),
+            DynamicsKind::EmaFlowAllKappa => write!(f, "EMA all κ>0"),
+            DynamicsKind::SgMap { eta } => write!(f, "SG map η={eta}"),
+            DynamicsKind::EmaMap { eta, alpha } => write!(f, "EMA map η={eta} α={alpha}"),
+        }
+    }
+}
+
+impl Serialize for DynamicsKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl DynamicsKind {
+    /// Whether this is a continuous flow at one κ or SG (not a map, not the
+    /// all-κ statement).
+    pub fn is_flow(self) -> bool {
+        matches!(self, DynamicsKind::SgFlow | DynamicsKind::EmaFlow { .. })
+    }
+
+    /// Whether this is a discrete map.
+    pub fn is_map(self) -> bool {
+        matches!(
+            self,
+            DynamicsKind::SgMap { .. } | DynamicsKind::EmaMap { .. }
+        )
+    }
+}
+
+/// The stability class of a component under one dynamics, shared by the
+/// numeric and exact layers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentVerdict {
+    /// Asymptotically stable modulo the orbit.
+    Stable,
+    /// Some directions stable, some unstable.
+    Saddle,
+    /// Every non-tangent direction unstable.
+    Unstable,
+    /// The spectrum cannot decide (wrong number of neutral directions, or an
+    /// eigenvalue on the boundary).
+    Degenerate,
+    /// EMA: stable for every κ > 0.
+    StableForAllKappa,
+    /// EMA: stable for some κ > 0 only.
+    StableForSomeKappa,
+    /// EMA: stable for no κ > 0.
+    StableForNoKappa,
+    /// No verdict: the exact computation did not apply or did not finish.
+    NotCertified,
+}
+
+impl ComponentVerdict {
+    /// One phrase for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentVerdict::Stable => "stable",
+            ComponentVerdict::Saddle => "saddle",
+            ComponentVerdict::Unstable => "unstable",
+            ComponentVerdict::Degenerate => "degenerate",
+            ComponentVerdict::StableForAllKappa => "stable for every κ > 0",
+            ComponentVerdict::StableForSomeKappa => "stable for some κ only",
+            ComponentVerdict::StableForNoKappa => "stable for no κ > 0",
+            ComponentVerdict::NotCertified => "not certified",
+        }
+    }
+}
+
+impl From<crate::numeric::spectra::StabilityVerdict> for ComponentVerdict {
+    fn from(v: crate::numeric::spectra::StabilityVerdict) -> Self {
+        use crate::numeric::spectra::StabilityVerdict as S;
+        match v {
+            S::Stable => ComponentVerdict::Stable,
+            S::Saddle => ComponentVerdict::Saddle,
+            S::Unstable => ComponentVerdict::Unstable,
+            S::Degenerate => ComponentVerdict::Degenerate,
+        }
+    }
+}
+
+impl From<&Verdict> for ComponentVerdict {
+    fn from(v: &Verdict) -> Self {
+        match v {
+            Verdict::Stable => ComponentVerdict::Stable,
+            Verdict::Saddle { .. } => ComponentVerdict::Saddle,
+            Verdict::Unstable => ComponentVerdict::Unstable,
+            Verdict::Degenerate { .. } => ComponentVerdict::Degenerate,
+            Verdict::NotEquilibrium { .. } => ComponentVerdict::NotCertified,
+        }
+    }
+}
+
 /// One verdict about one component under one dynamics.
 #[derive(Clone, Debug, Serialize)]
 pub struct DynamicsVerdict {
     /// E.g. `SG`, `EMA κ=1`, `SG map η=0.05`, `EMA all κ>0`.
-    pub dynamics: String,
-    /// `stable`, `saddle`, `unstable`, `degenerate`, or for all κ:
-    /// `stable for all κ > 0` / a summary of the κ regions.
-    pub verdict: String,
+    pub dynamics: DynamicsKind,
+    /// The stability class.
+    pub verdict: ComponentVerdict,
     /// Level of evidence.
     pub level: Level,
     /// The numbers behind it.
@@ -153,7 +276,7 @@ pub struct Component {
     /// decided, e.g. the origin, where `∇Ē = 0`).
     pub grad_ebar_nonzero_exact: Option<bool>,
     /// The headline verdict: the SG flow's, at the best level available.
-    pub sg_verdict: String,
+    pub sg_verdict: ComponentVerdict,
     /// Its level.
     pub sg_level: Level,
     /// Every verdict.
@@ -186,11 +309,25 @@ pub struct StratumReport {
     pub components: Vec<Component>,
 }
 
+/// What a proof on the instance's data established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdentityStatus {
+    /// Every identity holds.
+    Proved,
+    /// Some identity is false (a finding).
+    Refuted,
+    /// Part of the statement was not checked (the detail says which).
+    Partial,
+    /// The proof raised an error (the detail has it): nothing was shown.
+    Errored,
+}
+
 /// The S-equation identities on this instance's data.
 #[derive(Clone, Debug, Serialize)]
 pub struct IdentityCheck {
-    /// Whether all hold.
-    pub holds: bool,
+    /// What was established.
+    pub status: IdentityStatus,
     /// What was shown.
     pub detail: String,
     /// Seconds.
@@ -362,13 +499,27 @@ pub fn characterize(
         });
     }
     progress(&format!("{}: identities", inst.name()));
-    let s_equation_identities = prove(Identity::SEquation, &Data::Instance(inst.clone()))
-        .ok()
-        .map(|p| IdentityCheck {
-            holds: p.holds,
-            detail: p.detail,
-            seconds: p.seconds,
-        });
+    let proof_started = Instant::now();
+    let s_equation_identities = Some(
+        match prove(Identity::SEquation, &Data::Instance(inst.clone())) {
+            Ok(p) => IdentityCheck {
+                status: if p.holds {
+                    IdentityStatus::Proved
+                } else {
+                    IdentityStatus::Refuted
+                },
+                detail: p.detail,
+                seconds: p.seconds,
+            },
+            // A proof that errored shows nothing either way: kept as such,
+            // never turned into a refutation.
+            Err(e) => IdentityCheck {
+                status: IdentityStatus::Errored,
+                detail: format!("the proof raised an error: {e}"),
+                seconds: proof_started.elapsed().as_secs_f64(),
+            },
+        },
+    );
     let scalar = if m == 1 {
         progress("scalar derivation");
         Some(derive(Some(Duration::from_secs(30)))?)
@@ -442,16 +593,20 @@ fn existence_summary(inst: &Instance, strata: &[StratumReport]) -> String {
     let (n, m) = (inst.n(), inst.m());
     let rmax = n.min(m);
     let top = strata.iter().find(|s| s.stratum.rank == rmax);
-    let count = top.map(|s| s.components.len());
-    let exact = top.is_some_and(|s| s.stratum.exact);
-    let mut out = match count {
-        Some(k) => format!(
-            "{k} component(s) of maximal rank {rmax}{}",
-            if exact {
-                " (complete: exact count)"
+    let mut out = match top {
+        Some(s) if s.stratum.complex_solutions.is_some() => format!(
+            "{} component(s) of maximal rank {rmax}{}",
+            s.components.len(),
+            if s.stratum.exact {
+                " (complete: certified)"
             } else {
-                " (complete up to the modular count)"
+                " (complete up to counts modulo primes)"
             }
+        ),
+        // Never "0 components" for a stratum that was not resolved.
+        Some(s) => format!(
+            "the maximal rank {rmax} stratum was not resolved ({}): its components are unknown",
+            s.stratum.method
         ),
         None => format!("the maximal rank {rmax} was not computed"),
     };
@@ -464,6 +619,8 @@ fn existence_summary(inst: &Instance, strata: &[StratumReport]) -> String {
             if delta.is_negative() { "<" } else { "≥" },
             if delta.is_negative() {
                 "cannot exist"
+            } else if delta.is_zero() {
+                "lie on one double sphere"
             } else {
                 "exist on the spheres"
             }
@@ -579,16 +736,6 @@ fn summary_detail(s: &SpectrumSummary, discrete: bool) -> String {
     )
 }
 
-fn exact_verdict(v: &Verdict) -> String {
-    match v {
-        Verdict::Stable => "stable".into(),
-        Verdict::Saddle { .. } => "saddle".into(),
-        Verdict::Unstable => "unstable".into(),
-        Verdict::Degenerate { .. } => "degenerate".into(),
-        Verdict::NotEquilibrium { .. } => "not an equilibrium".into(),
-    }
-}
-
 fn exact_detail(c: &StabilityCertificate) -> String {
     let Some(a) = &c.analysis else {
         return "not an exact equilibrium".into();
@@ -638,32 +785,38 @@ fn component(
     let tol = &cfg.spectral;
     let mut verdicts = Vec::new();
     let mut numeric = |dynamics: StructuredDynamics,
-                       label: String|
+                       label: DynamicsKind|
      -> Result<(SpectrumSummary, StructuredSpectrum)> {
         let sp = structured_spectrum(model, &a, &b, dynamics)?;
         let summary = sp.classify(tol);
         verdicts.push(DynamicsVerdict {
             dynamics: label,
-            verdict: summary.verdict.as_str().into(),
+            verdict: summary.verdict.into(),
             level: Level::Numeric,
             detail: summary_detail(&summary, dynamics.is_discrete()),
         });
         Ok((summary, sp))
     };
-    let (sg, sg_spectrum) = numeric(StructuredDynamics::Sg, "SG".into())?;
+    let (sg, sg_spectrum) = numeric(StructuredDynamics::Sg, DynamicsKind::SgFlow)?;
     for &kappa in &cfg.kappa_grid {
-        numeric(StructuredDynamics::Ema { kappa }, format!("EMA κ={kappa}"))?;
+        numeric(
+            StructuredDynamics::Ema { kappa },
+            DynamicsKind::EmaFlow { kappa },
+        )?;
     }
     numeric(
         StructuredDynamics::SgMap { eta: cfg.eta },
-        format!("SG map η={}", cfg.eta),
+        DynamicsKind::SgMap { eta: cfg.eta },
     )?;
     numeric(
         StructuredDynamics::EmaMap {
             eta: cfg.eta,
             alpha: cfg.alpha,
         },
-        format!("EMA map η={} α={}", cfg.eta, cfg.alpha),
+        DynamicsKind::EmaMap {
+            eta: cfg.eta,
+            alpha: cfg.alpha,
+        },
     )?;
     let sg_eigenvalues = sg_spectrum.expanded();
     let sg_eta_max = max_stable_step_sg(model, &a, &b, tol)
@@ -672,7 +825,7 @@ fn component(
     let ema_eta_max = max_stable_step_ema(model, &a, &b, cfg.alpha, tol)
         .ok()
         .map(|l| (l.eta_max, l.resumes_later));
-    let mut sg_verdict = sg.verdict.as_str().to_owned();
+    let mut sg_verdict = ComponentVerdict::from(sg.verdict);
     let mut sg_level = Level::Numeric;
     let mut certificates = Vec::new();
     let mut sg_eta_bracket = None;
@@ -685,13 +838,13 @@ fn component(
         });
         for (label, dynamics) in exact_dynamics(cfg)? {
             let c = certify(inst, &ra, &rb, &dynamics)?;
-            if label == "SG" {
-                sg_verdict = exact_verdict(&c.verdict);
+            if label == DynamicsKind::SgFlow {
+                sg_verdict = ComponentVerdict::from(&c.verdict);
                 sg_level = Level::Exact;
             }
             verdicts.push(DynamicsVerdict {
                 dynamics: label,
-                verdict: exact_verdict(&c.verdict),
+                verdict: ComponentVerdict::from(&c.verdict),
                 level: Level::Exact,
                 detail: exact_detail(&c),
             });
@@ -699,24 +852,24 @@ fn component(
         }
         match certify_ema_all_kappa(inst, &ra, &rb) {
             Ok(k) => verdicts.push(DynamicsVerdict {
-                dynamics: "EMA all κ>0".into(),
+                dynamics: DynamicsKind::EmaFlowAllKappa,
                 verdict: match &k.verdict {
-                    KappaVerdict::StableForAllKappa => "stable for every κ > 0".into(),
-                    KappaVerdict::StableForNoKappa => "stable for no κ > 0".into(),
-                    KappaVerdict::StableForSomeKappa => "stable for some κ only".into(),
-                    KappaVerdict::Degenerate { .. } => "degenerate".into(),
+                    KappaVerdict::StableForAllKappa => ComponentVerdict::StableForAllKappa,
+                    KappaVerdict::StableForNoKappa => ComponentVerdict::StableForNoKappa,
+                    KappaVerdict::StableForSomeKappa => ComponentVerdict::StableForSomeKappa,
+                    KappaVerdict::Degenerate { .. } => ComponentVerdict::Degenerate,
                 },
                 level: Level::Exact,
                 detail: k.summary(),
             }),
             Err(e) => verdicts.push(DynamicsVerdict {
-                dynamics: "EMA all κ>0".into(),
-                verdict: "not certified".into(),
+                dynamics: DynamicsKind::EmaFlowAllKappa,
+                verdict: ComponentVerdict::NotCertified,
                 level: Level::Exact,
                 detail: e.to_string(),
             }),
         }
-        if sg_verdict == "stable"
+        if sg_verdict == ComponentVerdict::Stable
             && let Some(guess) = sg_eta_max.filter(|e| e.is_finite() && *e > 0.0)
             && let Ok(br) = certify_sg_step_bracket(inst, &ra, &rb, guess)
         {
@@ -751,9 +904,9 @@ fn component(
                 // A failure (e.g. a degenerate case the test cannot decide)
                 // leaves the numeric verdict in place.
                 if let Ok(c) = certify_algebraic(inst, &point, &dynamics) {
-                    let verdict = exact_verdict(&c.verdict);
-                    if label == "SG" {
-                        sg_verdict = verdict.clone();
+                    let verdict = ComponentVerdict::from(&c.verdict);
+                    if label == DynamicsKind::SgFlow {
+                        sg_verdict = verdict;
                         sg_level = Level::Exact;
                     }
                     verdicts.push(DynamicsVerdict {
@@ -806,24 +959,27 @@ fn component(
 /// The dynamics certified exactly, with their labels (those of the numeric
 /// verdicts they replace): SG, EMA at each κ of the grid, the SG map and the
 /// EMA map.
-fn exact_dynamics(cfg: &CharacterizeConfig) -> Result<Vec<(String, Dynamics)>> {
+fn exact_dynamics(cfg: &CharacterizeConfig) -> Result<Vec<(DynamicsKind, Dynamics)>> {
     let eta = rational_from_f64(cfg.eta, "eta")?;
     let alpha = rational_from_f64(cfg.alpha, "alpha")?;
-    let mut list = vec![("SG".to_string(), Dynamics::StopGradient)];
+    let mut list = vec![(DynamicsKind::SgFlow, Dynamics::StopGradient)];
     for &kappa in &cfg.kappa_grid {
         list.push((
-            format!("EMA κ={kappa}"),
+            DynamicsKind::EmaFlow { kappa },
             Dynamics::Ema {
                 kappa: rational_from_f64(kappa, "kappa")?,
             },
         ));
     }
     list.push((
-        format!("SG map η={}", cfg.eta),
+        DynamicsKind::SgMap { eta: cfg.eta },
         Dynamics::SgMap { eta: eta.clone() },
     ));
     list.push((
-        format!("EMA map η={} α={}", cfg.eta, cfg.alpha),
+        DynamicsKind::EmaMap {
+            eta: cfg.eta,
+            alpha: cfg.alpha,
+        },
         Dynamics::EmaMap { eta, alpha },
     ));
     Ok(list)

@@ -1,16 +1,34 @@
 //! The claim registry: one checkable item per claim of SPEC §3.
 //!
 //! [`verify`] analyses each instance once (trajectories, equilibrium catalogue,
-//! spectra; see [`analysis`]) and evaluates every claim on every instance. Each
-//! result carries a verdict, the level of evidence it rests on, the instances
-//! it covers and a one-line summary with the key numbers.
+//! spectra; see [`analysis`]), proves the identities (Symbolica), and
+//! characterizes each instance exactly ([`characterize`]); then every claim
+//! judges the typed evidence with its own rule. Each claim lives in its own
+//! module behind the [`Claim`] trait: its statement, its hypotheses, the
+//! outcomes its rule can produce, and the rule. Each result carries a verdict
+//! (SPEC §5: holds, holds with a condition, fails, inconclusive with a
+//! reason), the level of evidence it rests on (the weakest link), the
+//! instances it covers and a one-line summary with the key numbers.
 
 pub mod analysis;
+mod balance;
 pub mod characterize;
-mod checks;
-mod exact_evidence;
+mod common;
+mod evidence;
+mod existence;
+mod gd_collapse;
+mod not_gradient;
+mod not_minimizer;
+mod outcome;
 pub mod properties;
+mod rank_strata;
+mod s_equation;
+mod scalar;
+mod stability;
 mod symbolic;
+mod symmetry;
+mod synthetic_table;
+mod variety;
 
 use std::time::{Duration, Instant};
 
@@ -18,6 +36,7 @@ use serde::Serialize;
 
 use crate::model::Instance;
 pub use analysis::{InstanceAnalysis, VerifyConfig, analyze};
+pub use outcome::{ClaimResult, Finding, Level, Reason, Verdict};
 pub use symbolic::{ShapeOutcome, SymbolicCoverage};
 
 /// Identifiers of the claims of SPEC §3, in report order.
@@ -144,162 +163,97 @@ impl ClaimId {
     }
 }
 
-/// Outcome of a check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// The claim held on every instance where it applies.
-    Holds,
-    /// The claim failed on at least one instance (a finding).
-    Fails,
-    /// The evidence does not decide.
-    Inconclusive,
-}
-
-impl Verdict {
-    /// Lowercase name.
-    pub fn as_str(self) -> &'static str {
+impl ClaimId {
+    /// The claim's module, behind the [`Claim`] trait.
+    pub(crate) fn claim(self) -> &'static dyn Claim {
         match self {
-            Verdict::Holds => "holds",
-            Verdict::Fails => "fails",
-            Verdict::Inconclusive => "inconclusive",
-        }
-    }
-}
-
-/// The level of evidence a verdict rests on (SPEC §4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Floating-point computation with stated tolerances: evidence.
-    Numeric,
-    /// Exact rational arithmetic at specific points: a proof at those points.
-    Exact,
-    /// Polynomial identities or Gröbner bases: a proof for a whole variety.
-    Symbolic,
-}
-
-impl Level {
-    /// Lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Numeric => "numeric",
-            Level::Exact => "exact",
-            Level::Symbolic => "symbolic",
-        }
-    }
-}
-
-/// What one claim showed on one instance.
-#[derive(Clone, Debug, Serialize)]
-pub struct Finding {
-    /// Instance name.
-    pub instance: String,
-    /// Whether the claim applies to this instance (its hypotheses hold).
-    pub applies: bool,
-    /// Verdict on this instance (meaningful when `applies`).
-    pub verdict: Verdict,
-    /// The level of evidence of this finding.
-    pub level: Level,
-    /// One line with the key numbers.
-    pub summary: String,
-}
-
-impl Finding {
-    pub(crate) fn new(instance: &str, verdict: Verdict, summary: String) -> Self {
-        Self {
-            instance: instance.to_owned(),
-            applies: true,
-            verdict,
-            level: Level::Numeric,
-            summary,
+            ClaimId::NotGradient => &not_gradient::NotGradient,
+            ClaimId::NotMinimizer => &not_minimizer::NotMinimizer,
+            ClaimId::Balance => &balance::Balance,
+            ClaimId::Symmetry => &symmetry::Symmetry,
+            ClaimId::GdCollapse => &gd_collapse::GdCollapse,
+            ClaimId::SEquation => &s_equation::SEquation,
+            ClaimId::Variety => &variety::Variety,
+            ClaimId::RankStrata => &rank_strata::RankStrata,
+            ClaimId::Existence => &existence::Existence,
+            ClaimId::Stability => &stability::Stability,
+            ClaimId::Scalar => &scalar::Scalar,
+            ClaimId::SyntheticTable => &synthetic_table::SyntheticTable,
         }
     }
 
-    pub(crate) fn not_applicable(instance: &str, summary: String) -> Self {
-        Self {
-            instance: instance.to_owned(),
-            applies: false,
-            verdict: Verdict::Inconclusive,
-            level: Level::Numeric,
-            summary,
-        }
+    /// The hypotheses under which the toolkit judges the claim; an instance
+    /// outside them gets `inconclusive (outside the hypotheses)`.
+    pub fn hypotheses(self) -> &'static str {
+        self.claim().hypotheses()
+    }
+
+    /// The outcomes the claim's rule can produce (each reached by a test).
+    pub fn outcomes(self) -> &'static [Verdict] {
+        self.claim().outcomes()
     }
 }
 
-/// The result for one claim over all instances.
-#[derive(Clone, Debug, Serialize)]
-pub struct ClaimResult {
-    /// Identifier.
-    pub id: ClaimId,
-    /// Overall verdict: `fails` if any instance fails, `holds` if it holds on
-    /// every instance where it applies (at least one), else `inconclusive`.
-    pub verdict: Verdict,
-    /// Level of evidence: the weakest level among the findings the verdict
-    /// rests on.
-    pub level: Level,
-    /// Instances the verdict covers (those where the claim applies).
-    pub instances: Vec<String>,
-    /// One line with the key numbers.
-    pub summary: String,
-    /// Per-instance findings.
-    pub findings: Vec<Finding>,
-    /// Shapes proved with symbolic data, for the claims that are identities.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbolic: Option<SymbolicCoverage>,
+/// Everything the rules read: the numeric analyses, the symbolic proofs and
+/// the exact characterizations, and the settings.
+pub(crate) struct Evidence<'a> {
+    /// The numeric analysis of each instance.
+    pub analyses: &'a [InstanceAnalysis],
+    /// The symbolic proofs.
+    pub proofs: &'a symbolic::SymbolicRun,
+    /// The exact characterizations.
+    pub exact: &'a evidence::ExactRun,
+    /// The settings.
+    pub config: &'a VerifyConfig,
 }
 
-impl ClaimResult {
-    pub(crate) fn aggregate(id: ClaimId, findings: Vec<Finding>) -> Self {
-        let applicable: Vec<&Finding> = findings.iter().filter(|f| f.applies).collect();
-        let level = applicable
+/// One claim of SPEC §3: its statement, its hypotheses and its rule.
+pub(crate) trait Claim: Sync {
+    /// Its identifier.
+    fn id(&self) -> ClaimId;
+
+    /// The hypotheses it is judged under.
+    fn hypotheses(&self) -> &'static str;
+
+    /// The outcomes its rule can produce.
+    fn outcomes(&self) -> &'static [Verdict];
+
+    /// The numeric finding on one analysed instance (also what `falsify`
+    /// checks).
+    fn numeric(&self, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding;
+
+    /// The finding on one instance from every level of evidence; by default
+    /// the numeric one.
+    fn judge(&self, numeric: Finding, _an: &InstanceAnalysis, _ev: &Evidence<'_>) -> Finding {
+        numeric
+    }
+
+    /// Findings beyond the instances (sweeps, shapes with symbolic data).
+    fn extra(&self, _ev: &Evidence<'_>) -> Vec<Finding> {
+        Vec::new()
+    }
+
+    /// The claim's result over every instance.
+    fn evaluate(&self, ev: &Evidence<'_>) -> ClaimResult {
+        let mut findings: Vec<Finding> = ev
+            .analyses
             .iter()
-            .map(|f| f.level)
-            .min()
-            .unwrap_or(Level::Numeric);
-        let verdict = if applicable.is_empty() {
-            Verdict::Inconclusive
-        } else if applicable.iter().any(|f| f.verdict == Verdict::Fails) {
-            Verdict::Fails
-        } else if applicable.iter().all(|f| f.verdict == Verdict::Holds) {
-            Verdict::Holds
-        } else {
-            Verdict::Inconclusive
-        };
-        let instances: Vec<String> = applicable.iter().map(|f| f.instance.clone()).collect();
-        let summary = if applicable.is_empty() {
-            findings
-                .first()
-                .map(|f| f.summary.clone())
-                .unwrap_or_else(|| "no instance analysed".into())
-        } else {
-            let parts: Vec<String> = applicable
-                .iter()
-                .filter(|f| f.verdict != Verdict::Holds || applicable.len() == 1)
-                .map(|f| format!("{}: {}", f.instance, f.summary))
-                .collect();
-            let first = applicable[0];
-            if parts.is_empty() {
-                format!(
-                    "held on {} of {} instances; e.g. {}: {}",
-                    applicable.len(),
-                    findings.len(),
-                    first.instance,
-                    first.summary
-                )
-            } else {
-                parts.join("; ")
-            }
-        };
-        Self {
-            id,
-            verdict,
-            level,
-            instances,
-            summary,
-            findings,
-            symbolic: None,
-        }
+            .map(|an| {
+                let mut f = self.judge(self.numeric(an, ev.config), an, ev);
+                // A numeric finding says why it is not exact.
+                if f.applies
+                    && f.level == Level::Numeric
+                    && let Some(why) = ev.exact.missing(an.instance.name())
+                {
+                    f.summary = format!("{} ({why})", f.summary);
+                }
+                f
+            })
+            .collect();
+        findings.extend(self.extra(ev));
+        let mut result = ClaimResult::aggregate(self.id(), findings);
+        symbolic::attach(&mut result, ev.proofs);
+        result
     }
 }
 
@@ -375,8 +329,8 @@ pub fn verify(
         std::thread::spawn(move || {
             let proofs = symbolic::run(&instances, dim, budget)?;
             let left = budget.map(|b| b.saturating_sub(started.elapsed()));
-            let chars = exact_evidence::run(&instances, &cfg, left);
-            Ok::<_, crate::Error>((proofs, chars))
+            let exact = evidence::run(&instances, &cfg, left);
+            Ok::<_, crate::Error>((proofs, exact))
         })
     };
     let mut analyses = Vec::new();
@@ -389,19 +343,18 @@ pub fn verify(
         progress(inst.name());
         analyses.push(analyze(inst, config));
     }
-    let (proofs, chars) = proofs
+    let (proofs, exact) = proofs
         .join()
         .map_err(|_| crate::Error::Computation("the symbolic proofs panicked".into()))??;
+    let ev = Evidence {
+        analyses: &analyses,
+        proofs: &proofs,
+        exact: &exact,
+        config,
+    };
     let claims = ClaimId::ALL
         .into_iter()
-        .map(|id| {
-            exact_evidence::apply(
-                symbolic::apply(checks::evaluate(id, &analyses, config), &proofs),
-                &chars,
-                &analyses,
-                config,
-            )
-        })
+        .map(|id| id.claim().evaluate(&ev))
         .collect();
     let instances = analyses.iter().map(info).collect();
     Ok(Report {

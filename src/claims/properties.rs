@@ -16,7 +16,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
 use super::analysis::{InstanceAnalysis, VerifyConfig, analyze};
-use super::{ClaimId, Finding, Verdict, checks};
+use super::{ClaimId, Finding, Verdict};
 use crate::model::Instance;
 use crate::numeric::equilibria::s_newton;
 use crate::numeric::spectra::StabilityVerdict;
@@ -124,7 +124,7 @@ impl PropertyId {
 pub fn evaluate_property(p: PropertyId, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
     let name = an.instance.name();
     match p {
-        PropertyId::Claim(c) => checks::evaluate_on(c, an, cfg),
+        PropertyId::Claim(c) => c.claim().numeric(an, cfg),
         PropertyId::ExistenceUnconditional => existence_unconditional(an),
         PropertyId::SaddlesOnlyScalar => {
             if an.model.m == 1 {
@@ -500,7 +500,7 @@ pub fn falsify(
             t.run += 1;
             match (f.applies, f.verdict) {
                 (false, _) => t.not_applicable += 1,
-                (true, Verdict::Holds) => t.held += 1,
+                (true, Verdict::Holds | Verdict::HoldsWithCondition) => t.held += 1,
                 (true, Verdict::Inconclusive) => t.inconclusive += 1,
                 (true, Verdict::Fails) => t.failed = true,
             }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::{ClaimId, ClaimResult, Finding, Level, Verdict};
+use super::characterize::IdentityStatus;
+use super::{ClaimId, ClaimResult, Finding, Level, Reason, Verdict};
 use crate::model::Instance;
 use crate::polynomial::Data;
 use crate::polynomial::proofs::{
@@ -36,8 +37,11 @@ pub struct SymbolicCoverage {
 pub struct ShapeOutcome {
     /// `n×m`.
     pub shape: String,
-    /// Whether the claim's identities hold for all data of this shape.
+    /// Whether the claim's whole statement was proved for all data of this
+    /// shape (`status` is `proved`).
     pub holds: bool,
+    /// What the proof established.
+    pub status: IdentityStatus,
     /// Wall time in seconds.
     pub seconds: f64,
     /// What was shown.
@@ -47,7 +51,7 @@ pub struct ShapeOutcome {
 /// Witnesses with more terms than this are left out of reports.
 const WITNESS_MAX_TERMS: usize = 60;
 
-fn identity_of(id: ClaimId) -> Option<Identity> {
+pub(crate) fn identity_of(id: ClaimId) -> Option<Identity> {
     match id {
         ClaimId::NotGradient => Some(Identity::NotGradient),
         ClaimId::Balance => Some(Identity::Balance),
@@ -59,7 +63,7 @@ fn identity_of(id: ClaimId) -> Option<Identity> {
 }
 
 /// Everything the symbolic proofs returned.
-pub(super) struct SymbolicRun {
+pub(crate) struct SymbolicRun {
     per_identity: Vec<IdentityRun>,
     max_dimension: usize,
 }
@@ -68,11 +72,26 @@ struct IdentityRun {
     identity: Identity,
     shapes: Vec<Proof>,
     not_attempted: Vec<(usize, usize)>,
-    instances: Vec<Proof>,
+    /// The error of the shapes' run, if it raised one (no shape is then
+    /// counted as proved).
+    shapes_error: Option<String>,
+    /// Per instance: the proof on its data, or the error it raised.
+    instances: Vec<(String, Result<Proof, String>)>,
+}
+
+/// What a proof established (a proof that raised an error is kept apart,
+/// never turned into a refutation).
+pub(crate) fn status(p: &Proof) -> IdentityStatus {
+    if p.holds {
+        IdentityStatus::Proved
+    } else {
+        IdentityStatus::Refuted
+    }
 }
 
 /// Runs every proof: symbolic data for `1 ≤ n, m ≤ max_dimension`, then each
-/// instance's data. `budget` bounds the shapes of each claim.
+/// instance's data. `budget` bounds the shapes of each claim. A proof that
+/// raises an error is recorded as such.
 pub(super) fn run(
     instances: &[Instance],
     max_dimension: usize,
@@ -80,20 +99,29 @@ pub(super) fn run(
 ) -> crate::Result<SymbolicRun> {
     let mut per_identity = Vec::new();
     for identity in Identity::ALL {
-        let (shapes, not_attempted) = if max_dimension > 0 {
-            prove_shapes(identity, max_dimension, budget)?
+        let (shapes, not_attempted, shapes_error) = if max_dimension > 0 {
+            match prove_shapes(identity, max_dimension, budget) {
+                Ok((s, n)) => (s, n, None),
+                Err(e) => (Vec::new(), Vec::new(), Some(e.to_string())),
+            }
         } else {
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), None)
         };
         let instances = instances
             .iter()
             .filter(|i| i.n() <= MAX_PROOF_DIMENSION && i.m() <= MAX_PROOF_DIMENSION)
-            .map(|i| prove(identity, &Data::Instance(i.clone())))
-            .collect::<crate::Result<Vec<_>>>()?;
+            .map(|i| {
+                (
+                    i.name().to_owned(),
+                    prove(identity, &Data::Instance(i.clone())).map_err(|e| e.to_string()),
+                )
+            })
+            .collect();
         per_identity.push(IdentityRun {
             identity,
             shapes,
             not_attempted,
+            shapes_error,
             instances,
         });
     }
@@ -103,45 +131,129 @@ pub(super) fn run(
     })
 }
 
-/// Raises a numeric result to the symbolic level where proofs exist: each
-/// instance with a proof gets a symbolic finding (the numeric verdict kept as
-/// a cross-check), and a shape whose all-data identity fails is a finding of
-/// its own.
-pub(super) fn apply(numeric: ClaimResult, run: &SymbolicRun) -> ClaimResult {
-    let Some(identity) = identity_of(numeric.id) else {
-        return numeric;
-    };
-    let Some(r) = run.per_identity.iter().find(|r| r.identity == identity) else {
-        return numeric;
-    };
-    let mut findings: Vec<Finding> = numeric
-        .findings
-        .iter()
-        .map(
-            |f| match r.instances.iter().find(|p| p.data == f.instance) {
-                Some(p) => symbolic_finding(p, f),
-                None => f.clone(),
-            },
-        )
-        .collect();
-    for p in r.shapes.iter().filter(|p| !p.holds) {
-        let mut f = Finding::new(
-            &format!("all data {}×{}", p.n, p.m),
-            Verdict::Fails,
-            p.detail.clone(),
-        );
-        f.level = Level::Symbolic;
-        findings.push(f);
+impl SymbolicRun {
+    fn of(&self, identity: Identity) -> Option<&IdentityRun> {
+        self.per_identity.iter().find(|r| r.identity == identity)
     }
-    let mut result = ClaimResult::aggregate(numeric.id, findings);
-    let proved: Vec<&Proof> = r.shapes.iter().filter(|p| p.holds).collect();
-    let seconds: f64 = r.shapes.iter().chain(&r.instances).map(|p| p.seconds).sum();
-    if !r.shapes.is_empty() {
+
+    /// The proof of `identity` on the data of `instance`: its status and
+    /// detail, or `None` if none was attempted (too large).
+    pub(crate) fn on_instance(
+        &self,
+        identity: Identity,
+        instance: &str,
+    ) -> Option<(IdentityStatus, String)> {
+        let r = self.of(identity)?;
+        let (_, p) = r.instances.iter().find(|(n, _)| n == instance)?;
+        Some(match p {
+            Ok(p) => (status(p), p.detail.clone()),
+            Err(e) => (
+                IdentityStatus::Errored,
+                format!("the proof on this instance's data raised an error: {e}"),
+            ),
+        })
+    }
+
+    /// A finding for each shape with symbolic data whose identity is false
+    /// (a counterexample for all data of that shape) or whose proof raised
+    /// an error.
+    pub(crate) fn shape_findings(&self, identity: Identity) -> Vec<Finding> {
+        let Some(r) = self.of(identity) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Finding> = r
+            .shapes
+            .iter()
+            .filter(|p| status(p) == IdentityStatus::Refuted)
+            .map(|p| {
+                Finding::new(
+                    &format!("all data {}×{}", p.n, p.m),
+                    Verdict::Fails,
+                    p.detail.clone(),
+                )
+                .at(Level::Symbolic)
+            })
+            .collect();
+        if let Some(e) = &r.shapes_error {
+            out.push(
+                Finding::new(
+                    "all data (symbolic shapes)",
+                    Verdict::Inconclusive,
+                    format!("the proofs with symbolic data raised an error: {e}"),
+                )
+                .because(Reason::ProofErrored),
+            );
+        }
+        out
+    }
+}
+
+/// The symbolic finding on one instance: the proof on its data decides,
+/// the numeric finding stays as a cross-check. `conclude` turns a proved
+/// identity into the claim's finding (e.g. GD-COLLAPSE's statement depends
+/// on λ); without a proof the numeric finding stands.
+pub(crate) fn raise(
+    numeric: Finding,
+    identity: Identity,
+    run: &SymbolicRun,
+    conclude: impl FnOnce(Finding) -> Finding,
+) -> Finding {
+    let Some((status, detail)) = run.on_instance(identity, &numeric.instance) else {
+        return numeric;
+    };
+    let summary = format!(
+        "{detail} [numeric cross-check: {}]",
+        numeric.verdict.as_str()
+    );
+    let f = Finding {
+        summary,
+        ..numeric.clone()
+    };
+    match status {
+        IdentityStatus::Proved => {
+            conclude(Finding::new(&f.instance, Verdict::Holds, f.summary).at(Level::Symbolic))
+        }
+        IdentityStatus::Refuted => {
+            Finding::new(&f.instance, Verdict::Fails, f.summary).at(Level::Symbolic)
+        }
+        IdentityStatus::Partial => f.because(Reason::NotComputed),
+        IdentityStatus::Errored => f.because(Reason::ProofErrored),
+    }
+}
+
+/// Attaches the coverage of the symbolic proofs to a claim's result: the
+/// shapes proved (only those whose whole statement was proved count), the
+/// shapes not attempted, the witnesses.
+pub(crate) fn attach(result: &mut ClaimResult, run: &SymbolicRun) {
+    let Some(identity) = identity_of(result.id) else {
+        return;
+    };
+    let Some(r) = run.of(identity) else {
+        return;
+    };
+    let proved: Vec<&Proof> = r
+        .shapes
+        .iter()
+        .filter(|p| status(p) == IdentityStatus::Proved)
+        .collect();
+    let seconds: f64 = r
+        .shapes
+        .iter()
+        .chain(r.instances.iter().filter_map(|(_, p)| p.as_ref().ok()))
+        .map(|p| p.seconds)
+        .sum();
+    if !r.shapes.is_empty() || r.shapes_error.is_some() {
+        let partial = r.shapes.len() - proved.len();
         let prefix = format!(
-            "proved for all data with n, m ≤ {} ({} of {} shapes{})",
+            "proved for all data with n, m ≤ {}: {} of {} shapes{}{}",
             run.max_dimension,
             proved.len(),
             r.shapes.len() + r.not_attempted.len(),
+            if partial > 0 {
+                format!(" ({partial} not fully proved)")
+            } else {
+                String::new()
+            },
             if r.not_attempted.is_empty() {
                 String::new()
             } else {
@@ -153,7 +265,7 @@ pub(super) fn apply(numeric: ClaimResult, run: &SymbolicRun) -> ClaimResult {
     let witnesses = r
         .shapes
         .iter()
-        .chain(&r.instances)
+        .chain(r.instances.iter().filter_map(|(_, p)| p.as_ref().ok()))
         .flat_map(|p| {
             let label = if p.data == "symbolic" {
                 format!("all data {}×{}", p.n, p.m)
@@ -173,7 +285,8 @@ pub(super) fn apply(numeric: ClaimResult, run: &SymbolicRun) -> ClaimResult {
             .iter()
             .map(|p| ShapeOutcome {
                 shape: format!("{}×{}", p.n, p.m),
-                holds: p.holds,
+                holds: status(p) == IdentityStatus::Proved,
+                status: status(p),
                 seconds: p.seconds,
                 detail: p.detail.clone(),
             })
@@ -186,25 +299,4 @@ pub(super) fn apply(numeric: ClaimResult, run: &SymbolicRun) -> ClaimResult {
         witnesses,
         seconds,
     });
-    result
-}
-
-fn symbolic_finding(p: &Proof, numeric: &Finding) -> Finding {
-    let verdict = if p.holds {
-        Verdict::Holds
-    } else {
-        Verdict::Fails
-    };
-    let mut f = Finding::new(
-        &p.data,
-        verdict,
-        format!(
-            "{} [numeric cross-check: {}]",
-            p.detail,
-            numeric.verdict.as_str()
-        ),
-    );
-    f.level = Level::Symbolic;
-    f.applies = numeric.applies;
-    f
 }

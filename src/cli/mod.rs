@@ -590,7 +590,7 @@ fn characterize(a: CharacterizeArgs) -> Result<()> {
                         comp.rank,
                         k + 1,
                         comp.trace,
-                        comp.sg_verdict
+                        comp.sg_verdict.as_str()
                     ),
                     &comp.sg_eigenvalues,
                     false,

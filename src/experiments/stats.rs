@@ -44,6 +44,21 @@ pub fn wilson(k: usize, n: usize, z: f64) -> (f64, f64) {
     )
 }
 
+/// Newcombe's hybrid score interval (his method 10) for the difference of
+/// two independent proportions `k1/n1 − k2/n2`, built from the two Wilson
+/// intervals at `z`. It stays inside [−1, 1] and behaves at counts of 0.
+pub fn newcombe_difference(k1: usize, n1: usize, k2: usize, n2: usize, z: f64) -> (f64, f64) {
+    let p = |k: usize, n: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
+    let (p1, p2) = (p(k1, n1), p(k2, n2));
+    let (l1, u1) = wilson(k1, n1, z);
+    let (l2, u2) = wilson(k2, n2, z);
+    let d = p1 - p2;
+    (
+        d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt(),
+        d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt(),
+    )
+}
+
 /// A count out of a total, with its percentage and 95% Wilson interval (in
 /// percent).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -99,6 +114,20 @@ mod tests {
         let (lo, hi) = wilson(82, 100, Z95);
         assert!((lo - 0.73334).abs() < 1e-4, "{lo}");
         assert!((hi - 0.88301).abs() < 1e-4, "{hi}");
+    }
+
+    #[test]
+    fn newcombe_matches_his_worked_example() {
+        // Newcombe (1998), example (a): 56/70 − 48/80 = 0.1833, method 10
+        // gives 0.0524 to 0.3093.
+        let (lo, hi) = newcombe_difference(56, 70, 48, 80, Z95);
+        assert!((lo - 0.0524).abs() < 1e-3, "{lo}");
+        assert!((hi - 0.3093).abs() < 1e-3, "{hi}");
+        // Equal proportions contain 0; far ones do not.
+        let (lo, hi) = newcombe_difference(0, 5000, 0, 10_000, Z95);
+        assert!(lo <= 0.0 && 0.0 <= hi);
+        let (lo, _) = newcombe_difference(900, 1000, 720, 10_000, Z95);
+        assert!(lo > 0.0);
     }
 
     #[test]

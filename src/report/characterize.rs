@@ -48,8 +48,20 @@ fn stratum_header(s: &StratumReport, n: usize, m: usize) -> String {
         format!("rank > n = {n}: no A with AᵀA = S")
     };
     let _ = m;
+    if st.complex_solutions.is_none() {
+        // Never "0 components" for a stratum that was not resolved.
+        return format!(
+            "rank {}: not resolved ({count}): its equilibrium components are unknown; {realizable}",
+            st.rank
+        );
+    }
+    let completeness = if st.exact {
+        "complete, certified"
+    } else {
+        "complete up to counts modulo primes"
+    };
     format!(
-        "rank {}: {count}, {} real, {psd} positive semidefinite → {} equilibrium component(s); {realizable}",
+        "rank {}: {count}, {} real, {psd} positive semidefinite → {} equilibrium component(s) ({completeness}); {realizable}",
         st.rank,
         st.real_solutions.len(),
         s.components.len()
@@ -84,8 +96,8 @@ fn component_lines(c: &Component, alpha: f64, detailed: bool, out: &mut String) 
             let _ = writeln!(
                 out,
                 "      {:<22} {:<24} {:<8} {}",
-                v.dynamics,
-                v.verdict,
+                v.dynamics.to_string(),
+                v.verdict.as_str(),
                 v.level.as_str(),
                 v.detail
             );
@@ -102,7 +114,14 @@ fn component_lines(c: &Component, alpha: f64, detailed: bool, out: &mut String) 
         }
         let parts: Vec<String> = best
             .iter()
-            .map(|v| format!("{} {} ({})", v.dynamics, v.verdict, v.level.as_str()))
+            .map(|v| {
+                format!(
+                    "{} {} ({})",
+                    v.dynamics,
+                    v.verdict.as_str(),
+                    v.level.as_str()
+                )
+            })
             .collect();
         let _ = writeln!(out, "      {}", parts.join(" · "));
     }
@@ -165,7 +184,13 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
         let _ = writeln!(
             out,
             "identities on this instance's data: {}{}",
-            if p.holds { "hold" } else { "FAIL" },
+            match p.status {
+                crate::claims::characterize::IdentityStatus::Proved => "hold",
+                crate::claims::characterize::IdentityStatus::Refuted => "FAIL",
+                crate::claims::characterize::IdentityStatus::Partial => "partly proved",
+                crate::claims::characterize::IdentityStatus::Errored =>
+                    "not proved (the proof errored)",
+            },
             if detailed {
                 format!(" — {}", p.detail)
             } else {
@@ -387,8 +412,8 @@ pub fn render_latex(c: &Characterization) -> String {
                     let _ = writeln!(
                         out,
                         "\\item {}: {} ({})",
-                        tex(&v.dynamics),
-                        tex(&v.verdict),
+                        tex(&v.dynamics.to_string()),
+                        tex(v.verdict.as_str()),
                         v.level.as_str()
                     );
                 }

@@ -51,13 +51,27 @@ pub fn render_text(report: &Report, detailed: bool) -> String {
     for c in &report.claims {
         let _ = writeln!(
             out,
-            "{:<w$}  {:<12}  {:<8}  [{}]  {}",
+            "{:<w$}  {:<22}  {:<9}  [{}]  {}",
             c.id.as_str(),
             c.verdict.as_str(),
             c.level.as_str(),
             c.instances.join(","),
             c.summary
         );
+        if let Some(cond) = &c.condition {
+            let _ = writeln!(out, "{:<w$}  condition: {cond}", "");
+        }
+        if let Some(reason) = c.reason {
+            let _ = writeln!(out, "{:<w$}  reason: {}", "", reason.as_str());
+        }
+        if !c.counterexamples.is_empty() {
+            let _ = writeln!(
+                out,
+                "{:<w$}  counterexample(s): {}",
+                "",
+                c.counterexamples.join(", ")
+            );
+        }
     }
     if detailed {
         let _ = writeln!(out, "\nFindings per instance:");
@@ -65,7 +79,21 @@ pub fn render_text(report: &Report, detailed: bool) -> String {
             let _ = writeln!(out, "{} — {}", c.id.as_str(), c.id.statement());
             for f in &c.findings {
                 let v = if f.applies { f.verdict.as_str() } else { "n/a" };
-                let _ = writeln!(out, "  {:<12} {:<12} {}", f.instance, v, f.summary);
+                let why = match (&f.condition, f.reason) {
+                    (Some(c), _) => format!(" [condition: {c}]"),
+                    (None, Some(r)) if f.verdict == crate::claims::Verdict::Inconclusive => {
+                        format!(" [{}]", r.as_str())
+                    }
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<12} {:<22} {:<9} {}{why}",
+                    f.instance,
+                    v,
+                    f.level.as_str(),
+                    f.summary
+                );
             }
             if let Some(sym) = &c.symbolic {
                 let shapes: Vec<&str> = sym
@@ -130,11 +158,14 @@ pub fn render_latex(report: &Report) -> String {
     for c in &report.claims {
         let _ = writeln!(
             out,
-            "{} & {} & {} & [{}] {} \\\\",
+            "{} & {} & {} & [{}] {}{} \\\\",
             tex_escape(c.id.as_str()),
             c.verdict.as_str(),
             c.level.as_str(),
             tex_escape(&c.instances.join(", ")),
+            c.condition
+                .as_ref()
+                .map_or(String::new(), |x| format!("Condition: {}. ", tex_escape(x))),
             tex_escape(&c.summary)
         );
     }

@@ -165,6 +165,62 @@ pub fn derive(budget: Option<Duration>) -> Result<ScalarDerivation> {
     })
 }
 
+/// The derivation evaluated at one instance `(ρ, τ, λ)`: the derived Δ
+/// (exactly) and, when it is non-negative, the derived radii (in floating
+/// point, from the linear factors in r at δ = √Δ), sorted.
+pub fn evaluate_at(
+    d: &ScalarDerivation,
+    rho: &BigRational,
+    tau: &BigRational,
+    lambda: &BigRational,
+) -> Result<(BigRational, Vec<f64>)> {
+    let vars = names(&VARS);
+    let zero = BigRational::from_integer(0.into());
+    let delta = SparsePoly::parse(&d.delta, &vars)?.eval(&[
+        zero.clone(),
+        zero.clone(),
+        zero.clone(),
+        rho.clone(),
+        tau.clone(),
+        lambda.clone(),
+    ]);
+    let mut radii = Vec::new();
+    if delta >= zero {
+        let rvars = names(&["r", "rho", "tau", "delta"]);
+        let at = [
+            0.0,
+            crate::model::to_f64(rho),
+            crate::model::to_f64(tau),
+            crate::model::to_f64(&delta).sqrt(),
+        ];
+        for f in &d.radius_factors {
+            let f = SparsePoly::parse(f, &rvars)?;
+            // f = p₁·r + p₀, linear in r.
+            let part = |k: u16| {
+                SparsePoly::from_terms(
+                    4,
+                    f.terms()
+                        .iter()
+                        .filter(|(e, _)| e[0] == k)
+                        .map(|(e, c)| {
+                            let mut e = e.clone();
+                            e[0] = 0;
+                            (e, c.clone())
+                        })
+                        .collect(),
+                )
+            };
+            let (p1, p0) = (part(1), part(0));
+            let den = p1.eval_f64(&at);
+            if den != 0.0 {
+                radii.push(-p0.eval_f64(&at) / den);
+            }
+        }
+        radii.sort_by(f64::total_cmp);
+    }
+    Ok((delta, radii))
+}
+
 /// Factors of `sphere(s = r², λ = (δ² − α)/β)·β²` in the variables
 /// (r, ρ, τ, δ), where `Δ = α + βλ`.
 fn radii_factors(

@@ -381,6 +381,8 @@ pub struct Stratum {
     pub count_evidence: Option<CountEvidence>,
     /// Real solutions (PSD or not).
     pub real_solutions: Vec<RealSolution>,
+    /// Whether the stratum system was solved, and if not, why.
+    pub status: StratumStatus,
     /// How the solutions are represented and checked, or why not.
     pub method: String,
     /// Whether the stratum is fully characterized exactly.
@@ -401,6 +403,32 @@ pub struct Stratum {
     /// The verified representation (kept for exact comparisons).
     #[serde(skip)]
     pub rur: Option<Rur>,
+}
+
+/// Whether a stratum system was solved (its solution set is finite and
+/// represented exactly), and if not, why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum StratumStatus {
+    /// Finitely many solutions (possibly none), all represented exactly.
+    Solved,
+    /// A positive-dimensional solution set (over Z/p): not isolated.
+    PositiveDimensional {
+        /// Its dimension.
+        dimension: usize,
+    },
+    /// Finitely many solutions, some repeated: not separated.
+    Repeated {
+        /// Number of solutions with multiplicity.
+        count: usize,
+        /// A lower bound on the number of distinct solutions.
+        distinct_at_least: usize,
+    },
+    /// The solver gave up (time budget, reconstruction did not stabilize).
+    Inconclusive {
+        /// Why.
+        why: String,
+    },
 }
 
 impl Stratum {
@@ -452,6 +480,7 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
             s_rational: Some(RationalMatrix::zeros(m, m)),
             root: None,
         }],
+        status: StratumStatus::Solved,
         method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
         exact: true,
         minimal_polynomial: None,
@@ -501,6 +530,9 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
         bezout_bound: (r == m).then(|| 1u64 << (m * (m + 1) / 2).min(63)),
         count_evidence: None,
         real_solutions: Vec::new(),
+        status: StratumStatus::Inconclusive {
+            why: "not solved".into(),
+        },
         method: String::new(),
         exact: false,
         minimal_polynomial: None,
@@ -513,12 +545,14 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
     };
     match solved {
         Solved::Empty { evidence } => {
+            st.status = StratumStatus::Solved;
             st.complex_solutions = Some(0);
             st.method = format!("no complex solution ({})", evidence.describe());
             st.exact = evidence.is_exact();
             st.count_evidence = Some(evidence);
         }
         Solved::PositiveDimensional { dimension } => {
+            st.status = StratumStatus::PositiveDimensional { dimension };
             st.method = format!(
                 "the stratum system has a complex solution set of dimension {dimension} (over Z/p): not isolated; no exact characterization"
             );
@@ -527,12 +561,20 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
             count,
             distinct_at_least,
         } => {
+            st.status = StratumStatus::Repeated {
+                count,
+                distinct_at_least,
+            };
             st.method = format!(
                 "{count} complex solutions with multiplicity, at least {distinct_at_least} distinct: repeated solutions (non-generic data); no exact characterization"
             );
         }
-        Solved::Inconclusive(why) => st.method = format!("inconclusive: {why}"),
+        Solved::Inconclusive(why) => {
+            st.method = format!("inconclusive: {why}");
+            st.status = StratumStatus::Inconclusive { why };
+        }
         Solved::Finite(f) => {
+            st.status = StratumStatus::Solved;
             st.complex_solutions = Some(f.count);
             st.primes_used = f.primes_used;
             st.coefficient_digits = f.coefficient_digits;

@@ -1,0 +1,223 @@
+//! The evidence the claims' rules read, typed: the exact characterization of
+//! each instance (or why there is none), how completely each stratum is
+//! known, and each component's stability verdicts per dynamics.
+//!
+//! Nothing here decides a claim; the claim modules do.
+
+use std::time::Duration;
+
+use num_rational::BigRational;
+
+use super::analysis::VerifyConfig;
+use super::characterize::{
+    Characterization, CharacterizeConfig, Component, ComponentVerdict, DynamicsKind,
+    DynamicsVerdict, StratumReport, WholeVariety, characterize,
+};
+use super::{Finding, Level, Reason};
+use crate::model::Instance;
+use crate::variety::strata::{MAX_STRATA_M, StratumStatus};
+
+/// The exact characterization of one instance, or why there is none.
+#[derive(Debug)]
+pub(crate) enum Exact {
+    /// Computed (some strata may still be unresolved or not computed).
+    Computed(Box<Characterization>),
+    /// Outside what `characterize` handles (m > 3 or λ = 0).
+    OutOfScope(String),
+    /// `characterize` returned an error.
+    Failed(String),
+    /// The time budget ran out before it started.
+    NotStarted,
+}
+
+/// The exact characterizations of every instance, by name.
+#[derive(Debug, Default)]
+pub(crate) struct ExactRun {
+    per_instance: Vec<(String, Exact)>,
+}
+
+impl ExactRun {
+    /// The characterization of `instance`, if computed.
+    pub(crate) fn get(&self, instance: &str) -> Option<&Characterization> {
+        match self.outcome(instance) {
+            Some(Exact::Computed(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// What happened for `instance`.
+    pub(crate) fn outcome(&self, instance: &str) -> Option<&Exact> {
+        self.per_instance
+            .iter()
+            .find(|(n, _)| n == instance)
+            .map(|(_, e)| e)
+    }
+
+    /// Why `instance` has no exact characterization, if it has none.
+    pub(crate) fn missing(&self, instance: &str) -> Option<String> {
+        match self.outcome(instance)? {
+            Exact::Computed(_) => None,
+            Exact::OutOfScope(why) => Some(format!("no exact characterization: {why}")),
+            Exact::Failed(e) => Some(format!("the exact characterization failed: {e}")),
+            Exact::NotStarted => {
+                Some("no exact characterization: the time budget ran out first".into())
+            }
+        }
+    }
+}
+
+/// The exact characterization of every instance it applies to (m ≤ 3,
+/// λ > 0), within the budget.
+pub(super) fn run(
+    instances: &[Instance],
+    cfg: &VerifyConfig,
+    budget: Option<Duration>,
+) -> ExactRun {
+    let started = std::time::Instant::now();
+    let per_instance = instances
+        .iter()
+        .map(|inst| {
+            let left = budget.map(|b| b.saturating_sub(started.elapsed()).as_secs_f64());
+            let outcome = if inst.m() > MAX_STRATA_M {
+                Exact::OutOfScope(format!(
+                    "m = {} > {MAX_STRATA_M}: the exact strata are limited to m ≤ {MAX_STRATA_M}",
+                    inst.m()
+                ))
+            } else if inst.lambda() <= &BigRational::from_integer(0.into()) {
+                Exact::OutOfScope("λ = 0: the strata are stated for λ > 0".into())
+            } else if left.is_some_and(|t| t <= 0.0) {
+                Exact::NotStarted
+            } else {
+                let ccfg = CharacterizeConfig {
+                    timeout: left,
+                    whole_variety: WholeVariety::Never,
+                    kappa_grid: cfg.kappa_grid.clone(),
+                    eta: cfg.eta,
+                    alpha: cfg.alpha,
+                    spectral: cfg.spectral,
+                    seed: cfg.seed,
+                    ..CharacterizeConfig::default()
+                };
+                match characterize(inst, &ccfg, |_| {}) {
+                    Ok(c) => Exact::Computed(Box::new(c)),
+                    Err(e) => Exact::Failed(e.to_string()),
+                }
+            };
+            (inst.name().to_owned(), outcome)
+        })
+        .collect();
+    ExactRun { per_instance }
+}
+
+/// How completely a stratum's solution set is known.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Known {
+    /// Every solution found and represented exactly; the level says what the
+    /// completeness rests on: [`Level::Exact`] (certified) or
+    /// [`Level::Modular`] (counts modulo primes).
+    Complete(Level),
+    /// Not resolved: why, and what was found.
+    Unresolved(Reason, String),
+}
+
+impl Known {
+    /// The completeness level, if complete.
+    pub(crate) fn level(&self) -> Option<Level> {
+        match self {
+            Known::Complete(l) => Some(*l),
+            Known::Unresolved(..) => None,
+        }
+    }
+}
+
+/// How completely the stratum `s` is known.
+pub(crate) fn known(s: &StratumReport) -> Known {
+    let st = &s.stratum;
+    match &st.status {
+        StratumStatus::Solved if st.complex_solutions.is_some() => Known::Complete(if st.exact {
+            Level::Exact
+        } else {
+            Level::Modular
+        }),
+        StratumStatus::Solved => Known::Unresolved(Reason::NotComputed, st.method.clone()),
+        StratumStatus::PositiveDimensional { dimension } => Known::Unresolved(
+            Reason::PositiveDimensional,
+            format!(
+                "the rank-{} stratum has a solution set of dimension {dimension}: its components were not resolved",
+                st.rank
+            ),
+        ),
+        StratumStatus::Repeated { count, .. } => Known::Unresolved(
+            Reason::RepeatedSolutions,
+            format!(
+                "the rank-{} stratum has {count} solutions counted with multiplicity, some repeated: not separated",
+                st.rank
+            ),
+        ),
+        StratumStatus::Inconclusive { why } => Known::Unresolved(
+            Reason::NotComputed,
+            format!("the rank-{} stratum was not solved: {why}", st.rank),
+        ),
+    }
+}
+
+/// How completely the stratum of rank `r` of `c` is known (a rank that was
+/// not computed is unresolved, for the time budget).
+pub(crate) fn known_rank(c: &Characterization, r: usize) -> Known {
+    match c.strata.iter().find(|s| s.stratum.rank == r) {
+        Some(s) => known(s),
+        None => Known::Unresolved(
+            Reason::TimeBudget,
+            format!("the rank-{r} stratum was not computed (time budget)"),
+        ),
+    }
+}
+
+/// The weakest completeness over every stratum, or the first unresolved one.
+pub(crate) fn known_all(c: &Characterization) -> Known {
+    let rmax = c.instance.n.min(c.instance.m);
+    let mut level = Level::Exact;
+    for r in 0..=rmax {
+        match known_rank(c, r) {
+            Known::Complete(l) => level = level.min(l),
+            unresolved => return unresolved,
+        }
+    }
+    Known::Complete(level)
+}
+
+/// The components of every stratum.
+pub(crate) fn components(c: &Characterization) -> impl Iterator<Item = &Component> {
+    c.strata.iter().flat_map(|s| s.components.iter())
+}
+
+/// The verdict of a component for each dynamics at its best level.
+pub(crate) fn best(c: &Component) -> Vec<&DynamicsVerdict> {
+    let mut out: Vec<&DynamicsVerdict> = Vec::new();
+    for v in &c.verdicts {
+        match out.iter_mut().find(|b| b.dynamics == v.dynamics) {
+            Some(b) if v.level > b.level => *b = v,
+            Some(_) => {}
+            None => out.push(v),
+        }
+    }
+    out
+}
+
+/// A component's verdicts per dynamics at their best level, as plain values
+/// (what the stability rules read).
+pub(crate) fn verdicts(c: &Component) -> Vec<(DynamicsKind, ComponentVerdict, Level)> {
+    best(c)
+        .into_iter()
+        .map(|v| (v.dynamics, v.verdict, v.level))
+        .collect()
+}
+
+/// The numeric finding, kept in an exact one's summary as a cross-check.
+pub(crate) fn cross(f: &Finding) -> String {
+    format!(
+        " [numeric cross-check: {}: {}]",
+        f.verdict.as_str(),
+        f.summary
+    )
+}

@@ -1,0 +1,223 @@
+//! VARIETY [C4.6]: for n ≥ m the full-rank equilibria are a finite union,
+//! over the real solutions `S_k ≻ 0`, of `{(A, B(A)) : AᵀA = S_k}`, each of
+//! dimension `nm − m(m+1)/2`; EMA equilibria are the same set with C = A.
+//!
+//! Rule: by S-EQUATION (proved on the instance's data) the full-rank
+//! equilibria are exactly those sets, and each is a Stiefel manifold of the
+//! stated dimension; what remains is finiteness, which the full-rank stratum
+//! shows when it is resolved (finitely many solutions): `holds` at the level
+//! of its completeness. An unresolved (e.g. positive-dimensional) stratum is
+//! `inconclusive` with the reason; no full-rank component means the claim
+//! does not apply; a refuted S-EQUATION `fails`. The SG Jacobian's kernel
+//! (tangent space) is reported as a cross-check.
+
+use super::analysis::{InstanceAnalysis, VerifyConfig, rel};
+use super::characterize::IdentityStatus;
+use super::common::*;
+use super::evidence::{Known, cross, known_rank};
+use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use crate::numeric::Procedure;
+use crate::polynomial::proofs::Identity;
+
+/// VARIETY.
+pub(super) struct Variety;
+
+impl Claim for Variety {
+    fn id(&self) -> ClaimId {
+        ClaimId::Variety
+    }
+
+    fn hypotheses(&self) -> &'static str {
+        "λ > 0, n ≥ m, and at least one full-rank equilibrium"
+    }
+
+    fn outcomes(&self) -> &'static [Verdict] {
+        &[Verdict::Holds, Verdict::Fails, Verdict::Inconclusive]
+    }
+
+    fn numeric(&self, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
+        numeric_finding(an, cfg)
+    }
+
+    fn judge(&self, numeric: Finding, an: &InstanceAnalysis, ev: &Evidence<'_>) -> Finding {
+        let name = an.instance.name();
+        let model = &an.model;
+        if model.n < model.m || model.lambda <= 0.0 {
+            return numeric;
+        }
+        let Some(c) = ev.exact.get(name) else {
+            return numeric;
+        };
+        let m = c.instance.m;
+        let comps: Vec<_> = c
+            .strata
+            .iter()
+            .filter(|s| s.stratum.rank == m)
+            .flat_map(|s| s.components.iter())
+            .collect();
+        let identity = ev
+            .proofs
+            .on_instance(Identity::SEquation, name)
+            .map_or(IdentityStatus::Errored, |(s, _)| s);
+        let exact_kernels = comps.iter().filter(|x| x.sg_level >= Level::Exact).count();
+        let detail = format!(
+            "each {{A : AᵀA = S_k}} is one O(n)-orbit (a Stiefel manifold) of dimension nm − m(m+1)/2 = {}; the SG Jacobian's kernel is the tangent space exactly at {exact_kernels} component(s), numerically at the others; (A, B(A), A) is an EMA equilibrium (same P, Q){}",
+            crate::numeric::orbit_dimension(c.instance.n, m),
+            cross(&numeric)
+        );
+        rule(name, identity, &known_rank(c, m), comps.len(), &detail)
+    }
+}
+
+/// The rule over typed evidence: S-EQUATION's proof on the instance, the
+/// full-rank stratum's completeness and its number of components.
+pub(super) fn rule(
+    instance: &str,
+    identity: IdentityStatus,
+    top: &Known,
+    components: usize,
+    detail: &str,
+) -> Finding {
+    match identity {
+        IdentityStatus::Proved => {}
+        IdentityStatus::Refuted => {
+            return Finding::new(
+                instance,
+                Verdict::Fails,
+                format!("S-EQUATION is refuted on this instance's data, so the equilibria are not these sets; {detail}"),
+            )
+            .at(Level::Symbolic);
+        }
+        IdentityStatus::Partial => {
+            return Finding::new(
+                instance,
+                Verdict::Inconclusive,
+                format!("S-EQUATION only partly proved here; {detail}"),
+            )
+            .because(Reason::NotComputed);
+        }
+        IdentityStatus::Errored => {
+            return Finding::new(
+                instance,
+                Verdict::Inconclusive,
+                format!("S-EQUATION's proof errored or was not run here; {detail}"),
+            )
+            .because(Reason::ProofErrored);
+        }
+    }
+    match top {
+        Known::Unresolved(reason, why) => Finding::new(
+            instance,
+            Verdict::Inconclusive,
+            format!("{why}: finiteness not shown; {detail}"),
+        )
+        .because(*reason),
+        Known::Complete(level) if components == 0 => Finding::not_applicable(
+            instance,
+            format!(
+                "no full-rank equilibrium here (completeness {}; see EXISTENCE): nothing to show",
+                level.as_str()
+            ),
+        ),
+        Known::Complete(level) => Finding::new(
+            instance,
+            Verdict::Holds,
+            format!(
+                "{components} full-rank component(s) S_k ≻ 0, finitely many (completeness {}); {detail}",
+                level.as_str()
+            ),
+        )
+        .at(*level),
+    }
+}
+
+pub(super) fn numeric_finding(an: &InstanceAnalysis, _cfg: &VerifyConfig) -> Finding {
+    let model = &an.model;
+    let (n, m) = (model.n, model.m);
+    let name = an.instance.name();
+    if n < m || model.lambda <= 0.0 {
+        return Finding::not_applicable(name, format!("needs n ≥ m and λ > 0 (n = {n}, m = {m})"));
+    }
+    let dim = n * m - m * (m + 1) / 2;
+    let full: Vec<_> = an
+        .components
+        .iter()
+        .filter(|c| c.equilibrium.rank == m)
+        .collect();
+    if full.is_empty() {
+        return Finding::not_applicable(
+            name,
+            "no full-rank equilibrium exists here (see EXISTENCE)".into(),
+        );
+    }
+    let kernels: Vec<usize> = full.iter().map(|c| c.stability.kernel_dimension).collect();
+    let ema_worst = full
+        .iter()
+        .map(|c| {
+            rel(
+                c.ema_field_norm,
+                field_scale(model, &c.equilibrium.a, &c.equilibrium.b),
+            )
+        })
+        .fold(0.0, f64::max);
+    let missed = full.iter().filter(|c| !c.found_by_search).count();
+    let runs_full = an
+        .endpoints
+        .iter()
+        .filter(|e| e.procedure != Procedure::GradientDescent && e.converged && e.rank == m)
+        .count();
+    let verdict = if ema_worst > FAIL_TOL {
+        Verdict::Fails
+    } else if ema_worst <= EQUATION_TOL && kernels.iter().all(|&k| k == dim) && missed == 0 {
+        Verdict::Holds
+    } else {
+        Verdict::Inconclusive
+    };
+    Finding::new(
+        name,
+        verdict,
+        format!(
+            "{} components S_k; tangent (kernel) dimension of the SG Jacobian {:?} vs nm − m(m+1)/2 = {dim}; (A, B, C = A) is an EMA equilibrium to {ema_worst:.1e}; {runs_full} full-rank SG/EMA limit points all on these components ({missed} found only by trajectories)",
+            full.len(),
+            kernels
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_is_reachable() {
+        let exact = Known::Complete(Level::Exact);
+        let f = rule("x", IdentityStatus::Proved, &exact, 2, "");
+        assert_eq!((f.verdict, f.level), (Verdict::Holds, Level::Exact));
+        let f = rule(
+            "x",
+            IdentityStatus::Proved,
+            &Known::Complete(Level::Modular),
+            2,
+            "",
+        );
+        assert_eq!(f.level, Level::Modular);
+        assert_eq!(
+            rule("x", IdentityStatus::Refuted, &exact, 2, "").verdict,
+            Verdict::Fails
+        );
+        let f = rule(
+            "x",
+            IdentityStatus::Proved,
+            &Known::Unresolved(Reason::PositiveDimensional, "dim 1".into()),
+            0,
+            "",
+        );
+        assert_eq!(
+            (f.verdict, f.reason),
+            (Verdict::Inconclusive, Some(Reason::PositiveDimensional))
+        );
+        let f = rule("x", IdentityStatus::Errored, &exact, 2, "");
+        assert_eq!(f.reason, Some(Reason::ProofErrored));
+        assert!(!rule("x", IdentityStatus::Proved, &exact, 0, "").applies);
+    }
+}
