@@ -221,3 +221,60 @@ pub(crate) fn cross(f: &Finding) -> String {
         f.summary
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::variety::strata::stratum_zero;
+
+    fn report(exact: bool, status: StratumStatus, count: Option<usize>) -> StratumReport {
+        let inst = crate::model::builtin("default").unwrap();
+        let mut stratum = stratum_zero(&inst);
+        stratum.exact = exact;
+        stratum.status = status;
+        stratum.complex_solutions = count;
+        StratumReport {
+            stratum,
+            components: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn completeness_from_two_primes_is_modular_not_exact() {
+        assert_eq!(
+            known(&report(true, StratumStatus::Solved, Some(1))),
+            Known::Complete(Level::Exact)
+        );
+        assert_eq!(
+            known(&report(false, StratumStatus::Solved, Some(1))),
+            Known::Complete(Level::Modular)
+        );
+    }
+
+    #[test]
+    fn unresolved_strata_are_never_complete() {
+        let k = known(&report(
+            false,
+            StratumStatus::PositiveDimensional { dimension: 1 },
+            None,
+        ));
+        assert!(matches!(k, Known::Unresolved(Reason::PositiveDimensional, _)));
+        let k = known(&report(
+            false,
+            StratumStatus::Repeated {
+                count: 2,
+                distinct_at_least: 1,
+            },
+            None,
+        ));
+        assert!(matches!(k, Known::Unresolved(Reason::RepeatedSolutions, _)));
+        let k = known(&report(
+            false,
+            StratumStatus::Inconclusive {
+                why: "budget".into(),
+            },
+            None,
+        ));
+        assert!(matches!(k, Known::Unresolved(Reason::NotComputed, _)));
+    }
+}

@@ -83,10 +83,14 @@ impl Claim for NotMinimizer {
             .iter()
             .map(|x| x.grad_ebar)
             .fold(f64::INFINITY, f64::min);
-        let detail = format!(
-            "∇Ē ≠ 0 decided exactly on the whole orbit at nonzero components (‖∇Ē‖ ≥ {min:.3e} at the representatives){}",
+        let detail = if nonzero.is_empty() {
             cross(&numeric)
-        );
+        } else {
+            format!(
+                "∇Ē ≠ 0 decided exactly on the whole orbit at nonzero components (‖∇Ē‖ ≥ {min:.3e} at the representatives){}",
+                cross(&numeric)
+            )
+        };
         rule(an.instance.name(), &facts, &detail)
     }
 }

@@ -1,0 +1,142 @@
+//! Regression tests of the verdicts on data where they used to hold
+//! vacuously or at a level stronger than what was checked: isotropic moments
+//! (positive-dimensional strata), Δ = 0 (a double root), λ = 0 (GD ends at
+//! (0, B∞). The rules
+//! themselves are driven to each outcome by the unit tests of
+//! `src/claims/*.rs`; here the whole pipeline runs through the binary.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
+}
+
+fn dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ssl-eq-verdicts-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const ISOTROPIC: &str = r#"name = "isotropic"
+n = 2
+m = 2
+lambda = "1/50"
+mxx = [["1", "0"], ["0", "1"]]
+myx = [["1", "0"], ["0", "1"]]
+myy = [["1", "0"], ["0", "1"]]
+"#;
+
+// ρ = τ = 1, λ = 1/4: Δ = τ² − 4ρλ = 0.
+const DELTA_ZERO: &str = r#"name = "delta-zero"
+n = 2
+m = 1
+lambda = "1/4"
+mxx = [["1"]]
+myx = [["1"]]
+myy = [["2"]]
+"#;
+
+// λ = 0 with noisy views (Myy − Myx Mxx⁻¹ Mxy = I ≻ 0).
+const NO_DECAY: &str = r#"name = "no-decay"
+n = 2
+m = 2
+lambda = "0"
+mxx = [["1", "0"], ["0", "1"]]
+myx = [["1", "0"], ["0", "1"]]
+myy = [["2", "0"], ["0", "2"]]
+"#;
+
+fn verify(instances: &[&str]) -> Value {
+    let d = dir();
+    let json = d.join(format!("report-{}.json", instances.join("-")));
+    let mut cmd = bin();
+    cmd.args(["verify", "--starts", "4", "--proof-dimension", "0", "--json"])
+        .arg(&json);
+    for (name, text) in [
+        ("isotropic", ISOTROPIC),
+        ("delta-zero", DELTA_ZERO),
+        ("no-decay", NO_DECAY),
+    ] {
+        if instances.contains(&name) {
+            let f = d.join(format!("{name}.toml"));
+            std::fs::write(&f, text).unwrap();
+            cmd.arg("--instance").arg(&f);
+        }
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
+}
+
+fn finding<'a>(report: &'a Value, claim: &str, instance: &str) -> &'a Value {
+    let c = report["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == claim)
+        .unwrap();
+    c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["instance"] == instance)
+        .unwrap_or_else(|| panic!("no finding of {claim} on {instance}: {c}"))
+}
+
+#[test]
+fn degenerate_data_gives_no_vacuous_or_overstated_verdict() {
+    let r = verify(&["isotropic", "delta-zero", "no-decay"]);
+    // Isotropic moments: the rank-1 and rank-2 strata are positive-dimensional.
+    for claim in [
+        "STABILITY",
+        "EXISTENCE",
+        "VARIETY",
+        "RANK-STRATA",
+        "NOT-MINIMIZER",
+    ] {
+        let f = finding(&r, claim, "isotropic");
+        assert_eq!(f["verdict"], "inconclusive", "{claim}: {f}");
+        assert_eq!(f["reason"], "positive-dimensional", "{claim}: {f}");
+    }
+    // S-EQUATION is an identity (it holds), but its summary lists no
+    // components it did not compute.
+    let f = finding(&r, "S-EQUATION", "isotropic");
+    assert_eq!(f["verdict"], "holds", "{f}");
+    let s = f["summary"].as_str().unwrap();
+    assert!(!s.contains("0 orbit"), "{s}");
+    assert!(s.contains("not listed"), "{s}");
+    // Δ = 0: a double root is never an exact failure.
+    for claim in ["EXISTENCE", "SCALAR"] {
+        let f = finding(&r, claim, "delta-zero");
+        assert_ne!(f["verdict"], "fails", "{claim}: {f}");
+        assert_eq!(f["reason"], "repeated-solutions", "{claim}: {f}");
+    }
+    // λ = 0: GD ends at (0, B∞); the claim is restated, never "collapse to (0, 0)".
+    let f = finding(&r, "GD-COLLAPSE", "no-decay");
+    assert_eq!(f["verdict"], "holds-with-condition", "{f}");
+    assert!(f["condition"].as_str().unwrap().contains("A → 0"), "{f}");
+    // Nothing holds at exact or symbolic level on a stratum that was not
+    // resolved: every strata-based finding on these instances is weaker.
+    for c in r["claims"].as_array().unwrap() {
+        let claim = c["id"].as_str().unwrap();
+        if !["STABILITY", "EXISTENCE", "VARIETY", "RANK-STRATA", "SCALAR"].contains(&claim) {
+            continue;
+        }
+        for f in c["findings"].as_array().unwrap() {
+            if f["instance"] == "isotropic" || f["instance"] == "delta-zero" {
+                let positive = f["verdict"] == "holds" || f["verdict"] == "holds-with-condition";
+                assert!(
+                    !(positive && (f["level"] == "exact" || f["level"] == "symbolic")),
+                    "{claim}: {f}"
+                );
+            }
+        }
+    }
+}
