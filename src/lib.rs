@@ -8,12 +8,21 @@
 //! Modules, in order of dependence:
 //! - [`model`]: validated instances (dimensions, exact rational moments, λ);
 //! - [`numeric`]: floating-point fields, Jacobians, spectra, trajectories;
+//! - [`exact`]: rational and real-algebraic arithmetic, exact stability
+//!   certificates;
 //! - [`polynomial`]: the single, serialized entry point to Symbolica;
+//! - [`variety`]: the equilibrium strata and whole varieties, exactly;
 //! - [`experiments`]: the paper's synthetic table and a real-data analogue;
-//! - [`claims`]: one checkable item per claim of the specification;
+//! - [`analysis`]: the pipelines that compute the evidence about an instance
+//!   (the numeric analysis behind `verify`, the exact characterization);
+//! - [`claims`]: one module per claim of the specification, each judging the
+//!   typed evidence into a verdict of SPEC §5;
 //! - [`report`]: renders what `claims` and `experiments` return (text, JSON, plots);
-//! - [`testing`]: proptest strategies for valid instances and points.
+//! - [`cli`]: the command line, a thin layer over the library;
+//! - [`testing`]: proptest strategies for valid instances and points;
+//! - [`error`]: the error type.
 
+pub mod analysis;
 pub mod claims;
 pub mod cli;
 pub mod error;

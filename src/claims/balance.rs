@@ -5,7 +5,7 @@
 //! (level `symbolic`); without a proof, the pointwise residual at random
 //! points and along one SG trajectory decides.
 
-use super::analysis::{InstanceAnalysis, VerifyConfig, rel};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::numeric::{Model, OdeOptions, Procedure, integrate, random::random_state};

@@ -23,7 +23,7 @@ use nalgebra::DMatrix;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::analysis::{InstanceAnalysis, VerifyConfig};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use crate::numeric::random::{gaussian, random_state};
 use crate::numeric::{Model, Procedure, State};
 

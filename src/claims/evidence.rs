@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use num_rational::BigRational;
 
-use super::analysis::VerifyConfig;
-use super::characterize::{
+use crate::analysis::instance::VerifyConfig;
+use crate::analysis::characterize::{
     Characterization, CharacterizeConfig, Component, ComponentVerdict, DynamicsKind,
     DynamicsVerdict, StratumReport, WholeVariety, characterize,
 };

@@ -23,7 +23,7 @@ use num_traits::Zero;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::analysis::{InstanceAnalysis, VerifyConfig};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use super::evidence::{Known, cross, known, known_rank};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
 use crate::model::{Instance, Moments, RationalMatrix, rational_from_f64};
@@ -258,7 +258,7 @@ fn scalar_sweep(cfg: &VerifyConfig) -> Finding {
             undecided += 1;
             continue;
         };
-        let report = super::characterize::StratumReport {
+        let report = crate::analysis::characterize::StratumReport {
             stratum: st,
             components: Vec::new(),
         };

@@ -13,7 +13,7 @@
 
 use num_traits::Zero;
 
-use super::analysis::{InstanceAnalysis, VerifyConfig, rel};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::model::Instance;

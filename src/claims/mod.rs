@@ -10,9 +10,7 @@
 //! reason), the level of evidence it rests on (the weakest link), the
 //! instances it covers and a one-line summary with the key numbers.
 
-pub mod analysis;
 mod balance;
-pub mod characterize;
 mod common;
 mod evidence;
 mod existence;
@@ -35,7 +33,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::model::Instance;
-pub use analysis::{InstanceAnalysis, VerifyConfig, analyze};
+pub use crate::analysis::{InstanceAnalysis, VerifyConfig, analyze, characterize};
 pub use outcome::{ClaimResult, Finding, Level, Reason, Verdict};
 pub use symbolic::{ShapeOutcome, SymbolicCoverage};
 

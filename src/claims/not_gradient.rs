@@ -7,7 +7,7 @@
 //! (level `symbolic`); without a proof the numeric asymmetry at random points
 //! decides (≥ 1e-6 holds, ≤ 1e-11 fails, between inconclusive).
 
-use super::analysis::{InstanceAnalysis, VerifyConfig, rel};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::polynomial::proofs::Identity;

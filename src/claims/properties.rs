@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-use super::analysis::{InstanceAnalysis, VerifyConfig, analyze};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, analyze};
 use super::{ClaimId, Finding, Verdict};
 use crate::model::Instance;
 use crate::numeric::equilibria::s_newton;

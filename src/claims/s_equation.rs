@@ -9,7 +9,7 @@
 //! The list of full-rank solutions is reported only where the full-rank
 //! stratum was resolved; it does not enter the verdict.
 
-use super::analysis::{InstanceAnalysis, VerifyConfig, rel};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::evidence::{Known, known_rank};
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};

@@ -20,8 +20,8 @@
 //! verdict used. The same rule runs on the numerical catalogue (level
 //! `numeric`) when no exact characterization exists.
 
-use super::analysis::{ComponentStability, InstanceAnalysis, VerifyConfig};
-use super::characterize::{ComponentVerdict, DynamicsKind};
+use crate::analysis::instance::{ComponentStability, InstanceAnalysis, VerifyConfig};
+use crate::analysis::characterize::{ComponentVerdict, DynamicsKind};
 use super::evidence::{Known, cross, known_rank, verdicts};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
 use crate::numeric::Procedure;

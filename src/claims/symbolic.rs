@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::characterize::IdentityStatus;
+use crate::analysis::characterize::IdentityStatus;
 use super::{ClaimId, ClaimResult, Finding, Level, Reason, Verdict};
 use crate::model::Instance;
 use crate::polynomial::Data;

@@ -5,7 +5,7 @@
 //! (level `symbolic`; how U is covered is in the proof's detail); without a
 //! proof, the residual at random (state, U) decides.
 
-use super::analysis::{InstanceAnalysis, VerifyConfig, rel};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::numeric::random::orthogonal;

@@ -14,7 +14,7 @@
 //! **not reproduced under the settings tried**, with the settings. It never
 //! reports `fails`.
 
-use super::analysis::{InstanceAnalysis, VerifyConfig};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use super::{Claim, ClaimId, Evidence, Finding, Reason, Verdict};
 use crate::experiments::stats::{Z95, newcombe_difference};
 use crate::experiments::synthetic::{self, Fractions, PaperFractions, SyntheticConfig};

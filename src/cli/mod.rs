@@ -518,7 +518,7 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn characterize(a: CharacterizeArgs) -> Result<()> {
-    use crate::claims::characterize::{CharacterizeConfig, WholeVariety};
+    use crate::analysis::characterize::{CharacterizeConfig, WholeVariety};
     let inst = model::resolve_instance(&a.instance)?;
     if let Some(t) = a.timeout {
         positive("timeout", t)?;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::claims::characterize::{Characterization, Component, StratumReport};
+use crate::analysis::characterize::{Characterization, Component, StratumReport};
 use crate::variety::counting::CountRow;
 use crate::variety::strata::RealSolution;
 
@@ -104,7 +104,7 @@ fn component_lines(c: &Component, alpha: f64, detailed: bool, out: &mut String) 
         }
     } else {
         // One verdict per dynamics, at the best level available.
-        let mut best: Vec<&crate::claims::characterize::DynamicsVerdict> = Vec::new();
+        let mut best: Vec<&crate::analysis::characterize::DynamicsVerdict> = Vec::new();
         for v in &c.verdicts {
             match best.iter_mut().find(|b| b.dynamics == v.dynamics) {
                 Some(b) if v.level > b.level => *b = v,
@@ -155,7 +155,7 @@ fn component_lines(c: &Component, alpha: f64, detailed: bool, out: &mut String) 
     if detailed {
         let _ = writeln!(out, "      A = {}", f64_matrix(&c.a));
         let _ = writeln!(out, "      B = {}", f64_matrix(&c.b));
-        if let Some(crate::claims::characterize::RationalPoint { a, b }) = &c.rational_point {
+        if let Some(crate::analysis::characterize::RationalPoint { a, b }) = &c.rational_point {
             let _ = writeln!(
                 out,
                 "      exact point: A = {}, B = {}",
@@ -185,10 +185,10 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
             out,
             "identities on this instance's data: {}{}",
             match p.status {
-                crate::claims::characterize::IdentityStatus::Proved => "hold",
-                crate::claims::characterize::IdentityStatus::Refuted => "FAIL",
-                crate::claims::characterize::IdentityStatus::Partial => "partly proved",
-                crate::claims::characterize::IdentityStatus::Errored =>
+                crate::analysis::characterize::IdentityStatus::Proved => "hold",
+                crate::analysis::characterize::IdentityStatus::Refuted => "FAIL",
+                crate::analysis::characterize::IdentityStatus::Partial => "partly proved",
+                crate::analysis::characterize::IdentityStatus::Errored =>
                     "not proved (the proof errored)",
             },
             if detailed {
