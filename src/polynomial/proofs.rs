@@ -925,6 +925,34 @@ mod tests {
     }
 
     #[test]
+    fn s_equation_converse_is_expanded_for_symbolic_3x3_data() {
+        // About 2 s in release (the direct expansion took about two minutes).
+        let p = prove(Identity::SEquation, &Data::Symbolic { n: 3, m: 3 }).unwrap();
+        assert_eq!(p.outcome, ProofOutcome::Proved, "{}", p.detail);
+        assert!(p.holds);
+        assert!(p.detail.contains("if: with free symbols W"), "{}", p.detail);
+        assert!(!p.detail.contains("NOT an identity"), "{}", p.detail);
+    }
+
+    #[test]
+    fn shapes_not_expanded_are_partial_and_do_not_hold() {
+        let p = prove(Identity::SEquation, &Data::Symbolic { n: 1, m: 4 }).unwrap();
+        assert!(
+            matches!(&p.outcome, ProofOutcome::Partial(w) if w.contains("converse not expanded")),
+            "{:?}",
+            p.outcome
+        );
+        assert!(!p.holds);
+        let p = prove(Identity::Symmetry, &Data::Symbolic { n: 4, m: 1 }).unwrap();
+        assert!(
+            matches!(&p.outcome, ProofOutcome::Partial(w) if w.contains("rotation component SO(4)")),
+            "{:?}",
+            p.outcome
+        );
+        assert!(!p.holds);
+    }
+
+    #[test]
     fn a_partial_proof_does_not_hold() {
         let p = proof(
             Identity::SEquation,
