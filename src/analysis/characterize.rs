@@ -39,7 +39,7 @@ use crate::numeric::structured::{
     structured_spectrum,
 };
 use crate::polynomial::Data;
-use crate::polynomial::proofs::{Identity, prove};
+use crate::polynomial::proofs::{Identity, ProofOutcome, prove};
 use crate::variety::scalar::{ScalarDerivation, derive};
 use crate::variety::strata::{
     MAX_STRATA_M, RealSolution, StrataOptions, Stratum, grad_ebar_vanishes, grad_ebar_zero_locus,
@@ -503,10 +503,10 @@ pub fn characterize(
     let s_equation_identities = Some(
         match prove(Identity::SEquation, &Data::Instance(inst.clone())) {
             Ok(p) => IdentityCheck {
-                status: if p.holds {
-                    IdentityStatus::Proved
-                } else {
-                    IdentityStatus::Refuted
+                status: match p.outcome {
+                    ProofOutcome::Proved => IdentityStatus::Proved,
+                    ProofOutcome::Refuted => IdentityStatus::Refuted,
+                    ProofOutcome::Partial(_) => IdentityStatus::Partial,
                 },
                 detail: p.detail,
                 seconds: p.seconds,

@@ -13,7 +13,7 @@ use super::{ClaimId, ClaimResult, Finding, Level, Reason, Verdict};
 use crate::model::Instance;
 use crate::polynomial::Data;
 use crate::polynomial::proofs::{
-    Identity, MAX_PROOF_DIMENSION, Proof, Witness, prove, prove_shapes,
+    Identity, MAX_PROOF_DIMENSION, Proof, ProofOutcome, Witness, prove, prove_shapes,
 };
 
 /// Shapes and instances covered by the symbolic proof of one claim.
@@ -82,10 +82,10 @@ struct IdentityRun {
 /// What a proof established (a proof that raised an error is kept apart,
 /// never turned into a refutation).
 pub(crate) fn status(p: &Proof) -> IdentityStatus {
-    if p.holds {
-        IdentityStatus::Proved
-    } else {
-        IdentityStatus::Refuted
+    match p.outcome {
+        ProofOutcome::Proved => IdentityStatus::Proved,
+        ProofOutcome::Refuted => IdentityStatus::Refuted,
+        ProofOutcome::Partial(_) => IdentityStatus::Partial,
     }
 }
 
