@@ -3,11 +3,15 @@
 //! isolated solutions by Bézout), on random rational instances.
 //!
 //! The count is the number of standard monomials of a Gröbner basis: over Q
-//! when it finishes within its budget (exact), otherwise over two primes
-//! that must agree (modular). Whether the solutions are distinct is read
-//! from the minimal polynomial of a linear form over Z/p (squarefree of full
-//! degree: distinct). With `exact_real`, the full-rank stratum is solved
-//! exactly (m ≤ 3) to count the real and the positive definite solutions.
+//! when it finishes within its budget (exact, `count_exact`), otherwise over
+//! two primes that must agree (modular; the evidence says so). Whether the
+//! solutions are distinct comes from an exactly verified rational univariate
+//! representation with D distinct roots and a separating form (see
+//! [`super::zerodim`]): D distinct solutions exist, exactly; that they are
+//! all (so the ideal is radical) rests on the count, exact or modular. With
+//! `exact_real`, the full-rank stratum is solved exactly (m ≤ 3) to count the
+//! real and the positive definite solutions; `real_completeness` says whether
+//! that count is proved complete or rests on two primes.
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +19,9 @@ use num_rational::BigRational;
 use serde::Serialize;
 
 use super::strata::{MAX_STRATA_M, StrataOptions, s_variables, stratum};
-use super::zerodim::{CountEvidence, SolveOptions, Solved, solve, standard_monomials};
+use super::zerodim::{
+    Completeness, CountEvidence, SolveOptions, Solved, solve, standard_monomials,
+};
 use crate::error::{Error, Result};
 use crate::model::formula::{Mat, ModelData, s_equation};
 use crate::model::{Generator, Instance};
@@ -44,8 +50,14 @@ pub struct CountRow {
     pub distinct: Option<bool>,
     /// How the count was obtained.
     pub evidence: String,
+    /// Whether `count` is exact (a Gröbner basis over Q); otherwise it rests
+    /// on two primes agreeing.
+    pub count_exact: bool,
     /// Real solutions of the full-rank stratum (exact), when asked for.
     pub real: Option<usize>,
+    /// Whether the real and positive definite counts are proved complete
+    /// (`certified`) or rest on a count modulo two primes (`modular`).
+    pub real_completeness: Option<Completeness>,
     /// Positive definite ones among them (full-rank equilibria).
     pub positive_definite: Option<usize>,
     /// Seconds.
@@ -119,7 +131,9 @@ pub fn count_instance(
         count: None,
         distinct: None,
         evidence: String::new(),
+        count_exact: false,
         real: None,
+        real_completeness: None,
         positive_definite: None,
         seconds: 0.0,
     };
@@ -128,7 +142,9 @@ pub fn count_instance(
     match (a, b) {
         (Some(Some(x)), Some(Some(y))) if x == y => {
             row.count = Some(x);
-            row.evidence = format!("Gröbner bases over Z/{PRIME_A} and Z/{PRIME_B} agree");
+            row.evidence = format!(
+                "Gröbner bases over Z/{PRIME_A} and Z/{PRIME_B} agree (modular: exact unless both primes are unlucky)"
+            );
         }
         (Some(None), _) | (_, Some(None)) => {
             row.evidence = "not zero-dimensional modulo p".into();
@@ -150,6 +166,7 @@ pub fn count_instance(
                 row.distinct = Some(true);
                 if let CountEvidence::RationalBasis { seconds } = f.count_evidence {
                     row.evidence = format!("Gröbner basis over Q ({seconds:.2} s)");
+                    row.count_exact = true;
                 }
             }
             Solved::NotRadical { .. } => row.distinct = Some(false),
@@ -168,7 +185,7 @@ pub fn count_instance(
             m,
             &StrataOptions {
                 solve: SolveOptions {
-                    rational_basis_budget: None,
+                    rational_basis_budget: rational_budget,
                     budget: budget.map(|b| b.as_secs_f64()),
                     ..SolveOptions::default()
                 },
@@ -178,6 +195,11 @@ pub fn count_instance(
         if st.complex_solutions.is_some() {
             row.real = Some(st.real_solutions.len());
             row.positive_definite = Some(st.equilibria().count());
+            row.real_completeness = Some(st.completeness);
+            row.evidence.push_str(&format!(
+                "; real and PD counts: {}",
+                st.completeness.describe()
+            ));
         }
     }
     row.seconds = started.elapsed().as_secs_f64();

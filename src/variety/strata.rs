@@ -36,7 +36,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use serde::Serialize;
 
-use super::zerodim::{CountEvidence, Rur, SolveOptions, Solved, solve};
+use super::zerodim::{Completeness, CountEvidence, Rur, SolveOptions, Solved, solve};
 use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
 use crate::exact::{RealRoot, UPoly, real_roots};
@@ -385,8 +385,15 @@ pub struct Stratum {
     pub status: StratumStatus,
     /// How the solutions are represented and checked, or why not.
     pub method: String,
-    /// Whether the stratum is fully characterized exactly.
+    /// Whether the stratum is fully characterized exactly: its solutions are
+    /// exact and proved to be all of them (`completeness` is
+    /// [`Completeness::Certified`]).
     pub exact: bool,
+    /// How completely the solutions are known: `certified` (exact count over
+    /// Q, squarefree χ of that degree, every root verified, separating form
+    /// verified), `modular` (exact solutions, count modulo two primes) or
+    /// `unresolved`.
+    pub completeness: Completeness,
     /// The minimal polynomial χ of the separating form (Symbolica syntax, in
     /// `t`), when solved; may be long.
     pub minimal_polynomial: Option<String>,
@@ -483,6 +490,7 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
         status: StratumStatus::Solved,
         method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
         exact: true,
+        completeness: Completeness::Certified,
         minimal_polynomial: None,
         separating_form: None,
         numerators: None,
@@ -535,6 +543,7 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
         },
         method: String::new(),
         exact: false,
+        completeness: Completeness::Unresolved,
         minimal_polynomial: None,
         separating_form: None,
         numerators: None,
@@ -548,7 +557,8 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
             st.status = StratumStatus::Solved;
             st.complex_solutions = Some(0);
             st.method = format!("no complex solution ({})", evidence.describe());
-            st.exact = evidence.is_exact();
+            st.completeness = Completeness::of(&evidence, true);
+            st.exact = st.completeness == Completeness::Certified;
             st.count_evidence = Some(evidence);
         }
         Solved::PositiveDimensional { dimension } => {
@@ -599,13 +609,20 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
                     .map(|(v, h)| (v.clone(), h.to_string_in("t")))
                     .collect(),
             );
-            st.exact = f.count_evidence.is_exact();
+            st.completeness = f.completeness();
+            st.exact = st.completeness == Completeness::Certified;
             st.method = format!(
-                "rational univariate representation s = h(t)/χ'(t), χ of degree {} (coefficients up to {} digits), reconstructed from {} primes and verified exactly over Q; real roots isolated exactly (bisection with Descartes' rule of signs); PSD decided exactly; count: {}",
+                "rational univariate representation s = h(t)/χ'(t), χ of degree {} (coefficients up to {} digits), reconstructed from {} primes and verified exactly over Q (χ squarefree, every equation ≡ 0 mod χ, {}); real roots isolated exactly (bisection with Descartes' rule of signs); PSD decided exactly; count: {}; {}",
                 f.count,
                 f.coefficient_digits,
                 f.primes_used,
-                f.count_evidence.describe()
+                if f.separating {
+                    "the form gives back t: Σcᵢhᵢ ≡ t·χ' mod χ, so the roots are distinct solutions"
+                } else {
+                    "separation not checked"
+                },
+                f.count_evidence.describe(),
+                st.completeness.describe()
             );
             st.count_evidence = Some(f.count_evidence);
             st.rur = Some(f.rur);
@@ -1031,6 +1048,53 @@ mod tests {
         assert_eq!(decimal(&q(-1234567, 1000), 4), "-1235");
         assert_eq!(decimal(&q(12, 1), 4), "12.00");
         assert_eq!(decimal(&q(0, 1), 4), "0");
+    }
+
+    fn scalar_rank_one(rational_basis_budget: Option<f64>) -> Stratum {
+        let inst = crate::model::builtin("scalar").unwrap();
+        let opts = StrataOptions {
+            solve: SolveOptions {
+                rational_basis_budget,
+                ..SolveOptions::default()
+            },
+            digits: 6,
+        };
+        stratum(&inst, 1, &opts).unwrap()
+    }
+
+    #[test]
+    fn a_stratum_counted_over_q_is_certified() {
+        let st = scalar_rank_one(Some(10.0));
+        assert!(matches!(
+            st.count_evidence,
+            Some(CountEvidence::RationalBasis { .. })
+        ));
+        assert_eq!(st.completeness, Completeness::Certified);
+        assert!(st.exact);
+        let rur = st.rur.as_ref().unwrap();
+        assert!(super::super::zerodim::form_separates(rur).unwrap());
+        assert_eq!(
+            stratum_zero(&crate::model::builtin("scalar").unwrap()).completeness,
+            Completeness::Certified
+        );
+    }
+
+    #[test]
+    fn a_stratum_counted_modulo_two_primes_is_modular_not_exact() {
+        let st = scalar_rank_one(None);
+        assert!(matches!(
+            st.count_evidence,
+            Some(CountEvidence::TwoPrimes { .. })
+        ));
+        assert_eq!(st.completeness, Completeness::Modular);
+        assert!(!st.exact);
+        // The same solutions either way: only the proof of completeness differs.
+        assert_eq!(
+            st.complex_solutions,
+            scalar_rank_one(Some(10.0)).complex_solutions
+        );
+        let json = serde_json::to_value(&st).unwrap();
+        assert_eq!(json["completeness"], "modular");
     }
 
     #[test]

@@ -13,12 +13,21 @@
 //!    representation, `xᵢ = hᵢ(t)/χ'(t)` at the roots t of χ);
 //! 3. the same over more primes, combined by the Chinese remainder theorem
 //!    and rational reconstruction until the result is stable;
-//! 4. **exact verification over Q**: χ is squarefree of degree D and every
-//!    equation vanishes identically modulo χ after substitution. So every
-//!    root of χ is a solution, exactly. That no solution is missing rests on
-//!    D: exact when a Gröbner basis over Q was computed (Symbolica, within
-//!    its budget) and gave the same D, otherwise on two primes agreeing on D
-//!    (true for all but finitely many primes); the result says which.
+//! 4. **exact verification over Q**: (b) χ is squarefree of degree D,
+//!    (c) every equation vanishes identically modulo χ after substitution,
+//!    so every root of χ gives a solution, exactly, and (d) the form gives
+//!    back t on the representation, `Σ cᵢ hᵢ(t) ≡ t·χ'(t) (mod χ)`
+//!    ([`form_separates`]), so `ℓ(x(t)) = t` and distinct roots of χ give
+//!    distinct solutions: D distinct solutions were found. Without (d) the D
+//!    roots could name fewer points, and nothing would show that none is
+//!    missing; a representation that passes (b) and (c) but fails (d) is
+//!    rejected.
+//!
+//! That no solution is missing then rests on (a), the count D itself:
+//! exact when a Gröbner basis over Q was computed (Symbolica, within its
+//! budget) and gave the same D ([`Completeness::Certified`]), otherwise on
+//! two primes agreeing on D (true for all but finitely many primes:
+//! [`Completeness::Modular`]); the result says which.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -96,6 +105,50 @@ impl CountEvidence {
     }
 }
 
+/// How completely a solution set is known (see the module docs for the
+/// checks (a)–(d)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Completeness {
+    /// Proved complete: the number D of complex solutions with multiplicity
+    /// comes from a Gröbner basis over Q (a), χ is squarefree of degree D
+    /// (b), every root of χ gives a solution (c, exact substitution) and the
+    /// separating form gives back t (d), so the D roots are D distinct
+    /// solutions, i.e. all of them. (An empty set: the basis over Q is {1}.)
+    Certified,
+    /// The solutions listed are verified exactly, but that none is missing
+    /// rests on Gröbner bases modulo two primes agreeing on the count (or
+    /// check (d) could not be made).
+    Modular,
+    /// Not characterized: positive-dimensional, not radical, inconclusive or
+    /// out of budget.
+    Unresolved,
+}
+
+impl Completeness {
+    /// The completeness that a count's evidence and check (d) allow.
+    pub fn of(evidence: &CountEvidence, separating: bool) -> Self {
+        if evidence.is_exact() && separating {
+            Completeness::Certified
+        } else {
+            Completeness::Modular
+        }
+    }
+
+    /// One phrase for reports.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Completeness::Certified => {
+                "complete, proved (exact count over Q, separating form verified)"
+            }
+            Completeness::Modular => {
+                "solutions exact; completeness rests on the count modulo two primes"
+            }
+            Completeness::Unresolved => "not resolved",
+        }
+    }
+}
+
 /// A rational univariate representation of the solutions: they are the
 /// points `xᵢ = hᵢ(t)/χ'(t)` for the roots `t` of the squarefree `χ`, and
 /// `t = Σ cᵢ xᵢ` there.
@@ -116,6 +169,13 @@ impl Rur {
     }
 }
 
+impl FiniteSolutions {
+    /// How completely the solutions are known.
+    pub fn completeness(&self) -> Completeness {
+        Completeness::of(&self.count_evidence, self.separating)
+    }
+}
+
 /// The solutions of a zero-dimensional system.
 #[derive(Clone, Debug)]
 pub struct FiniteSolutions {
@@ -125,6 +185,10 @@ pub struct FiniteSolutions {
     pub count_evidence: CountEvidence,
     /// The solutions, verified exactly over Q.
     pub rur: Rur,
+    /// Whether check (d) was made and held: `Σ cᵢ hᵢ ≡ t·χ' (mod χ)`, so the
+    /// `count` roots of χ are `count` distinct solutions ([`solve`] returns
+    /// no representation that fails it).
+    pub separating: bool,
     /// Primes combined for the reconstruction.
     pub primes_used: usize,
     /// Largest number of decimal digits of a reconstructed coefficient.
@@ -194,7 +258,7 @@ pub fn solve(
             None => return Ok(Solved::Inconclusive(budget_msg(started))),
             Some(Quot::Unusable) => continue,
             Some(Quot::Empty) => {
-                return confirm_empty(polys, variables, p, &mut pi, remaining());
+                return confirm_empty(polys, variables, p, &mut pi, remaining(), opts);
             }
             Some(Quot::Positive(d)) => return Ok(Solved::PositiveDimensional { dimension: d }),
             Some(Quot::Finite(q)) => break (p, q),
@@ -296,6 +360,15 @@ pub fn solve(
         if !ok {
             continue;
         }
+        // (d): the form gives back t. A representation that solves the
+        // system but fails this lists its points ambiguously; it cannot
+        // prove completeness, so it is not returned as a solution set.
+        if !form_separates(&rur)? {
+            return Ok(Solved::Inconclusive(format!(
+                "the representation reconstructed from {primes_used} primes solves the system exactly, but the form {:?} does not give back t on it (Σ cᵢhᵢ ≢ t·χ' mod χ): the solutions are not shown distinct, so completeness is not proved",
+                rur.form
+            )));
+        }
         let digits = values
             .iter()
             .map(|c| c.numer().to_string().len() + c.denom().to_string().len())
@@ -309,6 +382,7 @@ pub fn solve(
             count: d,
             count_evidence,
             rur,
+            separating: true,
             primes_used,
             coefficient_digits: digits,
             seconds: started.elapsed().as_secs_f64(),
@@ -323,21 +397,23 @@ fn budget_msg(started: Instant) -> String {
     )
 }
 
-/// Confirms an empty variety with a second prime.
+/// Confirms an empty variety with a second prime, and over Q when the
+/// options allow a rational basis (then the emptiness is exact).
 fn confirm_empty(
     polys: &[SparsePoly],
     variables: &[String],
     first: u32,
     pi: &mut impl Iterator<Item = u32>,
     budget: Option<Duration>,
+    opts: &SolveOptions,
 ) -> Result<Solved> {
     for p in pi.by_ref().take(4) {
         match ModQuotient::compute(polys, variables, p, budget)? {
             None => return Ok(Solved::Inconclusive("the time budget ran out".into())),
             Some(Quot::Empty) => {
-                return Ok(Solved::Empty {
-                    evidence: CountEvidence::TwoPrimes { primes: [first, p] },
-                });
+                let evidence = rational_empty(polys, variables, opts)?
+                    .unwrap_or(CountEvidence::TwoPrimes { primes: [first, p] });
+                return Ok(Solved::Empty { evidence });
             }
             Some(Quot::Unusable) => continue,
             Some(_) => {
@@ -396,6 +472,68 @@ fn rational_count(
             "the Gröbner basis over Q is not zero-dimensional but the modular ones are: report this instance"
                 .into(),
         )),
+    }
+}
+
+/// Check (d) of the module docs, exactly in `Q[t]/χ`: whether the form
+/// `ℓ = Σ cᵢ xᵢ` evaluated on the representation gives back t,
+/// `Σ cᵢ hᵢ(t) ≡ t·χ'(t) (mod χ)`. Then at every root t₀ of the squarefree
+/// χ (where χ'(t₀) ≠ 0) `ℓ(x(t₀)) = t₀`, so distinct roots give distinct
+/// points. Errors on a constant χ or a form of the wrong length.
+pub fn form_separates(rur: &Rur) -> Result<bool> {
+    if rur.form.len() != rur.numerators.len() {
+        return Err(Error::Computation(format!(
+            "a separating form with {} coefficients for {} variables",
+            rur.form.len(),
+            rur.numerators.len()
+        )));
+    }
+    let ring = Qt::new(&rur.chi)
+        .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
+    let mut acc = ring.zero();
+    for (&c, h) in rur.form.iter().zip(&rur.numerators) {
+        if c != 0 {
+            let t = ring.scale(&ring.elem(h), &BigRational::from_integer(c.into()));
+            acc = ring.add(&acc, &t);
+        }
+    }
+    let t_dchi = ring.elem(&UPoly::x().mul(&rur.chi_derivative()));
+    Ok(ring.sub(&acc, &t_dchi).is_zero())
+}
+
+/// A Gröbner basis over Q within the budget, when it is `{1}`: the system
+/// has no complex solution, exactly.
+fn rational_empty(
+    polys: &[SparsePoly],
+    variables: &[String],
+    opts: &SolveOptions,
+) -> Result<Option<CountEvidence>> {
+    let Some(b) = opts.rational_basis_budget else {
+        return Ok(None);
+    };
+    let Some(gb) = groebner_basis(
+        polys,
+        variables,
+        MonomialOrder::GrevLex,
+        Field::Rational,
+        Some(Duration::from_secs_f64(b)),
+    )?
+    else {
+        return Ok(None);
+    };
+    if gb
+        .leading_monomials()
+        .iter()
+        .any(|l| l.iter().all(|&x| x == 0))
+    {
+        Ok(Some(CountEvidence::RationalBasis {
+            seconds: gb.seconds,
+        }))
+    } else {
+        Err(Error::Computation(
+            "the Gröbner basis over Q has solutions but two modular ones have none: report this instance"
+                .into(),
+        ))
     }
 }
 
@@ -855,4 +993,119 @@ fn poly_gcd(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
         x.iter_mut().for_each(|c| *c = f.mul(*c, inv));
     }
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(p: i64, d: i64) -> BigRational {
+        BigRational::new(p.into(), d.into())
+    }
+
+    /// `x² − 1 = 0, y − 2x = 0` in (x, y): the points (±1, ±2).
+    fn system() -> (Vec<String>, Vec<SparsePoly>) {
+        let (x, y) = (SparsePoly::var(2, 0), SparsePoly::var(2, 1));
+        let one = SparsePoly::constant(2, q(1, 1));
+        let two = SparsePoly::constant(2, q(2, 1));
+        (
+            vec!["x".into(), "y".into()],
+            vec![x.mul(&x).sub(&one), y.sub(&two.mul(&x))],
+        )
+    }
+
+    /// Its representation for ℓ = x + y = 3x: χ = t² − 9, χ' = 2t,
+    /// `x = t/3 = (2t²/3)/χ' ≡ 6/χ'`, `y = 12/χ'` modulo χ.
+    fn known_rur() -> Rur {
+        Rur {
+            form: vec![1, 1],
+            chi: UPoly::from_ints(&[-9, 0, 1]),
+            numerators: vec![UPoly::from_ints(&[6]), UPoly::from_ints(&[12])],
+        }
+    }
+
+    #[test]
+    fn the_form_gives_back_t_on_a_known_representation() {
+        let (_, polys) = system();
+        let rur = known_rur();
+        assert!(verify_by_substitution(&polys, &rur).unwrap());
+        assert!(form_separates(&rur).unwrap());
+    }
+
+    #[test]
+    fn a_representation_whose_roots_name_one_point_is_refuted() {
+        // x = 1, y = 2 at both roots t = ±3 (h = χ'·point): every equation
+        // vanishes, so substitution alone accepts it, but the two roots give
+        // the same point and (−1, −2) is missing.
+        let (_, polys) = system();
+        let bogus = Rur {
+            form: vec![1, 1],
+            chi: UPoly::from_ints(&[-9, 0, 1]),
+            numerators: vec![UPoly::from_ints(&[0, 2]), UPoly::from_ints(&[0, 4])],
+        };
+        assert!(verify_by_substitution(&polys, &bogus).unwrap());
+        assert!(!form_separates(&bogus).unwrap());
+        // A form of the wrong length is an error, not a verdict.
+        let short = Rur {
+            form: vec![1],
+            ..known_rur()
+        };
+        assert!(form_separates(&short).is_err());
+    }
+
+    #[test]
+    fn completeness_needs_an_exact_count_and_a_separating_form() {
+        let exact = CountEvidence::RationalBasis { seconds: 0.0 };
+        let modular = CountEvidence::TwoPrimes { primes: [3, 5] };
+        assert_eq!(Completeness::of(&exact, true), Completeness::Certified);
+        assert_eq!(Completeness::of(&exact, false), Completeness::Modular);
+        assert_eq!(Completeness::of(&modular, true), Completeness::Modular);
+        assert_eq!(
+            serde_json::to_value(Completeness::Certified).unwrap(),
+            serde_json::json!("certified")
+        );
+    }
+
+    #[test]
+    fn solve_checks_separation_and_says_how_complete() {
+        let (names, polys) = system();
+        let Solved::Finite(f) = solve(&polys, &names, &SolveOptions::default(), None).unwrap()
+        else {
+            panic!("a finite solution set expected");
+        };
+        assert_eq!(f.count, 2);
+        assert!(f.separating);
+        assert!(form_separates(&f.rur).unwrap());
+        assert_eq!(f.completeness(), Completeness::Certified);
+        let opts = SolveOptions {
+            rational_basis_budget: None,
+            ..SolveOptions::default()
+        };
+        let Solved::Finite(f) = solve(&polys, &names, &opts, None).unwrap() else {
+            panic!("a finite solution set expected");
+        };
+        assert_eq!(f.completeness(), Completeness::Modular);
+    }
+
+    #[test]
+    fn emptiness_is_exact_with_a_basis_over_q() {
+        let x = SparsePoly::var(1, 0);
+        let one = SparsePoly::constant(1, q(1, 1));
+        let polys = vec![x.clone(), x.sub(&one)];
+        let names = vec!["x".to_string()];
+        let Solved::Empty { evidence } =
+            solve(&polys, &names, &SolveOptions::default(), None).unwrap()
+        else {
+            panic!("no solution expected");
+        };
+        assert!(evidence.is_exact());
+        let opts = SolveOptions {
+            rational_basis_budget: None,
+            ..SolveOptions::default()
+        };
+        let Solved::Empty { evidence } = solve(&polys, &names, &opts, None).unwrap() else {
+            panic!("no solution expected");
+        };
+        assert!(!evidence.is_exact());
+    }
 }

@@ -11,9 +11,12 @@ use crate::exact::linalg;
 use crate::exact::roots::real_roots;
 use crate::exact::stability::routh;
 use crate::exact::upoly::tests::q;
+use crate::model::formula::Mat;
+use crate::model::formula::Scalar;
 use crate::model::{Moments, builtin};
 use crate::numeric::structured::{StructuredDynamics, structured_spectrum};
 use crate::numeric::{Model, SpectralTolerances, StabilityVerdict};
+use crate::polynomial::sparse::SparsePoly;
 use nalgebra::Complex;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -894,5 +897,149 @@ fn certificate_serializes_and_is_deterministic() {
     assert_eq!(
         a.closed_forms.iter().map(|c| c.multiplicity).sum::<usize>() + a.range_block_size,
         2 * 3 * 2 + 9
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The reduction as identities.
+
+#[test]
+fn the_range_reduction_is_a_polynomial_identity_for_small_shapes() {
+    for (r, m) in [(1, 1), (1, 2), (2, 2)] {
+        for kind in [
+            GeneratorKind::Sg,
+            GeneratorKind::EmaFlow,
+            GeneratorKind::EmaMap,
+        ] {
+            let p = prove_reduction(r, m, kind).unwrap();
+            assert!(p.range_identity, "{p:?}");
+            assert!(p.projection_identity, "{p:?}");
+            let blocks = if kind == GeneratorKind::Sg { 2 } else { 3 };
+            assert_eq!(p.directions, blocks * m * m);
+            assert_eq!(p.index_sets, if r < m { m } else { 0 });
+        }
+    }
+}
+
+/// The production map with one sign changed: `L_Y = −(ρ + λWX′ᵀ + λY′)`.
+#[allow(clippy::too_many_arguments)]
+fn wrong_map(
+    kind: GeneratorKind,
+    s: &Mat<SparsePoly>,
+    w: &Mat<SparsePoly>,
+    mxx: &Mat<SparsePoly>,
+    myx: &Mat<SparsePoly>,
+    lambda: &SparsePoly,
+    params: &GeneratorParams<SparsePoly>,
+    x: &Mat<SparsePoly>,
+    y: &Mat<SparsePoly>,
+    v: &Mat<SparsePoly>,
+) -> (Mat<SparsePoly>, Mat<SparsePoly>, Mat<SparsePoly>) {
+    let (lx, ly, lv) = coordinate_map(kind, s, w, mxx, myx, lambda, params, x, y, v);
+    let extra = w
+        .mul(&x.transpose())
+        .scale(lambda)
+        .scale(&SparsePoly::from_int(2));
+    (lx, ly.sub(&extra), lv)
+}
+
+/// The production map with the EMA teacher rate dropped: `L_V = X′ − V′`.
+#[allow(clippy::too_many_arguments)]
+fn wrong_teacher_map(
+    kind: GeneratorKind,
+    s: &Mat<SparsePoly>,
+    w: &Mat<SparsePoly>,
+    mxx: &Mat<SparsePoly>,
+    myx: &Mat<SparsePoly>,
+    lambda: &SparsePoly,
+    params: &GeneratorParams<SparsePoly>,
+    x: &Mat<SparsePoly>,
+    y: &Mat<SparsePoly>,
+    v: &Mat<SparsePoly>,
+) -> (Mat<SparsePoly>, Mat<SparsePoly>, Mat<SparsePoly>) {
+    let (lx, ly, _) = coordinate_map(kind, s, w, mxx, myx, lambda, params, x, y, v);
+    (lx, ly, x.sub(v))
+}
+
+#[test]
+fn a_wrong_coordinate_map_is_refuted() {
+    for (r, m) in [(1, 1), (1, 2), (2, 2)] {
+        let p = prove_reduction_with(r, m, GeneratorKind::Sg, wrong_map).unwrap();
+        assert!(!p.range_identity, "a wrong L_Y passed for r = {r}, m = {m}");
+        let p = prove_reduction_with(r, m, GeneratorKind::EmaFlow, wrong_teacher_map).unwrap();
+        assert!(!p.range_identity, "a wrong L_V passed for r = {r}, m = {m}");
+    }
+}
+
+#[test]
+fn certificates_say_how_each_part_of_the_reduction_is_established() {
+    let (inst, point) = design_m2(Some(11)).build(3, &[1, 0], &UPoly::one());
+    for d in all_dynamics() {
+        let cert = certify_algebraic(&inst, &point, &d).unwrap();
+        let how: Vec<Established> = cert.reduction.iter().map(|p| p.established).collect();
+        assert_eq!(
+            how[0],
+            Established::ProvedSymbolically,
+            "{:?}",
+            cert.reduction
+        );
+        assert_eq!(how[1], Established::ProvedSymbolically);
+        assert_eq!(how[2], Established::CheckedAtPoint);
+        // n = 3 > r = 1: R̃R̃ᵀ = λ²I checked, the off-range block formulas
+        // said to rest on the derivation.
+        assert!(
+            how.contains(&Established::Derivation),
+            "{:?}",
+            cert.reduction
+        );
+        let json = crate::exact::testutil::to_json(&cert);
+        assert!(json.contains("\"proved-symbolically\""), "{json}");
+        assert!(json.contains("\"checked-at-point\""));
+    }
+}
+
+#[test]
+fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
+    let (inst, point) = design_m2(Some(11)).build(3, &[1, 0], &UPoly::one());
+    let mut p = prepare(&inst, &point).unwrap();
+    let (block, c) = build_block(&inst, &mut p, &Generator::Sg).unwrap();
+    // The production block passes.
+    assert!(
+        reduction_parts(
+            &inst,
+            &mut p,
+            &Generator::Sg,
+            &block,
+            &c,
+            &Dynamics::StopGradient
+        )
+        .is_ok()
+    );
+    // One entry changed by c (an eigenvalue shift by 1 on that entry) fails.
+    let mut tampered = block.clone();
+    let e = p.qt.add(tampered.get(0, 0), &c);
+    tampered.set(0, 0, e);
+    let err = reduction_parts(
+        &inst,
+        &mut p,
+        &Generator::Sg,
+        &tampered,
+        &c,
+        &Dynamics::StopGradient,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("differs from c·Π·L"), "{err}");
+    // The EMA flow's block is not the SG one.
+    let (ema, c2) = build_block(&inst, &mut p, &Generator::EmaFlow(q(1, 1))).unwrap();
+    assert!(
+        reduction_parts(
+            &inst,
+            &mut p,
+            &Generator::EmaFlow(q(2, 1)),
+            &ema,
+            &c2,
+            &Dynamics::Ema { kappa: q(2, 1) }
+        )
+        .is_err()
     );
 }

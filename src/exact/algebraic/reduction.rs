@@ -1,0 +1,657 @@
+//! The range-block reduction as checked identities (see the module docs of
+//! [`super`], "The range block in coordinates over Q(t₀)").
+//!
+//! The map `L` of the coordinates is written once, generically
+//! ([`coordinate_map`]), and used twice:
+//!
+//! 1. **symbolically**, for all data of a shape `(r, m)`
+//!    ([`prove_reduction`]): with symbolic `K` (r×m), `W` (m×m), symmetric
+//!    `Mxx`, `λ` (and `κ`, `η`, `α`), `S = KᵀK`, `B̃ = KWKᵀ` and the
+//!    equilibrium relation written as the *definition*
+//!    `Myx := W(SMxx + λI)` (so `W = Myx N⁻¹` whenever `N` is invertible,
+//!    which covers every instance), the identity `J(Φ(v)) = Φ(L(v))` is
+//!    expanded in our own sparse polynomials and checked to vanish, for every
+//!    basis vector `v` of `(X′, Y′[, V′])`. `J(Φ(v))` is the exact
+//!    directional derivative of the generic field formulas of
+//!    [`crate::model::formula`] (dual numbers over polynomials), so it does
+//!    not use the hand derivation. The same is done for the EMA map's
+//!    generator (`η·Φ(Gv) = DMap(Φv) − Φv`), and for the projection:
+//!    `K_{:,J}·Π̂_J = f·K` with `Π̂_J = [fI | adj(S_JJ)S_{J,Jᶜ}]`,
+//!    `f = det S_JJ` (so `Φ∘Π = Φ`). The identities hold at every such
+//!    `(K, B̃[, K])`, equilibrium or not.
+//! 2. **at the certified point** ([`block_matches_map`]): the matrix `M̂`
+//!    that [`super::certify_algebraic`] analyses (built with cleared
+//!    denominators by its own code) is compared, column by column and
+//!    exactly at `t₀`, with `c·Π_J L(v)` computed by [`coordinate_map`] in
+//!    fractions over `Q[t]/(χ)` with `S = Ŝ/d`, `W = Ŵ/e`. So the block
+//!    whose spectrum is certified is the one the identity is about.
+//!
+//! Together: for the shapes proved, the range block's spectrum is that of
+//! `J` exactly (Φ restricted to V is bijective because `det K_{:,J}² =
+//! det S_JJ ≠ 0`, checked exactly at `t₀`). For larger shapes the identity
+//! rests on the derivation (which is shape-independent matrix algebra) and
+//! the certificate says so.
+
+use std::collections::HashMap;
+use std::ops::{Add, Mul, Neg, Sub};
+use std::rc::Rc;
+use std::sync::{Mutex, OnceLock};
+
+use num_rational::BigRational;
+use num_traits::One;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::exact::qt::{Qt, QtElem};
+use crate::model::formula::{Mat, ModelData, Scalar, adjugate, determinant};
+use crate::polynomial::sparse::SparsePoly;
+
+/// Largest data dimension m for which [`prove_reduction`] is run when a
+/// certificate is made (the expansion grows quickly with m; m = 2 takes
+/// well under a second).
+pub const MAX_PROVED_M: usize = 2;
+
+/// Which generator's coordinate map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GeneratorKind {
+    /// SG flow (the SG map is `I + ηJ`).
+    Sg,
+    /// EMA flow with rate κ.
+    EmaFlow,
+    /// EMA map's generator `G` (the map is `I + ηG`).
+    EmaMap,
+}
+
+/// The parameters of the generator (κ for the EMA flow, η and α for the
+/// EMA map), as scalars.
+#[derive(Clone, Debug)]
+pub struct GeneratorParams<T> {
+    /// κ (EMA flow).
+    pub kappa: T,
+    /// η (EMA map).
+    pub eta: T,
+    /// α (EMA map).
+    pub alpha: T,
+}
+
+/// `L(X′, Y′[, V′])` of the module docs of [`super`]: with
+/// `ρ = Y′SMxx + WSX′Mxx − V′Myx` (`V′ = X′` for SG),
+/// `L_X = −(−λY′ᵀSW + WᵀSρ + λX′)`, `L_Y = −(ρ − λWX′ᵀ + λY′)` and, with a
+/// teacher, `L_V = κ(X′ − V′)` (EMA flow) or, for the EMA map's generator
+/// multiplied by η, `η·G_V = (1 − α)(X′ − V′ + ηL_X)`; for the EMA map the
+/// first two blocks are also multiplied by η (so that no division by η is
+/// needed: the returned triple is `η·G`). Returns `(L_X, L_Y, L_V)`
+/// (`L_V` zero for SG).
+#[allow(clippy::too_many_arguments)]
+pub fn coordinate_map<T: Scalar>(
+    kind: GeneratorKind,
+    s: &Mat<T>,
+    w: &Mat<T>,
+    mxx: &Mat<T>,
+    myx: &Mat<T>,
+    lambda: &T,
+    params: &GeneratorParams<T>,
+    x: &Mat<T>,
+    y: &Mat<T>,
+    v: &Mat<T>,
+) -> (Mat<T>, Mat<T>, Mat<T>) {
+    let v_eff = if kind == GeneratorKind::Sg { x } else { v };
+    let rho = y
+        .mul(s)
+        .mul(mxx)
+        .add(&w.mul(s).mul(x).mul(mxx))
+        .sub(&v_eff.mul(myx));
+    let lx = y
+        .transpose()
+        .mul(s)
+        .mul(w)
+        .scale(lambda)
+        .sub(&w.transpose().mul(s).mul(&rho))
+        .sub(&x.scale(lambda));
+    let ly = w
+        .mul(&x.transpose())
+        .scale(lambda)
+        .sub(&rho)
+        .sub(&y.scale(lambda));
+    let m = x.nrows();
+    match kind {
+        GeneratorKind::Sg => (lx, ly, Mat::zeros(m, x.ncols())),
+        GeneratorKind::EmaFlow => (lx, ly, x.sub(v).scale(&params.kappa)),
+        GeneratorKind::EmaMap => {
+            let one_minus = T::from_int(1) - params.alpha.clone();
+            let lv = x.sub(v).add(&lx.scale(&params.eta)).scale(&one_minus);
+            (lx.scale(&params.eta), ly.scale(&params.eta), lv)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Dual numbers over any scalar: exact directional derivatives of the
+// generic field formulas.
+
+#[derive(Clone, Debug)]
+struct Dual<T> {
+    re: T,
+    eps: T,
+}
+
+impl<T: Scalar> Add for Dual<T> {
+    type Output = Self;
+    fn add(self, o: Self) -> Self {
+        Self {
+            re: self.re + o.re,
+            eps: self.eps + o.eps,
+        }
+    }
+}
+
+impl<T: Scalar> Sub for Dual<T> {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
+        Self {
+            re: self.re - o.re,
+            eps: self.eps - o.eps,
+        }
+    }
+}
+
+impl<T: Scalar> Mul for Dual<T> {
+    type Output = Self;
+    fn mul(self, o: Self) -> Self {
+        Self {
+            eps: self.re.clone() * o.eps + self.eps * o.re.clone(),
+            re: self.re * o.re,
+        }
+    }
+}
+
+impl<T: Scalar> Neg for Dual<T> {
+    type Output = Self;
+    fn neg(self) -> Self {
+        Self {
+            re: -self.re,
+            eps: -self.eps,
+        }
+    }
+}
+
+impl<T: Scalar> Scalar for Dual<T> {
+    fn from_rational(q: &BigRational) -> Self {
+        Self {
+            re: T::from_rational(q),
+            eps: T::from_int(0),
+        }
+    }
+}
+
+fn dual<T: Scalar>(re: &Mat<T>, eps: &Mat<T>) -> Mat<Dual<T>> {
+    Mat::from_fn(re.nrows(), re.ncols(), |i, j| Dual {
+        re: re.get(i, j).clone(),
+        eps: eps.get(i, j).clone(),
+    })
+}
+
+fn lift<T: Scalar>(a: &Mat<T>) -> Mat<Dual<T>> {
+    a.map(|x| Dual {
+        re: x.clone(),
+        eps: T::from_int(0),
+    })
+}
+
+fn eps_part<T: Scalar>(a: &Mat<Dual<T>>) -> Mat<T> {
+    a.map(|x| x.eps.clone())
+}
+
+fn unit<T: Scalar>(rows: usize, cols: usize, i: usize, j: usize) -> Mat<T> {
+    let mut u = Mat::zeros(rows, cols);
+    u.set(i, j, T::from_int(1));
+    u
+}
+
+fn all_zero(m: &Mat<SparsePoly>) -> bool {
+    m.entries().iter().all(SparsePoly::is_zero)
+}
+
+// ---------------------------------------------------------------------------
+// The symbolic proof.
+
+/// What [`prove_reduction`] showed for one shape and generator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReductionProof {
+    /// Rank r (rows of K).
+    pub r: usize,
+    /// Data dimension m.
+    pub m: usize,
+    /// The generator.
+    pub generator: GeneratorKind,
+    /// Basis vectors v for which `J(Φ(v)) = Φ(L(v))` was expanded.
+    pub directions: usize,
+    /// Whether every one vanished identically.
+    pub range_identity: bool,
+    /// Index sets J (|J| = r < m) for which `K_{:,J}Π̂_J = f·K` vanished
+    /// identically (all of them when `projection_identity`).
+    pub index_sets: usize,
+    /// Whether the projection identity holds for every J.
+    pub projection_identity: bool,
+}
+
+/// The symbolic variables of a shape: K, W, Mxx (symmetric), λ, κ, η, α.
+struct Symbols {
+    k: Mat<SparsePoly>,
+    w: Mat<SparsePoly>,
+    mxx: Mat<SparsePoly>,
+    lambda: SparsePoly,
+    params: GeneratorParams<SparsePoly>,
+}
+
+fn symbols(r: usize, m: usize) -> Symbols {
+    let nv = r * m + m * m + m * (m + 1) / 2 + 4;
+    let var = |k: usize| SparsePoly::var(nv, k);
+    let k = Mat::from_fn(r, m, |i, j| var(i * m + j));
+    let off = r * m;
+    let w = Mat::from_fn(m, m, |i, j| var(off + i * m + j));
+    let off = off + m * m;
+    let sym = |i: usize, j: usize| {
+        let (a, b) = if i <= j { (i, j) } else { (j, i) };
+        a * m - a * a.saturating_sub(1) / 2 + (b - a)
+    };
+    let mxx = Mat::from_fn(m, m, |i, j| var(off + sym(i, j)));
+    let off = off + m * (m + 1) / 2;
+    Symbols {
+        k,
+        w,
+        mxx,
+        lambda: var(off),
+        params: GeneratorParams {
+            kappa: var(off + 1),
+            eta: var(off + 2),
+            alpha: var(off + 3),
+        },
+    }
+}
+
+/// The map L used by the proof; replaceable in tests to show that a wrong
+/// map is refuted.
+pub type CoordinateMap = fn(
+    GeneratorKind,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+    &SparsePoly,
+    &GeneratorParams<SparsePoly>,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+) -> (Mat<SparsePoly>, Mat<SparsePoly>, Mat<SparsePoly>);
+
+/// Proves `J∘Φ = Φ∘L` for shape `(r, m)` and `kind` as a polynomial identity
+/// (module docs), with the map `map` (the production [`coordinate_map`]
+/// unless a test substitutes another), and the projection identity.
+pub fn prove_reduction_with(
+    r: usize,
+    m: usize,
+    kind: GeneratorKind,
+    map: CoordinateMap,
+) -> Result<ReductionProof> {
+    if r == 0 || r > m {
+        return Err(Error::param("r", r, "1 ≤ r ≤ m"));
+    }
+    let sy = symbols(r, m);
+    let s = sy.k.transpose().mul(&sy.k);
+    let mut n = s.mul(&sy.mxx);
+    for i in 0..m {
+        let v = n.get(i, i).clone() + sy.lambda.clone();
+        n.set(i, i, v);
+    }
+    // The equilibrium relation as a definition: Myx = W·(S·Mxx + λI).
+    let myx = sy.w.mul(&n);
+    let data = ModelData {
+        mxx: sy.mxx.clone(),
+        myx: myx.clone(),
+        myy: Mat::zeros(m, m),
+        lambda: sy.lambda.clone(),
+    };
+    let ddata = ModelData {
+        mxx: lift(&data.mxx),
+        myx: lift(&data.myx),
+        myy: lift(&data.myy),
+        lambda: Dual {
+            re: data.lambda.clone(),
+            eps: SparsePoly::from_int(0),
+        },
+    };
+    let bt = sy.k.mul(&sy.w).mul(&sy.k.transpose());
+    let teacher = kind != GeneratorKind::Sg;
+    let blocks = if teacher { 3 } else { 2 };
+    let mut range_identity = true;
+    let mut directions = 0;
+    for block in 0..blocks {
+        for idx in 0..m * m {
+            let e = unit::<SparsePoly>(m, m, idx / m, idx % m);
+            let z = Mat::zeros(m, m);
+            let (x, y, v) = match block {
+                0 => (e, z.clone(), if teacher { z } else { Mat::zeros(m, m) }),
+                1 => (z.clone(), e, z),
+                _ => (z.clone(), z, e),
+            };
+            // Φ(v) = (KX′, KY′Kᵀ, KV′) (V′ = X′ for SG).
+            let da = sy.k.mul(&x);
+            let db = sy.k.mul(&y).mul(&sy.k.transpose());
+            let dc = if teacher { sy.k.mul(&v) } else { da.clone() };
+            let a = dual(&sy.k, &da);
+            let b = dual(&bt, &db);
+            let c = dual(&sy.k, &dc);
+            let (p, q) = ddata.student_field(&a, &b, &c);
+            let (dp, dq) = (eps_part(&p), eps_part(&q));
+            let (lx, ly, lv) = map(
+                kind, &s, &sy.w, &sy.mxx, &myx, &sy.lambda, &sy.params, &x, &y, &v,
+            );
+            // J(Φ(v)) for the flows is (−dP, −dQ[, κ(δA − δC)]); for the EMA
+            // map, DMap(Φv) − Φv = (−η dP, −η dQ, (α − 1)δC + (1 − α)(δA − η dP)).
+            let (ja, jb, jc) = match kind {
+                GeneratorKind::Sg => (dp.neg(), dq.neg(), Mat::zeros(r, m)),
+                GeneratorKind::EmaFlow => (dp.neg(), dq.neg(), da.sub(&dc).scale(&sy.params.kappa)),
+                GeneratorKind::EmaMap => {
+                    let eta = &sy.params.eta;
+                    let one_minus = SparsePoly::from_int(1) - sy.params.alpha.clone();
+                    let a_next = da.sub(&dp.scale(eta));
+                    (
+                        dp.scale(eta).neg(),
+                        dq.scale(eta).neg(),
+                        a_next.sub(&dc).scale(&one_minus),
+                    )
+                }
+            };
+            let ok = all_zero(&ja.sub(&sy.k.mul(&lx)))
+                && all_zero(&jb.sub(&sy.k.mul(&ly).mul(&sy.k.transpose())))
+                && (!teacher || all_zero(&jc.sub(&sy.k.mul(&lv))));
+            range_identity &= ok;
+            directions += 1;
+        }
+    }
+    // Projection: K_{:,J}·Π̂_J = f·K for every J of size r < m.
+    let mut index_sets = 0;
+    let mut projection_identity = true;
+    if r < m {
+        for set in super::combinations(m, r) {
+            let comp: Vec<usize> = (0..m).filter(|i| !set.contains(i)).collect();
+            let s_jj = Mat::from_fn(r, r, |a, b| s.get(set[a], set[b]).clone());
+            let s_jc = Mat::from_fn(r, comp.len(), |a, b| s.get(set[a], comp[b]).clone());
+            let f = determinant(&s_jj);
+            let tail = adjugate(&s_jj).mul(&s_jc);
+            let mut pi = Mat::zeros(r, m);
+            for (a, &ja) in set.iter().enumerate() {
+                pi.set(a, ja, f.clone());
+            }
+            for (b, &cb) in comp.iter().enumerate() {
+                for a in 0..r {
+                    pi.set(a, cb, tail.get(a, b).clone());
+                }
+            }
+            let k_j = Mat::from_fn(r, r, |a, b| sy.k.get(a, set[b]).clone());
+            let ok = all_zero(&k_j.mul(&pi).sub(&sy.k.scale(&f)));
+            projection_identity &= ok;
+            index_sets += 1;
+        }
+    }
+    Ok(ReductionProof {
+        r,
+        m,
+        generator: kind,
+        directions,
+        range_identity,
+        index_sets,
+        projection_identity,
+    })
+}
+
+/// [`prove_reduction_with`] for the production [`coordinate_map`], cached
+/// per shape and generator (the expansion is the same for every instance).
+pub fn prove_reduction(r: usize, m: usize, kind: GeneratorKind) -> Result<ReductionProof> {
+    type Cache = Mutex<HashMap<(usize, usize, GeneratorKind), ReductionProof>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(p) = cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&(r, m, kind)).cloned())
+    {
+        return Ok(p);
+    }
+    let p = prove_reduction_with(r, m, kind, coordinate_map::<SparsePoly>)?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert((r, m, kind), p.clone());
+    }
+    Ok(p)
+}
+
+// ---------------------------------------------------------------------------
+// The check at the point: fractions over Q[t]/(χ).
+
+/// An element `num/den` of the total ring of fractions of `Q[t]/(χ)`
+/// (denominators non-zero at `t₀`), or a rational constant.
+#[derive(Clone, Debug)]
+enum Frac {
+    Rat(BigRational),
+    El(Rc<Qt>, QtElem, QtElem),
+}
+
+impl Frac {
+    fn parts(&self, qt: &Qt) -> (QtElem, QtElem) {
+        match self {
+            Frac::Rat(q) => (qt.constant(q), qt.one()),
+            Frac::El(_, n, d) => (n.clone(), d.clone()),
+        }
+    }
+
+    fn ring(&self) -> Option<Rc<Qt>> {
+        match self {
+            Frac::Rat(_) => None,
+            Frac::El(q, _, _) => Some(q.clone()),
+        }
+    }
+}
+
+fn frac_op(a: Frac, b: Frac, op: u8) -> Frac {
+    let Some(qt) = a.ring().or_else(|| b.ring()) else {
+        let (Frac::Rat(x), Frac::Rat(y)) = (a, b) else {
+            unreachable!("two constants")
+        };
+        return Frac::Rat(match op {
+            0 => x + y,
+            1 => x - y,
+            _ => x * y,
+        });
+    };
+    let (an, ad) = a.parts(&qt);
+    let (bn, bd) = b.parts(&qt);
+    let (n, d) = match op {
+        0 | 1 => {
+            let l = qt.mul(&an, &bd);
+            let r = qt.mul(&bn, &ad);
+            let n = if op == 0 {
+                qt.add(&l, &r)
+            } else {
+                qt.sub(&l, &r)
+            };
+            (n, qt.mul(&ad, &bd))
+        }
+        _ => (qt.mul(&an, &bn), qt.mul(&ad, &bd)),
+    };
+    Frac::El(qt, n, d)
+}
+
+impl Add for Frac {
+    type Output = Frac;
+    fn add(self, o: Frac) -> Frac {
+        frac_op(self, o, 0)
+    }
+}
+
+impl Sub for Frac {
+    type Output = Frac;
+    fn sub(self, o: Frac) -> Frac {
+        frac_op(self, o, 1)
+    }
+}
+
+impl Mul for Frac {
+    type Output = Frac;
+    fn mul(self, o: Frac) -> Frac {
+        frac_op(self, o, 2)
+    }
+}
+
+impl Neg for Frac {
+    type Output = Frac;
+    fn neg(self) -> Frac {
+        frac_op(Frac::Rat(-BigRational::one()), self, 2)
+    }
+}
+
+impl Scalar for Frac {
+    fn from_rational(q: &BigRational) -> Self {
+        Frac::Rat(q.clone())
+    }
+}
+
+/// The data of the point for [`block_matches_map`], in the ring.
+pub(super) struct PointData<'a> {
+    pub qt: &'a Qt,
+    pub m: usize,
+    pub r: usize,
+    pub s_hat: Vec<Vec<QtElem>>,
+    pub d: QtElem,
+    pub w_hat: Vec<Vec<QtElem>>,
+    pub e: QtElem,
+    pub index_set: &'a [usize],
+    pub mxx: &'a crate::model::RationalMatrix,
+    pub myx: &'a crate::model::RationalMatrix,
+    pub lambda: &'a BigRational,
+    pub kind: GeneratorKind,
+    pub kappa: BigRational,
+    pub eta: BigRational,
+    pub alpha: BigRational,
+}
+
+/// Compares the block `M̂` (column-major access through `entry(i, j)`) with
+/// `c·Π_J G(v)` computed by [`coordinate_map`] with `S = Ŝ/d`, `W = Ŵ/e`,
+/// for every basis vector v of V: each difference, as a ring element, must
+/// vanish at `t₀` (`is_zero_at`). Returns the number of entries compared
+/// or the first mismatch `(row, column)`.
+pub(super) fn block_matches_map(
+    p: &PointData<'_>,
+    size: usize,
+    entry: &dyn Fn(usize, usize) -> QtElem,
+    c: &QtElem,
+    is_zero_at: &mut dyn FnMut(&QtElem) -> bool,
+) -> std::result::Result<usize, (usize, usize)> {
+    let qt = Rc::new(p.qt.clone());
+    let (m, r) = (p.m, p.r);
+    let el = |n: &QtElem, d: &QtElem| Frac::El(qt.clone(), n.clone(), d.clone());
+    let s = Mat::from_fn(m, m, |i, j| el(&p.s_hat[i][j], &p.d));
+    let w = Mat::from_fn(m, m, |i, j| el(&p.w_hat[i][j], &p.e));
+    let rat = |a: &crate::model::RationalMatrix| {
+        Mat::from_fn(a.nrows(), a.ncols(), |i, j| Frac::Rat(a.get(i, j).clone()))
+    };
+    let (mxx, myx) = (rat(p.mxx), rat(p.myx));
+    let lambda = Frac::Rat(p.lambda.clone());
+    let params = GeneratorParams {
+        kappa: Frac::Rat(p.kappa.clone()),
+        eta: Frac::Rat(p.eta.clone()),
+        alpha: Frac::Rat(p.alpha.clone()),
+    };
+    // Π_J (r×m): I on J, S_JJ⁻¹S_{J,Jᶜ} on Jᶜ (adjugate over determinant).
+    let j_set = p.index_set;
+    let comp: Vec<usize> = (0..m).filter(|i| !j_set.contains(i)).collect();
+    let s_jj = Mat::from_fn(r, r, |a, b| s.get(j_set[a], j_set[b]).clone());
+    let s_jc = Mat::from_fn(r, comp.len(), |a, b| s.get(j_set[a], comp[b]).clone());
+    let f = determinant(&s_jj);
+    let (fnum, fden) = f.parts(&qt);
+    let inv_f = Frac::El(qt.clone(), fden, fnum);
+    let tail = adjugate(&s_jj).mul(&s_jc).scale(&inv_f);
+    let mut pi = Mat::zeros(r, m);
+    for (a, &ja) in j_set.iter().enumerate() {
+        pi.set(a, ja, Frac::Rat(BigRational::one()));
+    }
+    for (b, &cb) in comp.iter().enumerate() {
+        for a in 0..r {
+            pi.set(a, cb, tail.get(a, b).clone());
+        }
+    }
+    let teacher = p.kind != GeneratorKind::Sg;
+    let (nx, ny) = (r * m, r * r);
+    let cf = el(c, &p.qt.one());
+    // The map's η·G for the EMA map: undo the factor η.
+    let scale = if p.kind == GeneratorKind::EmaMap {
+        cf * Frac::Rat(BigRational::one() / p.eta.clone())
+    } else {
+        cf
+    };
+    let mut compared = 0;
+    for col in 0..size {
+        let zero = Mat::<Frac>::zeros(m, m);
+        let (x, y, v) = if col < nx {
+            let u = unit(m, m, j_set[col / m], col % m);
+            let v = if teacher { zero.clone() } else { u.clone() };
+            (u, zero, v)
+        } else if col < nx + ny {
+            let k = col - nx;
+            (zero.clone(), unit(m, m, j_set[k / r], j_set[k % r]), zero)
+        } else {
+            let k = col - nx - ny;
+            (zero.clone(), zero, unit(m, m, j_set[k / m], k % m))
+        };
+        let (lx, ly, lv) = coordinate_map(p.kind, &s, &w, &mxx, &myx, &lambda, &params, &x, &y, &v);
+        let gx = pi.mul(&lx).scale(&scale);
+        let gy = pi.mul(&ly).mul(&pi.transpose()).scale(&scale);
+        let gv = pi.mul(&lv).scale(&scale);
+        let mut rows: Vec<(usize, Frac)> = Vec::new();
+        for i in 0..r {
+            for j in 0..m {
+                rows.push((i * m + j, gx.get(i, j).clone()));
+                if teacher {
+                    rows.push((nx + ny + i * m + j, gv.get(i, j).clone()));
+                }
+            }
+            for j in 0..r {
+                rows.push((nx + i * r + j, gy.get(i, j).clone()));
+            }
+        }
+        for (row, want) in rows {
+            let (n, d) = want.parts(&qt);
+            let diff = p.qt.sub(&p.qt.mul(&entry(row, col), &d), &n);
+            if !diff.is_zero() && !is_zero_at(&diff) {
+                return Err((row, col));
+            }
+            compared += 1;
+        }
+    }
+    Ok(compared)
+}
+
+/// How one part of the reduction is established.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Established {
+    /// A polynomial identity over all data of the shape, expanded exactly.
+    ProvedSymbolically,
+    /// Checked exactly at this point (in `Q[t]/(χ)`, signs at `t₀`).
+    CheckedAtPoint,
+    /// Rests on the hand derivation in the module docs (tested only
+    /// numerically against dense Jacobians).
+    Derivation,
+}
+
+/// One part of the reduction and how it is established.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReductionPart {
+    /// What the part states.
+    pub statement: String,
+    /// How it is established here.
+    pub established: Established,
+    /// Details (shapes, counts, or why it is not proved).
+    pub detail: String,
+}
