@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use super::Level;
 use crate::error::{Error, Result};
+use crate::exact::algebraic::Established;
 use crate::exact::certificate::{KappaVerdict, StabilityCertificate, Verdict};
 use crate::exact::{
     AlgebraicCertificate, AlgebraicPoint, Dynamics, certify, certify_algebraic,
@@ -905,14 +906,37 @@ fn component(
                 // leaves the numeric verdict in place.
                 if let Ok(c) = certify_algebraic(inst, &point, &dynamics) {
                     let verdict = ComponentVerdict::from(&c.verdict);
-                    if label == DynamicsKind::SgFlow {
+                    // Exact only if every part of the reduction from the full
+                    // Jacobian is proved or checked at the point; a part that
+                    // rests on the hand derivation (tested numerically) makes
+                    // the verdict numeric.
+                    let unproved: Vec<&str> = c
+                        .reduction
+                        .iter()
+                        .filter(|p| p.established == Established::Derivation)
+                        .map(|p| p.statement.as_str())
+                        .collect();
+                    let level = if unproved.is_empty() {
+                        Level::Exact
+                    } else {
+                        Level::Numeric
+                    };
+                    if label == DynamicsKind::SgFlow && level > sg_level {
                         sg_verdict = verdict;
-                        sg_level = Level::Exact;
+                        sg_level = level;
                     }
+                    let caveat = if unproved.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; level numeric: the reduction rests on a derivation tested numerically for: {}",
+                            unproved.join("; ")
+                        )
+                    };
                     verdicts.push(DynamicsVerdict {
                         dynamics: label,
                         verdict,
-                        level: Level::Exact,
+                        level,
                         detail: format!(
                             "exact at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} over Q[t]/χ, tangent multiplicity {} (orbit dimension {}), {} test: {}",
                             c.range_block_size,
@@ -923,7 +947,7 @@ fn component(
                                 || "singular (degenerate)".to_string(),
                                 |u| format!("{u} unstable root(s)")
                             )
-                        ),
+                        ) + caveat.as_str(),
                     });
                     algebraic_certificates.push(c);
                 }

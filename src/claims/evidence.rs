@@ -16,6 +16,7 @@ use crate::analysis::characterize::{
 use super::{Finding, Level, Reason};
 use crate::model::Instance;
 use crate::variety::strata::{MAX_STRATA_M, StratumStatus};
+use crate::variety::zerodim::Completeness;
 
 /// The exact characterization of one instance, or why there is none.
 #[derive(Debug)]
@@ -134,11 +135,11 @@ impl Known {
 pub(crate) fn known(s: &StratumReport) -> Known {
     let st = &s.stratum;
     match &st.status {
-        StratumStatus::Solved if st.complex_solutions.is_some() => Known::Complete(if st.exact {
-            Level::Exact
-        } else {
-            Level::Modular
-        }),
+        StratumStatus::Solved if st.complex_solutions.is_some() => match st.completeness {
+            Completeness::Certified => Known::Complete(Level::Exact),
+            Completeness::Modular => Known::Complete(Level::Modular),
+            Completeness::Unresolved => Known::Unresolved(Reason::NotComputed, st.method.clone()),
+        },
         StratumStatus::Solved => Known::Unresolved(Reason::NotComputed, st.method.clone()),
         StratumStatus::PositiveDimensional { dimension } => Known::Unresolved(
             Reason::PositiveDimensional,
@@ -231,6 +232,11 @@ mod tests {
         let inst = crate::model::builtin("default").unwrap();
         let mut stratum = stratum_zero(&inst);
         stratum.exact = exact;
+        stratum.completeness = if exact {
+            Completeness::Certified
+        } else {
+            Completeness::Modular
+        };
         stratum.status = status;
         stratum.complex_solutions = count;
         StratumReport {
