@@ -26,6 +26,16 @@
 //!    fractions over `Q[t]/(χ)` with `S = Ŝ/d`, `W = Ŵ/e`. So the block
 //!    whose spectrum is certified is the one the identity is about.
 //!
+//! 3. **outside the range block** ([`prove_off_range`]): at
+//!    `A = [K; 0]`, `B = [[B̃, 0], [0, 0]]`, `C = A` with one and two extra
+//!    rows, symbolic `K`, `B̃`, `Mxx`, `Myx`, `λ` (`κ`; `η`, `α`), the full
+//!    Jacobian (dual numbers over the generic field formulas) is the reduced
+//!    Jacobian on the range coordinates plus [`off_range_map`] on the
+//!    off-range ones, for every basis direction; with the identities behind
+//!    the closed forms' spectra (`R̃ = −λKW`, Sylvester's determinant
+//!    identity, the (X₂, Z) determinant). Why two extra rows cover every n
+//!    is in the module docs of [`super`], "The closed forms".
+//!
 //! Together: for the shapes proved, the range block's spectrum is that of
 //! `J` exactly (Φ restricted to V is bijective because `det K_{:,J}² =
 //! det S_JJ ≠ 0`, checked exactly at `t₀`). For larger shapes the identity
