@@ -164,7 +164,8 @@
 //! block `−[[λI, R̃ᵀ], [R̃, λI]]`; the zero root of `det(xI − SMxx)` with
 //! multiplicity m − r.
 //!
-//! What is proved for m ≤ [`MAX_PROVED_M`] ([`reduction::prove_off_range`]):
+//! What is proved for m ≤ [`MAX_OFF_RANGE_M`] (every m accepted here;
+//! [`reduction::prove_off_range`]):
 //! the block-triangular structure outside the range block and the block
 //! maps of [`crate::numeric::structured`]. With symbolic `K` (r×m), `B̃`
 //! (r×r), symmetric `Mxx`, `Myx` (m×m), `λ` (`κ`; `η`, `α`), at
@@ -200,9 +201,10 @@
 //! `n = r + |T|`; the claimed block maps act row by row (entry by entry on
 //! `Y₂₂`) and restrict to the same maps. Every off-range basis direction
 //! lies in some `E_T` with `|T| = 1`, except the cross entries
-//! `Y₂₂[i, j]`, `i ≠ j`, which need `|T| = 2`: both are expanded. For
-//! m > [`MAX_PROVED_M`] the off-range part rests on the derivation (tested
-//! numerically against dense Jacobians) and the certificate says so.
+//! `Y₂₂[i, j]`, `i ≠ j`, which need `|T| = 2`: both are expanded. (For
+//! m > [`MAX_OFF_RANGE_M`], not reachable here, the certificate would say
+//! that the off-range part rests on the derivation.) Note that for
+//! m > [`MAX_PROVED_M`] the *range* identity still rests on the derivation.
 //!
 //! Outside the range block the eigenvalues are known in closed form
 //! ([`crate::numeric::structured`]): for flows `0` ((n−r)r, the orbit
@@ -1428,7 +1430,7 @@ fn reduction_parts(
         });
         let statement = "outside the range block the Jacobian is block triangular (range ⊕ (X₂, Z) → V₂ → Y₂₁, Y₂₂) with the block maps of crate::numeric::structured: per extra row [X₂ Z] ↦ −[X₂ Z]·[[λI, R̃ᵀ], [R̃, λI]], V₂ ↦ κ(X₂ − V₂) (EMA map: α·V₂ + terms in X₂, Z), Y₂₁ ↦ −Y₂₁(K·Mxx·Kᵀ + λI) + V₂·Myx·Kᵀ (V₂ = X₂ for SG), Y₂₂ ↦ −λY₂₂; so V₂: −κ, Y₂₁: −(μⱼ + λ), Y₂₂: −λ".to_owned();
         let mu = "The μⱼ (non-zero eigenvalues of S·Mxx, equal to those of K·Mxx·Kᵀ) are located exactly from det(x I − S·Mxx), whose zero root has multiplicity exactly m − r (checked)";
-        if m <= MAX_PROVED_M {
+        if m <= MAX_OFF_RANGE_M {
             let proof = reduction::prove_off_range(r, m, kind)?;
             if !proof.holds() {
                 return Err(Error::Computation(format!(
@@ -1453,7 +1455,7 @@ fn reduction_parts(
                 statement,
                 established: Established::Derivation,
                 detail: format!(
-                    "not proved for m = {m}: the off-range identities are expanded only for m ≤ {MAX_PROVED_M}; the block formulas are derived by hand and tested numerically against dense Jacobians. {mu}"
+                    "not proved for m = {m}: the off-range identities are expanded only for m ≤ {MAX_OFF_RANGE_M}; the block formulas are derived by hand and tested numerically against dense Jacobians. {mu}"
                 ),
             });
         }
@@ -1955,9 +1957,9 @@ pub fn certify_algebraic(
 
 pub mod reduction;
 pub use reduction::{
-    CoordinateMap, Established, GeneratorKind, GeneratorParams, MAX_PROVED_M, OffRange,
-    OffRangeMap, OffRangeProof, ReductionPart, ReductionProof, coordinate_map, off_range_map,
-    prove_off_range, prove_off_range_with, prove_reduction, prove_reduction_with,
+    CoordinateMap, Established, GeneratorKind, GeneratorParams, MAX_OFF_RANGE_M, MAX_PROVED_M,
+    OffRange, OffRangeMap, OffRangeProof, ReductionPart, ReductionProof, coordinate_map,
+    off_range_map, prove_off_range, prove_off_range_with, prove_reduction, prove_reduction_with,
 };
 
 #[cfg(test)]

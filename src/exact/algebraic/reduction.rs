@@ -61,6 +61,11 @@ use crate::polynomial::sparse::SparsePoly;
 /// well under a second).
 pub const MAX_PROVED_M: usize = 2;
 
+/// Largest data dimension m for which [`prove_off_range`] is run when a
+/// certificate is made: every m that [`super::certify_algebraic`] accepts
+/// (the expansion takes a few seconds for r = m = 4, with n = 6).
+pub const MAX_OFF_RANGE_M: usize = 4;
+
 /// Which generator's coordinate map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -789,6 +789,22 @@ fn designed_m3_rank1_and_root_selection() {
     ] {
         compare_with_numeric(&inst, &point, &dynamics);
     }
+    // m = 3 > MAX_PROVED_M: the range identity rests on the derivation, the
+    // off-range block maps (n = 4 > r = 1) are proved.
+    let cert = certify_algebraic(&inst, &point, &Dynamics::StopGradient).unwrap();
+    let how = |prefix: &str| {
+        cert.reduction
+            .iter()
+            .find(|p| p.statement.starts_with(prefix))
+            .map(|p| p.established)
+    };
+    assert_eq!(how("Φ∘L = J∘Φ"), Some(Established::Derivation));
+    assert_eq!(
+        how("outside the range block"),
+        Some(Established::ProvedSymbolically),
+        "{:?}",
+        cert.reduction
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1200,6 +1216,24 @@ fn scalar_builtin_certificates_rest_on_no_derivation() {
                 "{:?}",
                 cert.reduction
             );
+        }
+    }
+}
+
+/// The off-range identities for m = 3, 4, every rank (up to
+/// MAX_ALGEBRAIC_DIMENSION, as certificates use them).
+#[test]
+fn the_off_range_blocks_are_polynomial_identities_for_m3_m4() {
+    for (r, m) in [(1, 3), (2, 3), (3, 3), (1, 4), (2, 4), (3, 4), (4, 4)] {
+        for kind in [
+            GeneratorKind::Sg,
+            GeneratorKind::EmaFlow,
+            GeneratorKind::EmaMap,
+        ] {
+            let t = std::time::Instant::now();
+            let p = prove_off_range(r, m, kind).unwrap();
+            eprintln!("r = {r}, m = {m}, {kind:?}: {:?}", t.elapsed());
+            assert!(p.holds(), "{p:?}");
         }
     }
 }
