@@ -19,7 +19,7 @@
 //!    `K_{:,J}·Π̂_J = f·K` with `Π̂_J = [fI | adj(S_JJ)S_{J,Jᶜ}]`,
 //!    `f = det S_JJ` (so `Φ∘Π = Φ`). The identities hold at every such
 //!    `(K, B̃[, K])`, equilibrium or not.
-//! 2. **at the certified point** ([`block_matches_map`]): the matrix `M̂`
+//! 2. **at the certified point** (`block_matches_map`): the matrix `M̂`
 //!    that [`super::certify_algebraic`] analyses (built with cleared
 //!    denominators by its own code) is compared, column by column and
 //!    exactly at `t₀`, with `c·Π_J L(v)` computed by [`coordinate_map`] in
