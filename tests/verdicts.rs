@@ -52,8 +52,15 @@ fn verify(instances: &[&str]) -> Value {
     let d = dir();
     let json = d.join(format!("report-{}.json", instances.join("-")));
     let mut cmd = bin();
-    cmd.args(["verify", "--starts", "4", "--proof-dimension", "0", "--json"])
-        .arg(&json);
+    cmd.args([
+        "verify",
+        "--starts",
+        "4",
+        "--proof-dimension",
+        "0",
+        "--json",
+    ])
+    .arg(&json);
     for (name, text) in [
         ("isotropic", ISOTROPIC),
         ("delta-zero", DELTA_ZERO),

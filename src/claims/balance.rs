@@ -5,9 +5,9 @@
 //! (level `symbolic`); without a proof, the pointwise residual at random
 //! points and along one SG trajectory decides.
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::{Model, OdeOptions, Procedure, integrate, random::random_state};
 use crate::polynomial::proofs::Identity;
 

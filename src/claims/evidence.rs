@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use num_rational::BigRational;
 
-use crate::analysis::instance::VerifyConfig;
+use super::{Finding, Level, Reason};
 use crate::analysis::characterize::{
     Characterization, CharacterizeConfig, Component, ComponentVerdict, DynamicsKind,
     DynamicsVerdict, StratumReport, WholeVariety, characterize,
 };
-use super::{Finding, Level, Reason};
+use crate::analysis::instance::VerifyConfig;
 use crate::model::Instance;
 use crate::variety::strata::{MAX_STRATA_M, StratumStatus};
 use crate::variety::zerodim::Completeness;
@@ -264,7 +264,10 @@ mod tests {
             StratumStatus::PositiveDimensional { dimension: 1 },
             None,
         ));
-        assert!(matches!(k, Known::Unresolved(Reason::PositiveDimensional, _)));
+        assert!(matches!(
+            k,
+            Known::Unresolved(Reason::PositiveDimensional, _)
+        ));
         let k = known(&report(
             false,
             StratumStatus::Repeated {

@@ -23,9 +23,9 @@ use num_traits::Zero;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use super::evidence::{Known, cross, known, known_rank};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use crate::model::{Instance, Moments, RationalMatrix, rational_from_f64};
 use crate::variety::strata::{StrataOptions, stratum};
 use crate::variety::zerodim::SolveOptions;

@@ -13,10 +13,10 @@
 
 use num_traits::Zero;
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Level, Verdict};
 use crate::analysis::characterize::IdentityStatus;
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::model::Instance;
 use crate::numeric::{Procedure, random::random_state};
 use crate::polynomial::proofs::Identity;

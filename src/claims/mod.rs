@@ -32,8 +32,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::model::Instance;
 pub use crate::analysis::{InstanceAnalysis, VerifyConfig, analyze, characterize};
+use crate::model::Instance;
 pub use outcome::{ClaimResult, Finding, Level, Reason, Verdict};
 pub use symbolic::{ShapeOutcome, SymbolicCoverage};
 

@@ -7,9 +7,9 @@
 //! (level `symbolic`); without a proof the numeric asymmetry at random points
 //! decides (≥ 1e-6 holds, ≤ 1e-11 fails, between inconclusive).
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::polynomial::proofs::Identity;
 
 /// NOT-GRADIENT.

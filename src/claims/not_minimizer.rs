@@ -15,11 +15,11 @@
 //! if a stratum is unresolved or the gradient is undecided; `holds with a
 //! condition` when collapse is a stable outcome; `holds` otherwise.
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
-use crate::analysis::characterize::ComponentVerdict;
 use super::common::{ASYMMETRY_MIN, EQUATION_TOL, IDENTITY_TOL, field_scale};
 use super::evidence::{Known, components, cross, known_all};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use crate::analysis::characterize::ComponentVerdict;
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::Procedure;
 use crate::numeric::spectra::StabilityVerdict;
 

@@ -15,8 +15,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, analyze};
 use super::{ClaimId, Finding, Verdict};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, analyze};
 use crate::model::Instance;
 use crate::numeric::equilibria::s_newton;
 use crate::numeric::spectra::StabilityVerdict;

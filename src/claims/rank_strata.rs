@@ -8,11 +8,11 @@
 //! resolved (else `inconclusive` with the reason); then `holds` at the
 //! weakest completeness of the strata.
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
-use crate::analysis::characterize::IdentityStatus;
 use super::common::*;
 use super::evidence::{Known, cross, known_all};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use crate::analysis::characterize::IdentityStatus;
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use crate::numeric::Procedure;
 use crate::numeric::spectra::StabilityVerdict;
 

@@ -9,10 +9,10 @@
 //! The list of full-rank solutions is reported only where the full-rank
 //! stratum was resolved; it does not enter the verdict.
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::evidence::{Known, known_rank};
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::equilibria::{predictor_of, psd_sqrt};
 use crate::numeric::random::stiefel;
 use crate::numeric::{Procedure, State};

@@ -22,11 +22,11 @@ use std::cmp::Ordering;
 use num_rational::BigRational;
 use num_traits::Zero;
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
-use crate::analysis::characterize::{ComponentVerdict, DynamicsKind};
 use super::evidence::{Known, cross, known_rank, verdicts};
 use super::stability::{Verdicts, numeric_verdicts};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use crate::analysis::characterize::{ComponentVerdict, DynamicsKind};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use crate::model::{Instance, to_f64};
 use crate::variety::scalar::evaluate_at;
 

@@ -20,10 +20,10 @@
 //! verdict used. The same rule runs on the numerical catalogue (level
 //! `numeric`) when no exact characterization exists.
 
-use crate::analysis::instance::{ComponentStability, InstanceAnalysis, VerifyConfig};
-use crate::analysis::characterize::{ComponentVerdict, DynamicsKind};
 use super::evidence::{Known, cross, known_rank, verdicts};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use crate::analysis::characterize::{ComponentVerdict, DynamicsKind};
+use crate::analysis::instance::{ComponentStability, InstanceAnalysis, VerifyConfig};
 use crate::numeric::Procedure;
 use crate::numeric::spectra::StabilityVerdict;
 

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::analysis::characterize::IdentityStatus;
 use super::{ClaimId, ClaimResult, Finding, Level, Reason, Verdict};
+use crate::analysis::characterize::IdentityStatus;
 use crate::model::Instance;
 use crate::polynomial::Data;
 use crate::polynomial::proofs::{

@@ -5,9 +5,9 @@
 //! (level `symbolic`; how U is covered is in the proof's detail); without a
 //! proof, the residual at random (state, U) decides.
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::random::orthogonal;
 use crate::polynomial::proofs::Identity;
 

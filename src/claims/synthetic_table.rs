@@ -14,8 +14,8 @@
 //! **not reproduced under the settings tried**, with the settings. It never
 //! reports `fails`.
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use super::{Claim, ClaimId, Evidence, Finding, Reason, Verdict};
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use crate::experiments::stats::{Z95, newcombe_difference};
 use crate::experiments::synthetic::{self, Fractions, PaperFractions, SyntheticConfig};
 

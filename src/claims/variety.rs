@@ -11,11 +11,11 @@
 //! does not apply; a refuted S-EQUATION `fails`. The SG Jacobian's kernel
 //! (tangent space) is reported as a cross-check.
 
-use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
-use crate::analysis::characterize::IdentityStatus;
 use super::common::*;
 use super::evidence::{Known, cross, known_rank};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use crate::analysis::characterize::IdentityStatus;
+use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::Procedure;
 use crate::polynomial::proofs::Identity;
 

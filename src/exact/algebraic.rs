@@ -162,10 +162,49 @@
 //! What is checked: at the point, exactly, `R̃R̃ᵀ = λ²I` (as
 //! `ŜŴŴᵀŜ = de²Ŝ`), which gives the (X₂, Z) eigenvalues 0, −2λ, −λ from the
 //! block `−[[λI, R̃ᵀ], [R̃, λI]]`; the zero root of `det(xI − SMxx)` with
-//! multiplicity m − r. What rests on the derivation of
-//! [`crate::numeric::structured`] (tested numerically against dense
-//! Jacobians, not proved here): the block-triangular structure outside the
-//! range block and the block maps themselves.
+//! multiplicity m − r.
+//!
+//! What is proved for m ≤ [`MAX_OFF_RANGE_M`] (every m accepted here;
+//! [`reduction::prove_off_range`]):
+//! the block-triangular structure outside the range block and the block
+//! maps of [`crate::numeric::structured`]. With symbolic `K` (r×m), `B̃`
+//! (r×r), symmetric `Mxx`, `Myx` (m×m), `λ` (`κ`; `η`, `α`), at
+//! `A = [K; 0]`, `B = [[B̃, 0], [0, 0]]`, `C = A` and for `n = r + 1` and
+//! `n = r + 2`, the exact directional derivative of the generic field
+//! formulas along every basis direction equals the reduced model's Jacobian
+//! at `(K, B̃[, K])` on `(X₁, Y₁₁[, V₁])` plus, on the off-range
+//! coordinates, the maps `X₂ ↦ −(ZR̃ + λX₂)`, `Z ↦ −(X₂R̃ᵀ + λZ)`,
+//! `Y₂₁ ↦ −(Y₂₁(KMxxKᵀ + λI) − V₂MyxKᵀ)` (`V₂ = X₂` for SG),
+//! `Y₂₂ ↦ −λY₂₂`, `V₂ ↦ κ(X₂ − V₂)` (for the EMA map `η·G = DMap − I`, with
+//! `V₂ ↦ (1 − α)(X₂ − V₂ + ηX₂′)`), `R̃ = B̃KMxx − KMyx`, and nothing
+//! else. No equilibrium relation is used. Read off these formulas, the
+//! order range ⊕ (X₂, Z) → V₂ → Y₂₁, Y₂₂ is block triangular (the range
+//! block is even a direct summand), so the spectrum is the union of the
+//! diagonal blocks': per extra row `−[[λI, R̃ᵀ], [R̃, λI]]`, `−κ` on `V₂`
+//! (`α` for the EMA map), `−(KMxxKᵀ + λI)` on each row of `Y₂₁`, `−λ` on
+//! `Y₂₂`. Expanded alongside: `R̃ = −λKW` when `B̃ = KWKᵀ`,
+//! `Myx = W(SMxx + λI)`; Sylvester's `det(xI_m − SMxx) =
+//! x^{m−r}det(xI_r − KMxxKᵀ)`, so the eigenvalues μⱼ of `KMxxKᵀ` are the
+//! non-zero roots located below; and `det(uI + [[0, R̃ᵀ], [R̃, 0]]) =
+//! u^{m−r}det(u²I − R̃R̃ᵀ)` (`u = y + λ`), which with `R̃R̃ᵀ = λ²I` gives
+//! `y^r(y + 2λ)^r(y + λ)^{m−r}`.
+//!
+//! *Any n from n = r + 1, r + 2.* By O(n) equivariance (the Jacobian at
+//! `(UA, UBUᵀ, UC)` is conjugate to the one at `(A, B, C)` by the same
+//! orthogonal action, which carries the coordinates `X₂ = U₂ᵀδA`, … to
+//! rows of the standard ones) take `U₁` = the first r axes. The field is
+//! made of matrix products, so states supported on an index set I (rows of
+//! A and C, rows and columns of B) are mapped to states supported on I, by
+//! the field of the model with embedding dimension |I|. With
+//! `I = {1..r} ∪ T`, T a set of extra indices, the subspace `E_T` of such
+//! directions is invariant and the Jacobian on it is that of the model with
+//! `n = r + |T|`; the claimed block maps act row by row (entry by entry on
+//! `Y₂₂`) and restrict to the same maps. Every off-range basis direction
+//! lies in some `E_T` with `|T| = 1`, except the cross entries
+//! `Y₂₂[i, j]`, `i ≠ j`, which need `|T| = 2`: both are expanded. (For
+//! m > [`MAX_OFF_RANGE_M`], not reachable here, the certificate would say
+//! that the off-range part rests on the derivation.) Note that for
+//! m > [`MAX_PROVED_M`] the *range* identity still rests on the derivation.
 //!
 //! Outside the range block the eigenvalues are known in closed form
 //! ([`crate::numeric::structured`]): for flows `0` ((n−r)r, the orbit
@@ -1414,11 +1453,37 @@ fn reduction_parts(
             established: Established::CheckedAtPoint,
             detail: "checked as S·W·Wᵀ·S = S, i.e. Ŝ·Ŵ·Ŵᵀ·Ŝ = d·e²·Ŝ entrywise at t₀; the eigenvalues of −[[λI, R̃ᵀ], [R̃, λI]] then follow from det(y I + …) = (y + λ)^{m−r}·det((y + λ)²I − R̃R̃ᵀ)".to_owned(),
         });
-        parts.push(ReductionPart {
-            statement: "outside the range block the Jacobian is block triangular (range ⊕ (X₂, Z) → V₂ → Y₂₁, Y₂₂) with the block maps of crate::numeric::structured; V₂: −κ, Y₂₁: −(μⱼ + λ), Y₂₂: −λ".to_owned(),
-            established: Established::Derivation,
-            detail: "the block formulas are derived by hand and tested numerically against dense Jacobians; not proved here. The μⱼ (non-zero eigenvalues of S·Mxx, equal to those of K·Mxx·Kᵀ) are located exactly from det(x I − S·Mxx), whose zero root has multiplicity exactly m − r (checked)".to_owned(),
-        });
+        let statement = "outside the range block the Jacobian is block triangular (range ⊕ (X₂, Z) → V₂ → Y₂₁, Y₂₂) with the block maps of crate::numeric::structured: per extra row [X₂ Z] ↦ −[X₂ Z]·[[λI, R̃ᵀ], [R̃, λI]], V₂ ↦ κ(X₂ − V₂) (EMA map: α·V₂ + terms in X₂, Z), Y₂₁ ↦ −Y₂₁(K·Mxx·Kᵀ + λI) + V₂·Myx·Kᵀ (V₂ = X₂ for SG), Y₂₂ ↦ −λY₂₂; so V₂: −κ, Y₂₁: −(μⱼ + λ), Y₂₂: −λ".to_owned();
+        let mu = "The μⱼ (non-zero eigenvalues of S·Mxx, equal to those of K·Mxx·Kᵀ) are located exactly from det(x I − S·Mxx), whose zero root has multiplicity exactly m − r (checked)";
+        if m <= MAX_OFF_RANGE_M {
+            let proof = reduction::prove_off_range(r, m, kind)?;
+            if !proof.holds() {
+                return Err(Error::Computation(format!(
+                    "the off-range block identities do not hold symbolically for r = {r}, m = {m} ({kind:?}): {proof:?}"
+                )));
+            }
+            parts.push(ReductionPart {
+                statement,
+                established: Established::ProvedSymbolically,
+                detail: format!(
+                    "expanded in exact sparse polynomials for all K ({r}×{m}), B̃ ({r}×{r}), symmetric Mxx, Myx, λ{} at A = [K; 0], B = [[B̃, 0], [0, 0]], C = A with n = r + 1 and n = r + 2: on all {} basis directions the exact directional derivative of the generic field formulas is the reduced Jacobian on (X₁, Y₁₁, V₁) ⊕ the block maps on (X₂, Z, Y₂₁, Y₂₂, V₂), nothing else (no equilibrium relation used). Any n: by O(n) equivariance range(A) is spanned by the first r coordinates, the states supported on the first r and a set T of extra indices form an invariant subspace on which the Jacobian is that of the model with n = r + |T|, and every off-range basis direction lies in one with |T| ≤ 2. Also expanded: R̃ = −λKW (B̃ = KWKᵀ, Myx = W(SMxx + λI)), det(xI − S·Mxx) = x^(m−r)·det(xI − K·Mxx·Kᵀ) and det(uI + [[0, R̃ᵀ], [R̃, 0]]) = u^(m−r)·det(u²I − R̃R̃ᵀ). {mu}",
+                    match kind {
+                        GeneratorKind::Sg => "",
+                        GeneratorKind::EmaFlow => ", κ",
+                        GeneratorKind::EmaMap => ", η, α",
+                    },
+                    proof.directions
+                ),
+            });
+        } else {
+            parts.push(ReductionPart {
+                statement,
+                established: Established::Derivation,
+                detail: format!(
+                    "not proved for m = {m}: the off-range identities are expanded only for m ≤ {MAX_OFF_RANGE_M}; the block formulas are derived by hand and tested numerically against dense Jacobians. {mu}"
+                ),
+            });
+        }
     }
     Ok(parts)
 }
@@ -1917,8 +1982,9 @@ pub fn certify_algebraic(
 
 pub mod reduction;
 pub use reduction::{
-    CoordinateMap, Established, GeneratorKind, GeneratorParams, MAX_PROVED_M, ReductionPart,
-    ReductionProof, coordinate_map, prove_reduction, prove_reduction_with,
+    CoordinateMap, Established, GeneratorKind, GeneratorParams, MAX_OFF_RANGE_M, MAX_PROVED_M,
+    OffRange, OffRangeMap, OffRangeProof, ReductionPart, ReductionProof, coordinate_map,
+    off_range_map, prove_off_range, prove_off_range_with, prove_reduction, prove_reduction_with,
 };
 
 #[cfg(test)]

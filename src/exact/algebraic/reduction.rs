@@ -19,12 +19,22 @@
 //!    `K_{:,J}·Π̂_J = f·K` with `Π̂_J = [fI | adj(S_JJ)S_{J,Jᶜ}]`,
 //!    `f = det S_JJ` (so `Φ∘Π = Φ`). The identities hold at every such
 //!    `(K, B̃[, K])`, equilibrium or not.
-//! 2. **at the certified point** ([`block_matches_map`]): the matrix `M̂`
+//! 2. **at the certified point** (`block_matches_map`): the matrix `M̂`
 //!    that [`super::certify_algebraic`] analyses (built with cleared
 //!    denominators by its own code) is compared, column by column and
 //!    exactly at `t₀`, with `c·Π_J L(v)` computed by [`coordinate_map`] in
 //!    fractions over `Q[t]/(χ)` with `S = Ŝ/d`, `W = Ŵ/e`. So the block
 //!    whose spectrum is certified is the one the identity is about.
+//!
+//! 3. **outside the range block** ([`prove_off_range`]): at
+//!    `A = [K; 0]`, `B = [[B̃, 0], [0, 0]]`, `C = A` with one and two extra
+//!    rows, symbolic `K`, `B̃`, `Mxx`, `Myx`, `λ` (`κ`; `η`, `α`), the full
+//!    Jacobian (dual numbers over the generic field formulas) is the reduced
+//!    Jacobian on the range coordinates plus [`off_range_map`] on the
+//!    off-range ones, for every basis direction; with the identities behind
+//!    the closed forms' spectra (`R̃ = −λKW`, Sylvester's determinant
+//!    identity, the (X₂, Z) determinant). Why two extra rows cover every n
+//!    is in the module docs of [`super`], "The closed forms".
 //!
 //! Together: for the shapes proved, the range block's spectrum is that of
 //! `J` exactly (Φ restricted to V is bijective because `det K_{:,J}² =
@@ -50,6 +60,11 @@ use crate::polynomial::sparse::SparsePoly;
 /// certificate is made (the expansion grows quickly with m; m = 2 takes
 /// well under a second).
 pub const MAX_PROVED_M: usize = 2;
+
+/// Largest data dimension m for which [`prove_off_range`] is run when a
+/// certificate is made: every m that [`super::certify_algebraic`] accepts
+/// (the expansion takes a few seconds for r = m = 4, with n = 6).
+pub const MAX_OFF_RANGE_M: usize = 4;
 
 /// Which generator's coordinate map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -421,6 +436,407 @@ pub fn prove_reduction(r: usize, m: usize, kind: GeneratorKind) -> Result<Reduct
         return Ok(p);
     }
     let p = prove_reduction_with(r, m, kind, coordinate_map::<SparsePoly>)?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert((r, m, kind), p.clone());
+    }
+    Ok(p)
+}
+
+// ---------------------------------------------------------------------------
+// Outside the range block: the block maps as identities.
+
+/// The off-range coordinates of a direction at `A = [K; 0]`,
+/// `B = [[B̃, 0], [0, 0]]`, `C = A` with `k = n − r` extra rows (see
+/// [`crate::numeric::structured`]): `X₂` (k×m, rows r.. of `δA`),
+/// `Z = Y₁₂ᵀ` (k×r), `Y₂₁` (k×r), `Y₂₂` (k×k) and `V₂` (k×m, rows r.. of
+/// `δC`; zero for SG, where `δC = δA`).
+#[derive(Clone, Debug)]
+pub struct OffRange<T> {
+    /// `X₂`.
+    pub x2: Mat<T>,
+    /// `Z = Y₁₂ᵀ`.
+    pub z: Mat<T>,
+    /// `Y₂₁`.
+    pub y21: Mat<T>,
+    /// `Y₂₂`.
+    pub y22: Mat<T>,
+    /// `V₂`.
+    pub v2: Mat<T>,
+}
+
+/// The block maps outside the range block claimed by the derivation of
+/// [`crate::numeric::structured`], with `R̃ = B̃KMxx − KMyx` (the teacher is
+/// `C = K`) and `V₂ = X₂` for SG:
+///
+/// * `X₂ ↦ −(ZR̃ + λX₂)`, `Z ↦ −(X₂R̃ᵀ + λZ)` (per row the symmetric matrix
+///   `−[[λI_m, R̃ᵀ], [R̃, λI_r]]` acting on `[X₂ Z]` from the right),
+/// * `Y₂₁ ↦ −(Y₂₁(KMxxKᵀ + λI) − V₂MyxKᵀ)`,
+/// * `Y₂₂ ↦ −λY₂₂`,
+/// * `V₂ ↦ κ(X₂ − V₂)` (EMA flow).
+///
+/// For the EMA map the returned value is `η·G = DMap − I`: the first four
+/// blocks times η and `V₂ ↦ (1 − α)(X₂ − V₂ + η·X₂′)` with `X₂′` the flow's
+/// image of `X₂` above (so the map itself has `α` on `V₂`).
+#[allow(clippy::too_many_arguments)]
+pub fn off_range_map<T: Scalar>(
+    kind: GeneratorKind,
+    k: &Mat<T>,
+    bt: &Mat<T>,
+    mxx: &Mat<T>,
+    myx: &Mat<T>,
+    lambda: &T,
+    params: &GeneratorParams<T>,
+    d: &OffRange<T>,
+) -> OffRange<T> {
+    let rt = bt.mul(k).mul(mxx).sub(&k.mul(myx));
+    let r = k.nrows();
+    let x2 = d.z.mul(&rt).add(&d.x2.scale(lambda)).neg();
+    let z = d.x2.mul(&rt.transpose()).add(&d.z.scale(lambda)).neg();
+    let kmk = k
+        .mul(mxx)
+        .mul(&k.transpose())
+        .add(&Mat::identity(r).scale(lambda));
+    let v_eff = if kind == GeneratorKind::Sg {
+        &d.x2
+    } else {
+        &d.v2
+    };
+    let y21 = d
+        .y21
+        .mul(&kmk)
+        .sub(&v_eff.mul(myx).mul(&k.transpose()))
+        .neg();
+    let y22 = d.y22.scale(lambda).neg();
+    match kind {
+        GeneratorKind::Sg => OffRange {
+            v2: Mat::zeros(d.v2.nrows(), d.v2.ncols()),
+            x2,
+            z,
+            y21,
+            y22,
+        },
+        GeneratorKind::EmaFlow => OffRange {
+            v2: d.x2.sub(&d.v2).scale(&params.kappa),
+            x2,
+            z,
+            y21,
+            y22,
+        },
+        GeneratorKind::EmaMap => {
+            let eta = &params.eta;
+            let one_minus = T::from_int(1) - params.alpha.clone();
+            OffRange {
+                v2: d.x2.sub(&d.v2).add(&x2.scale(eta)).scale(&one_minus),
+                x2: x2.scale(eta),
+                z: z.scale(eta),
+                y21: y21.scale(eta),
+                y22: y22.scale(eta),
+            }
+        }
+    }
+}
+
+/// The off-range map used by [`prove_off_range_with`]; replaceable in tests
+/// to show that a wrong block map is refuted.
+pub type OffRangeMap = fn(
+    GeneratorKind,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+    &Mat<SparsePoly>,
+    &SparsePoly,
+    &GeneratorParams<SparsePoly>,
+    &OffRange<SparsePoly>,
+) -> OffRange<SparsePoly>;
+
+/// What [`prove_off_range`] showed for one shape and generator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OffRangeProof {
+    /// Rank r (rows of K).
+    pub r: usize,
+    /// Data dimension m.
+    pub m: usize,
+    /// The numbers of extra rows `k = n − r` expanded (1 and 2).
+    pub extra_rows: Vec<usize>,
+    /// The generator.
+    pub generator: GeneratorKind,
+    /// Basis directions of the full state expanded (over all `k`).
+    pub directions: usize,
+    /// `J = J_r ⊕ M_off` on every basis direction: range directions go to
+    /// the reduced model's Jacobian and nothing else, off-range directions
+    /// to [`off_range_map`] and nothing else.
+    pub block_identity: bool,
+    /// `R̃ = −λKW` when `B̃ = KWKᵀ` and `Myx = W(SMxx + λI)`.
+    pub residual_identity: bool,
+    /// `det(xI_m − S·Mxx) = x^{m−r}·det(xI_r − K·Mxx·Kᵀ)` (`S = KᵀK`).
+    pub sylvester_identity: bool,
+    /// `det(uI + [[0, R̃ᵀ], [R̃, 0]]) = u^{m−r}·det(u²I − R̃R̃ᵀ)` for a
+    /// symbolic r×m `R̃` (the (X₂, Z) block's characteristic polynomial with
+    /// `u = y + λ`).
+    pub xz_determinant_identity: bool,
+}
+
+impl OffRangeProof {
+    /// Whether every identity held.
+    pub fn holds(&self) -> bool {
+        self.block_identity
+            && self.residual_identity
+            && self.sylvester_identity
+            && self.xz_determinant_identity
+    }
+}
+
+/// `J(δ)` of `kind` at `(a, b, c)` by exact dual-number differentiation of
+/// the generic field formulas: `(−dP, −dQ[, κ(δA − δC)])` for the flows,
+/// `DMap(δ) − δ = (−η dP, −η dQ, (1 − α)(δA − η dP − δC))` for the EMA map.
+/// For SG the teacher is the student (`c = a`, `δC = δA`) and the third
+/// block is zero.
+#[allow(clippy::too_many_arguments)]
+fn generator_image(
+    kind: GeneratorKind,
+    data: &ModelData<Dual<SparsePoly>>,
+    params: &GeneratorParams<SparsePoly>,
+    a: &Mat<SparsePoly>,
+    b: &Mat<SparsePoly>,
+    da: &Mat<SparsePoly>,
+    db: &Mat<SparsePoly>,
+    dc: &Mat<SparsePoly>,
+) -> (Mat<SparsePoly>, Mat<SparsePoly>, Mat<SparsePoly>) {
+    let dc = if kind == GeneratorKind::Sg { da } else { dc };
+    let (p, q) = data.student_field(&dual(a, da), &dual(b, db), &dual(a, dc));
+    let (dp, dq) = (eps_part(&p), eps_part(&q));
+    match kind {
+        GeneratorKind::Sg => (dp.neg(), dq.neg(), Mat::zeros(a.nrows(), a.ncols())),
+        GeneratorKind::EmaFlow => (dp.neg(), dq.neg(), da.sub(dc).scale(&params.kappa)),
+        GeneratorKind::EmaMap => {
+            let eta = &params.eta;
+            let one_minus = SparsePoly::from_int(1) - params.alpha.clone();
+            (
+                dp.scale(eta).neg(),
+                dq.scale(eta).neg(),
+                da.sub(&dp.scale(eta)).sub(dc).scale(&one_minus),
+            )
+        }
+    }
+}
+
+fn sub_block<T: Scalar>(a: &Mat<T>, r0: usize, c0: usize, rows: usize, cols: usize) -> Mat<T> {
+    Mat::from_fn(rows, cols, |i, j| a.get(r0 + i, c0 + j).clone())
+}
+
+fn place<T: Scalar>(into: &mut Mat<T>, r0: usize, c0: usize, a: &Mat<T>) {
+    for i in 0..a.nrows() {
+        for j in 0..a.ncols() {
+            into.set(r0 + i, c0 + j, a.get(i, j).clone());
+        }
+    }
+}
+
+/// Proves, for shape `(r, m)` and `kind`, that outside the range block the
+/// Jacobian is `map` (the production [`off_range_map`] unless a test
+/// substitutes another), as polynomial identities in symbolic `K` (r×m),
+/// `B̃` (r×r), symmetric `Mxx`, `Myx` (m×m), `λ` (`κ`; `η`, `α`): for
+/// `n = r + k`, `k ∈ {1, 2}`, at `A = [K; 0]`, `B = [[B̃, 0], [0, 0]]`,
+/// `C = A`, for every basis direction `δ` of the full state, the exact
+/// directional derivative `J(δ)` of the generic field formulas equals
+/// `J_r(δ₁₁) ⊕ map(δ_off)` — the reduced model's Jacobian at `(K, B̃[, K])`
+/// on the range coordinates `(X₁, Y₁₁[, V₁])` and the block map on
+/// `(X₂, Z, Y₂₁, Y₂₂[, V₂])`, with every other component zero. No
+/// equilibrium relation is used, so this holds at every point of that
+/// form. Also expanded: `R̃ = −λKW` under `B̃ = KWKᵀ`, `Myx = W(SMxx + λI)`,
+/// Sylvester's `det(xI − SMxx) = x^{m−r}det(xI − KMxxKᵀ)`, and the (X₂, Z)
+/// block's determinant.
+pub fn prove_off_range_with(
+    r: usize,
+    m: usize,
+    kind: GeneratorKind,
+    map: OffRangeMap,
+) -> Result<OffRangeProof> {
+    if r == 0 || r > m {
+        return Err(Error::param("r", r, "1 ≤ r ≤ m"));
+    }
+    // Variables: K (rm), B̃ (r²), Mxx (m(m+1)/2), Myx (m²), λ, κ, η, α.
+    let nv = r * m + r * r + m * (m + 1) / 2 + m * m + 4;
+    let var = |k: usize| SparsePoly::var(nv, k);
+    let k_mat = Mat::from_fn(r, m, |i, j| var(i * m + j));
+    let off = r * m;
+    let bt = Mat::from_fn(r, r, |i, j| var(off + i * r + j));
+    let off = off + r * r;
+    let mxx = symmetric(m, |k| var(off + k));
+    let off = off + m * (m + 1) / 2;
+    let myx = Mat::from_fn(m, m, |i, j| var(off + i * m + j));
+    let off = off + m * m;
+    let lambda = var(off);
+    let params = GeneratorParams {
+        kappa: var(off + 1),
+        eta: var(off + 2),
+        alpha: var(off + 3),
+    };
+    let data = ModelData {
+        mxx: lift(&mxx),
+        myx: lift(&myx),
+        myy: Mat::zeros(m, m),
+        lambda: Dual {
+            re: lambda.clone(),
+            eps: SparsePoly::from_int(0),
+        },
+    };
+    let teacher = kind != GeneratorKind::Sg;
+    let mut block_identity = true;
+    let mut directions = 0;
+    let extra_rows = vec![1, 2];
+    for &k in &extra_rows {
+        let n = r + k;
+        let mut a = Mat::zeros(n, m);
+        place(&mut a, 0, 0, &k_mat);
+        let mut b = Mat::zeros(n, n);
+        place(&mut b, 0, 0, &bt);
+        let (sa, sb) = (n * m, n * n);
+        let total = sa + sb + if teacher { sa } else { 0 };
+        for idx in 0..total {
+            let mut da = Mat::zeros(n, m);
+            let mut db = Mat::zeros(n, n);
+            let mut dc = Mat::zeros(n, m);
+            let one = SparsePoly::from_int(1);
+            if idx < sa {
+                da.set(idx / m, idx % m, one);
+            } else if idx < sa + sb {
+                let i = idx - sa;
+                db.set(i / n, i % n, one);
+            } else {
+                let i = idx - sa - sb;
+                dc.set(i / m, i % m, one);
+            }
+            let (ja, jb, jc) = generator_image(kind, &data, &params, &a, &b, &da, &db, &dc);
+            // Expected: J_r on the range part, the block map on the rest.
+            let (ra, rb, rc) = generator_image(
+                kind,
+                &data,
+                &params,
+                &k_mat,
+                &bt,
+                &sub_block(&da, 0, 0, r, m),
+                &sub_block(&db, 0, 0, r, r),
+                &sub_block(&dc, 0, 0, r, m),
+            );
+            let parts = OffRange {
+                x2: sub_block(&da, r, 0, k, m),
+                z: sub_block(&db, 0, r, r, k).transpose(),
+                y21: sub_block(&db, r, 0, k, r),
+                y22: sub_block(&db, r, r, k, k),
+                v2: if teacher {
+                    sub_block(&dc, r, 0, k, m)
+                } else {
+                    Mat::zeros(k, m)
+                },
+            };
+            let img = map(kind, &k_mat, &bt, &mxx, &myx, &lambda, &params, &parts);
+            let mut ea = Mat::zeros(n, m);
+            place(&mut ea, 0, 0, &ra);
+            place(&mut ea, r, 0, &img.x2);
+            let mut eb = Mat::zeros(n, n);
+            place(&mut eb, 0, 0, &rb);
+            place(&mut eb, 0, r, &img.z.transpose());
+            place(&mut eb, r, 0, &img.y21);
+            place(&mut eb, r, r, &img.y22);
+            let mut ec = Mat::zeros(n, m);
+            if teacher {
+                place(&mut ec, 0, 0, &rc);
+                place(&mut ec, r, 0, &img.v2);
+            }
+            let ok = all_zero(&ja.sub(&ea)) && all_zero(&jb.sub(&eb)) && all_zero(&jc.sub(&ec));
+            block_identity &= ok;
+            directions += 1;
+        }
+    }
+    Ok(OffRangeProof {
+        r,
+        m,
+        extra_rows,
+        generator: kind,
+        directions,
+        block_identity,
+        residual_identity: residual_identity(r, m),
+        sylvester_identity: sylvester_identity(r, m),
+        xz_determinant_identity: xz_determinant_identity(r, m),
+    })
+}
+
+/// The symmetric m×m matrix whose upper triangle is `var(0), var(1), …`
+/// row by row.
+fn symmetric(m: usize, var: impl Fn(usize) -> SparsePoly) -> Mat<SparsePoly> {
+    let idx = |i: usize, j: usize| {
+        let (a, b) = if i <= j { (i, j) } else { (j, i) };
+        a * m - a * a.saturating_sub(1) / 2 + (b - a)
+    };
+    Mat::from_fn(m, m, |i, j| var(idx(i, j)))
+}
+
+/// `B̃KMxx − KMyx + λKW = 0` for `B̃ = KWKᵀ`, `Myx = W(SMxx + λI)`.
+fn residual_identity(r: usize, m: usize) -> bool {
+    let sy = symbols(r, m);
+    let s = sy.k.transpose().mul(&sy.k);
+    let n = s.mul(&sy.mxx).add(&Mat::identity(m).scale(&sy.lambda));
+    let myx = sy.w.mul(&n);
+    let bt = sy.k.mul(&sy.w).mul(&sy.k.transpose());
+    let rt = bt.mul(&sy.k).mul(&sy.mxx).sub(&sy.k.mul(&myx));
+    all_zero(&rt.add(&sy.k.mul(&sy.w).scale(&sy.lambda)))
+}
+
+/// `det(xI_m − KᵀK·Mxx) = x^{m−r}·det(xI_r − K·Mxx·Kᵀ)` (symbolic K, Mxx, x).
+fn sylvester_identity(r: usize, m: usize) -> bool {
+    let nv = r * m + m * (m + 1) / 2 + 1;
+    let var = |k: usize| SparsePoly::var(nv, k);
+    let k = Mat::from_fn(r, m, |i, j| var(i * m + j));
+    let mxx = symmetric(m, |i| var(r * m + i));
+    let x = var(nv - 1);
+    let left = determinant(
+        &Mat::identity(m)
+            .scale(&x)
+            .sub(&k.transpose().mul(&k).mul(&mxx)),
+    );
+    let small = determinant(
+        &Mat::identity(r)
+            .scale(&x)
+            .sub(&k.mul(&mxx).mul(&k.transpose())),
+    );
+    let right = (0..m - r).fold(small, |acc, _| acc * x.clone());
+    (left - right).is_zero()
+}
+
+/// `det(uI_{m+r} + [[0, R̃ᵀ], [R̃, 0]]) = u^{m−r}·det(u²I_r − R̃R̃ᵀ)` for a
+/// symbolic r×m `R̃`.
+fn xz_determinant_identity(r: usize, m: usize) -> bool {
+    let nv = r * m + 1;
+    let var = |k: usize| SparsePoly::var(nv, k);
+    let rt = Mat::from_fn(r, m, |i, j| var(i * m + j));
+    let u = var(nv - 1);
+    let mut big = Mat::identity(m + r).scale(&u);
+    place(&mut big, 0, m, &rt.transpose());
+    place(&mut big, m, 0, &rt);
+    let small = determinant(
+        &Mat::identity(r)
+            .scale(&(u.clone() * u.clone()))
+            .sub(&rt.mul(&rt.transpose())),
+    );
+    let right = (0..m - r).fold(small, |acc, _| acc * u.clone());
+    (determinant(&big) - right).is_zero()
+}
+
+/// [`prove_off_range_with`] for the production [`off_range_map`], cached
+/// per shape and generator.
+pub fn prove_off_range(r: usize, m: usize, kind: GeneratorKind) -> Result<OffRangeProof> {
+    type Cache = Mutex<HashMap<(usize, usize, GeneratorKind), OffRangeProof>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(p) = cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&(r, m, kind)).cloned())
+    {
+        return Ok(p);
+    }
+    let p = prove_off_range_with(r, m, kind, off_range_map::<SparsePoly>)?;
     if let Ok(mut c) = cache.lock() {
         c.insert((r, m, kind), p.clone());
     }

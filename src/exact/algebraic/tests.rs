@@ -789,6 +789,22 @@ fn designed_m3_rank1_and_root_selection() {
     ] {
         compare_with_numeric(&inst, &point, &dynamics);
     }
+    // m = 3 > MAX_PROVED_M: the range identity rests on the derivation, the
+    // off-range block maps (n = 4 > r = 1) are proved.
+    let cert = certify_algebraic(&inst, &point, &Dynamics::StopGradient).unwrap();
+    let how = |prefix: &str| {
+        cert.reduction
+            .iter()
+            .find(|p| p.statement.starts_with(prefix))
+            .map(|p| p.established)
+    };
+    assert_eq!(how("Φ∘L = J∘Φ"), Some(Established::Derivation));
+    assert_eq!(
+        how("outside the range block"),
+        Some(Established::ProvedSymbolically),
+        "{:?}",
+        cert.reduction
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -985,10 +1001,18 @@ fn certificates_say_how_each_part_of_the_reduction_is_established() {
         );
         assert_eq!(how[1], Established::ProvedSymbolically);
         assert_eq!(how[2], Established::CheckedAtPoint);
-        // n = 3 > r = 1: R̃R̃ᵀ = λ²I checked, the off-range block formulas
-        // said to rest on the derivation.
+        // n = 3 > r = 1, m = 2: R̃R̃ᵀ = λ²I checked, the off-range block
+        // formulas proved for the shape; nothing rests on the derivation.
         assert!(
-            how.contains(&Established::Derivation),
+            !how.contains(&Established::Derivation),
+            "{:?}",
+            cert.reduction
+        );
+        assert!(
+            cert.reduction
+                .iter()
+                .any(|p| p.statement.starts_with("outside the range block")
+                    && p.established == Established::ProvedSymbolically),
             "{:?}",
             cert.reduction
         );
@@ -1042,4 +1066,174 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
         )
         .is_err()
     );
+}
+
+// ---------------------------------------------------------------------------
+// Outside the range block as identities.
+
+#[test]
+fn the_off_range_blocks_are_polynomial_identities_for_small_shapes() {
+    for (r, m) in [(1, 1), (1, 2), (2, 2)] {
+        for kind in [
+            GeneratorKind::Sg,
+            GeneratorKind::EmaFlow,
+            GeneratorKind::EmaMap,
+        ] {
+            let p = prove_off_range(r, m, kind).unwrap();
+            assert!(p.holds(), "{p:?}");
+            assert_eq!(p.extra_rows, vec![1, 2]);
+            let per_n = |n: usize| {
+                if kind == GeneratorKind::Sg {
+                    n * m + n * n
+                } else {
+                    2 * n * m + n * n
+                }
+            };
+            assert_eq!(p.directions, per_n(r + 1) + per_n(r + 2));
+        }
+    }
+}
+
+/// The production block map with the teacher rate doubled on V₂.
+#[allow(clippy::too_many_arguments)]
+fn off_range_double_kappa(
+    kind: GeneratorKind,
+    k: &Mat<SparsePoly>,
+    bt: &Mat<SparsePoly>,
+    mxx: &Mat<SparsePoly>,
+    myx: &Mat<SparsePoly>,
+    lambda: &SparsePoly,
+    params: &GeneratorParams<SparsePoly>,
+    d: &OffRange<SparsePoly>,
+) -> OffRange<SparsePoly> {
+    let mut out = off_range_map(kind, k, bt, mxx, myx, lambda, params, d);
+    out.v2 = out.v2.sub(&d.v2.scale(&params.kappa));
+    out
+}
+
+/// The production block map without the coupling of Y₂₁ to the teacher
+/// (`+V₂·Myx·Kᵀ` dropped, `X₂` for SG).
+#[allow(clippy::too_many_arguments)]
+fn off_range_uncoupled(
+    kind: GeneratorKind,
+    k: &Mat<SparsePoly>,
+    bt: &Mat<SparsePoly>,
+    mxx: &Mat<SparsePoly>,
+    myx: &Mat<SparsePoly>,
+    lambda: &SparsePoly,
+    params: &GeneratorParams<SparsePoly>,
+    d: &OffRange<SparsePoly>,
+) -> OffRange<SparsePoly> {
+    let mut out = off_range_map(kind, k, bt, mxx, myx, lambda, params, d);
+    let v = if kind == GeneratorKind::Sg {
+        &d.x2
+    } else {
+        &d.v2
+    };
+    let coupling = v.mul(myx).mul(&k.transpose());
+    let coupling = if kind == GeneratorKind::EmaMap {
+        coupling.scale(&params.eta)
+    } else {
+        coupling
+    };
+    out.y21 = out.y21.sub(&coupling);
+    out
+}
+
+/// The production block map with Y₂₂ decaying at 2λ.
+#[allow(clippy::too_many_arguments)]
+fn off_range_wrong_y22(
+    kind: GeneratorKind,
+    k: &Mat<SparsePoly>,
+    bt: &Mat<SparsePoly>,
+    mxx: &Mat<SparsePoly>,
+    myx: &Mat<SparsePoly>,
+    lambda: &SparsePoly,
+    params: &GeneratorParams<SparsePoly>,
+    d: &OffRange<SparsePoly>,
+) -> OffRange<SparsePoly> {
+    let mut out = off_range_map(kind, k, bt, mxx, myx, lambda, params, d);
+    out.y22 = out.y22.sub(&d.y22.scale(lambda));
+    out
+}
+
+#[test]
+fn a_wrong_off_range_block_map_is_refuted() {
+    for (r, m) in [(1, 1), (1, 2), (2, 2)] {
+        let p = prove_off_range_with(r, m, GeneratorKind::EmaFlow, off_range_double_kappa).unwrap();
+        assert!(!p.block_identity, "−2κ on V₂ passed for r = {r}, m = {m}");
+        for kind in [
+            GeneratorKind::Sg,
+            GeneratorKind::EmaFlow,
+            GeneratorKind::EmaMap,
+        ] {
+            let p = prove_off_range_with(r, m, kind, off_range_uncoupled).unwrap();
+            assert!(
+                !p.block_identity,
+                "Y₂₁ without its coupling passed for r = {r}, m = {m}, {kind:?}"
+            );
+        }
+        let p = prove_off_range_with(r, m, GeneratorKind::Sg, off_range_wrong_y22).unwrap();
+        assert!(!p.block_identity, "−2λ on Y₂₂ passed for r = {r}, m = {m}");
+        // The spectral identities do not depend on the map.
+        assert!(p.residual_identity && p.sylvester_identity && p.xz_determinant_identity);
+    }
+}
+
+/// The built-in `scalar` (n = 3, m = 1, r = 1) at an irrational radius:
+/// every part of the reduction is proved for the shape or checked at the
+/// point, for every dynamics.
+#[test]
+fn scalar_builtin_certificates_rest_on_no_derivation() {
+    let inst = builtin("scalar").unwrap();
+    assert_eq!(inst.n(), 3);
+    let rho = inst.moments().mxx.get(0, 0).clone();
+    let tau = inst.moments().myx.get(0, 0).clone();
+    let lam = inst.lambda().clone();
+    let chi = UPoly::new(vec![
+        &lam * &lam,
+        q(2, 1) * &rho * &lam - &tau * &tau,
+        &rho * &rho,
+    ]);
+    let roots = real_roots(&chi);
+    assert_eq!(roots.len(), 2);
+    for root in &roots {
+        let point = encode(&[vec![UPoly::x()]], &chi, root, 1).unwrap();
+        for dynamics in all_dynamics() {
+            let cert = certify_algebraic(&inst, &point, &dynamics).unwrap();
+            assert!(
+                cert.reduction.iter().all(|p| matches!(
+                    p.established,
+                    Established::ProvedSymbolically | Established::CheckedAtPoint
+                )),
+                "{:?}",
+                cert.reduction
+            );
+            assert!(
+                cert.reduction
+                    .iter()
+                    .any(|p| p.statement.starts_with("outside the range block")),
+                "{:?}",
+                cert.reduction
+            );
+        }
+    }
+}
+
+/// The off-range identities for m = 3, 4, every rank (up to
+/// MAX_ALGEBRAIC_DIMENSION, as certificates use them).
+#[test]
+fn the_off_range_blocks_are_polynomial_identities_for_m3_m4() {
+    for (r, m) in [(1, 3), (2, 3), (3, 3), (1, 4), (2, 4), (3, 4), (4, 4)] {
+        for kind in [
+            GeneratorKind::Sg,
+            GeneratorKind::EmaFlow,
+            GeneratorKind::EmaMap,
+        ] {
+            let t = std::time::Instant::now();
+            let p = prove_off_range(r, m, kind).unwrap();
+            eprintln!("r = {r}, m = {m}, {kind:?}: {:?}", t.elapsed());
+            assert!(p.holds(), "{p:?}");
+        }
+    }
 }
