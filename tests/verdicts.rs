@@ -147,3 +147,55 @@ fn degenerate_data_gives_no_vacuous_or_overstated_verdict() {
         }
     }
 }
+
+#[test]
+fn a_failing_claim_writes_its_counterexample_as_an_instance_file() {
+    // m = 2 with heavy weight decay (λ = 2): the full-rank stratum is
+    // resolved and has no positive definite solution, so the unconditional
+    // EXISTENCE fails on this instance (the m ≥ 2 analogue of Δ < 0).
+    let d = dir();
+    let f = d.join("heavy2.toml");
+    std::fs::write(
+        &f,
+        r#"name = "heavy2"
+n = 2
+m = 2
+lambda = "2"
+mxx = [["1", "0"], ["0", "1"]]
+myx = [["1", "1/2"], ["0", "1"]]
+myy = [["3", "0"], ["0", "3"]]
+"#,
+    )
+    .unwrap();
+    let json = d.join("heavy2.json");
+    let cx = d.join("counterexamples");
+    let out = bin()
+        .args(["verify", "--starts", "2", "--proof-dimension", "0", "--instance"])
+        .arg(&f)
+        .arg("--json")
+        .arg(&json)
+        .arg("--counterexamples")
+        .arg(&cx)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let existence = r["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "EXISTENCE")
+        .unwrap();
+    assert_eq!(existence["verdict"], "fails", "{existence}");
+    assert_eq!(existence["counterexamples"][0], "heavy2");
+    let written = cx.join("EXISTENCE-heavy2.toml");
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert!(text.contains("lambda = \"2\""), "{text}");
+    // The file is an instance every command accepts.
+    let out = bin()
+        .args(["instances", "--show"])
+        .arg(&written)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -396,6 +396,10 @@ pub struct VerifyArgs {
     /// Also write the report as a LaTeX document to this file.
     #[arg(long, value_name = "FILE")]
     pub latex: Option<PathBuf>,
+    /// Write every instance that refutes a claim (`fails`) to this directory
+    /// as `CLAIM-INSTANCE.toml`, an instance file every command accepts.
+    #[arg(long, value_name = "DIR")]
+    pub counterexamples: Option<PathBuf>,
 }
 
 /// Output format of `simulate`.
@@ -710,7 +714,35 @@ fn verify(a: VerifyArgs) -> Result<()> {
     if let Some(path) = &a.latex {
         write_file(path, &report::render_latex(&report))?;
     }
+    if let Some(dir) = &a.counterexamples {
+        write_counterexamples(dir, &report, &instances)?;
+    }
     print!("{}", report::render_text(&report, a.details));
+    Ok(())
+}
+
+/// Writes each analysed instance that refutes a claim as an instance file.
+/// A counterexample that is not an instance (a shape with symbolic data, a
+/// sweep) is described in the report itself.
+fn write_counterexamples(
+    dir: &std::path::Path,
+    report: &claims::Report,
+    instances: &[crate::model::Instance],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        action: "create",
+        path: dir.display().to_string(),
+        source,
+    })?;
+    for c in &report.claims {
+        for name in &c.counterexamples {
+            if let Some(inst) = instances.iter().find(|i| i.name() == name) {
+                let text = toml::to_string(&inst.to_file())
+                    .map_err(|e| Error::Computation(e.to_string()))?;
+                write_file(&dir.join(format!("{}-{name}.toml", c.id.as_str())), &text)?;
+            }
+        }
+    }
     Ok(())
 }
 
