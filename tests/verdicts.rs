@@ -170,7 +170,14 @@ myy = [["3", "0"], ["0", "3"]]
     let json = d.join("heavy2.json");
     let cx = d.join("counterexamples");
     let out = bin()
-        .args(["verify", "--starts", "2", "--proof-dimension", "0", "--instance"])
+        .args([
+            "verify",
+            "--starts",
+            "2",
+            "--proof-dimension",
+            "0",
+            "--instance",
+        ])
         .arg(&f)
         .arg("--json")
         .arg(&json)
@@ -178,7 +185,12 @@ myy = [["3", "0"], ["0", "3"]]
         .arg(&cx)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let existence = r["claims"]
         .as_array()

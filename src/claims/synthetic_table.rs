@@ -16,11 +16,9 @@
 
 use super::{Claim, ClaimId, Evidence, Finding, Reason, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
-use crate::experiments::stats::{Z95, newcombe_difference};
-use crate::experiments::synthetic::{self, Fractions, PaperFractions, SyntheticConfig};
-
-/// The number of trials behind the paper's percentages.
-pub const PAPER_TRIALS: usize = 10_000;
+use crate::experiments::synthetic::{
+    self, Fractions, PAPER_TRIALS, PaperFractions, SyntheticConfig,
+};
 
 /// SYNTHETIC-TABLE.
 pub(super) struct SyntheticTable;
@@ -68,22 +66,17 @@ pub(super) fn rule(name: &str, rows: &[Row<'_>], settings: &str) -> Finding {
     for r in rows {
         let converged = r.ours.runs - r.ours.not_converged.count;
         let mut cells = Vec::new();
-        for (what, ours, paper) in [
-            ("outer", r.ours.outer.count, r.paper.outer),
-            ("origin", r.ours.origin.count, r.paper.origin),
-            ("inner", r.ours.inner.count, r.paper.inner),
-        ] {
-            let k_paper = (paper / 100.0 * PAPER_TRIALS as f64).round() as usize;
-            let (lo, hi) = newcombe_difference(ours, converged, k_paper, PAPER_TRIALS, Z95);
-            let pct = if converged == 0 {
-                0.0
-            } else {
-                100.0 * ours as f64 / converged as f64
-            };
+        let diffs = r.ours.differences(&r.paper);
+        for ((what, paper), (pct, lo, hi)) in [
+            ("outer", r.paper.outer),
+            ("origin", r.paper.origin),
+            ("inner", r.paper.inner),
+        ]
+        .into_iter()
+        .zip(diffs)
+        {
             cells.push(format!(
-                "{what} {pct:.1} % vs {paper} % (difference [{:.1}, {:.1}] points)",
-                100.0 * lo,
-                100.0 * hi
+                "{what} {pct:.1} % vs {paper} % (difference [{lo:.1}, {hi:.1}] points)"
             ));
             if !(lo <= 0.0 && 0.0 <= hi) {
                 off.push(format!("{} {what}", r.name));

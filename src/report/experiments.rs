@@ -101,8 +101,12 @@ pub fn render_synthetic(r: &SyntheticReport, sweep: Option<&[SweepPoint]>) -> St
     );
     let _ = writeln!(
         out,
-        "SYNTHETIC-TABLE {}: over Δ ≥ 0 the paper's EMA row is {} our 95% intervals, its SG row {} (rule: {})",
-        if r.verdict.holds { "holds" } else { "fails" },
+        "SYNTHETIC-TABLE {}: over Δ ≥ 0 the paper's EMA row is {} our 95% difference intervals, its SG row {} (rule: {})",
+        if r.verdict.holds {
+            "reproduced under these settings"
+        } else {
+            "not reproduced under these settings"
+        },
         if r.ema.paper_within_ci {
             "inside"
         } else {
