@@ -57,7 +57,14 @@ fn synthetic_prints_the_table_next_to_the_papers_and_writes_json() {
     }
     assert!(text.contains("92.8 %") && text.contains("82.0 %"));
     assert!(text.contains("n = 2") && text.contains("η = 0.05") && text.contains("α = 0.99"));
-    assert!(text.contains("SYNTHETIC-TABLE holds") || text.contains("SYNTHETIC-TABLE fails"));
+    // A mismatch under settings the paper leaves open is "not reproduced",
+    // never a failure of the claim.
+    assert!(
+        text.contains("SYNTHETIC-TABLE reproduced under these settings")
+            || text.contains("SYNTHETIC-TABLE not reproduced under these settings"),
+        "{text}"
+    );
+    assert!(!text.contains("SYNTHETIC-TABLE fails"), "{text}");
     let v = json(&path);
     let t = &v["table"];
     assert_eq!(t["config"]["trials"], 300);

@@ -300,3 +300,88 @@ pub(crate) fn attach(result: &mut ClaimResult, run: &SymbolicRun) {
         seconds,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proof(outcome: ProofOutcome, n: usize) -> Proof {
+        Proof {
+            identity: Identity::Symmetry,
+            n,
+            m: 1,
+            data: "x".into(),
+            holds: outcome.is_proved(),
+            outcome,
+            detail: "detail".into(),
+            witnesses: Vec::new(),
+            seconds: 0.0,
+        }
+    }
+
+    fn run(instance: Result<Proof, String>, shapes: Vec<Proof>) -> SymbolicRun {
+        SymbolicRun {
+            per_identity: vec![IdentityRun {
+                identity: Identity::Symmetry,
+                shapes,
+                not_attempted: Vec::new(),
+                shapes_error: None,
+                instances: vec![("x".into(), instance)],
+            }],
+            max_dimension: 2,
+        }
+    }
+
+    fn raised(instance: Result<Proof, String>) -> Finding {
+        let numeric = Finding::new("x", Verdict::Holds, "numeric".into());
+        raise(
+            numeric,
+            Identity::Symmetry,
+            &run(instance, Vec::new()),
+            |f| f,
+        )
+    }
+
+    #[test]
+    fn the_identity_claims_reach_every_outcome() {
+        let f = raised(Ok(proof(ProofOutcome::Proved, 1)));
+        assert_eq!((f.verdict, f.level), (Verdict::Holds, Level::Symbolic));
+        let f = raised(Ok(proof(ProofOutcome::Refuted, 1)));
+        assert_eq!((f.verdict, f.level), (Verdict::Fails, Level::Symbolic));
+        // Partly proved or errored: inconclusive, never holds nor fails.
+        let f = raised(Ok(proof(ProofOutcome::Partial("converse".into()), 1)));
+        assert_eq!(
+            (f.verdict, f.reason),
+            (Verdict::Inconclusive, Some(Reason::NotComputed))
+        );
+        let f = raised(Err("boom".into()));
+        assert_eq!(
+            (f.verdict, f.reason),
+            (Verdict::Inconclusive, Some(Reason::ProofErrored))
+        );
+    }
+
+    #[test]
+    fn a_partly_proved_shape_is_not_counted_as_proved() {
+        let r = run(
+            Ok(proof(ProofOutcome::Proved, 1)),
+            vec![
+                proof(ProofOutcome::Proved, 1),
+                proof(ProofOutcome::Partial("converse not expanded".into()), 2),
+            ],
+        );
+        // Not a refutation either.
+        assert!(r.shape_findings(Identity::Symmetry).is_empty());
+        let mut result = ClaimResult::aggregate(ClaimId::Symmetry, vec![]);
+        attach(&mut result, &r);
+        let cov = result.symbolic.unwrap();
+        assert_eq!(cov.shapes.iter().filter(|s| s.holds).count(), 1);
+        assert!(
+            result
+                .summary
+                .contains("1 of 2 shapes (1 not fully proved)"),
+            "{}",
+            result.summary
+        );
+    }
+}
