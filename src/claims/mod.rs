@@ -1,10 +1,10 @@
 //! The claim registry: one checkable item per claim of SPEC §3.
 //!
 //! [`verify`] analyses each instance once (trajectories, equilibrium catalogue,
-//! spectra; see [`analysis`]), proves the identities (Symbolica), and
+//! spectra; see [`crate::analysis`]), proves the identities (Symbolica), and
 //! characterizes each instance exactly ([`characterize`]); then every claim
 //! judges the typed evidence with its own rule. Each claim lives in its own
-//! module behind the [`Claim`] trait: its statement, its hypotheses, the
+//! module behind the `Claim` trait: its statement, its hypotheses, the
 //! outcomes its rule can produce, and the rule. Each result carries a verdict
 //! (SPEC §5: holds, holds with a condition, fails, inconclusive with a
 //! reason), the level of evidence it rests on (the weakest link), the
