@@ -11,7 +11,7 @@ use num_rational::BigRational;
 use super::{Finding, Level, Reason};
 use crate::analysis::characterize::{
     Characterization, CharacterizeConfig, Component, ComponentVerdict, DynamicsKind,
-    DynamicsVerdict, StratumReport, WholeVariety, characterize,
+    DynamicsVerdict, IdentityStatus, StratumReport, WholeVariety, characterize,
 };
 use crate::analysis::instance::VerifyConfig;
 use crate::model::Instance;
@@ -212,6 +212,44 @@ pub(crate) fn verdicts(c: &Component) -> Vec<(DynamicsKind, ComponentVerdict, Le
         .into_iter()
         .map(|v| (v.dynamics, v.verdict, v.level))
         .collect()
+}
+
+/// The finding of a rule that rests on an identity proved on the instance's
+/// data (`what`), when the proof did not establish it: refuted `fails`
+/// (symbolic), partly proved or errored `inconclusive`; `None` when proved.
+pub(crate) fn unless_proved(
+    instance: &str,
+    identity: IdentityStatus,
+    what: &str,
+    detail: &str,
+) -> Option<Finding> {
+    match identity {
+        IdentityStatus::Proved => None,
+        IdentityStatus::Refuted => Some(
+            Finding::new(
+                instance,
+                super::Verdict::Fails,
+                format!("{what}: refuted on this instance's data; {detail}"),
+            )
+            .at(Level::Symbolic),
+        ),
+        IdentityStatus::Partial => Some(
+            Finding::new(
+                instance,
+                super::Verdict::Inconclusive,
+                format!("{what}: only partly proved here; {detail}"),
+            )
+            .because(Reason::NotComputed),
+        ),
+        IdentityStatus::Errored => Some(
+            Finding::new(
+                instance,
+                super::Verdict::Inconclusive,
+                format!("{what}: the proof errored or was not run here; {detail}"),
+            )
+            .because(Reason::ProofErrored),
+        ),
+    }
 }
 
 /// The numeric finding, kept in an exact one's summary as a cross-check.

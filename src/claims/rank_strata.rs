@@ -9,8 +9,8 @@
 //! weakest completeness of the strata.
 
 use super::common::*;
-use super::evidence::{Known, cross, known_all};
-use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use super::evidence::{Known, cross, known_all, unless_proved};
+use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::analysis::characterize::IdentityStatus;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use crate::numeric::Procedure;
@@ -79,32 +79,8 @@ pub(super) fn rule(
     strata: &Known,
     detail: &str,
 ) -> Finding {
-    match identity {
-        IdentityStatus::Proved => {}
-        IdentityStatus::Refuted => {
-            return Finding::new(
-                instance,
-                Verdict::Fails,
-                format!("λ·S·G(S) ∈ ⟨P, Q⟩ is refuted on this instance's data; {detail}"),
-            )
-            .at(Level::Symbolic);
-        }
-        IdentityStatus::Partial => {
-            return Finding::new(
-                instance,
-                Verdict::Inconclusive,
-                format!("the identities were only partly proved; {detail}"),
-            )
-            .because(Reason::NotComputed);
-        }
-        IdentityStatus::Errored => {
-            return Finding::new(
-                instance,
-                Verdict::Inconclusive,
-                format!("the proof of the identities errored; {detail}"),
-            )
-            .because(Reason::ProofErrored);
-        }
+    if let Some(f) = unless_proved(instance, identity, "λ·S·G(S) ∈ ⟨P, Q⟩", detail) {
+        return f;
     }
     match strata {
         Known::Complete(level) => Finding::new(
@@ -189,6 +165,7 @@ pub(super) fn numeric_finding(an: &InstanceAnalysis, _cfg: &VerifyConfig) -> Fin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::{Level, Reason};
 
     #[test]
     fn every_outcome_is_reachable() {

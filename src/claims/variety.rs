@@ -12,8 +12,8 @@
 //! (tangent space) is reported as a cross-check.
 
 use super::common::*;
-use super::evidence::{Known, cross, known_rank};
-use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
+use super::evidence::{Known, cross, known_rank, unless_proved};
+use super::{Claim, ClaimId, Evidence, Finding, Level, Verdict};
 use crate::analysis::characterize::IdentityStatus;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::Procedure;
@@ -78,32 +78,13 @@ pub(super) fn rule(
     components: usize,
     detail: &str,
 ) -> Finding {
-    match identity {
-        IdentityStatus::Proved => {}
-        IdentityStatus::Refuted => {
-            return Finding::new(
-                instance,
-                Verdict::Fails,
-                format!("S-EQUATION is refuted on this instance's data, so the equilibria are not these sets; {detail}"),
-            )
-            .at(Level::Symbolic);
-        }
-        IdentityStatus::Partial => {
-            return Finding::new(
-                instance,
-                Verdict::Inconclusive,
-                format!("S-EQUATION only partly proved here; {detail}"),
-            )
-            .because(Reason::NotComputed);
-        }
-        IdentityStatus::Errored => {
-            return Finding::new(
-                instance,
-                Verdict::Inconclusive,
-                format!("S-EQUATION's proof errored or was not run here; {detail}"),
-            )
-            .because(Reason::ProofErrored);
-        }
+    if let Some(f) = unless_proved(
+        instance,
+        identity,
+        "S-EQUATION (the full-rank equilibria are these sets)",
+        detail,
+    ) {
+        return f;
     }
     match top {
         Known::Unresolved(reason, why) => Finding::new(
@@ -187,6 +168,7 @@ pub(super) fn numeric_finding(an: &InstanceAnalysis, _cfg: &VerifyConfig) -> Fin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::Reason;
 
     #[test]
     fn every_outcome_is_reachable() {
