@@ -6,10 +6,9 @@
 //! points and along one SG trajectory decides.
 
 use super::common::*;
-use super::{Claim, ClaimId, Evidence, Finding, Verdict};
+use super::{Claim, ClaimId, Finding, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::{Model, OdeOptions, Procedure, integrate, random::random_state};
-use crate::polynomial::proofs::Identity;
 
 /// BALANCE.
 pub(super) struct Balance;
@@ -29,14 +28,6 @@ impl Claim for Balance {
 
     fn numeric(&self, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
         numeric_finding(an, cfg)
-    }
-
-    fn judge(&self, numeric: Finding, _an: &InstanceAnalysis, ev: &Evidence<'_>) -> Finding {
-        super::symbolic::raise(numeric, Identity::Balance, ev.proofs, |f| f)
-    }
-
-    fn extra(&self, ev: &Evidence<'_>) -> Vec<Finding> {
-        ev.proofs.shape_findings(Identity::Balance)
     }
 }
 

@@ -73,10 +73,6 @@ impl Claim for GdCollapse {
             }),
         }
     }
-
-    fn extra(&self, ev: &Evidence<'_>) -> Vec<Finding> {
-        ev.proofs.shape_findings(Identity::GdCollapse)
-    }
 }
 
 /// What the weight decay allows the Euler identity to conclude.

@@ -221,14 +221,21 @@ pub(crate) trait Claim: Sync {
     fn numeric(&self, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding;
 
     /// The finding on one instance from every level of evidence; by default
-    /// the numeric one.
-    fn judge(&self, numeric: Finding, _an: &InstanceAnalysis, _ev: &Evidence<'_>) -> Finding {
-        numeric
+    /// the proof of the claim's identity on the instance's data where the
+    /// claim is one ([`symbolic::identity_of`]), else the numeric finding.
+    fn judge(&self, numeric: Finding, _an: &InstanceAnalysis, ev: &Evidence<'_>) -> Finding {
+        match symbolic::identity_of(self.id()) {
+            Some(identity) => symbolic::raise(numeric, identity, ev.proofs, |f| f),
+            None => numeric,
+        }
     }
 
-    /// Findings beyond the instances (sweeps, shapes with symbolic data).
-    fn extra(&self, _ev: &Evidence<'_>) -> Vec<Finding> {
-        Vec::new()
+    /// Findings beyond the instances (sweeps); by default the shapes with
+    /// symbolic data whose identity is refuted or whose proof errored.
+    fn extra(&self, ev: &Evidence<'_>) -> Vec<Finding> {
+        symbolic::identity_of(self.id())
+            .map(|identity| ev.proofs.shape_findings(identity))
+            .unwrap_or_default()
     }
 
     /// The claim's result over every instance.

@@ -8,9 +8,8 @@
 //! decides (≥ 1e-6 holds, ≤ 1e-11 fails, between inconclusive).
 
 use super::common::*;
-use super::{Claim, ClaimId, Evidence, Finding, Verdict};
+use super::{Claim, ClaimId, Finding, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
-use crate::polynomial::proofs::Identity;
 
 /// NOT-GRADIENT.
 pub(super) struct NotGradient;
@@ -30,14 +29,6 @@ impl Claim for NotGradient {
 
     fn numeric(&self, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
         numeric_finding(an, cfg)
-    }
-
-    fn judge(&self, numeric: Finding, _an: &InstanceAnalysis, ev: &Evidence<'_>) -> Finding {
-        super::symbolic::raise(numeric, Identity::NotGradient, ev.proofs, |f| f)
-    }
-
-    fn extra(&self, ev: &Evidence<'_>) -> Vec<Finding> {
-        ev.proofs.shape_findings(Identity::NotGradient)
     }
 }
 

@@ -66,10 +66,6 @@ impl Claim for SEquation {
         f.summary.push_str(&solutions);
         f
     }
-
-    fn extra(&self, ev: &Evidence<'_>) -> Vec<Finding> {
-        ev.proofs.shape_findings(Identity::SEquation)
-    }
 }
 
 pub(super) fn numeric_finding(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {

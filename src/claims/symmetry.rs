@@ -6,10 +6,9 @@
 //! proof, the residual at random (state, U) decides.
 
 use super::common::*;
-use super::{Claim, ClaimId, Evidence, Finding, Verdict};
+use super::{Claim, ClaimId, Finding, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::numeric::random::orthogonal;
-use crate::polynomial::proofs::Identity;
 
 /// SYMMETRY.
 pub(super) struct Symmetry;
@@ -29,14 +28,6 @@ impl Claim for Symmetry {
 
     fn numeric(&self, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
         numeric_finding(an, cfg)
-    }
-
-    fn judge(&self, numeric: Finding, _an: &InstanceAnalysis, ev: &Evidence<'_>) -> Finding {
-        super::symbolic::raise(numeric, Identity::Symmetry, ev.proofs, |f| f)
-    }
-
-    fn extra(&self, ev: &Evidence<'_>) -> Vec<Finding> {
-        ev.proofs.shape_findings(Identity::Symmetry)
     }
 }
 
