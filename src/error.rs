@@ -55,6 +55,11 @@ pub enum Error {
         /// The admissible range.
         expected: String,
     },
+    /// Another process holds the Symbolica lock and waiting was not allowed.
+    #[error(
+        "another process is using Symbolica (lock {0}), which allows one process at a time; rerun without --no-wait to wait for it"
+    )]
+    Busy(String),
     /// Shapes of matrices passed to a library function do not agree.
     #[error("shape mismatch for {what}: got {got}, expected {expected}")]
     Shape {
@@ -95,6 +100,7 @@ impl Error {
         !matches!(
             self,
             Error::Computation(_)
+                | Error::Busy(_)
                 | Error::Io {
                     action: "write",
                     ..

@@ -18,6 +18,10 @@ use crate::report::plot::TrajectoryPoint;
 #[derive(Debug, Parser)]
 #[command(name = "ssl-equilibria", version, about, long_about = None)]
 pub struct Cli {
+    /// Fail at once (exit code 1) instead of waiting when another process is
+    /// using Symbolica, which allows one process at a time per user.
+    #[arg(long, global = true)]
+    pub no_wait: bool,
     /// The command.
     #[command(subcommand)]
     pub command: Command,
@@ -499,6 +503,9 @@ pub struct InstancesArgs {
 
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
+    if cli.no_wait {
+        crate::polynomial::set_lock_policy(crate::polynomial::LockPolicy::Fail);
+    }
     let result = match cli.command {
         Command::Verify(a) => verify(a),
         Command::Simulate(a) => simulate(a),
