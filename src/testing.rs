@@ -225,3 +225,59 @@ pub fn instance_and_equilibrium(
             },
         )
 }
+
+/// Commuting symmetric moments with a repeated joint eigen-pair, in a
+/// rational rotated eigenbasis: `Mxx = Q D_ρ Qᵀ`, `Myx = Q D_τ Qᵀ`,
+/// `Myy = c I` (large enough for a valid joint moment matrix), `n = m`,
+/// λ = k/100 with k in 1..=5. The first two eigen-pairs are equal (for m = 1
+/// there is one); for m = 3 the third differs. `Q` is the rational Cayley
+/// rotation [`RationalMatrix::cayley`] at a random scale.
+pub fn commuting_instance(m: usize) -> impl Strategy<Value = Instance> {
+    let pair = || (1i64..=3, 1i64..=5);
+    (pair(), pair(), 1i64..=5, 1i64..=4, 1u32..=5).prop_filter_map(
+        "a valid instance with distinct pairs",
+        move |((r1, t1), (r2, t2), sn, sd, k)| {
+            let q = |p: i64, d: i64| BigRational::new(BigInt::from(p), BigInt::from(d));
+            // τ = t/2, so τ² ranges over 1/4 .. 25/4.
+            let pairs: Vec<(BigRational, BigRational)> = (0..m)
+                .map(|i| {
+                    if i < 2 {
+                        (q(r1, 1), q(t1, 2))
+                    } else {
+                        (q(r2, 1), q(t2, 2))
+                    }
+                })
+                .collect();
+            if m == 3 && pairs[2] == pairs[0] {
+                return None;
+            }
+            let rot = RationalMatrix::cayley(m, &q(sn, sd));
+            let diag = |f: &dyn Fn(&(BigRational, BigRational)) -> BigRational| {
+                RationalMatrix::from_fn(m, m, |i, j| {
+                    if i == j {
+                        f(&pairs[i])
+                    } else {
+                        BigRational::from_integer(0.into())
+                    }
+                })
+            };
+            let conj = |d: RationalMatrix| rot.mul(&d).mul(&rot.transpose());
+            let mxx = conj(diag(&|p| p.0.clone()));
+            let myx = conj(diag(&|p| p.1.clone()));
+            let c = pairs
+                .iter()
+                .map(|(r, t)| t * t / r)
+                .fold(q(1, 1), |a, b| if b > a { b } else { a })
+                + q(1, 1);
+            let myy = RationalMatrix::from_fn(m, m, |i, j| {
+                if i == j {
+                    c.clone()
+                } else {
+                    BigRational::from_integer(0.into())
+                }
+            });
+            let moments = crate::model::Moments { mxx, myx, myy };
+            Instance::new("commuting-draw", m, moments, q(i64::from(k), 100)).ok()
+        },
+    )
+}

@@ -260,6 +260,21 @@ pub struct RationalPoint {
 pub struct Component {
     /// Rank r of S.
     pub rank: usize,
+    /// The representative S (decimals, rows; exact forms are in the
+    /// stratum's `real_solutions`).
+    #[serde(rename = "S")]
+    pub s: Vec<Vec<f64>>,
+    /// Eigenvalues of S, largest first.
+    pub eigenvalues: Vec<f64>,
+    /// Dimension of the family of S-solutions through the representative:
+    /// 0 for an isolated solution, `None` when not decided. The equilibria
+    /// `(A, B)` over the family form a set of dimension `orbit_dimension +
+    /// family_dimension`.
+    pub family_dimension: Option<usize>,
+    /// How many of the stratum's real solutions lie on this family (the
+    /// critical points of the generic distance on it; 1 for an isolated
+    /// solution).
+    pub family_points: usize,
     /// `tr S`.
     pub trace: f64,
     /// Orbit dimension `nr − r(r+1)/2`.
@@ -298,6 +313,9 @@ pub struct Component {
     /// Eigenvalues of the SG Jacobian at the representative (for plots).
     #[serde(skip)]
     pub sg_eigenvalues: Vec<(f64, f64)>,
+    /// The family index within the stratum (`None`: isolated).
+    #[serde(skip)]
+    pub family: Option<usize>,
 }
 
 /// A stratum with its components.
@@ -366,6 +384,9 @@ pub struct Characterization {
     /// What existence the strata show (full-rank equilibria and the
     /// condition for m = 1).
     pub existence: String,
+    /// For commuting symmetric moments: the closed form of the solutions
+    /// that commute with the data, and how the components compare with it.
+    pub closed_form: Option<super::commuting::ClosedFormCheck>,
     /// Ranks not computed (time budget), with the reason.
     pub not_computed: Vec<String>,
     /// The settings.
@@ -483,7 +504,16 @@ pub fn characterize(
                 (Some(rur), true) => Some(grad_ebar_zero_locus(inst, rur)?),
                 _ => None,
             };
+            let mut seen: Vec<usize> = Vec::new();
             for sol in psd {
+                // One component per family: its first critical point
+                // represents it, the others are counted.
+                if let Some(k) = sol.family {
+                    if seen.contains(&k) {
+                        continue;
+                    }
+                    seen.push(k);
+                }
                 components.push(component(
                     inst,
                     &model,
@@ -492,6 +522,15 @@ pub fn characterize(
                     zero_locus.as_ref(),
                     cfg,
                 )?);
+            }
+        }
+        for c in &mut components {
+            if let Some(k) = c.family {
+                c.family_points = st
+                    .real_solutions
+                    .iter()
+                    .filter(|s| s.psd && s.family == Some(k))
+                    .count();
             }
         }
         strata.push(StratumReport {
@@ -569,6 +608,7 @@ pub fn characterize(
         ));
     }
     let existence = existence_summary(inst, &strata);
+    let closed_form = super::commuting::check(inst, &strata);
     let sg = variety
         .iter()
         .find(|v: &&VarietyFacts| v.system == WholeSystem::SgEquilibrium);
@@ -583,6 +623,7 @@ pub fn characterize(
         },
         s_equation_identities,
         scalar,
+        closed_form,
         existence,
         not_computed,
         config: cfg.clone(),
@@ -603,6 +644,18 @@ fn existence_summary(inst: &Instance, strata: &[StratumReport]) -> String {
             } else {
                 " (complete up to counts modulo primes)"
             }
+        ),
+        Some(s) if s.stratum.is_resolved() => format!(
+            "{} component(s) of maximal rank {rmax}: {} isolated, {} famil(ies) (positive-dimensional stratum decomposed; family dimensions numeric)",
+            s.components.len(),
+            s.components
+                .iter()
+                .filter(|c| c.family_dimension == Some(0))
+                .count(),
+            s.components
+                .iter()
+                .filter(|c| c.family_dimension.is_some_and(|d| d > 0))
+                .count()
         ),
         // Never "0 components" for a stratum that was not resolved.
         Some(s) => format!(
@@ -784,11 +837,19 @@ fn component(
     let (p, q) = model.pq(&a, &b, &a);
     let (ga, gb) = model.grad_ebar(&a, &b);
     let tol = &cfg.spectral;
+    // An undecided family dimension leaves the expected count at the orbit
+    // dimension: the extra zero eigenvalues then make the verdict
+    // degenerate, never stable.
+    let family_extra = sol.family_dimension.unwrap_or(0);
     let mut verdicts = Vec::new();
     let mut numeric = |dynamics: StructuredDynamics,
                        label: DynamicsKind|
      -> Result<(SpectrumSummary, StructuredSpectrum)> {
-        let sp = structured_spectrum(model, &a, &b, dynamics)?;
+        let mut sp = structured_spectrum(model, &a, &b, dynamics)?;
+        // Over a family of S the equilibria form a set of dimension
+        // orbit + family: that many eigenvalues are expected at the
+        // tangent value (0 for flows, 1 for maps).
+        sp.expected_tangent += family_extra;
         let summary = sp.classify(tol);
         verdicts.push(DynamicsVerdict {
             dynamics: label,
@@ -832,7 +893,16 @@ fn component(
     let mut sg_eta_bracket = None;
     let mut rational_point = None;
     let mut algebraic_certificates = Vec::new();
-    if let Some((ra, rb)) = rational_witness(inst, sol) {
+    // The exact certificates expect the orbit's zero eigenvalues only; on a
+    // family (or where its dimension is undecided) the verdicts stay
+    // numeric.
+    let isolated = sol.family_dimension == Some(0);
+    let witness = if isolated {
+        rational_witness(inst, sol)
+    } else {
+        None
+    };
+    if let Some((ra, rb)) = witness {
         rational_point = Some(RationalPoint {
             a: ra.to_string_rows(),
             b: rb.to_string_rows(),
@@ -879,6 +949,7 @@ fn component(
     }
     if rational_point.is_none()
         && r > 0
+        && isolated
         && let (Some(rur), Some(root)) = (rur, sol.root.as_ref())
     {
         let k = m * (m + 1) / 2;
@@ -960,6 +1031,11 @@ fn component(
     };
     Ok(Component {
         rank: r,
+        s: sol.s.clone(),
+        eigenvalues: sol.eigenvalues.clone(),
+        family_dimension: sol.family_dimension,
+        family_points: 1,
+        family: sol.family,
         trace: sol.trace,
         orbit_dimension: sol.orbit_dimension.unwrap_or(0),
         a: rows(&a),

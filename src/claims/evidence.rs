@@ -148,6 +148,21 @@ pub(crate) fn known(s: &StratumReport) -> Known {
                 st.rank
             ),
         ),
+        // Isolated solutions and a point on every compact family, exactly;
+        // which solutions are isolated and the family dimensions are read
+        // off singular values: the weakest link is numeric.
+        StratumStatus::Decomposed { undecided: 0, .. }
+            if st.completeness != Completeness::Unresolved =>
+        {
+            Known::Complete(Level::Numeric)
+        }
+        StratumStatus::Decomposed { dimension, .. } => Known::Unresolved(
+            Reason::PositiveDimensional,
+            format!(
+                "the rank-{} stratum has a solution set of dimension {dimension}: {}",
+                st.rank, st.method
+            ),
+        ),
         StratumStatus::Repeated { count, .. } => Known::Unresolved(
             Reason::RepeatedSolutions,
             format!(

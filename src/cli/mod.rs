@@ -13,6 +13,8 @@ use crate::numeric::{self, DiscreteMap, Model, OdeOptions, Procedure, State};
 use crate::report;
 use crate::report::plot::TrajectoryPoint;
 
+pub mod locate;
+
 /// Verify claims about stop-gradient and EMA training in linear
 /// non-contrastive self-supervised learning.
 #[derive(Debug, Parser)]
@@ -51,6 +53,9 @@ pub enum Command {
     /// Count the complex solutions of the S-system on random instances, next
     /// to the Bézout bound.
     Count(CountArgs),
+    /// Place a point (a trained encoder A, or S = AᵀA) on the equilibrium
+    /// component it lies on, or the nearest one: distance and stability.
+    Locate(locate::LocateArgs),
 }
 
 /// Arguments of `characterize`.
@@ -486,6 +491,10 @@ pub struct SimulateArgs {
     /// Write the records to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Write the final state (A, B, time, field norm) to this JSON file,
+    /// which `locate --point FILE` reads.
+    #[arg(long, value_name = "FILE")]
+    pub final_state: Option<PathBuf>,
     /// Also draw Ē, F, ‖∇Ē‖, ‖A‖ and the singular values of A over time for
     /// GD, SG and EMA, all from this run's initialization and settings, to
     /// this .svg or .png file.
@@ -514,6 +523,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Export(a) => export(a),
         Command::Characterize(a) => characterize(a),
         Command::Count(a) => count(a),
+        Command::Locate(a) => locate::run(a),
         Command::Reproduce(a) => match a.experiment {
             Experiment::Synthetic(a) => reproduce_synthetic(a),
             Experiment::Real(a) => reproduce_real(a),
@@ -831,7 +841,18 @@ fn simulate(a: SimulateArgs) -> Result<()> {
     let init =
         numeric::random::random_state(model.n, model.m, Procedure::Ema, a.init_scale, &mut rng);
     let start_of = |p: Procedure| State::new(p, init.a.clone(), init.b.clone());
+    if let Some(p) = &a.final_state {
+        check_json_path(p)?;
+    }
     let (records, outcome) = trajectory(&a, &model, procedure, &start_of(procedure))?;
+    if let Some(p) = &a.final_state {
+        let name = match procedure {
+            Procedure::GradientDescent => "GD",
+            Procedure::StopGradient => "SG",
+            Procedure::Ema => "EMA",
+        };
+        locate::write_final_states(p, inst.name(), &[locate::FinalState::of(name, &outcome)])?;
+    }
     let text = match a.format {
         SimFormat::Json => {
             serde_json::to_string_pretty(&records).map_err(|e| Error::Computation(e.to_string()))?

@@ -21,6 +21,8 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "heavy-decay",
     "rational",
     "scalar-rational",
+    "isotropic",
+    "commuting",
 ];
 
 fn q(num: i64, den: i64) -> BigRational {
@@ -39,6 +41,12 @@ fn q(num: i64, den: i64) -> BigRational {
 ///   ([`builtin_witness`]).
 /// - `scalar-rational`: n = 2, m = 1, ρ = 1, τ = 1, λ = 3/16, Myy = 2
 ///   (Δ = 1/4: spheres of radii 1/4 and 3/4).
+/// - `isotropic`: n = m = 2, `Mxx = Myx = Myy = I`, λ = 1/50: the standard
+///   degenerate case, whose strata are positive-dimensional (families).
+/// - `commuting`: n = m = 3, `Mxx = Q diag(1, 1, 2) Qᵀ`,
+///   `Myx = Q diag(1, 1, 3/2) Qᵀ`, `Myy = 2I`, λ = 1/20, with the rational
+///   rotation `Q = [[1, 2, 2], [2, 1, −2], [2, −2, 1]]/3`: commuting moments
+///   with one repeated joint eigen-pair.
 pub fn builtin(name: &str) -> Option<Instance> {
     match name {
         "rational" => {
@@ -56,6 +64,24 @@ pub fn builtin(name: &str) -> Option<Instance> {
                 myy: RationalMatrix::from_ints(&[&[2]], 1),
             };
             return Instance::new(name, 2, mo, q(3, 16)).ok();
+        }
+        "isotropic" => {
+            let id = RationalMatrix::from_ints(&[&[1, 0], &[0, 1]], 1);
+            let mo = Moments {
+                mxx: id.clone(),
+                myx: id.clone(),
+                myy: id,
+            };
+            return Instance::new(name, 2, mo, q(1, 50)).ok();
+        }
+        "commuting" => {
+            // I + c·q₃q₃ᵀ with q₃ = (2, −2, 1)/3, the third column of Q.
+            let mo = Moments {
+                mxx: RationalMatrix::from_ints(&[&[13, -4, 2], &[-4, 13, -2], &[2, -2, 10]], 9),
+                myx: RationalMatrix::from_ints(&[&[22, -4, 2], &[-4, 22, -2], &[2, -2, 19]], 18),
+                myy: RationalMatrix::from_ints(&[&[2, 0, 0], &[0, 2, 0], &[0, 0, 2]], 1),
+            };
+            return Instance::new(name, 3, mo, q(1, 20)).ok();
         }
         _ => {}
     }

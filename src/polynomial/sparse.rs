@@ -204,6 +204,22 @@ impl SparsePoly {
         acc
     }
 
+    /// The partial derivative with respect to variable `k`.
+    pub fn derivative(&self, k: usize) -> Self {
+        let terms = self
+            .terms
+            .iter()
+            .filter(|(e, _)| e.get(k).is_some_and(|&d| d > 0))
+            .map(|(e, c)| {
+                let mut e = e.clone();
+                let d = e[k];
+                e[k] -= 1;
+                (e, c * BigRational::from_integer(d.into()))
+            })
+            .collect();
+        Self::from_terms(self.nvars(), terms)
+    }
+
     /// Value at a floating-point point.
     pub fn eval_f64(&self, point: &[f64]) -> f64 {
         self.terms

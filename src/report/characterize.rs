@@ -48,6 +48,27 @@ fn stratum_header(s: &StratumReport, n: usize, m: usize) -> String {
         format!("rank > n = {n}: no A with AᵀA = S")
     };
     let _ = m;
+    if let crate::variety::strata::StratumStatus::Decomposed {
+        dimension,
+        isolated,
+        families,
+        undecided,
+        ..
+    } = st.status
+    {
+        let undecided = if undecided > 0 {
+            format!(", {undecided} real solution(s) with undecided family dimension")
+        } else {
+            String::new()
+        };
+        return format!(
+            "rank {}: positive-dimensional (dimension {dimension}), decomposed: {} real critical point(s), {psd} PSD → {isolated} isolated solution(s) and {families} famil{}{undecided} → {} equilibrium component(s); {realizable}",
+            st.rank,
+            st.real_solutions.len(),
+            if families == 1 { "y" } else { "ies" },
+            s.components.len()
+        );
+    }
     if st.complex_solutions.is_none() {
         // Never "0 components" for a stratum that was not resolved.
         return format!(
@@ -78,8 +99,20 @@ fn solution_line(sol: &RealSolution) -> String {
         ),
     };
     let eig: Vec<String> = sol.eigenvalues.iter().map(|x| format!("{x:.6}")).collect();
+    let family = match (sol.local_dimension, sol.family_dimension) {
+        (None, _) => String::new(),
+        (Some(_), Some(0)) => "; isolated".into(),
+        (Some(_), Some(d)) => format!(
+            "; on family #{} of dimension {d} (numeric)",
+            sol.family.map_or(0, |k| k + 1)
+        ),
+        (Some(l), None) => format!(
+            "; family dimension undecided (between {} and {}, numeric)",
+            l.orbit, l.tangent
+        ),
+    };
     format!(
-        "tr S = {:.6}; {s}; eigenvalues of S [{}]{}",
+        "tr S = {:.6}; {s}; eigenvalues of S [{}]{family}{}",
         sol.trace,
         eig.join(", "),
         if sol.psd {
@@ -217,6 +250,7 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
             }
         }
         let mut comps = s.components.iter();
+        let mut shown: Vec<usize> = Vec::new();
         for (k, sol) in s.stratum.real_solutions.iter().enumerate() {
             let _ = writeln!(out, "  [{}] {}", k + 1, solution_line(sol));
             if detailed {
@@ -226,10 +260,28 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
                     sol.t_interval.0, sol.t_interval.1
                 );
             }
+            if let Some(f) = sol.family
+                && sol.psd
+            {
+                // Another point of a family already shown: same verdicts.
+                if shown.contains(&f) {
+                    let _ = writeln!(out, "      (another point of family #{})", f + 1);
+                    continue;
+                }
+                shown.push(f);
+            }
             if sol.psd
                 && sol.orbit_dimension.is_some()
                 && let Some(comp) = comps.next()
             {
+                if let Some(d) = comp.family_dimension.filter(|&d| d > 0) {
+                    let _ = writeln!(
+                        out,
+                        "      equilibria over the family: dimension {} + {d} = {} (orbit + family); stability modulo that tangent space",
+                        comp.orbit_dimension,
+                        comp.orbit_dimension + d
+                    );
+                }
                 component_lines(comp, c_alpha, detailed, &mut out);
             }
         }
@@ -238,6 +290,64 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
         let _ = writeln!(out, "not computed: {}", c.not_computed.join("; "));
     }
     let _ = writeln!(out, "existence: {}", c.existence);
+    if let Some(cf) = &c.closed_form {
+        let pairs: Vec<String> = cf
+            .form
+            .pairs
+            .iter()
+            .map(|p| {
+                let roots: Vec<String> = p.roots.iter().map(|x| format!("{x:.6}")).collect();
+                format!(
+                    "(ρ, τ) = ({}, {}) ×{}: roots of (ρs + λ)² = τ²s [{}]",
+                    p.rho,
+                    p.tau,
+                    p.multiplicity,
+                    roots.join(", ")
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "commuting moments, closed form: {}; {} famil{} of solutions commuting with the data (dimension Σ_j [m_j(m_j−1) − Σ k(k−1)]/2)",
+            pairs.join("; "),
+            cf.form.families.len(),
+            if cf.form.families.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        );
+        if detailed {
+            for f in &cf.form.families {
+                let e: Vec<String> = f.eigenvalues.iter().map(|x| format!("{x:.6}")).collect();
+                let _ = writeln!(
+                    out,
+                    "    rank {}: eigenvalues [{}], dimension {}",
+                    f.rank,
+                    e.join(", "),
+                    f.dimension
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "    the general machinery {}: {} matched, {} missing, {} unexpected; {} component(s) do not commute with the data{}",
+            if cf.agrees { "agrees" } else { "DISAGREES" },
+            cf.matched,
+            cf.missing.len(),
+            cf.unexpected.len(),
+            cf.non_aligned,
+            if cf.agrees {
+                String::new()
+            } else {
+                format!(
+                    " (missing: {}; unexpected: {})",
+                    cf.missing.join("; "),
+                    cf.unexpected.join("; ")
+                )
+            }
+        );
+    }
     if let Some(d) = &c.scalar {
         let _ = writeln!(
             out,

@@ -5,6 +5,9 @@
 //!   generalized S-equation, solved exactly: complex count, real solutions
 //!   isolated by Sturm/Descartes bisection, positive semidefiniteness decided
 //!   exactly, orbit dimensions;
+//! - [`families`]: positive-dimensional strata of degenerate data: the
+//!   data's symmetry, critical points of a generic distance that meet every
+//!   compact family, local dimensions, closed forms for commuting moments;
 //! - [`zerodim`]: the solver behind it (Symbolica's Gröbner bases modulo
 //!   primes, our own quotient algebra, rational univariate representations
 //!   reconstructed from many primes and verified exactly over Q);
@@ -20,6 +23,7 @@
 //! directly.
 
 pub mod counting;
+pub mod families;
 pub mod modular;
 pub mod scalar;
 pub mod strata;

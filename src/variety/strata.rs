@@ -36,7 +36,13 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use serde::Serialize;
 
-use super::zerodim::{Completeness, CountEvidence, Rur, SolveOptions, Solved, solve};
+use super::families::{
+    LocalDimension, critical_equations, generic_symmetric, local_dimension, orbit_invariants,
+    same_invariants, symmetry_algebra,
+};
+use super::zerodim::{
+    Completeness, CountEvidence, FiniteSolutions, Rur, SolveOptions, Solved, solve,
+};
 use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
 use crate::exact::{RealRoot, UPoly, real_roots};
@@ -363,6 +369,17 @@ pub struct RealSolution {
     /// The root t₀ of χ giving this solution (`None` for the origin).
     #[serde(skip)]
     pub root: Option<RealRoot>,
+    /// Dimension of the family of solutions through S: 0 for an isolated
+    /// solution, `None` when the bounds of `local_dimension` disagree.
+    pub family_dimension: Option<usize>,
+    /// The bounds behind `family_dimension` on a positive-dimensional
+    /// stratum (level numeric; `None` on a zero-dimensional one, where every
+    /// solution is isolated exactly).
+    pub local_dimension: Option<LocalDimension>,
+    /// Solutions with the same index lie on the same family (same orbit
+    /// invariants, see [`super::families::orbit_invariants`]); `None` for
+    /// an isolated solution.
+    pub family: Option<usize>,
 }
 
 /// One stratum of an instance.
@@ -424,6 +441,22 @@ pub enum StratumStatus {
         /// Its dimension.
         dimension: usize,
     },
+    /// A positive-dimensional solution set, decomposed through the data's
+    /// symmetry (see [`super::families`]): every isolated solution, and at
+    /// least one exact point on every compact connected component of the
+    /// real part, are among `real_solutions`, each with its family.
+    Decomposed {
+        /// The dimension of the solution set (over Z/p).
+        dimension: usize,
+        /// Dimension of the data's symmetry algebra.
+        symmetry: usize,
+        /// Real solutions found that are isolated.
+        isolated: usize,
+        /// Distinct families (positive dimension) met by real solutions.
+        families: usize,
+        /// Real solutions whose family dimension was not decided.
+        undecided: usize,
+    },
     /// Finitely many solutions, some repeated: not separated.
     Repeated {
         /// Number of solutions with multiplicity.
@@ -439,6 +472,20 @@ pub enum StratumStatus {
 }
 
 impl Stratum {
+    /// Whether every component of the stratum is known: solved with a
+    /// complete count, or decomposed with every family dimension decided.
+    pub fn is_resolved(&self) -> bool {
+        match self.status {
+            StratumStatus::Solved => {
+                self.complex_solutions.is_some() && self.completeness != Completeness::Unresolved
+            }
+            StratumStatus::Decomposed { undecided, .. } => {
+                undecided == 0 && self.completeness != Completeness::Unresolved
+            }
+            _ => false,
+        }
+    }
+
     /// The positive semidefinite real solutions: the equilibria.
     pub fn equilibria(&self) -> impl Iterator<Item = &RealSolution> {
         self.real_solutions.iter().filter(|s| s.psd)
@@ -486,6 +533,9 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
             s_exact: Some(vec![vec!["0".into(); m]; m]),
             s_rational: Some(RationalMatrix::zeros(m, m)),
             root: None,
+            family_dimension: Some(0),
+            local_dimension: None,
+            family: None,
         }],
         status: StratumStatus::Solved,
         method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
@@ -566,6 +616,16 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
             st.method = format!(
                 "the stratum system has a complex solution set of dimension {dimension} (over Z/p): not isolated; no exact characterization"
             );
+            decompose(
+                inst,
+                r,
+                &names,
+                &polys,
+                dimension,
+                &sopts,
+                opts.digits,
+                &mut st,
+            )?;
         }
         Solved::NotRadical {
             count,
@@ -586,9 +646,27 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
         Solved::Finite(f) => {
             st.status = StratumStatus::Solved;
             st.complex_solutions = Some(f.count);
+            fill_finite(inst, r, f, opts.digits, &mut st)?;
+        }
+    }
+    st.seconds = started.elapsed().as_secs_f64();
+    Ok(st)
+}
+
+/// Fills `st` with the real solutions and the representation of `f`.
+fn fill_finite(
+    inst: &Instance,
+    r: usize,
+    f: FiniteSolutions,
+    digits: usize,
+    st: &mut Stratum,
+) -> Result<()> {
+    let m = inst.m();
+    {
+        {
             st.primes_used = f.primes_used;
             st.coefficient_digits = f.coefficient_digits;
-            st.real_solutions = real_solutions(inst, r, &f.rur, opts.digits)?;
+            st.real_solutions = real_solutions(inst, r, &f.rur, digits)?;
             let (s_names, _) = s_variables(m);
             st.separating_form = Some(
                 f.rur
@@ -628,8 +706,103 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
             st.rur = Some(f.rur);
         }
     }
-    st.seconds = started.elapsed().as_secs_f64();
-    Ok(st)
+    Ok(())
+}
+
+/// A positive-dimensional stratum: solves the stratum system augmented by
+/// the critical-point equations of a generic distance along the data's
+/// symmetry orbits (see [`super::families`]), then classifies every real
+/// solution by its local dimension and groups them into families.
+#[allow(clippy::too_many_arguments)]
+fn decompose(
+    inst: &Instance,
+    r: usize,
+    names: &[String],
+    polys: &[SparsePoly],
+    dimension: usize,
+    sopts: &SolveOptions,
+    digits: usize,
+    st: &mut Stratum,
+) -> Result<()> {
+    let m = inst.m();
+    let basis = symmetry_algebra(inst);
+    if basis.is_empty() {
+        st.method.push_str(
+            "; the data has no continuous symmetry, so its families cannot be cut down to points by the critical-point method: components unknown",
+        );
+        return Ok(());
+    }
+    let u = generic_symmetric(m, 1);
+    let mut augmented = polys.to_vec();
+    augmented.extend(critical_equations(m, names.len(), &basis, &u));
+    let verifier = |rur: &Rur| verify_stratum(inst, r, rur);
+    let lead = format!(
+        "solution set of dimension {dimension} (over Z/p); the data's symmetry algebra has dimension {}: added the {} equations ⟨[S, U], K⟩ = 0 (S critical for the distance to a generic U along its symmetry orbit), which keep every isolated solution and meet every compact connected component of the real part",
+        basis.len(),
+        basis.len()
+    );
+    match solve(&augmented, names, sopts, Some(&verifier))? {
+        Solved::Finite(f) => {
+            fill_finite(inst, r, f, digits, st)?;
+            st.method = format!("{lead}; critical points: {}", st.method);
+        }
+        Solved::Empty { evidence } => {
+            st.completeness = Completeness::of(&evidence, true);
+            st.method = format!(
+                "{lead}; the critical-point system has no complex solution ({}): no isolated solution and no compact real family",
+                evidence.describe()
+            );
+            st.count_evidence = Some(evidence);
+        }
+        other => {
+            st.method = format!(
+                "{lead}; the critical-point system was not resolved ({}): components unknown",
+                match other {
+                    Solved::PositiveDimensional { dimension } => format!(
+                        "still of dimension {dimension}: a family larger than the symmetry orbits"
+                    ),
+                    Solved::NotRadical { count, .. } =>
+                        format!("{count} solutions with multiplicity"),
+                    Solved::Inconclusive(why) => why,
+                    _ => String::new(),
+                }
+            );
+            return Ok(());
+        }
+    }
+    let nvars = names.len();
+    let mut groups: Vec<Vec<f64>> = Vec::new();
+    let (mut isolated, mut undecided) = (0, 0);
+    for sol in &mut st.real_solutions {
+        let s = DMatrix::from_fn(m, m, |i, j| sol.s[i][j]);
+        let local = local_dimension(polys, nvars, &s, &basis);
+        sol.local_dimension = local;
+        sol.family_dimension = local.and_then(|l| l.family());
+        match sol.family_dimension {
+            Some(0) => isolated += 1,
+            None => undecided += 1,
+            Some(_) => {
+                let inv = orbit_invariants(inst, &s);
+                let k = match groups.iter().position(|g| same_invariants(g, &inv)) {
+                    Some(k) => k,
+                    None => {
+                        groups.push(inv);
+                        groups.len() - 1
+                    }
+                };
+                sol.family = Some(k);
+            }
+        }
+    }
+    st.status = StratumStatus::Decomposed {
+        dimension,
+        symmetry: basis.len(),
+        isolated,
+        families: groups.len(),
+        undecided,
+    };
+    st.exact = false;
+    Ok(())
 }
 
 /// Where `∇Ē` vanishes on the equilibria of a stratum, exactly: the monic
@@ -761,6 +934,9 @@ fn real_solutions(
             s_exact: s_rational.as_ref().map(RationalMatrix::to_string_rows),
             s_rational,
             root: Some(root.clone()),
+            family_dimension: Some(0),
+            local_dimension: None,
+            family: None,
         });
     }
     Ok(out)
@@ -774,6 +950,11 @@ fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
 
 /// The rational roots of χ, from its factorization over Q (Symbolica): the
 /// roots of its linear factors. Empty for large degrees (not attempted).
+/// The rational roots of χ (by factoring it), at most degree 64.
+pub(crate) fn rational_roots(chi: &UPoly) -> Result<Vec<BigRational>> {
+    rational_roots_of(chi)
+}
+
 fn rational_roots_of(chi: &UPoly) -> Result<Vec<BigRational>> {
     let Some(deg) = chi.degree() else {
         return Ok(Vec::new());
@@ -863,6 +1044,18 @@ fn enclose_entries(
     digits: usize,
 ) -> Result<(Vec<(f64, String)>, f64)> {
     let digits = digits.clamp(3, 60);
+    // Entries that vanish exactly at the root (gcd(χ, h) vanishes there):
+    // printed as 0, without asking an enclosure for relative digits of 0.
+    let numerators = &rur.numerators[..rur.numerators.len() - 1];
+    let zero: Vec<bool> = numerators
+        .iter()
+        .map(|h| {
+            h.is_zero() || {
+                let g = rur.chi.gcd(h).monic();
+                g.degree().is_some_and(|d| d > 0) && root.sign_of(&g) == Ordering::Equal
+            }
+        })
+        .collect();
     let mut width = BigRational::new(BigInt::one(), BigInt::from(1u64 << 40));
     for _ in 0..12 {
         root.refine(&width);
@@ -872,7 +1065,11 @@ fn enclose_entries(
             let mut out = Vec::new();
             let mut worst = 0.0f64;
             let mut ok = true;
-            for h in &rur.numerators[..rur.numerators.len() - 1] {
+            for (h, &is_zero) in numerators.iter().zip(&zero) {
+                if is_zero {
+                    out.push((0.0, "0".to_string()));
+                    continue;
+                }
                 let num = interval_eval(h, &lo, &hi);
                 let (a, b) = interval_div(&num, &den);
                 let mid = (&a + &b) / BigRational::from_integer(2.into());
@@ -995,7 +1192,12 @@ pub fn decimal(x: &BigRational, digits: usize) -> String {
     let a = x.abs();
     // Find e with 10^e ≤ a < 10^{e+1}.
     let f = to_f64(&a);
-    let mut e = f.log10().floor() as i64;
+    let mut e = if f > 0.0 && f.is_finite() {
+        f.log10().floor() as i64
+    } else {
+        // Beyond the range of f64: the digit counts give e within one.
+        a.numer().to_string().len() as i64 - a.denom().to_string().len() as i64
+    };
     let ten = BigRational::from_integer(10.into());
     let pow10 = |k: i64| {
         if k >= 0 {
@@ -1004,9 +1206,10 @@ pub fn decimal(x: &BigRational, digits: usize) -> String {
             BigRational::one() / num_traits::pow(ten.clone(), (-k) as usize)
         }
     };
-    if pow10(e) > a {
+    while pow10(e) > a {
         e -= 1;
-    } else if pow10(e + 1) <= a {
+    }
+    while pow10(e + 1) <= a {
         e += 1;
     }
     let scaled = &a * pow10(digits as i64 - 1 - e);
