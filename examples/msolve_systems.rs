@@ -7,24 +7,31 @@
 //!
 //! `… -- solve FILE` solves the system of FILE exactly with our solver
 //! (Gröbner bases modulo primes from our F4 engine, a rational univariate
-//! representation by multimodular lifting, exact verification over Q; no
+//! representation by multimodular lifting, with a separating form in the
+//! unknowns other than `z` as `characterize` uses, exact verification over Q
+//! by substitution into every equation; no
 //! Gröbner basis over Q, so no Symbolica) and prints one line: the number of
 //! complex solutions, the primes used and the seconds. `… -- gb FILE` only
 //! computes the reduced Gröbner basis modulo 2147483629 (msolve `-g 2` with
-//! that characteristic is the counterpart).
+//! that characteristic is the counterpart). `… -- count M SEED` counts the
+//! complex solutions of the S-system of a random instance (n = m) modulo two
+//! primes.
 
 use std::time::Instant;
 
 use num_rational::BigRational;
 use ssl_equilibria::model::{Generator, builtin};
 use ssl_equilibria::polynomial::export::msolve_input;
-use ssl_equilibria::polynomial::groebner::{Field, PRIME_A, groebner_basis};
+use ssl_equilibria::polynomial::groebner::{Field, PRIME_A, PRIME_B, groebner_basis};
 use ssl_equilibria::polynomial::sparse::{MonomialOrder, SparsePoly};
 use ssl_equilibria::variety::counting::s_system;
 use ssl_equilibria::variety::strata::stratum_system;
-use ssl_equilibria::variety::zerodim::{SolveOptions, Solved, solve};
+use ssl_equilibria::variety::zerodim::{SolveOptions, Solved, solve, standard_monomials};
 
-fn systems() -> ssl_equilibria::Result<Vec<(String, Vec<String>, Vec<SparsePoly>)>> {
+/// A named system: (name, variables, polynomials).
+type Named = (String, Vec<String>, Vec<SparsePoly>);
+
+fn systems() -> ssl_equilibria::Result<Vec<Named>> {
     let mut out = Vec::new();
     for name in ["default", "wide"] {
         let inst = builtin(name).ok_or_else(|| ssl_equilibria::Error::Computation(name.into()))?;
@@ -84,8 +91,11 @@ fn main() -> ssl_equilibria::Result<()> {
         }
         ["solve", file] => {
             let (vars, polys) = read(file)?;
+            // As `characterize` does for strata: the separating form leaves
+            // out the auxiliary unknown z (it would only inflate χ).
             let opts = SolveOptions {
                 rational_basis_budget: None,
+                form_variables: (0..vars.len()).filter(|&i| vars[i] != "z").collect(),
                 ..SolveOptions::default()
             };
             let t = Instant::now();
@@ -113,11 +123,36 @@ fn main() -> ssl_equilibria::Result<()> {
             let n = gb.map_or(0, |b| b.polys.len());
             println!("{file}: {n} basis elements modulo {PRIME_A}, {secs:.3} s");
         }
+        ["count", m, seed] => {
+            let parse = |s: &str| {
+                s.parse::<usize>()
+                    .map_err(|_| ssl_equilibria::Error::InvalidParameter {
+                        name: "count".into(),
+                        value: s.into(),
+                        expected: "a positive integer".into(),
+                    })
+            };
+            let (m, seed) = (parse(m)?, parse(seed)? as u64);
+            let lambda = BigRational::new(1.into(), 20.into());
+            let inst = Generator::random(m, seed).instance("random", m, lambda)?;
+            let (vars, polys) = s_system(&inst);
+            for p in [PRIME_A, PRIME_B] {
+                let t = Instant::now();
+                let gb =
+                    groebner_basis(&polys, &vars, MonomialOrder::GrevLex, Field::Prime(p), None)?;
+                let leads = gb.map(|b| b.leading_monomials()).unwrap_or_default();
+                let count = standard_monomials(&leads, vars.len(), 10_000_000).map(|s| s.len());
+                println!(
+                    "m = {m}, seed {seed}: {count:?} complex solutions modulo {p} ({:.2} s)",
+                    t.elapsed().as_secs_f64()
+                );
+            }
+        }
         _ => {
             return Err(ssl_equilibria::Error::InvalidParameter {
                 name: "arguments".into(),
                 value: args.join(" "),
-                expected: "write DIR | solve FILE | gb FILE".into(),
+                expected: "write DIR | solve FILE | gb FILE | count M SEED".into(),
             });
         }
     }

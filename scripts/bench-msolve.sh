@@ -12,11 +12,14 @@
 #   gb    — the reduced grevlex Gröbner basis modulo 2147483629: ours
 #           `msolve_systems gb`, msolve `-g 2` on the same file in that
 #           characteristic.
-# usage: scripts/bench-msolve.sh [RUNS] [THREADS]   (defaults 5 and 2)
+# usage: scripts/bench-msolve.sh [RUNS] [THREADS] [LIMIT]   (defaults 5, 2, 120)
+# LIMIT: seconds allowed per run; a run that exceeds it is reported as >LIMIT.
+# On a loaded machine msolve's OpenMP threads spin: compare THREADS=1 too.
 # Needs msolve on PATH (bash ../shared/anchors/build-msolve.sh) and GNU time.
 set -euo pipefail
 runs="${1:-5}"
 threads="${2:-2}"
+limit="${3:-120}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 command -v msolve >/dev/null || { echo "msolve is not on PATH" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is missing" >&2; exit 2; }
@@ -32,13 +35,21 @@ trap 'rm -rf "$work"' EXIT
 measure() {
   local times=() mem=0
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" ||
-      { echo "failed: $* ($(tail -1 "$work/err"))" >&2; echo "nan 0"; return; }
+    /usr/bin/time -f "%e %M" -o "$work/time" timeout "$limit" "$@" >/dev/null 2>"$work/err" ||
+      { echo ">$limit 0"; return; }
     read -r t m <"$work/time"
     times+=("$t")
     [ "$m" -gt "$mem" ] && mem="$m"
   done
   python3 -c 'import statistics,sys; print(f"{statistics.median(map(float,sys.argv[2:])):.3f} {int(sys.argv[1])/1024:.0f}")' "$mem" "${times[@]}"
+}
+
+ratio() {
+  python3 -c 'import sys
+try:
+    a, b = map(float, sys.argv[1:]); print(f"{a/b:.1f}")
+except ValueError:
+    print("-")' "$1" "$2"
 }
 
 printf "%-18s %-5s %10s %10s %8s %9s %9s\n" system task ours_s msolve_s ratio ours_MB msolve_MB
@@ -48,10 +59,10 @@ for f in "$work"/*.ms; do
   read -r o om < <(measure env RAYON_NUM_THREADS="$threads" "$ours" solve "$f")
   read -r t tm < <(measure msolve -P 1 -t "$threads" -f "$f" -o "$work/out")
   printf "%-18s %-5s %10s %10s %8s %9s %9s\n" "$name" solve "$o" "$t" \
-    "$(python3 -c "import sys; a,b=map(float,sys.argv[1:]); print(f'{a/b:.1f}' if b>0 else 'inf')" "$o" "$t")" "$om" "$tm"
+    "$(ratio "$o" "$t")" "$om" "$tm"
   read -r o om < <(measure env RAYON_NUM_THREADS="$threads" "$ours" gb "$work/$name.p.ms")
   read -r t tm < <(measure msolve -g 2 -t "$threads" -f "$work/$name.p.ms" -o "$work/out")
   printf "%-18s %-5s %10s %10s %8s %9s %9s\n" "$name" gb "$o" "$t" \
-    "$(python3 -c "import sys; a,b=map(float,sys.argv[1:]); print(f'{a/b:.1f}' if b>0 else 'inf')" "$o" "$t")" "$om" "$tm"
+    "$(ratio "$o" "$t")" "$om" "$tm"
 done
 echo "median of $runs runs each, wall seconds (start-up included); ratio = ours / msolve; peak RSS over the runs"

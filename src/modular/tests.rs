@@ -83,7 +83,7 @@ fn check_groebner(input: &[ModTerms], basis: &[ModTerms], order: MonomialOrder, 
     let leads: Vec<Vec<u16>> = b.iter().map(|g| lead(g, order).unwrap().0).collect();
     for (i, g) in b.iter().enumerate() {
         assert_eq!(lead(g, order).unwrap().1, 1, "not monic");
-        for (e, _) in g {
+        for e in g.keys() {
             for (j, l) in leads.iter().enumerate() {
                 if j != i {
                     assert!(
