@@ -7,7 +7,7 @@
 //! divisible by a leading monomial of the basis, one reducer `m/LM(g)·g`;
 //! (3) sort the monomials (columns) in decreasing order, take one row per
 //! leading column as pivot, reduce the other rows by the pivots and bring the
-//! remainders to echelon form ([`super::linalg`]); (4) the remainders are new
+//! remainders to echelon form (module `linalg`); (4) the remainders are new
 //! basis elements, added one by one with the Gebauer–Möller criteria (Buchberger's
 //! product and chain criteria, with redundant pairs and elements removed).
 //! When no pair is left the basis is a Gröbner basis; a last matrix brings it

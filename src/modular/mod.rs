@@ -2,9 +2,9 @@
 //! (p < 2³¹), by Faugère's F4 algorithm, in plain Rust with no Symbolica, so
 //! that it runs on any thread and several primes can be computed in parallel.
 //!
-//! - [`monomial`]: interned exponent vectors (products, divisibility and the
+//! - `monomial`: interned exponent vectors (products, divisibility and the
 //!   monomial order on `u32` ids);
-//! - [`linalg`]: sparse row echelon forms of Macaulay matrices modulo p
+//! - `linalg`: sparse row echelon forms of Macaulay matrices modulo p
 //!   (delayed reduction in `u64` accumulators, rows reduced in parallel);
 //! - [`f4`]: the F4 algorithm (normal selection strategy, symbolic
 //!   preprocessing, Gebauer–Möller criteria) and the final reduction to the
