@@ -11,6 +11,8 @@
 //! - [`exact`]: rational and real-algebraic arithmetic, exact stability
 //!   certificates;
 //! - [`polynomial`]: the single, serialized entry point to Symbolica;
+//! - [`modular`]: our own Gröbner engine modulo word-size primes (F4), no
+//!   Symbolica, usable from any thread;
 //! - [`variety`]: the equilibrium strata and whole varieties, exactly;
 //! - [`experiments`]: the paper's synthetic table and a real-data analogue;
 //! - [`analysis`]: the pipelines that compute the evidence about an instance
@@ -29,6 +31,7 @@ pub mod error;
 pub mod exact;
 pub mod experiments;
 pub mod model;
+pub mod modular;
 pub mod numeric;
 pub mod polynomial;
 pub mod report;

@@ -45,7 +45,7 @@ pub enum Command {
     /// real-data analogue of its training runs.
     Reproduce(ReproduceArgs),
     /// Write a polynomial system (equilibria, critical points, S-equation) for
-    /// Singular, Macaulay2, SymPy or as JSON.
+    /// Singular, Macaulay2, SymPy, msolve or as JSON.
     Export(ExportArgs),
     /// Characterize the equilibria of an instance exactly: every rank stratum,
     /// its real solutions S, orbit dimensions, predictors, stability verdicts.
@@ -164,6 +164,8 @@ pub enum FormatArg {
     Sympy,
     /// JSON: variables, parameters and labelled polynomials.
     Json,
+    /// msolve's input (variables, characteristic 0, integer polynomials).
+    Msolve,
 }
 
 /// Arguments of `export`.
@@ -1127,6 +1129,7 @@ fn export(a: ExportArgs) -> Result<()> {
         FormatArg::Macaulay2 => ExportFormat::Macaulay2,
         FormatArg::Sympy => ExportFormat::Sympy,
         FormatArg::Json => ExportFormat::Json,
+        FormatArg::Msolve => ExportFormat::Msolve,
     };
     let system = PolynomialSystem::build(kind, &data)?;
     write_file(&a.out, &export(&system, format)?)?;

@@ -1,10 +1,12 @@
 //! Writing a [`PolynomialSystem`] in the input languages of other algebra
 //! systems, so users can check our results in tools they already trust:
 //! Singular and Macaulay2 (a ring declaration and an ideal), SymPy (a Python
-//! script) and JSON. Pure text work: no Symbolica call.
+//! script), msolve (variables, characteristic, integer polynomials) and JSON.
+//! Pure text work: no Symbolica call.
 
 use std::fmt::Write as _;
 
+use super::sparse::SparsePoly;
 use super::system::PolynomialSystem;
 use crate::error::{Error, Result};
 
@@ -19,15 +21,21 @@ pub enum ExportFormat {
     Sympy,
     /// The system as JSON (variables, parameters, labelled polynomials).
     Json,
+    /// msolve's input: the variables, the characteristic 0, and the
+    /// polynomials with integer coefficients (each made primitive), one per
+    /// line. msolve reads no comments and no parameters, so only systems of
+    /// an instance are written.
+    Msolve,
 }
 
 impl ExportFormat {
     /// The command-line names.
-    pub const NAMES: [(&'static str, ExportFormat); 4] = [
+    pub const NAMES: [(&'static str, ExportFormat); 5] = [
         ("singular", ExportFormat::Singular),
         ("macaulay2", ExportFormat::Macaulay2),
         ("sympy", ExportFormat::Sympy),
         ("json", ExportFormat::Json),
+        ("msolve", ExportFormat::Msolve),
     ];
 
     /// Parses a command-line name.
@@ -36,7 +44,13 @@ impl ExportFormat {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, f)| *f)
-            .ok_or_else(|| Error::param("format", name, "one of singular, macaulay2, sympy, json"))
+            .ok_or_else(|| {
+                Error::param(
+                    "format",
+                    name,
+                    "one of singular, macaulay2, sympy, json, msolve",
+                )
+            })
     }
 }
 
@@ -49,6 +63,7 @@ pub fn export(system: &PolynomialSystem, format: ExportFormat) -> Result<String>
         ExportFormat::Singular => singular(system),
         ExportFormat::Macaulay2 => macaulay2(system),
         ExportFormat::Sympy => sympy(system),
+        ExportFormat::Msolve => msolve(system)?,
         ExportFormat::Json => serde_json::to_string_pretty(system)
             .map_err(|e| Error::Computation(format!("cannot serialize the system: {e}")))?,
     })
@@ -163,6 +178,46 @@ fn sympy(system: &PolynomialSystem) -> String {
     out
 }
 
+fn msolve(system: &PolynomialSystem) -> Result<String> {
+    if !system.parameters.is_empty() {
+        return Err(Error::param(
+            "format",
+            "msolve",
+            "a system of an instance (msolve takes no symbolic parameters; drop --shape)",
+        ));
+    }
+    let polys = system
+        .equations
+        .iter()
+        .map(|e| SparsePoly::parse(&e.polynomial, &system.variables))
+        .collect::<Result<Vec<_>>>()?;
+    msolve_input(&system.variables, &polys, 0)
+}
+
+/// msolve's input for `polys = 0` in `variables` over Q (`characteristic`
+/// 0) or Z/p: the variables on the first line, the characteristic on the
+/// second, then the polynomials, each the primitive integer multiple of the
+/// given one, separated by commas. Zero polynomials are left out.
+pub fn msolve_input(
+    variables: &[String],
+    polys: &[SparsePoly],
+    characteristic: u32,
+) -> Result<String> {
+    let lines: Vec<String> = polys
+        .iter()
+        .filter(|p| !p.is_zero())
+        .map(|p| p.primitive().to_text(variables).replace(' ', ""))
+        .collect();
+    if lines.is_empty() {
+        return Err(Error::Computation("the system has no polynomials".into()));
+    }
+    Ok(format!(
+        "{}\n{characteristic}\n{}\n",
+        variables.join(","),
+        lines.join(",\n")
+    ))
+}
+
 /// Replaces every identifier (a maximal run of letters, digits and `_`
 /// starting with a letter) by `f(identifier)`.
 pub(crate) fn rename_identifiers(text: &str, f: impl Fn(&str) -> String) -> String {
@@ -192,6 +247,22 @@ pub(crate) fn rename_identifiers(text: &str, f: impl Fn(&str) -> String) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn msolve_input_has_integer_primitive_polynomials() {
+        let vars = vec!["x".to_owned(), "y".to_owned()];
+        let p = SparsePoly::parse("1/2*x^2 - 3/4*y + 1", &vars).unwrap();
+        let q = SparsePoly::parse("x*y - 2", &vars).unwrap();
+        let text = msolve_input(&vars, &[p, q], 0).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "x,y");
+        assert_eq!(lines[1], "0");
+        assert_eq!(lines.len(), 4);
+        assert!(!text.contains('/'), "integer coefficients: {text}");
+        let back = SparsePoly::parse(lines[2].trim_end_matches(','), &vars).unwrap();
+        let expected = SparsePoly::parse("2*x^2 - 3*y + 4", &vars).unwrap();
+        assert_eq!(back.primitive(), expected.primitive());
+    }
 
     #[test]
     fn macaulay2_names_are_indexed_variables() {

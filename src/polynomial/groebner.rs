@@ -1,13 +1,15 @@
-//! Gröbner bases from Symbolica, returned as our own [`SparsePoly`]s so that
-//! the `variety` layer can work with them on any thread: over Q, or over a
-//! prime field Z/p (modular computations: counts and dimensions that agree
-//! with those over Q for all but finitely many primes).
+//! Gröbner bases as our own [`SparsePoly`]s, so that the `variety` layer can
+//! work with them on any thread: over a prime field Z/p (modular
+//! computations: counts and dimensions that agree with those over Q for all
+//! but finitely many primes) from our own F4 engine ([`crate::modular`]), in
+//! the calling thread, with no Symbolica; over Q from Symbolica.
 //!
-//! The computation runs on the Symbolica worker thread. Symbolica's Gröbner
-//! routine cannot be interrupted; with a time budget the caller stops waiting
-//! when it runs out (the worker finishes the job in the background and later
-//! jobs queue behind it), so a budget guarantees an answer in time, not that
-//! the worker is free again.
+//! Over Q the computation runs on the Symbolica worker thread. Symbolica's
+//! Gröbner routine cannot be interrupted; with a time budget the caller stops
+//! waiting when it runs out (the worker finishes the job in the background
+//! and later jobs queue behind it), so a budget guarantees an answer in time,
+//! not that the worker is free again. The modular engine checks its budget
+//! between F4 rounds and stops there.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +19,6 @@ use num_rational::BigRational;
 use num_traits::Zero;
 use serde::Serialize;
 use symbolica::atom::AtomCore;
-use symbolica::domains::finite_field::{FiniteFieldCore, Zp};
 use symbolica::domains::rational::Q;
 use symbolica::poly::groebner::GroebnerBasis;
 use symbolica::poly::polynomial::MultivariatePolynomial;
@@ -105,14 +106,14 @@ pub fn groebner_basis(
             "between 1 and 64 variables",
         ));
     }
+    if let Field::Prime(q) = field {
+        return modular_basis(polys, variables, order, q, budget);
+    }
     let texts: Vec<String> = polys
         .iter()
         .filter(|p| !p.is_zero())
-        .map(|p| match field {
-            Field::Rational => Ok(p.to_text(variables)),
-            Field::Prime(q) => modular_text(p, q, variables),
-        })
-        .collect::<Result<_>>()?;
+        .map(|p| p.to_text(variables))
+        .collect();
     let vars = variables.to_vec();
     let started = Instant::now();
     let out = with_symbolica_budget(budget, move || gb_on_worker(&texts, &vars, order, field))?;
@@ -124,6 +125,75 @@ pub fn groebner_basis(
             Ok(Some(b))
         }
     }
+}
+
+/// A reduced Gröbner basis over Z/p from our F4 engine.
+fn modular_basis(
+    polys: &[SparsePoly],
+    variables: &[String],
+    order: MonomialOrder,
+    prime: u32,
+    budget: Option<Duration>,
+) -> Result<Option<Basis>> {
+    let started = Instant::now();
+    let nvars = variables.len();
+    let mut input = Vec::new();
+    for p in polys.iter().filter(|p| !p.is_zero()) {
+        if p.nvars() != nvars {
+            return Err(Error::Computation(format!(
+                "a polynomial in {} variables for a basis in {nvars}",
+                p.nvars()
+            )));
+        }
+        let terms = modular_terms(p, prime);
+        if terms.is_empty() {
+            return Err(Error::Computation(format!(
+                "a polynomial vanishes modulo the prime {prime}; choose another prime"
+            )));
+        }
+        input.push(terms);
+    }
+    let deadline = budget.map(|b| started + b);
+    let Some((basis, _)) =
+        crate::modular::groebner_basis_mod_p(&input, nvars, order, prime, deadline)
+    else {
+        return Ok(None);
+    };
+    let polys = basis
+        .into_iter()
+        .map(|t| {
+            SparsePoly::from_terms(
+                nvars,
+                t.into_iter()
+                    .map(|(e, c)| (e, BigRational::from_integer(BigInt::from(c))))
+                    .collect(),
+            )
+        })
+        .collect();
+    Ok(Some(Basis {
+        polys,
+        variables: variables.to_vec(),
+        order,
+        field: Field::Prime(prime),
+        seconds: started.elapsed().as_secs_f64(),
+    }))
+}
+
+/// The primitive integer multiple of `p` with coefficients reduced mod
+/// `prime` (so that over Z/p it generates the same ideal as the rational one,
+/// provided `prime` divides no denominator nor the content, which
+/// [`SparsePoly::primitive`] ensures for the latter); zero terms dropped.
+fn modular_terms(p: &SparsePoly, prime: u32) -> Vec<(Vec<u16>, u32)> {
+    let modulus = BigInt::from(prime);
+    p.primitive()
+        .terms()
+        .iter()
+        .filter_map(|(e, c)| {
+            let r = ((c.numer() % &modulus) + &modulus) % &modulus;
+            let r = u32::try_from(r).unwrap_or(0);
+            (r != 0).then(|| (e.clone(), r))
+        })
+        .collect()
 }
 
 fn is_prime(p: u32) -> bool {
@@ -138,30 +208,6 @@ fn is_prime(p: u32) -> bool {
         d += 1;
     }
     true
-}
-
-/// The polynomial's primitive integer multiple with coefficients reduced mod p
-/// (so that over Z/p it generates the same ideal as the rational one, provided
-/// p divides no denominator nor the content; [`SparsePoly::primitive`]
-/// ensures the latter).
-fn modular_text(p: &SparsePoly, prime: u32, vars: &[String]) -> Result<String> {
-    let prim = p.primitive();
-    let modulus = BigInt::from(prime);
-    let terms: Vec<(Vec<u16>, BigRational)> = prim
-        .terms()
-        .iter()
-        .map(|(e, c)| {
-            let r = ((c.numer() % &modulus) + &modulus) % &modulus;
-            (e.clone(), BigRational::from_integer(r))
-        })
-        .collect();
-    let reduced = SparsePoly::from_terms(p.nvars(), terms);
-    if reduced.is_zero() {
-        return Err(Error::Computation(format!(
-            "a polynomial vanishes modulo the prime {prime}; choose another prime"
-        )));
-    }
-    Ok(reduced.to_text(vars))
 }
 
 fn gb_on_worker(
@@ -207,45 +253,10 @@ fn gb_on_worker(
                 }
             }
         }
-        Field::Prime(q) => {
-            let zp = Zp::new(q);
-            let ps: Vec<MultivariatePolynomial<_, u16>> = atoms
-                .iter()
-                .map(|a| a.to_polynomial(&zp, Some(vars.clone())))
-                .collect();
-            check_vars(&ps, nvars)?;
-            match order {
-                MonomialOrder::GrevLex => {
-                    let ps: Vec<_> = ps.iter().map(|p| p.reorder::<GrevLexOrder>()).collect();
-                    let gb = GroebnerBasis::new(&ps, false);
-                    gb.system
-                        .iter()
-                        .map(|p| {
-                            to_sparse(
-                                p.nterms(),
-                                nvars,
-                                |t| p.exponents(t),
-                                |t| read_zp(&zp, p, t),
-                            )
-                        })
-                        .collect::<Result<_>>()?
-                }
-                MonomialOrder::Lex => {
-                    let ps: Vec<_> = ps.iter().map(|p| p.reorder::<LexOrder>()).collect();
-                    let gb = GroebnerBasis::new(&ps, false);
-                    gb.system
-                        .iter()
-                        .map(|p| {
-                            to_sparse(
-                                p.nterms(),
-                                nvars,
-                                |t| p.exponents(t),
-                                |t| read_zp(&zp, p, t),
-                            )
-                        })
-                        .collect::<Result<_>>()?
-                }
-            }
+        Field::Prime(_) => {
+            return Err(Error::Computation(
+                "bases over Z/p are computed by the modular engine".into(),
+            ));
         }
     };
     Ok(Basis {
@@ -255,16 +266,6 @@ fn gb_on_worker(
         field,
         seconds: 0.0,
     })
-}
-
-fn read_zp<O: symbolica::poly::MonomialOrder>(
-    zp: &Zp,
-    p: &MultivariatePolynomial<Zp, u16, O>,
-    t: usize,
-) -> Result<BigRational> {
-    Ok(BigRational::from_integer(BigInt::from(
-        zp.from_element(&p.coefficients[t]),
-    )))
 }
 
 fn read_q<O: symbolica::poly::MonomialOrder>(

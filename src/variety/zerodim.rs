@@ -1,8 +1,8 @@
 //! Exact solutions of zero-dimensional polynomial systems over Q.
 //!
-//! The method (our own, on top of Symbolica's modular Gröbner bases):
+//! The method (our own, on our modular F4 engine, [`crate::modular`]):
 //! 1. for a prime p, a reduced Gröbner basis of the system over Z/p in
-//!    graded reverse lexicographic order (Symbolica); its leading monomials
+//!    graded reverse lexicographic order; its leading monomials
 //!    give the standard monomials, whose number D is the number of complex
 //!    solutions counted with multiplicity;
 //! 2. the multiplication matrices of the quotient algebra over Z/p (normal
@@ -11,7 +11,8 @@
 //!    degree D and is squarefree, ℓ separates the solutions and the ideal is
 //!    radical; we keep `hᵢ = gᵢ χ' mod χ` (a rational univariate
 //!    representation, `xᵢ = hᵢ(t)/χ'(t)` at the roots t of χ);
-//! 3. the same over more primes, combined by the Chinese remainder theorem
+//! 3. the same over more primes (in parallel, up to the next check),
+//!    combined by the Chinese remainder theorem
 //!    and rational reconstruction until the result is stable;
 //! 4. **exact verification over Q**: (b) χ is squarefree of degree D,
 //!    (c) every equation vanishes identically modulo χ after substitution,
@@ -33,6 +34,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use num_rational::BigRational;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::modular::{Crt, Fp, primes};
@@ -307,22 +309,41 @@ pub fn solve(
                 "the reconstruction did not stabilize with {primes_used} primes"
             )));
         }
-        let Some(p) = pi.next() else {
+        // The primes up to the next check are independent: computed in
+        // parallel, combined in their order (the same result as one by one).
+        let want = (next_check - primes_used).clamp(1, opts.max_primes - primes_used);
+        let batch: Vec<u32> = pi.by_ref().take(want).collect();
+        if batch.is_empty() {
             return Ok(Solved::Inconclusive("ran out of primes".into()));
-        };
-        let q = match ModQuotient::compute(polys, variables, p, remaining())? {
-            None => return Ok(Solved::Inconclusive(budget_msg(started))),
-            Some(Quot::Finite(q)) if q.basis == q0.basis => q,
-            // A prime whose basis differs from the first one's is unlucky
-            // (or the first was): skip it.
-            Some(_) => continue,
-        };
-        let ModRur::Ok(r) = q.rur(&form) else {
-            continue;
-        };
-        push(&mut crts, &r, p);
-        primes_used += 1;
-        second_prime.get_or_insert(p);
+        }
+        let images: Vec<Result<Option<Option<ModRurData>>>> = batch
+            .par_iter()
+            .map(|&p| {
+                Ok(
+                    match ModQuotient::compute(polys, variables, p, remaining())? {
+                        None => None,
+                        Some(Quot::Finite(q)) if q.basis == q0.basis => match q.rur(&form) {
+                            ModRur::Ok(r) => Some(Some(r)),
+                            _ => Some(None),
+                        },
+                        // A prime whose basis differs from the first one's is
+                        // unlucky (or the first was): skip it.
+                        Some(_) => Some(None),
+                    },
+                )
+            })
+            .collect();
+        for (&p, image) in batch.iter().zip(images) {
+            match image? {
+                None => return Ok(Solved::Inconclusive(budget_msg(started))),
+                Some(None) => {}
+                Some(Some(r)) => {
+                    push(&mut crts, &r, p);
+                    primes_used += 1;
+                    second_prime.get_or_insert(p);
+                }
+            }
+        }
         if primes_used < next_check {
             continue;
         }

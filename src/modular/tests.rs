@@ -1,0 +1,302 @@
+//! The F4 engine checked by identities: inputs and S-polynomials reduce to 0,
+//! the basis is reduced, and solution counts equal known degrees (Bézout for
+//! generic dense systems, Katsura, cyclic 5), the same for several primes.
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::{ModTerms, groebner_basis_mod_p};
+use crate::polynomial::groebner::{PRIME_A, PRIME_B};
+use crate::polynomial::sparse::{MonomialOrder, divides};
+use crate::variety::zerodim::standard_monomials;
+
+type P = BTreeMap<Vec<u16>, u64>;
+
+fn to_map(t: &ModTerms) -> P {
+    t.iter().map(|(e, c)| (e.clone(), u64::from(*c))).collect()
+}
+
+fn lead(f: &P, order: MonomialOrder) -> Option<(Vec<u16>, u64)> {
+    f.iter()
+        .max_by(|a, b| order.cmp(a.0, b.0))
+        .map(|(e, c)| (e.clone(), *c))
+}
+
+fn inv(a: u64, p: u64) -> u64 {
+    let (mut r, mut b, mut e) = (1u64, a % p, p - 2);
+    while e > 0 {
+        if e & 1 == 1 {
+            r = r * b % p;
+        }
+        b = b * b % p;
+        e >>= 1;
+    }
+    r
+}
+
+/// `f − c·x^m·g`.
+fn sub_mul(f: &mut P, g: &P, m: &[u16], c: u64, p: u64) {
+    for (e, v) in g {
+        let k: Vec<u16> = e.iter().zip(m).map(|(a, b)| a + b).collect();
+        let slot = f.entry(k.clone()).or_insert(0);
+        *slot = (*slot + p - c * v % p) % p;
+        if *slot == 0 {
+            f.remove(&k);
+        }
+    }
+}
+
+/// Full normal form by naive division (independent of the engine).
+fn normal_form(f: &P, basis: &[P], order: MonomialOrder, p: u64) -> P {
+    let mut f = f.clone();
+    let mut rem = P::new();
+    while let Some((e, c)) = lead(&f, order) {
+        let red = basis.iter().find(|g| {
+            let (l, _) = lead(g, order).unwrap();
+            divides(&l, &e)
+        });
+        match red {
+            Some(g) => {
+                let (l, lc) = lead(g, order).unwrap();
+                let m: Vec<u16> = e.iter().zip(&l).map(|(a, b)| a - b).collect();
+                sub_mul(&mut f, g, &m, c * inv(lc, p) % p, p);
+            }
+            None => {
+                f.remove(&e);
+                rem.insert(e, c);
+            }
+        }
+    }
+    rem
+}
+
+fn check_groebner(input: &[ModTerms], basis: &[ModTerms], order: MonomialOrder, p: u64) {
+    let b: Vec<P> = basis.iter().map(to_map).collect();
+    for f in input {
+        assert!(
+            normal_form(&to_map(f), &b, order, p).is_empty(),
+            "an input does not reduce to 0"
+        );
+    }
+    let leads: Vec<Vec<u16>> = b.iter().map(|g| lead(g, order).unwrap().0).collect();
+    for (i, g) in b.iter().enumerate() {
+        assert_eq!(lead(g, order).unwrap().1, 1, "not monic");
+        for e in g.keys() {
+            for (j, l) in leads.iter().enumerate() {
+                if j != i {
+                    assert!(
+                        !divides(l, e),
+                        "not reduced: a term is divisible by a leading monomial"
+                    );
+                }
+            }
+        }
+    }
+    for i in 0..b.len() {
+        for j in i + 1..b.len() {
+            let l: Vec<u16> = leads[i]
+                .iter()
+                .zip(&leads[j])
+                .map(|(a, c)| *a.max(c))
+                .collect();
+            let mi: Vec<u16> = l.iter().zip(&leads[i]).map(|(a, c)| a - c).collect();
+            let mj: Vec<u16> = l.iter().zip(&leads[j]).map(|(a, c)| a - c).collect();
+            let mut s = P::new();
+            sub_mul(&mut s, &b[i], &mi, p - 1, p);
+            sub_mul(&mut s, &b[j], &mj, 1, p);
+            assert!(
+                normal_form(&s, &b, order, p).is_empty(),
+                "an S-polynomial does not reduce to 0"
+            );
+        }
+    }
+}
+
+fn count(basis: &[ModTerms], n: usize, order: MonomialOrder) -> Option<usize> {
+    let leads: Vec<Vec<u16>> = basis
+        .iter()
+        .map(|g| lead(&to_map(g), order).unwrap().0)
+        .collect();
+    standard_monomials(&leads, n, 1_000_000).map(|s| s.len())
+}
+
+/// A dense polynomial of total degree `d` with seeded coefficients modulo p.
+fn dense(n: usize, d: u16, p: u32, rng: &mut ChaCha8Rng) -> ModTerms {
+    let mut out = Vec::new();
+    let mut e = vec![0u16; n];
+    loop {
+        if e.iter().sum::<u16>() <= d {
+            out.push((e.clone(), rng.gen_range(0..p)));
+        }
+        let mut k = 0;
+        loop {
+            if k == n {
+                return out;
+            }
+            e[k] += 1;
+            if e[k] <= d {
+                break;
+            }
+            e[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+/// Integer polynomial from (coefficient, exponents) pairs, reduced mod p.
+fn from_int(terms: &[(i64, &[u16])], p: u32) -> ModTerms {
+    terms
+        .iter()
+        .map(|(c, e)| (e.to_vec(), c.rem_euclid(i64::from(p)) as u32))
+        .collect()
+}
+
+#[test]
+fn generic_dense_systems_have_the_bezout_number_of_solutions() {
+    for (n, degs, seed) in [
+        (3, vec![2, 2, 2], 1u64),
+        (4, vec![2, 2, 2, 2], 2),
+        (3, vec![3, 2, 2], 3),
+    ] {
+        let bezout: usize = degs.iter().map(|&d| d as usize).product();
+        for p in [PRIME_A, PRIME_B, 32_003] {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let input: Vec<ModTerms> = degs.iter().map(|&d| dense(n, d, p, &mut rng)).collect();
+            let (basis, _) =
+                groebner_basis_mod_p(&input, n, MonomialOrder::GrevLex, p, None).unwrap();
+            check_groebner(&input, &basis, MonomialOrder::GrevLex, u64::from(p));
+            assert_eq!(
+                count(&basis, n, MonomialOrder::GrevLex),
+                Some(bezout),
+                "n = {n}, p = {p}"
+            );
+        }
+    }
+}
+
+#[test]
+fn lex_bases_of_generic_systems_are_in_shape_position() {
+    let p = PRIME_A;
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let input: Vec<ModTerms> = (0..3).map(|_| dense(3, 2, p, &mut rng)).collect();
+    let (basis, _) = groebner_basis_mod_p(&input, 3, MonomialOrder::Lex, p, None).unwrap();
+    check_groebner(&input, &basis, MonomialOrder::Lex, u64::from(p));
+    // Shape lemma: x − g(z), y − h(z), a univariate of degree 8 in z.
+    assert_eq!(basis.len(), 3);
+    let last = lead(&to_map(&basis[0]), MonomialOrder::Lex).unwrap().0;
+    assert_eq!(last, vec![0, 0, 8]);
+    assert_eq!(count(&basis, 3, MonomialOrder::Lex), Some(8));
+}
+
+/// Katsura-n (n + 1 unknowns) has 2ⁿ solutions.
+fn katsura(n: usize, p: u32) -> Vec<ModTerms> {
+    let nv = n + 1;
+    let unit = |k: usize| {
+        let mut e = vec![0u16; nv];
+        e[k] = 1;
+        e
+    };
+    let mut sys = Vec::new();
+    // Σ_{l=-n}^{n} u_l u_{m-l} = u_m with u_{-l} = u_l, for m = 0..n−1.
+    for m in 0..n as i64 {
+        let mut f: BTreeMap<Vec<u16>, i64> = BTreeMap::new();
+        for l in -(n as i64)..=(n as i64) {
+            let (a, b) = (l.unsigned_abs() as usize, (m - l).unsigned_abs() as usize);
+            if a > n || b > n {
+                continue;
+            }
+            let mut e = unit(a);
+            e[b] += 1;
+            *f.entry(e).or_insert(0) += 1;
+        }
+        *f.entry(unit(m as usize)).or_insert(0) -= 1;
+        let terms: Vec<(i64, Vec<u16>)> = f.into_iter().map(|(e, c)| (c, e)).collect();
+        let refs: Vec<(i64, &[u16])> = terms.iter().map(|(c, e)| (*c, e.as_slice())).collect();
+        sys.push(from_int(&refs, p));
+    }
+    // u_0 + 2 Σ u_l = 1.
+    let mut lin: Vec<(i64, Vec<u16>)> = vec![(1, unit(0)), (-1, vec![0; nv])];
+    for l in 1..=n {
+        lin.push((2, unit(l)));
+    }
+    let refs: Vec<(i64, &[u16])> = lin.iter().map(|(c, e)| (*c, e.as_slice())).collect();
+    sys.push(from_int(&refs, p));
+    sys
+}
+
+#[test]
+fn katsura_systems_have_two_to_the_n_solutions_for_every_prime() {
+    for n in [3usize, 4, 5] {
+        for p in [PRIME_A, PRIME_B, 65_521] {
+            let input = katsura(n, p);
+            let (basis, stats) =
+                groebner_basis_mod_p(&input, n + 1, MonomialOrder::GrevLex, p, None).unwrap();
+            if n < 5 {
+                check_groebner(&input, &basis, MonomialOrder::GrevLex, u64::from(p));
+            }
+            assert!(stats.rounds > 1);
+            assert_eq!(count(&basis, n + 1, MonomialOrder::GrevLex), Some(1 << n));
+        }
+    }
+}
+
+#[test]
+fn cyclic_five_has_seventy_solutions() {
+    let p = PRIME_A;
+    let n = 5;
+    let mut sys = Vec::new();
+    for k in 1..n {
+        let mut terms = Vec::new();
+        for i in 0..n {
+            let mut e = vec![0u16; n];
+            for j in 0..k {
+                e[(i + j) % n] += 1;
+            }
+            terms.push((e, 1));
+        }
+        sys.push(terms);
+    }
+    sys.push(vec![(vec![1; n], 1), (vec![0; n], p - 1)]);
+    let (basis, _) = groebner_basis_mod_p(&sys, n, MonomialOrder::GrevLex, p, None).unwrap();
+    check_groebner(&sys, &basis, MonomialOrder::GrevLex, u64::from(p));
+    assert_eq!(count(&basis, n, MonomialOrder::GrevLex), Some(70));
+}
+
+#[test]
+fn unit_ideals_zero_ideals_and_monomial_ideals() {
+    let p = 101;
+    let x = vec![(vec![1, 0], 1)];
+    let x1 = vec![(vec![1, 0], 1), (vec![0, 0], p - 1)];
+    let (b, _) =
+        groebner_basis_mod_p(&[x.clone(), x1], 2, MonomialOrder::GrevLex, p, None).unwrap();
+    assert_eq!(b, vec![vec![(vec![0, 0], 1)]]);
+    let (b, _) =
+        groebner_basis_mod_p(&[vec![(vec![1, 1], p)]], 2, MonomialOrder::GrevLex, p, None).unwrap();
+    assert!(b.is_empty(), "p·xy is zero modulo p");
+    let xy = vec![(vec![1, 1], 3)];
+    let (b, _) = groebner_basis_mod_p(&[xy, x], 2, MonomialOrder::GrevLex, p, None).unwrap();
+    assert_eq!(b, vec![vec![(vec![1, 0], 1)]]);
+}
+
+#[test]
+fn positive_dimensional_ideals_are_handled() {
+    // Two generic quadrics in four unknowns: a surface, no finite count.
+    let p = PRIME_B;
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let a = dense(4, 2, p, &mut rng);
+    let b = dense(4, 2, p, &mut rng);
+    let input = vec![a, b];
+    let (basis, _) = groebner_basis_mod_p(&input, 4, MonomialOrder::GrevLex, p, None).unwrap();
+    check_groebner(&input, &basis, MonomialOrder::GrevLex, u64::from(p));
+    assert_eq!(count(&basis, 4, MonomialOrder::GrevLex), None);
+}
+
+#[test]
+fn an_expired_deadline_stops_the_computation() {
+    let p = PRIME_A;
+    let input = katsura(6, p);
+    let past = std::time::Instant::now() - std::time::Duration::from_secs(1);
+    assert!(groebner_basis_mod_p(&input, 7, MonomialOrder::GrevLex, p, Some(past)).is_none());
+}
