@@ -172,3 +172,39 @@ impl Claim for NotGradientLike {
         numeric
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::builtin;
+
+    #[test]
+    fn the_stored_certificate_belongs_to_square_only() {
+        let sq = builtin("square").expect("built-in");
+        assert!(stored_certificate(&sq).is_some());
+        for other in ["default", "scalar", "wide"] {
+            assert!(stored_certificate(&builtin(other).expect("built-in")).is_none());
+        }
+    }
+
+    #[test]
+    fn the_rule_reaches_holds_and_inconclusive() {
+        let cert = stored_certificate(&builtin("square").expect("built-in")).expect("stored");
+        let (out, s) = timed_check(&cert);
+        let f = from_check("square", "stored certificate re-checked", out, s);
+        assert_eq!((f.verdict, f.level), (Verdict::Holds, Level::Validated));
+        assert!(f.summary.contains("T/2 ∈ [19.77992633"), "{}", f.summary);
+        let mut moved = cert.clone();
+        moved.period += 1e-6;
+        let (out, s) = timed_check(&moved);
+        let f = from_check("square", "stored certificate re-checked", out, s);
+        assert_eq!(f.verdict, Verdict::Inconclusive);
+        assert_eq!(f.reason, Some(Reason::ProofErrored));
+        let mut broken = cert;
+        broken.points.pop();
+        let (out, s) = timed_check(&broken);
+        let f = from_check("square", "stored certificate re-checked", out, s);
+        assert_eq!(f.verdict, Verdict::Inconclusive);
+        assert!(f.summary.contains("unusable"));
+    }
+}
