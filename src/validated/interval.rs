@@ -138,7 +138,7 @@ impl Interval {
     }
 
     /// Division by a nonzero interval (the whole line if it contains 0).
-    pub fn div(self, d: Interval) -> Self {
+    pub fn divide(self, d: Interval) -> Self {
         if d.lo <= 0.0 && d.hi >= 0.0 {
             return Self::ENTIRE;
         }
@@ -198,10 +198,10 @@ fn exp_point(x: f64) -> Interval {
     let mut term = Interval::point(1.0);
     let mut sum = Interval::point(1.0);
     for k in 1..=20 {
-        term = (term * y).div(Interval::point(k as f64));
+        term = (term * y).divide(Interval::point(k as f64));
         sum = sum + term;
     }
-    let tail = (term * y).div(Interval::point(21.0)).mag() * 2.0;
+    let tail = (term * y).divide(Interval::point(21.0)).mag() * 2.0;
     let mut e = sum + Interval::new(down(-tail), up(tail));
     for _ in 0..s {
         e = e.square();
@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn nan_and_zero_division_give_the_whole_line() {
         let x = Interval::new(1.0, 2.0);
-        assert_eq!(x.div(Interval::new(-1.0, 1.0)), Interval::ENTIRE);
+        assert_eq!(x.divide(Interval::new(-1.0, 1.0)), Interval::ENTIRE);
         assert_eq!(Interval::new(f64::NAN, 1.0), Interval::ENTIRE);
         let inf = Interval::new(f64::INFINITY, f64::INFINITY);
         assert!(!(inf * Interval::point(0.5) - inf).is_finite());
@@ -328,7 +328,7 @@ mod tests {
             prop_assert!(contains_exact(&(-ix), &(-&x)));
             prop_assert!(contains_exact(&ix.square(), &(&x * &x)));
             if !y.is_zero() {
-                prop_assert!(contains_exact(&ix.div(iy), &(&x / &y)));
+                prop_assert!(contains_exact(&ix.divide(iy), &(&x / &y)));
             }
             // A hull contains both its points, and products over it contain
             // the products at both.

@@ -178,7 +178,7 @@ pub fn search_cycle(inst: &Instance, s: &OrbitSettings) -> Option<CycleGuess> {
         let f = field.eval(&x);
         let speed = f.iter().map(|v| v * v).sum::<f64>().sqrt();
         let size = x.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if !size.is_finite() || size > 1e3 || size < 1e-3 || speed < 1e-4 {
+        if !size.is_finite() || !(1e-3..=1e3).contains(&size) || speed < 1e-4 {
             continue;
         }
         if let Some(g) = first_return(&field, &x, h) {
@@ -317,7 +317,7 @@ pub fn refine(inst: &Instance, guess: &CycleGuess, s: &OrbitSettings) -> Result<
             *zi -= si;
         }
     }
-    if !(residual < 1e-10) {
+    if residual.is_nan() || residual >= 1e-10 {
         return Err(Error::Computation(format!(
             "Newton's method on the shooting system did not converge (residual {residual:.1e})"
         )));
@@ -451,7 +451,7 @@ pub fn check_certificate(cert: &OrbitCertificate) -> Result<CheckOutcome> {
         .flatten()
         .chain([&cert.period, &cert.radius, &cert.phase_value])
         .all(|v| v.is_finite());
-    if !all_finite || !(cert.radius > 0.0) || !(cert.period > 0.0) {
+    if !all_finite || cert.radius <= 0.0 || cert.period <= 0.0 {
         return Err(Error::param(
             "radius/period",
             format!("{}/{}", cert.radius, cert.period),
@@ -655,7 +655,7 @@ fn floquet_and_ranges(
         } else {
             det
         };
-        let by_det = det.div(balance_multiplier);
+        let by_det = det.divide(balance_multiplier);
         let by_trace = e(0, 0) + e(1, 1) + e(2, 2) - Interval::point(1.0) - balance_multiplier;
         by_det.intersect(&by_trace).unwrap_or(by_det)
     });

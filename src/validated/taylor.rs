@@ -43,7 +43,7 @@ impl Number for f64 {
 
 impl Number for Interval {
     fn div_int(self, k: usize) -> Self {
-        self.div(Interval::point(k as f64))
+        self.divide(Interval::point(k as f64))
     }
     fn from_f64(x: f64) -> Self {
         Interval::point(x)
@@ -171,6 +171,8 @@ impl<S: Scalar> Sub for Dual<S> {
 
 impl<S: Scalar> Mul for Dual<S> {
     type Output = Self;
+    // The product rule adds.
+    #[allow(clippy::suspicious_arithmetic_impl)]
     fn mul(self, o: Self) -> Self {
         let n = self.d.len().max(o.d.len());
         let d = (0..n)
@@ -384,7 +386,7 @@ pub fn interval_step(
             break;
         }
         let hull: Vec<Interval> = next.iter().zip(&z).map(|(a, b)| a.hull(b)).collect();
-        if hull.iter().any(|v| !(v.width() < 1e3)) {
+        if hull.iter().any(|v| v.width().is_nan() || v.width() >= 1e3) {
             break;
         }
         z = inflate(&hull);
