@@ -36,6 +36,7 @@ pub mod numeric;
 pub mod polynomial;
 pub mod report;
 pub mod testing;
+pub mod validated;
 pub mod variety;
 
 pub use error::{Error, Result};

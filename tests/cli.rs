@@ -8,7 +8,7 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
 }
 
-const IDS: [&str; 12] = [
+const IDS: [&str; 13] = [
     "NOT-GRADIENT",
     "NOT-MINIMIZER",
     "BALANCE",
@@ -21,6 +21,7 @@ const IDS: [&str; 12] = [
     "STABILITY",
     "SCALAR",
     "SYNTHETIC-TABLE",
+    "NOT-GRADIENT-LIKE",
 ];
 
 fn tmp(name: &str) -> std::path::PathBuf {

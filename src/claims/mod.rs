@@ -16,6 +16,7 @@ mod evidence;
 mod existence;
 mod gd_collapse;
 mod not_gradient;
+pub mod not_gradient_like;
 mod not_minimizer;
 mod outcome;
 pub mod properties;
@@ -76,11 +77,15 @@ pub enum ClaimId {
     /// The paper's synthetic experiment.
     #[serde(rename = "SYNTHETIC-TABLE")]
     SyntheticTable,
+    /// SG has a non-constant periodic orbit, so it is not gradient-like
+    /// (beyond the paper).
+    #[serde(rename = "NOT-GRADIENT-LIKE")]
+    NotGradientLike,
 }
 
 impl ClaimId {
     /// All claims in report order.
-    pub const ALL: [ClaimId; 12] = [
+    pub const ALL: [ClaimId; 13] = [
         ClaimId::NotGradient,
         ClaimId::NotMinimizer,
         ClaimId::Balance,
@@ -93,6 +98,7 @@ impl ClaimId {
         ClaimId::Stability,
         ClaimId::Scalar,
         ClaimId::SyntheticTable,
+        ClaimId::NotGradientLike,
     ];
 
     /// The stable identifier, e.g. `NOT-GRADIENT`.
@@ -110,6 +116,7 @@ impl ClaimId {
             ClaimId::Stability => "STABILITY",
             ClaimId::Scalar => "SCALAR",
             ClaimId::SyntheticTable => "SYNTHETIC-TABLE",
+            ClaimId::NotGradientLike => "NOT-GRADIENT-LIKE",
         }
     }
 
@@ -157,6 +164,9 @@ impl ClaimId {
             ClaimId::SyntheticTable => {
                 "m = 1 synthetic experiment: EMA 92.8/7.2/0 %, SG 82.0/18.0/0 % end on outer sphere/origin/inner sphere"
             }
+            ClaimId::NotGradientLike => {
+                "the SG flow has a non-constant periodic orbit, so no function decreases strictly along its non-constant trajectories: SG is not a gradient flow for any metric (beyond the paper)"
+            }
         }
     }
 }
@@ -177,6 +187,7 @@ impl ClaimId {
             ClaimId::Stability => &stability::Stability,
             ClaimId::Scalar => &scalar::Scalar,
             ClaimId::SyntheticTable => &synthetic_table::SyntheticTable,
+            ClaimId::NotGradientLike => &not_gradient_like::NotGradientLike,
         }
     }
 

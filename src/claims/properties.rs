@@ -181,11 +181,18 @@ pub fn evaluate_property(p: PropertyId, an: &InstanceAnalysis, cfg: &VerifyConfi
                 .filter(|e| e.t >= horizon && e.field_norm >= 1e-4)
                 .collect();
             if let Some(e) = clear.first() {
+                // Try to prove the cycle the runs point at (NOT-GRADIENT-LIKE).
+                let orbit = super::not_gradient_like::finding(an);
+                let orbit = if orbit.verdict == Verdict::Holds {
+                    format!("; {}", orbit.summary)
+                } else {
+                    format!("; no periodic orbit proved ({})", orbit.summary)
+                };
                 Finding::new(
                     name,
                     Verdict::Fails,
                     format!(
-                        "{} of {} SG runs still have field norm ≥ 1e-4 at t = {:.0} (e.g. {:.3e}, rank of A {}, init scale {})",
+                        "{} of {} SG runs still have field norm ≥ 1e-4 at t = {:.0} (e.g. {:.3e}, rank of A {}, init scale {}){orbit}",
                         clear.len(),
                         sg.len(),
                         e.t,

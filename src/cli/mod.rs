@@ -1,5 +1,7 @@
 //! The command line (clap). It parses arguments and calls the library.
 
+pub mod orbit;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -56,6 +58,11 @@ pub enum Command {
     /// Place a point (a trained encoder A, or S = AᵀA) on the equilibrium
     /// component it lies on, or the nearest one: distance and stability.
     Locate(locate::LocateArgs),
+    /// Prove a periodic orbit of the SG flow (interval Krawczyk test on a
+    /// multiple-shooting system) and write its certificate.
+    CertifyOrbit(orbit::CertifyOrbitArgs),
+    /// Re-check a periodic-orbit certificate from scratch.
+    CheckOrbit(orbit::CheckOrbitArgs),
 }
 
 /// Arguments of `characterize`.
@@ -526,6 +533,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Characterize(a) => characterize(a),
         Command::Count(a) => count(a),
         Command::Locate(a) => locate::run(a),
+        Command::CertifyOrbit(a) => orbit::certify_orbit(a),
+        Command::CheckOrbit(a) => orbit::check_orbit(a),
         Command::Reproduce(a) => match a.experiment {
             Experiment::Synthetic(a) => reproduce_synthetic(a),
             Experiment::Real(a) => reproduce_real(a),
