@@ -1,10 +1,11 @@
 //! Detects the external systems that the cross-check tests compare with
-//! (Singular, Macaulay2, SymPy) and sets `has_singular`, `has_macaulay2` and
-//! `has_sympy` for them, so that a test whose system is absent is listed as
+//! (Singular, Macaulay2, SymPy) and the browser that loads the HTML report
+//! (Chromium), and sets `has_singular`, `has_macaulay2`, `has_sympy` and
+//! `has_chromium` for them, so that a test whose system is absent is listed as
 //! ignored, with the reason, instead of passing without checking anything.
 //!
 //! `SSL_REQUIRE_CROSSCHECKS` (comma-separated: `singular`, `macaulay2` or
-//! `m2`, `sympy`) sets the cfg of the listed systems whether or not they are
+//! `m2`, `sympy`, `chromium`) sets the cfg of the listed systems whether or not they are
 //! found, so that their tests run and fail, naming the system, when it is
 //! missing. CI sets it for the systems it installs. Detection reruns when
 //! `PATH` or that variable changes, or a found program disappears; after
@@ -58,10 +59,10 @@ fn main() {
         .filter(|s| !s.is_empty())
         .collect();
     for name in &required {
-        if !["singular", "macaulay2", "m2", "sympy"].contains(&name.as_str()) {
+        if !["singular", "macaulay2", "m2", "sympy", "chromium"].contains(&name.as_str()) {
             println!(
                 "cargo::warning=SSL_REQUIRE_CROSSCHECKS: unknown system `{name}` \
-                 (known: singular, macaulay2, sympy)"
+                 (known: singular, macaulay2, sympy, chromium)"
             );
         }
     }
@@ -69,8 +70,9 @@ fn main() {
 
     let singular = on_path("Singular");
     let macaulay2 = on_path("M2");
+    let chromium = on_path("chromium").or_else(|| on_path("chromium-browser"));
     // Detect again if a found program is removed (a missing file reruns this).
-    for found in [&singular, &macaulay2].into_iter().flatten() {
+    for found in [&singular, &macaulay2, &chromium].into_iter().flatten() {
         println!("cargo::rerun-if-changed={}", found.display());
     }
     let systems = [
@@ -83,6 +85,10 @@ fn main() {
             is_required(&["macaulay2", "m2"]) || macaulay2.is_some(),
         ),
         ("has_sympy", is_required(&["sympy"]) || sympy_importable()),
+        (
+            "has_chromium",
+            is_required(&["chromium"]) || chromium.is_some(),
+        ),
     ];
     for (cfg, present) in systems {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
