@@ -46,7 +46,7 @@ mod tests {
                     sub.get_name()
                 );
             }
-            assert!(text.contains("--proof-dimension"), "{shell}");
+            assert!(text.contains("proof-dimension"), "{shell}");
         }
     }
 }
