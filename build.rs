@@ -1,10 +1,12 @@
 //! Detects the external systems that the cross-check tests compare with
-//! (Singular, Macaulay2, SymPy, msolve) and sets `has_singular`,
-//! `has_macaulay2`, `has_sympy` and `has_msolve` for them, so that a test whose system is absent is listed as
-//! ignored, with the reason, instead of passing without checking anything.
+//! (Singular, Macaulay2, SymPy, msolve) and the browser that loads the HTML
+//! report (Chromium), and sets `has_singular`, `has_macaulay2`, `has_sympy`,
+//! `has_msolve` and `has_chromium` for them, so that a test whose system is
+//! absent is listed as ignored, with the reason, instead of passing without
+//! checking anything.
 //!
 //! `SSL_REQUIRE_CROSSCHECKS` (comma-separated: `singular`, `macaulay2` or
-//! `m2`, `sympy`, `msolve`) sets the cfg of the listed systems whether or not they are
+//! `m2`, `sympy`, `msolve`, `chromium`) sets the cfg of the listed systems whether or not they are
 //! found, so that their tests run and fail, naming the system, when it is
 //! missing. CI sets it for the systems it installs. Detection reruns when
 //! `PATH` or that variable changes, or a found program disappears; after
@@ -58,10 +60,10 @@ fn main() {
         .filter(|s| !s.is_empty())
         .collect();
     for name in &required {
-        if !["singular", "macaulay2", "m2", "sympy", "msolve"].contains(&name.as_str()) {
+        if !["singular", "macaulay2", "m2", "sympy", "msolve", "chromium"].contains(&name.as_str()) {
             println!(
                 "cargo::warning=SSL_REQUIRE_CROSSCHECKS: unknown system `{name}` \
-                 (known: singular, macaulay2, sympy, msolve)"
+                 (known: singular, macaulay2, sympy, msolve, chromium)"
             );
         }
     }
@@ -70,8 +72,9 @@ fn main() {
     let singular = on_path("Singular");
     let macaulay2 = on_path("M2");
     let msolve = on_path("msolve");
+    let chromium = on_path("chromium").or_else(|| on_path("chromium-browser"));
     // Detect again if a found program is removed (a missing file reruns this).
-    for found in [&singular, &macaulay2, &msolve].into_iter().flatten() {
+    for found in [&singular, &macaulay2, &msolve, &chromium].into_iter().flatten() {
         println!("cargo::rerun-if-changed={}", found.display());
     }
     let systems = [
@@ -85,6 +88,10 @@ fn main() {
         ),
         ("has_sympy", is_required(&["sympy"]) || sympy_importable()),
         ("has_msolve", is_required(&["msolve"]) || msolve.is_some()),
+        (
+            "has_chromium",
+            is_required(&["chromium"]) || chromium.is_some(),
+        ),
     ];
     for (cfg, present) in systems {
         println!("cargo::rustc-check-cfg=cfg({cfg})");

@@ -33,7 +33,7 @@ use crate::exact::{
 };
 use crate::model::{Instance, RationalMatrix, builtin_witness, rational_from_f64};
 use crate::numeric::Model;
-use crate::numeric::equilibria::predictor_of;
+use crate::numeric::equilibria::{predictor_of, predictor_on_range};
 use crate::numeric::spectra::{SpectralTolerances, SpectrumSummary};
 use crate::numeric::structured::{
     StructuredDynamics, StructuredSpectrum, max_stable_step_ema, max_stable_step_sg,
@@ -831,9 +831,13 @@ fn component(
     let r = sol.rank;
     let s = DMatrix::from_fn(m, m, |i, j| sol.s[i][j]);
     let a = representative(&s, n, r);
-    let b = predictor_of(model, &a).ok_or_else(|| {
-        Error::Computation("A Mxx Aᵀ + λI is singular at a representative".into())
-    })?;
+    // λ > 0 exactly here; on the range of A the predictor needs no 1/λ.
+    let b = predictor_of(model, &a)
+        .filter(|b| b.iter().all(|x| x.is_finite()))
+        .or_else(|| predictor_on_range(model, &a))
+        .ok_or_else(|| {
+            Error::Computation("A Mxx Aᵀ + λI is singular at a representative".into())
+        })?;
     let (p, q) = model.pq(&a, &b, &a);
     let (ga, gb) = model.grad_ebar(&a, &b);
     let tol = &cfg.spectral;

@@ -38,7 +38,7 @@ pub fn run(a: LocateArgs) -> Result<()> {
     let inst = model::resolve_instance(&a.instance)?;
     let s = read_point(&a.point, a.state.as_deref(), inst.n(), inst.m())?;
     if let Some(p) = &a.json {
-        super::check_json_path(p)?;
+        super::common::check_json_path(p)?;
     }
     let cfg = CharacterizeConfig {
         whole_variety: WholeVariety::Never,
@@ -52,7 +52,7 @@ pub fn run(a: LocateArgs) -> Result<()> {
     if let Some(path) = &a.json {
         let text =
             serde_json::to_string_pretty(&loc).map_err(|e| Error::Computation(e.to_string()))?;
-        super::write_file(path, &text)?;
+        super::common::write_file(path, &text)?;
     }
     print!("{}", render(inst.name(), &loc));
     Ok(())
@@ -249,5 +249,5 @@ pub fn write_final_states(path: &Path, instance: &str, states: &[FinalState]) ->
     let value = serde_json::json!({ "instance": instance, "states": states });
     let text =
         serde_json::to_string_pretty(&value).map_err(|e| Error::Computation(e.to_string()))?;
-    super::write_file(path, &text)
+    super::common::write_file(path, &text)
 }

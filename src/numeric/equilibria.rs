@@ -88,6 +88,33 @@ pub fn predictor_of(model: &Model, a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
     Some(a * &model.myx * a.transpose() * inv)
 }
 
+/// `B(A)` for λ > 0 computed on the range of `A` only, for when
+/// `A Mxx Aᵀ + λI` is singular in floating point although λ > 0 exactly (λ
+/// below the rounding of the other entries, or 0 in f64 as for λ = 10⁻⁴⁰⁰).
+/// With the thin SVD `A = W R` (`W` orthonormal columns spanning the range),
+/// `(A Mxx Aᵀ + λI)⁻¹ = W (R Mxx Rᵀ + λI)⁻¹ Wᵀ + λ⁻¹ (I − W Wᵀ)` and the
+/// second term is annihilated by `A Myx Aᵀ = W R Myx Rᵀ Wᵀ`, so
+/// `B(A) = W R Myx Rᵀ (R Mxx Rᵀ + λI)⁻¹ Wᵀ` never divides by λ. `None` when
+/// `R Mxx Rᵀ + λI` is singular too (Mxx singular on the range).
+pub fn predictor_on_range(model: &Model, a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
+    let svd = a.clone_owned().svd(true, false);
+    let u = svd.u?;
+    let largest = svd.singular_values.iter().fold(0.0f64, |m, &s| m.max(s));
+    if largest == 0.0 {
+        return Some(DMatrix::zeros(a.nrows(), a.nrows()));
+    }
+    let keep: Vec<usize> = (0..svd.singular_values.len())
+        .filter(|&k| svd.singular_values[k] > largest * 1e-14)
+        .collect();
+    let w = DMatrix::from_fn(a.nrows(), keep.len(), |i, j| u[(i, keep[j])]);
+    let r = w.transpose() * a;
+    let k =
+        &r * &model.mxx * r.transpose() + DMatrix::identity(keep.len(), keep.len()) * model.lambda;
+    let inv = k.try_inverse()?;
+    let b = &w * (&r * &model.myx * r.transpose()) * inv * w.transpose();
+    b.iter().all(|x| x.is_finite()).then_some(b)
+}
+
 /// `G(S) = (Mxx S + λI)(S Mxx + λI) − Mxy S Myx` (SPEC S-EQUATION).
 pub fn s_equation(model: &Model, s: &DMatrix<f64>) -> DMatrix<f64> {
     let m = model.m;

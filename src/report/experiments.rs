@@ -8,7 +8,7 @@ use crate::experiments::synthetic::{
     DeltaPolicy, Fractions, PaperFractions, ProcedureTable, SweepPoint, SyntheticReport, closest,
 };
 
-fn cells(f: &Fractions) -> [String; 4] {
+pub(crate) fn cells(f: &Fractions) -> [String; 4] {
     [
         f.outer.describe(),
         f.origin.describe(),
@@ -17,7 +17,7 @@ fn cells(f: &Fractions) -> [String; 4] {
     ]
 }
 
-fn paper_cells(p: &PaperFractions) -> [String; 4] {
+pub(crate) fn paper_cells(p: &PaperFractions) -> [String; 4] {
     [
         format!("{:.1} %", p.outer),
         format!("{:.1} %", p.origin),

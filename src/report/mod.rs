@@ -3,114 +3,15 @@
 
 pub mod characterize;
 pub mod experiments;
+pub mod html;
 pub mod plot;
+pub mod text;
+
+pub use text::{render_text, render_text_styled};
 
 use std::fmt::Write as _;
 
-use crate::claims::{ClaimId, Report};
-
-/// The readable report: one line per claim (identifier, verdict, level,
-/// instances, summary), then the per-instance findings.
-pub fn render_text(report: &Report, detailed: bool) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "ssl-equilibria verify: {} claims on {} instance(s) in {:.1} s (seed {})",
-        report.claims.len(),
-        report.instances.len(),
-        report.seconds,
-        report.config.seed
-    );
-    for i in &report.instances {
-        let _ = writeln!(
-            out,
-            "  instance {:<12} n={} m={} λ={}  components per rank {:?}  SG/EMA limit points per rank {:?}/{:?}  not converged {}",
-            i.name,
-            i.n,
-            i.m,
-            i.lambda,
-            i.components_per_rank,
-            i.sg_endpoints_per_rank,
-            i.ema_endpoints_per_rank,
-            i.not_converged
-        );
-    }
-    if !report.skipped.is_empty() {
-        let _ = writeln!(
-            out,
-            "  skipped (time budget): {}",
-            report.skipped.join(", ")
-        );
-    }
-    let _ = writeln!(out);
-    let w = ClaimId::ALL
-        .iter()
-        .map(|c| c.as_str().len())
-        .max()
-        .unwrap_or(0);
-    for c in &report.claims {
-        let _ = writeln!(
-            out,
-            "{:<w$}  {:<22}  {:<9}  [{}]  {}",
-            c.id.as_str(),
-            c.verdict.as_str(),
-            c.level.as_str(),
-            c.instances.join(","),
-            c.summary
-        );
-        if let Some(cond) = &c.condition {
-            let _ = writeln!(out, "{:<w$}  condition: {cond}", "");
-        }
-        if let Some(reason) = c.reason {
-            let _ = writeln!(out, "{:<w$}  reason: {}", "", reason.as_str());
-        }
-        if !c.counterexamples.is_empty() {
-            let _ = writeln!(
-                out,
-                "{:<w$}  counterexample(s): {}",
-                "",
-                c.counterexamples.join(", ")
-            );
-        }
-    }
-    if detailed {
-        let _ = writeln!(out, "\nFindings per instance:");
-        for c in &report.claims {
-            let _ = writeln!(out, "{} — {}", c.id.as_str(), c.id.statement());
-            for f in &c.findings {
-                let v = if f.applies { f.verdict.as_str() } else { "n/a" };
-                let why = match (&f.condition, f.reason) {
-                    (Some(c), _) => format!(" [condition: {c}]"),
-                    (None, Some(r)) if f.verdict == crate::claims::Verdict::Inconclusive => {
-                        format!(" [{}]", r.as_str())
-                    }
-                    _ => String::new(),
-                };
-                let _ = writeln!(
-                    out,
-                    "  {:<12} {:<22} {:<9} {}{why}",
-                    f.instance,
-                    v,
-                    f.level.as_str(),
-                    f.summary
-                );
-            }
-            if let Some(sym) = &c.symbolic {
-                let shapes: Vec<&str> = sym
-                    .shapes
-                    .iter()
-                    .filter(|s| s.holds)
-                    .map(|s| s.shape.as_str())
-                    .collect();
-                let _ = writeln!(out, "  proved for all data of shape {}", shapes.join(", "));
-                for (data, w) in &sym.witnesses {
-                    let _ = writeln!(out, "  {data}: {} = {}", w.label, w.polynomial);
-                }
-            }
-        }
-    }
-    out
-}
+use crate::claims::Report;
 
 /// The JSON form: `{"claims":[{"id","verdict","level","instances","summary","findings"}], "instances", "config", ...}`.
 pub fn render_json(report: &Report) -> String {
