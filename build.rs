@@ -60,7 +60,8 @@ fn main() {
         .filter(|s| !s.is_empty())
         .collect();
     for name in &required {
-        if !["singular", "macaulay2", "m2", "sympy", "msolve", "chromium"].contains(&name.as_str()) {
+        if !["singular", "macaulay2", "m2", "sympy", "msolve", "chromium"].contains(&name.as_str())
+        {
             println!(
                 "cargo::warning=SSL_REQUIRE_CROSSCHECKS: unknown system `{name}` \
                  (known: singular, macaulay2, sympy, msolve, chromium)"
@@ -74,7 +75,10 @@ fn main() {
     let msolve = on_path("msolve");
     let chromium = on_path("chromium").or_else(|| on_path("chromium-browser"));
     // Detect again if a found program is removed (a missing file reruns this).
-    for found in [&singular, &macaulay2, &msolve, &chromium].into_iter().flatten() {
+    for found in [&singular, &macaulay2, &msolve, &chromium]
+        .into_iter()
+        .flatten()
+    {
         println!("cargo::rerun-if-changed={}", found.display());
     }
     let systems = [

@@ -196,14 +196,16 @@ pub fn orbit_distance(s0: &DMatrix<f64>, s: &DMatrix<f64>, basis: &[DMatrix<f64>
                 .iter()
                 .zip(&grad)
                 .fold(DMatrix::zeros(n, n), |acc, (b, g)| acc - b * *g);
+            // Armijo backtracking on h = f²/2 (sufficient decrease, so the
+            // steps cannot oscillate across the minimum).
             let mut moved = false;
             while step > 1e-12 {
                 let cand = cayley(&(&dir * step)) * &q;
                 let v = f(&cand);
-                if v < val {
+                if 0.5 * v * v <= 0.5 * val * val - 0.25 * step * gnorm * gnorm {
                     q = cand;
                     val = v;
-                    step *= 2.0;
+                    step *= 1.5;
                     moved = true;
                     break;
                 }

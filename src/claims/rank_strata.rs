@@ -50,9 +50,14 @@ impl Claim for RankStrata {
                 format!(
                     "r={}: {} complex, {} real PSD (orbit dim {})",
                     s.stratum.rank,
-                    s.stratum
-                        .complex_solutions
-                        .map_or("not resolved".into(), |x| x.to_string()),
+                    match (&s.stratum.status, s.stratum.complex_solutions) {
+                        (_, Some(x)) => x.to_string(),
+                        (
+                            crate::variety::strata::StratumStatus::Decomposed { dimension, .. },
+                            None,
+                        ) => format!("∞ (dimension {dimension}, decomposed)"),
+                        _ => "not resolved".into(),
+                    },
                     s.stratum.real_solutions.iter().filter(|x| x.psd).count(),
                     s.stratum.orbit_dimension
                 )

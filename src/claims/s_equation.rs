@@ -52,7 +52,7 @@ impl Claim for SEquation {
                         .map(|s| s.components.len())
                         .sum::<usize>();
                     format!(
-                        "; here the full-rank equilibria are the {k} orbit(s) over the positive definite solutions of the S-equation (completeness {})",
+                        "; here the full-rank equilibria are the {k} component(s) (orbits, or families of orbits) over the positive definite solutions of the S-equation (completeness {})",
                         level.as_str()
                     )
                 }

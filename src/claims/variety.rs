@@ -60,12 +60,31 @@ impl Claim for Variety {
             .on_instance(Identity::SEquation, name)
             .map_or(IdentityStatus::Errored, |(s, _)| s);
         let exact_kernels = comps.iter().filter(|x| x.sg_level >= Level::Exact).count();
+        let families = comps
+            .iter()
+            .filter(|x| x.family_dimension != Some(0))
+            .count();
+        let shape = if families == 0 {
+            "finitely many S_k".to_string()
+        } else {
+            format!(
+                "{} isolated S_k and {families} famil(ies) of S (positive-dimensional: the equilibria over a family have dimension orbit + family)",
+                comps.len() - families
+            )
+        };
         let detail = format!(
-            "each {{A : AᵀA = S_k}} is one O(n)-orbit (a Stiefel manifold) of dimension nm − m(m+1)/2 = {}; the SG Jacobian's kernel is the tangent space exactly at {exact_kernels} component(s), numerically at the others; (A, B(A), A) is an EMA equilibrium (same P, Q){}",
+            "{shape}; each {{A : AᵀA = S_k}} is one O(n)-orbit (a Stiefel manifold) of dimension nm − m(m+1)/2 = {}; the SG Jacobian's kernel is the tangent space exactly at {exact_kernels} component(s), numerically at the others; (A, B(A), A) is an EMA equilibrium (same P, Q){}",
             crate::numeric::orbit_dimension(c.instance.n, m),
             cross(&numeric)
         );
-        rule(name, identity, &known_rank(c, m), comps.len(), &detail)
+        rule(
+            name,
+            identity,
+            &known_rank(c, m),
+            comps.len(),
+            families,
+            &detail,
+        )
     }
 }
 
@@ -76,6 +95,7 @@ pub(super) fn rule(
     identity: IdentityStatus,
     top: &Known,
     components: usize,
+    families: usize,
     detail: &str,
 ) -> Finding {
     if let Some(f) = unless_proved(
@@ -100,11 +120,23 @@ pub(super) fn rule(
                 level.as_str()
             ),
         ),
+        // A positive-dimensional family of full-rank S: the equilibria are
+        // not a finite union of Stiefel manifolds (degenerate data). The
+        // family dimension is read off singular values: numeric.
+        Known::Complete(level) if families > 0 => Finding::new(
+            instance,
+            Verdict::Fails,
+            format!(
+                "not a finite union: {families} of the {components} full-rank component(s) are positive-dimensional families of S (the data's symmetry moves S; completeness {}); {detail}",
+                level.as_str()
+            ),
+        )
+        .at((*level).min(Level::Numeric)),
         Known::Complete(level) => Finding::new(
             instance,
             Verdict::Holds,
             format!(
-                "{components} full-rank component(s) S_k ≻ 0, finitely many (completeness {}); {detail}",
+                "{components} full-rank component(s) S_k ≻ 0 (completeness {}); {detail}",
                 level.as_str()
             ),
         )
@@ -173,18 +205,22 @@ mod tests {
     #[test]
     fn every_outcome_is_reachable() {
         let exact = Known::Complete(Level::Exact);
-        let f = rule("x", IdentityStatus::Proved, &exact, 2, "");
+        let f = rule("x", IdentityStatus::Proved, &exact, 2, 0, "");
         assert_eq!((f.verdict, f.level), (Verdict::Holds, Level::Exact));
         let f = rule(
             "x",
             IdentityStatus::Proved,
             &Known::Complete(Level::Modular),
             2,
+            0,
             "",
         );
         assert_eq!(f.level, Level::Modular);
+        // A family of full-rank S: not a finite union, at most numeric.
+        let f = rule("x", IdentityStatus::Proved, &exact, 3, 1, "");
+        assert_eq!((f.verdict, f.level), (Verdict::Fails, Level::Numeric));
         assert_eq!(
-            rule("x", IdentityStatus::Refuted, &exact, 2, "").verdict,
+            rule("x", IdentityStatus::Refuted, &exact, 2, 0, "").verdict,
             Verdict::Fails
         );
         let f = rule(
@@ -192,14 +228,15 @@ mod tests {
             IdentityStatus::Proved,
             &Known::Unresolved(Reason::PositiveDimensional, "dim 1".into()),
             0,
+            0,
             "",
         );
         assert_eq!(
             (f.verdict, f.reason),
             (Verdict::Inconclusive, Some(Reason::PositiveDimensional))
         );
-        let f = rule("x", IdentityStatus::Errored, &exact, 2, "");
+        let f = rule("x", IdentityStatus::Errored, &exact, 2, 0, "");
         assert_eq!(f.reason, Some(Reason::ProofErrored));
-        assert!(!rule("x", IdentityStatus::Proved, &exact, 0, "").applies);
+        assert!(!rule("x", IdentityStatus::Proved, &exact, 0, 0, "").applies);
     }
 }

@@ -88,7 +88,7 @@ impl ExportArgs {
             FormatArg::Macaulay2 => ExportFormat::Macaulay2,
             FormatArg::Sympy => ExportFormat::Sympy,
             FormatArg::Json => ExportFormat::Json,
-        FormatArg::Msolve => ExportFormat::Msolve,
+            FormatArg::Msolve => ExportFormat::Msolve,
         };
         Ok((data, kind, format))
     }

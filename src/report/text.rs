@@ -11,7 +11,7 @@ use crate::claims::{ClaimResult, Report, Verdict};
 pub const WIDTH: usize = 120;
 
 /// Width of the identifier column (the longest identifier).
-const ID: usize = 15;
+const ID: usize = 17;
 /// Width of the verdict column (`holds with a condition`).
 const VERDICT: usize = 22;
 /// Width of the level column (`validated`).

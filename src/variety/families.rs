@@ -211,11 +211,17 @@ pub const RANK_NONZERO: f64 = 1e-5;
 /// Numerical rank with a required gap: `None` when some singular value
 /// lies between [`RANK_ZERO`] and [`RANK_NONZERO`] times the largest.
 pub fn gap_rank(a: &DMatrix<f64>) -> Option<usize> {
+    gap_rank_at(a, 0.0)
+}
+
+/// [`gap_rank`] relative to `max(largest singular value, reference)`: a
+/// matrix that is only rounding noise next to `reference` has rank 0.
+pub fn gap_rank_at(a: &DMatrix<f64>, reference: f64) -> Option<usize> {
     if a.nrows() == 0 || a.ncols() == 0 {
         return Some(0);
     }
     let sv = a.clone().svd(false, false).singular_values;
-    let max = sv.iter().copied().fold(0.0f64, f64::max);
+    let max = sv.iter().copied().fold(reference, f64::max);
     if max == 0.0 {
         return Some(0);
     }
@@ -271,8 +277,11 @@ pub fn local_dimension(
     let jac = DMatrix::from_fn(rows.len(), ns, |i, k| rows[i][k]);
     let tangent = ns - gap_rank(&jac)?;
     let pairs = m * (m + 1) / 2;
+    // Columns [K, S] with ‖K‖ = 1, measured against ‖S‖: at a fixed point
+    // they are rounding noise of that size.
     let orbit_mat = DMatrix::from_fn(pairs.max(1), basis.len(), |p, b| {
         let k = basis[b].to_f64();
+        let k = &k / k.norm().max(f64::MIN_POSITIVE);
         let c = &k * s - s * &k;
         let mut q = 0;
         for i in 0..m {
@@ -285,7 +294,7 @@ pub fn local_dimension(
         }
         0.0
     });
-    let orbit = gap_rank(&orbit_mat)?;
+    let orbit = gap_rank_at(&orbit_mat, s.norm())?;
     Some(LocalDimension { orbit, tangent })
 }
 

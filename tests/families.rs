@@ -1,0 +1,183 @@
+//! Degenerate data (isotropic and commuting moments): positive-dimensional
+//! strata decomposed into isolated solutions and families, checked against
+//! the closed forms of commuting data, and against where SG and EMA
+//! trajectories end. Uses Symbolica in-process: run with one test thread.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use rand::SeedableRng;
+use ssl_equilibria::analysis::characterize::{
+    Characterization, CharacterizeConfig, ComponentVerdict, WholeVariety, characterize,
+};
+use ssl_equilibria::analysis::locate::locate;
+use ssl_equilibria::model::{Instance, builtin};
+use ssl_equilibria::numeric::{self, Model, OdeOptions, Procedure};
+use ssl_equilibria::testing::commuting_instance;
+use ssl_equilibria::variety::strata::StratumStatus;
+
+fn run(inst: &Instance) -> Characterization {
+    let cfg = CharacterizeConfig {
+        whole_variety: WholeVariety::Never,
+        ..CharacterizeConfig::default()
+    };
+    characterize(inst, &cfg, |_| {}).expect("characterize")
+}
+
+fn agrees(c: &Characterization) -> bool {
+    let cf = c
+        .closed_form
+        .as_ref()
+        .expect("commuting data has a closed form");
+    assert!(
+        cf.agrees,
+        "missing {:?}, unexpected {:?}",
+        cf.missing, cf.unexpected
+    );
+    true
+}
+
+#[test]
+fn isotropic_strata_are_isolated_points_and_circles() {
+    let c = run(&builtin("isotropic").unwrap());
+    let st = |r: usize| {
+        &c.strata
+            .iter()
+            .find(|s| s.stratum.rank == r)
+            .unwrap()
+            .stratum
+    };
+    // Rank 2: s₊I and s₋I isolated, one circle {s₊vvᵀ + s₋wwᵀ}.
+    assert!(
+        matches!(
+            st(2).status,
+            StratumStatus::Decomposed {
+                isolated: 2,
+                families: 1,
+                undecided: 0,
+                ..
+            }
+        ),
+        "{:?}",
+        st(2).status
+    );
+    // Rank 1: two circles {s± vvᵀ}, no isolated point.
+    assert!(
+        matches!(
+            st(1).status,
+            StratumStatus::Decomposed {
+                isolated: 0,
+                families: 2,
+                undecided: 0,
+                ..
+            }
+        ),
+        "{:?}",
+        st(1).status
+    );
+    // (s + λ)² = s at every non-zero eigenvalue of every component.
+    for s in &c.strata {
+        for comp in &s.components {
+            for &e in comp.eigenvalues.iter().filter(|e| e.abs() > 1e-9) {
+                assert!(((e + 0.02) * (e + 0.02) - e).abs() < 1e-10, "{e}");
+            }
+        }
+    }
+    // s₊I is stable for SG; the family over s₊vvᵀ + s₋wwᵀ is a saddle.
+    let top = &c
+        .strata
+        .iter()
+        .find(|s| s.stratum.rank == 2)
+        .unwrap()
+        .components;
+    let plus = top
+        .iter()
+        .find(|k| k.family_dimension == Some(0) && k.trace > 1.0)
+        .unwrap();
+    assert_eq!(plus.sg_verdict, ComponentVerdict::Stable);
+    let fam = top.iter().find(|k| k.family_dimension == Some(1)).unwrap();
+    assert_eq!(fam.sg_verdict, ComponentVerdict::Saddle);
+    assert!(agrees(&c));
+}
+
+#[test]
+fn commuting_builtin_agrees_with_its_closed_form() {
+    let c = run(&builtin("commuting").unwrap());
+    for s in &c.strata {
+        assert!(
+            s.stratum.is_resolved(),
+            "rank {}: {}",
+            s.stratum.rank,
+            s.stratum.method
+        );
+    }
+    assert!(agrees(&c));
+}
+
+#[test]
+fn random_commuting_data_agree_with_the_closed_forms() {
+    for (m, cases) in [(2usize, 4u32), (3, 2)] {
+        let mut runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&commuting_instance(m), |inst| {
+                let c = run(&inst);
+                let cf = c.closed_form.as_ref().expect("closed form");
+                prop_assert!(
+                    cf.agrees,
+                    "m = {m}: missing {:?}, unexpected {:?}",
+                    cf.missing,
+                    cf.unexpected
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+}
+
+/// Every SG and EMA trajectory that converges ends on a listed component,
+/// and that component is not unstable.
+#[test]
+fn trajectories_end_on_listed_components() {
+    for name in ["isotropic", "commuting"] {
+        let inst = builtin(name).unwrap();
+        let c = run(&inst);
+        let model = Model::from_instance(&inst);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut converged = 0;
+        for k in 0..12 {
+            let procedure = if k % 2 == 0 {
+                Procedure::StopGradient
+            } else {
+                Procedure::Ema
+            };
+            let init = numeric::random::random_state(model.n, model.m, procedure, 1.0, &mut rng);
+            let opts = OdeOptions {
+                t_max: 4000.0,
+                field_tol: 1e-10,
+                ..OdeOptions::default()
+            };
+            let out = numeric::integrate(&model, procedure, 1.0, &init, &opts, |_, _| {})
+                .expect("integrate");
+            if !out.converged {
+                continue;
+            }
+            converged += 1;
+            let a = &out.state.a;
+            let loc = locate(&inst, &c, &(a.transpose() * a)).expect("locate");
+            let best = &loc.candidates[0];
+            assert!(
+                loc.on_component,
+                "{name} {procedure:?} start {k}: nearest at {:.3e} (rank {}, eigenvalues {:?}); S eigenvalues {:?}",
+                best.distance, best.rank, best.eigenvalues, loc.eigenvalues
+            );
+            assert_ne!(best.sg_verdict, ComponentVerdict::Unstable, "{name} {k}");
+        }
+        assert!(
+            converged >= 6,
+            "{name}: only {converged} of 12 runs converged"
+        );
+    }
+}
