@@ -57,7 +57,7 @@ fn every_identifier_parses() {
     for name in PropertyId::all_names() {
         assert_eq!(PropertyId::parse(name).map(PropertyId::as_str), Some(name));
     }
-    assert_eq!(PropertyId::all_names().len(), 17);
+    assert_eq!(PropertyId::all_names().len(), 18);
 }
 
 #[test]
