@@ -44,7 +44,7 @@ use crate::polynomial::proofs::{Identity, ProofOutcome, prove};
 use crate::variety::scalar::{ScalarDerivation, derive};
 use crate::variety::strata::{
     MAX_STRATA_M, RealSolution, StrataOptions, Stratum, grad_ebar_vanishes, grad_ebar_zero_locus,
-    representative, stratum, stratum_zero,
+    representative, rows, stratum, stratum_zero,
 };
 use crate::variety::whole::{VarietyFacts, WholeSystem, whole_variety};
 use crate::variety::zerodim::{Rur, SolveOptions};
@@ -767,12 +767,6 @@ fn exact_predictor(inst: &Instance, a: &RationalMatrix) -> Option<RationalMatrix
         .mul(&a.transpose())
         .add(&RationalMatrix::identity(n).scale(inst.lambda()));
     Some(a.mul(&mo.myx).mul(&a.transpose()).mul(&g.inverse()?))
-}
-
-fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
-    (0..m.nrows())
-        .map(|i| m.row(i).iter().copied().collect())
-        .collect()
 }
 
 fn summary_detail(s: &SpectrumSummary, discrete: bool) -> String {

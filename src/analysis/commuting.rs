@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::characterize::StratumReport;
 use crate::model::Instance;
-use crate::variety::families::{AlignedFamily, CommutingForm, commuting_form};
+use crate::variety::families::{AlignedFamily, CommutingForm, commuting_form, same_invariants};
 
 /// The closed form and how the general machinery compares with it.
 #[derive(Clone, Debug, Serialize)]
@@ -40,13 +40,6 @@ fn describe(f: &AlignedFamily) -> String {
     )
 }
 
-fn close(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(x, y)| (x - y).abs() <= 1e-7 * (1.0 + x.abs().max(y.abs())))
-}
-
 /// Compares the components of `strata` with the closed form of `inst`
 /// (`None` when the data do not commute or have irrational joint
 /// eigenvalues).
@@ -69,7 +62,7 @@ pub fn check(inst: &Instance, strata: &[StratumReport]) -> Option<ClosedFormChec
             let hit = form.families.iter().position(|f| {
                 f.rank == c.rank
                     && Some(f.dimension) == c.family_dimension
-                    && close(&f.eigenvalues, &c.eigenvalues)
+                    && same_invariants(&f.eigenvalues, &c.eigenvalues)
             });
             match hit {
                 Some(k) => used[k] = true,

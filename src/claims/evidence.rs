@@ -339,4 +339,26 @@ mod tests {
         ));
         assert!(matches!(k, Known::Unresolved(Reason::NotComputed, _)));
     }
+
+    #[test]
+    fn a_decomposed_stratum_is_complete_only_at_numeric_level() {
+        let decomposed = |undecided| StratumStatus::Decomposed {
+            dimension: 1,
+            symmetry: 1,
+            isolated: 2,
+            families: 1,
+            undecided,
+        };
+        // Even with a certified critical-point count, the family
+        // dimensions are numeric: the weakest link.
+        assert_eq!(
+            known(&report(true, decomposed(0), None)),
+            Known::Complete(Level::Numeric)
+        );
+        // A family dimension left undecided leaves the stratum unresolved.
+        assert!(matches!(
+            known(&report(true, decomposed(1), None)),
+            Known::Unresolved(Reason::PositiveDimensional, _)
+        ));
+    }
 }

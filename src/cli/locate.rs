@@ -228,11 +228,7 @@ pub struct FinalState {
 impl FinalState {
     /// The final state of a run.
     pub fn of(procedure: &str, outcome: &crate::numeric::Outcome) -> Self {
-        let rows = |x: &DMatrix<f64>| {
-            (0..x.nrows())
-                .map(|i| (0..x.ncols()).map(|j| x[(i, j)]).collect())
-                .collect()
-        };
+        use crate::variety::strata::rows;
         Self {
             procedure: procedure.to_owned(),
             t: outcome.t,

@@ -100,51 +100,37 @@ pub fn symmetry_algebra(inst: &Instance) -> Vec<RationalMatrix> {
         .into_iter()
         .map(|x| {
             (0..pairs.len()).fold(RationalMatrix::zeros(m, m), |acc, k| {
-                add(&acc, &scale(&skew(k), &x[k]))
+                acc.add(&skew(k).scale(&x[k]))
             })
         })
         .collect()
 }
 
+/// `[a, b] = ab − ba`.
 fn commutator(a: &RationalMatrix, b: &RationalMatrix) -> RationalMatrix {
-    let n = a.nrows();
-    RationalMatrix::from_fn(n, n, |i, j| {
-        (0..n).fold(BigRational::zero(), |acc, k| {
-            acc + a.get(i, k) * b.get(k, j) - b.get(i, k) * a.get(k, j)
-        })
-    })
-}
-
-fn is_zero_matrix(a: &RationalMatrix) -> bool {
-    (0..a.nrows()).all(|i| (0..a.ncols()).all(|j| a.get(i, j).is_zero()))
-}
-
-fn add(a: &RationalMatrix, b: &RationalMatrix) -> RationalMatrix {
-    RationalMatrix::from_fn(a.nrows(), a.ncols(), |i, j| a.get(i, j) + b.get(i, j))
-}
-
-fn scale(a: &RationalMatrix, c: &BigRational) -> RationalMatrix {
-    RationalMatrix::from_fn(a.nrows(), a.ncols(), |i, j| a.get(i, j) * c)
+    a.mul(b).sub(&b.mul(a))
 }
 
 /// A generic symmetric matrix with small integer entries (deterministic in
-/// `seed`): distinct diagonal entries, non-zero off-diagonal ones.
+/// `seed`): diagonal entries in 1..=97, off-diagonal ones non-zero in
+/// ±1..=53, drawn row by row over the upper triangle.
 pub fn generic_symmetric(m: usize, seed: u64) -> RationalMatrix {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut u = vec![vec![0i64; m]; m];
-    for i in 0..m {
-        for j in i..m {
-            let v = if i == j {
+    let (_, idx) = s_variables(m);
+    let upper: Vec<i64> = (0..m)
+        .flat_map(|i| (i..m).map(move |j| i == j))
+        .map(|diagonal| {
+            if diagonal {
                 rng.gen_range(1..=97)
             } else {
                 let x: i64 = rng.gen_range(1..=53);
                 if rng.gen_bool(0.5) { x } else { -x }
-            };
-            u[i][j] = v;
-            u[j][i] = v;
-        }
-    }
-    RationalMatrix::from_fn(m, m, |i, j| BigRational::from_integer(u[i][j].into()))
+            }
+        })
+        .collect();
+    RationalMatrix::from_fn(m, m, |i, j| {
+        BigRational::from_integer(upper[idx[i][j]].into())
+    })
 }
 
 /// The equations `⟨[S, U], K⟩ = 0`, one per basis element K of `𝔥`, in the
@@ -279,21 +265,19 @@ pub fn local_dimension(
     let pairs = m * (m + 1) / 2;
     // Columns [K, S] with ‖K‖ = 1, measured against ‖S‖: at a fixed point
     // they are rounding noise of that size.
-    let orbit_mat = DMatrix::from_fn(pairs.max(1), basis.len(), |p, b| {
-        let k = basis[b].to_f64();
-        let k = &k / k.norm().max(f64::MIN_POSITIVE);
-        let c = &k * s - s * &k;
-        let mut q = 0;
-        for i in 0..m {
-            for j in i..m {
-                if q == p {
-                    return c[(i, j)];
-                }
-                q += 1;
-            }
-        }
-        0.0
-    });
+    let columns: Vec<Vec<f64>> = basis
+        .iter()
+        .map(|k| {
+            let k = k.to_f64();
+            let k = &k / k.norm().max(f64::MIN_POSITIVE);
+            let c = &k * s - s * &k;
+            (0..m)
+                .flat_map(|i| (i..m).map(move |j| (i, j)))
+                .map(|(i, j)| c[(i, j)])
+                .collect()
+        })
+        .collect();
+    let orbit_mat = DMatrix::from_fn(pairs, basis.len(), |p, b| columns[b][p]);
     let orbit = gap_rank_at(&orbit_mat, s.norm())?;
     Some(LocalDimension { orbit, tangent })
 }
@@ -316,9 +300,9 @@ pub fn orbit_invariants(inst: &Instance, s: &DMatrix<f64>) -> Vec<f64> {
         .collect()
 }
 
-/// Whether two invariant vectors agree (relative 1e-7: far above the
-/// decimals' errors, far below the gaps between distinct families of the
-/// instances in scope).
+/// Whether two invariant (or eigenvalue) vectors agree (relative 1e-7: far
+/// above the decimals' errors, far below the gaps between distinct families
+/// of the instances in scope).
 pub fn same_invariants(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len()
         && a.iter()
@@ -372,7 +356,10 @@ pub struct CommutingForm {
 pub fn commuting_form(inst: &Instance) -> Option<CommutingForm> {
     let mo = inst.moments();
     let (mxx, myx) = (&mo.mxx, &mo.myx);
-    if !mxx.is_symmetric() || !myx.is_symmetric() || !is_zero_matrix(&commutator(mxx, myx)) {
+    if !mxx.is_symmetric()
+        || !myx.is_symmetric()
+        || !commutator(mxx, myx).entries().iter().all(Zero::is_zero)
+    {
         return None;
     }
     let m = inst.m();
@@ -380,13 +367,13 @@ pub fn commuting_form(inst: &Instance) -> Option<CommutingForm> {
     // A generic combination separates distinct pairs; try a few.
     for c in [7, 13, 29, 101] {
         let c = BigRational::new(1.into(), c.into());
-        let comb = add(mxx, &scale(myx, &c));
+        let comb = mxx.add(&myx.scale(&c));
         let poly = charpoly(&comb).ok()?;
         let roots = super::strata::rational_roots(&poly).ok()?;
         let mut pairs = Vec::new();
         let mut total = 0;
         for mu in roots {
-            let shifted = add(&comb, &scale(&RationalMatrix::identity(m), &-mu.clone()));
+            let shifted = comb.sub(&RationalMatrix::identity(m).scale(&mu));
             let space = nullspace(&shifted);
             let Some(v) = space.first() else { continue };
             let quad = |mm: &RationalMatrix| {

@@ -942,7 +942,8 @@ fn real_solutions(
     Ok(out)
 }
 
-fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
+/// The rows of a floating-point matrix (the JSON form of S, A and B).
+pub(crate) fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
     (0..m.nrows())
         .map(|i| m.row(i).iter().copied().collect())
         .collect()
