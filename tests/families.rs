@@ -15,6 +15,22 @@ use ssl_equilibria::numeric::{self, Model, OdeOptions, Procedure};
 use ssl_equilibria::testing::commuting_instance;
 use ssl_equilibria::variety::strata::StratumStatus;
 
+/// n = m = 3, `Mxx = Myx = Myy = I`, λ = 1/50: isotropic data at the
+/// largest size with exact strata.
+fn isotropic3() -> Instance {
+    use num_bigint::BigInt;
+    use num_rational::BigRational;
+    use ssl_equilibria::model::{Moments, RationalMatrix};
+    let id = || RationalMatrix::from_ints(&[&[1, 0, 0], &[0, 1, 0], &[0, 0, 1]], 1);
+    let mo = Moments {
+        mxx: id(),
+        myx: id(),
+        myy: id(),
+    };
+    let lambda = BigRational::new(BigInt::from(1), BigInt::from(50));
+    Instance::new("isotropic n = m = 3", 3, mo, lambda).expect("a valid instance")
+}
+
 fn run(inst: &Instance) -> Characterization {
     let cfg = CharacterizeConfig {
         whole_variety: WholeVariety::Never,
@@ -141,8 +157,8 @@ fn random_commuting_data_agree_with_the_closed_forms() {
 /// and that component is not unstable.
 #[test]
 fn trajectories_end_on_listed_components() {
-    for name in ["isotropic", "commuting"] {
-        let inst = builtin(name).unwrap();
+    for name in ["isotropic", "commuting", "isotropic n = m = 3"] {
+        let inst = builtin(name).unwrap_or_else(isotropic3);
         let c = run(&inst);
         let model = Model::from_instance(&inst);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);

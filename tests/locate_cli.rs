@@ -63,3 +63,103 @@ fn the_final_state_of_simulate_is_located() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `reproduce real --final-state` then `locate`: m = 64 has no exact strata,
+/// so the point is assessed numerically from the moments stored in the
+/// file; the SG flow's limit must satisfy the generalized S-equation
+/// S·[(Mxx S + λI)(S Mxx + λI) − Mxy S Myx] = 0, checked here independently.
+#[test]
+fn the_final_state_of_reproduce_real_is_assessed_numerically() {
+    use nalgebra::DMatrix;
+    let dir = std::env::temp_dir().join(format!("ssl-eq-locate-real-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("real.json");
+    let out = bin()
+        .args([
+            "reproduce",
+            "real",
+            "--steps",
+            "300",
+            "--n",
+            "4",
+            "--every",
+            "100",
+        ])
+        .arg("--final-state")
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = dir.join("assess.json");
+    let out = bin()
+        .args(["locate", "--state", "SG", "--point"])
+        .arg(&state)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("numeric only"), "{text}");
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let res: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let mat = |v: &serde_json::Value| {
+        let rows: Vec<Vec<f64>> = serde_json::from_value(v.clone()).unwrap();
+        DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
+    };
+    let mo = &file["moments"];
+    let (mxx, myx) = (mat(&mo["mxx"]), mat(&mo["myx"]));
+    let lambda = mo["lambda"].as_f64().unwrap();
+    let m = mxx.nrows();
+    assert_eq!(m, 64);
+    let flow = &res["flow"];
+    assert_eq!(flow["converged"], true, "{flow}");
+    let s = mat(&flow["S"]);
+    let id = DMatrix::<f64>::identity(m, m) * lambda;
+    let g = (&mxx * &s + &id) * (&s * &mxx + &id) - myx.transpose() * &s * &myx;
+    let residual = (&s * g).norm();
+    let scale = s.norm() * (mxx.norm() * s.norm() + lambda).powi(2);
+    // The flow stops at an SG field of 1e-8; the S-equation is quadratic in
+    // that field's size times the data's scale, so 1e-6 relative is loose
+    // for a true equilibrium and far below a non-equilibrium's residual.
+    assert!(
+        residual <= 1e-6 * scale,
+        "residual {residual:.3e}, scale {scale:.3e}"
+    );
+    // The start itself (trained by minibatches) is not such a point.
+    let a = mat(&file["states"][1]["A"]);
+    let s0 = a.transpose() * &a;
+    let g0 = (&mxx * &s0 + &id) * (&s0 * &mxx + &id) - myx.transpose() * &s0 * &myx;
+    assert!(
+        (&s0 * g0).norm() > 1e-6 * scale,
+        "the trained point is already an equilibrium"
+    );
+    assert!(flow["sg_verdict"].is_string());
+    // Stored moments that are not valid are bad input: exit 2.
+    let mut broken = file.clone();
+    broken["moments"]["lambda"] = serde_json::json!(-1.0);
+    let bad = dir.join("broken.json");
+    std::fs::write(&bad, broken.to_string()).unwrap();
+    let out = bin()
+        .args(["locate", "--point"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

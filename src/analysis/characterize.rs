@@ -297,7 +297,8 @@ pub struct Component {
     pub sg_level: Level,
     /// Every verdict.
     pub verdicts: Vec<DynamicsVerdict>,
-    /// Largest stable step of the SG map (numeric).
+    /// Largest stable step of the SG map (numeric): 0 when no step is
+    /// stable, `None` when it could not be computed.
     pub sg_eta_max: Option<f64>,
     /// Largest stable step of the EMA map at α (numeric), and whether the
     /// stable steps stop being an interval.
@@ -840,34 +841,52 @@ fn component(
     // degenerate, never stable.
     let family_extra = sol.family_dimension.unwrap_or(0);
     let mut verdicts = Vec::new();
+    // A floating-point spectrum that cannot be computed (e.g. λ below the
+    // smallest f64, so the model's λ is 0) leaves that dynamics "not
+    // certified", with the reason; the exact certificates below may still
+    // decide it, and the run keeps its exact strata.
     let mut numeric = |dynamics: StructuredDynamics,
                        label: DynamicsKind|
-     -> Result<(SpectrumSummary, StructuredSpectrum)> {
-        let mut sp = structured_spectrum(model, &a, &b, dynamics)?;
-        // Over a family of S the equilibria form a set of dimension
-        // orbit + family: that many eigenvalues are expected at the
-        // tangent value (0 for flows, 1 for maps).
-        sp.expected_tangent += family_extra;
-        let summary = sp.classify(tol);
-        verdicts.push(DynamicsVerdict {
-            dynamics: label,
-            verdict: summary.verdict.into(),
-            level: Level::Numeric,
-            detail: summary_detail(&summary, dynamics.is_discrete()),
+     -> Option<(SpectrumSummary, StructuredSpectrum)> {
+        let computed = structured_spectrum(model, &a, &b, dynamics).map(|mut sp| {
+            // Over a family of S the equilibria form a set of dimension
+            // orbit + family: that many eigenvalues are expected at the
+            // tangent value (0 for flows, 1 for maps).
+            sp.expected_tangent += family_extra;
+            (sp.classify(tol), sp)
         });
-        Ok((summary, sp))
+        match computed {
+            Ok((summary, sp)) => {
+                verdicts.push(DynamicsVerdict {
+                    dynamics: label,
+                    verdict: summary.verdict.into(),
+                    level: Level::Numeric,
+                    detail: summary_detail(&summary, dynamics.is_discrete()),
+                });
+                Some((summary, sp))
+            }
+            Err(e) => {
+                verdicts.push(DynamicsVerdict {
+                    dynamics: label,
+                    verdict: ComponentVerdict::NotCertified,
+                    level: Level::Numeric,
+                    detail: format!("floating-point spectrum not computed: {e}"),
+                });
+                None
+            }
+        }
     };
-    let (sg, sg_spectrum) = numeric(StructuredDynamics::Sg, DynamicsKind::SgFlow)?;
+    let sg_numeric = numeric(StructuredDynamics::Sg, DynamicsKind::SgFlow);
     for &kappa in &cfg.kappa_grid {
         numeric(
             StructuredDynamics::Ema { kappa },
             DynamicsKind::EmaFlow { kappa },
-        )?;
+        );
     }
     numeric(
         StructuredDynamics::SgMap { eta: cfg.eta },
         DynamicsKind::SgMap { eta: cfg.eta },
-    )?;
+    );
     numeric(
         StructuredDynamics::EmaMap {
             eta: cfg.eta,
@@ -877,15 +896,20 @@ fn component(
             eta: cfg.eta,
             alpha: cfg.alpha,
         },
-    )?;
-    let sg_eigenvalues = sg_spectrum.expanded();
+    );
+    let sg_eigenvalues = sg_numeric
+        .as_ref()
+        .map(|(_, sp)| sp.expanded())
+        .unwrap_or_default();
     let sg_eta_max = max_stable_step_sg(model, &a, &b, tol)
         .ok()
         .map(|l| l.eta_max);
     let ema_eta_max = max_stable_step_ema(model, &a, &b, cfg.alpha, tol)
         .ok()
         .map(|l| (l.eta_max, l.resumes_later));
-    let mut sg_verdict = ComponentVerdict::from(sg.verdict);
+    let mut sg_verdict = sg_numeric.map_or(ComponentVerdict::NotCertified, |(sg, _)| {
+        ComponentVerdict::from(sg.verdict)
+    });
     let mut sg_level = Level::Numeric;
     let mut certificates = Vec::new();
     let mut sg_eta_bracket = None;

@@ -18,7 +18,10 @@ use super::characterize::{Characterization, Component, ComponentVerdict};
 use super::level::Level;
 use crate::error::{Error, Result};
 use crate::model::Instance;
-use crate::variety::families::symmetry_algebra;
+use crate::numeric::spectra::SpectralTolerances;
+use crate::numeric::structured::{StructuredDynamics, structured_spectrum};
+use crate::numeric::{Model, OdeOptions, Procedure, State, integrate};
+use crate::variety::families::{gap_rank, symmetry_algebra};
 
 /// The distance to one component.
 #[derive(Clone, Debug, Serialize)]
@@ -92,14 +95,7 @@ pub fn locate(inst: &Instance, c: &Characterization, s: &DMatrix<f64>) -> Result
     candidates.sort_by(|a, b| a.distance.total_cmp(&b.distance));
     let tolerance = 1e-6 * (1.0 + s.norm());
     let on_component = candidates.first().is_some_and(|c| c.distance <= tolerance);
-    let mut eigenvalues: Vec<f64> = s
-        .clone()
-        .symmetric_eigen()
-        .eigenvalues
-        .iter()
-        .copied()
-        .collect();
-    eigenvalues.sort_by(|a, b| b.total_cmp(a));
+    let eigenvalues = sorted_eigenvalues(&s);
     Ok(Location {
         s: (0..m)
             .map(|i| (0..m).map(|j| s[(i, j)]).collect())
@@ -218,6 +214,149 @@ pub fn orbit_distance(s0: &DMatrix<f64>, s: &DMatrix<f64>, basis: &[DMatrix<f64>
         best = best.min(val);
     }
     best
+}
+
+/// The SG flow's limit from a point, where the exact components are not
+/// available (numeric).
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowLimit {
+    /// Whether the SG field fell below [`FLOW_FIELD_TOL`] within
+    /// [`FLOW_T_MAX`].
+    pub converged: bool,
+    /// Time reached.
+    pub t: f64,
+    /// SG field norm at the end.
+    pub field_norm: f64,
+    /// `‖S_end − S‖_F`: how far the point is from the limit, in S-space.
+    pub distance: f64,
+    /// The limit's S (rows).
+    #[serde(rename = "S")]
+    pub s: Vec<Vec<f64>>,
+    /// Eigenvalues of the limit's S, largest first.
+    pub eigenvalues: Vec<f64>,
+    /// Numerical rank of the limit's A ([`gap_rank`]; `None`: no gap).
+    pub rank: Option<usize>,
+    /// Stability of the SG flow at the limit, modulo the orbit (numeric;
+    /// [`ComponentVerdict::NotCertified`] when the flow did not converge or
+    /// the spectrum could not be computed).
+    pub sg_verdict: ComponentVerdict,
+    /// Why, or the spectral detail.
+    pub detail: String,
+}
+
+/// What is known about a point whose instance has no exact
+/// characterization (m > 3, or moments known in floating point only):
+/// everything here is numeric.
+#[derive(Clone, Debug, Serialize)]
+pub struct PointAssessment {
+    /// Why the point was not located among exact components.
+    pub reason: String,
+    /// Eigenvalues of the point's S = AᵀA, largest first.
+    pub eigenvalues: Vec<f64>,
+    /// Numerical rank of A ([`gap_rank`]; `None`: no gap).
+    pub rank: Option<usize>,
+    /// SG field norm at the point `(A, B, C = A)`.
+    pub field_norm: f64,
+    /// The continuous SG flow followed from the point.
+    pub flow: FlowLimit,
+}
+
+/// The SG field norm at which the flow is taken to have converged: the
+/// integrators' own stopping level (their state is within about 1e-9
+/// relative of the exact flow, see [`OdeOptions`]).
+pub const FLOW_FIELD_TOL: f64 = 1e-8;
+/// How long the flow is followed: 20/λ would be the slowest decay of a
+/// collapsing direction for λ = 1e-3; the default of the integrators.
+pub const FLOW_T_MAX: f64 = 2.0e4;
+
+/// Assesses the point `(a, b)` of `model` numerically: its S, rank and SG
+/// field, then the limit of the continuous SG flow started there and the
+/// flow's stability at that limit. `reason` says why no exact
+/// characterization is used.
+pub fn assess(
+    model: &Model,
+    a: &DMatrix<f64>,
+    b: &DMatrix<f64>,
+    reason: String,
+) -> Result<PointAssessment> {
+    let start = State::new(Procedure::StopGradient, a.clone(), b.clone());
+    model.check_state(&start)?;
+    let s = a.transpose() * a;
+    let field_norm = model
+        .velocity(Procedure::StopGradient, 1.0, &start)
+        .to_vector()
+        .norm();
+    let opts = OdeOptions {
+        t_max: FLOW_T_MAX,
+        field_tol: FLOW_FIELD_TOL,
+        ..OdeOptions::default()
+    };
+    let out = integrate(
+        model,
+        Procedure::StopGradient,
+        1.0,
+        &start,
+        &opts,
+        |_, _| {},
+    )?;
+    let (ae, be) = (&out.state.a, &out.state.b);
+    let s_end = ae.transpose() * ae;
+    let (sg_verdict, detail) = if !out.converged {
+        (
+            ComponentVerdict::NotCertified,
+            format!(
+                "the flow did not converge by t = {:.0} (field {:.1e} > {FLOW_FIELD_TOL:.0e}): no equilibrium to classify",
+                out.t, out.field_norm
+            ),
+        )
+    } else {
+        match structured_spectrum(model, ae, be, StructuredDynamics::Sg) {
+            Ok(sp) => {
+                let summary = sp.classify(&SpectralTolerances::default());
+                (
+                    summary.verdict.into(),
+                    format!(
+                        "{} tangent eigenvalue(s) (expected {}), largest real part of the others {:.3e}",
+                        summary.tangent_count, summary.expected_tangent, summary.rest_abscissa
+                    ),
+                )
+            }
+            Err(e) => (
+                ComponentVerdict::NotCertified,
+                format!("spectrum not computed: {e}"),
+            ),
+        }
+    };
+    Ok(PointAssessment {
+        reason,
+        eigenvalues: sorted_eigenvalues(&s),
+        rank: gap_rank(a),
+        field_norm,
+        flow: FlowLimit {
+            converged: out.converged,
+            t: out.t,
+            field_norm: out.field_norm,
+            distance: (&s_end - &s).norm(),
+            s: crate::variety::strata::rows(&s_end),
+            eigenvalues: sorted_eigenvalues(&s_end),
+            rank: gap_rank(ae),
+            sg_verdict,
+            detail,
+        },
+    })
+}
+
+/// Eigenvalues of a symmetric matrix, largest first.
+fn sorted_eigenvalues(s: &DMatrix<f64>) -> Vec<f64> {
+    let mut e: Vec<f64> = s
+        .clone()
+        .symmetric_eigen()
+        .eigenvalues
+        .iter()
+        .copied()
+        .collect();
+    e.sort_by(|a, b| b.total_cmp(a));
+    e
 }
 
 #[cfg(test)]

@@ -8,17 +8,23 @@ use nalgebra::DMatrix;
 use serde_json::Value;
 
 use crate::analysis::characterize::{CharacterizeConfig, WholeVariety, characterize};
-use crate::analysis::locate::{Location, locate};
+use crate::analysis::locate::{Location, PointAssessment, assess, locate};
 use crate::error::{Error, Result};
 use crate::model;
+use crate::numeric::Model;
+use crate::numeric::equilibria::predictor_of;
 
 /// Arguments of `locate`.
 #[derive(Debug, clap::Args)]
 pub struct LocateArgs {
-    /// Built-in name or path of the instance the point was trained on
-    /// (m ≤ 3, λ > 0).
-    #[arg(long, value_name = "NAME|FILE", default_value = "default")]
-    pub instance: String,
+    /// Built-in name or path of the instance the point was trained on.
+    /// Default: the moments stored in the point's file (as `reproduce real
+    /// --final-state` writes them), else `default`. With m ≤ 3 and exact
+    /// moments the point is located among the exact components; otherwise
+    /// it is assessed numerically (its SG flow's limit and that limit's
+    /// stability).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub instance: Option<String>,
     /// A JSON or TOML file with the point: a key `A` (n×m rows) or `S`
     /// (m×m rows); the final-state files of `simulate --final-state` and
     /// `reproduce real --final-state` are accepted as they are.
@@ -35,27 +41,148 @@ pub struct LocateArgs {
 
 /// Runs `locate`.
 pub fn run(a: LocateArgs) -> Result<()> {
-    let inst = model::resolve_instance(&a.instance)?;
-    let s = read_point(&a.point, a.state.as_deref(), inst.n(), inst.m())?;
+    let file = read_point(&a.point, a.state.as_deref())?;
     if let Some(p) = &a.json {
         super::common::check_json_path(p)?;
     }
-    let cfg = CharacterizeConfig {
-        whole_variety: WholeVariety::Never,
-        ..CharacterizeConfig::default()
+    let inst = match (&a.instance, &file.moments) {
+        (Some(name), _) => Some(model::resolve_instance(name)?),
+        (None, Some(_)) => None,
+        (None, None) => Some(model::resolve_instance("default")?),
+    };
+    match inst {
+        Some(inst) if inst.m() <= EXACT_MAX_M => {
+            let s = file.s(&a.point, inst.n(), inst.m())?;
+            let cfg = CharacterizeConfig {
+                whole_variety: WholeVariety::Never,
+                ..CharacterizeConfig::default()
+            };
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(Duration::from_millis(200));
+            let c = characterize(&inst, &cfg, |msg| bar.set_message(msg.to_owned()))?;
+            bar.finish_and_clear();
+            let loc = locate(&inst, &c, &s)?;
+            write_result(a.json.as_deref(), &loc)?;
+            print!("{}", render(inst.name(), &loc));
+        }
+        Some(inst) => {
+            let model = Model::from_instance(&inst);
+            let reason = format!(
+                "m = {} > {EXACT_MAX_M}: the exact strata are computed for m ≤ {EXACT_MAX_M}",
+                inst.m()
+            );
+            assess_file(&a, &file, &model, inst.name(), reason)?;
+        }
+        None => {
+            let (name, model) = file.moments.clone().expect("moments checked above");
+            let reason = format!(
+                "the moments of {name} (m = {}) are known in floating point only; exact components need rational moments and m ≤ {EXACT_MAX_M}",
+                model.m
+            );
+            assess_file(&a, &file, &model, &name, reason)?;
+        }
+    }
+    Ok(())
+}
+
+/// The largest data dimension with exact strata.
+const EXACT_MAX_M: usize = 3;
+
+fn write_result<T: serde::Serialize>(path: Option<&Path>, value: &T) -> Result<()> {
+    if let Some(path) = path {
+        let text =
+            serde_json::to_string_pretty(value).map_err(|e| Error::Computation(e.to_string()))?;
+        super::common::write_file(path, &text)?;
+    }
+    Ok(())
+}
+
+/// The numeric assessment of the point of `file` under `model`.
+fn assess_file(
+    a: &LocateArgs,
+    file: &PointFile,
+    model: &Model,
+    name: &str,
+    reason: String,
+) -> Result<()> {
+    let enc = file.a(&a.point, model.n, model.m)?;
+    let pred = match &file.b {
+        Some(b) if b.shape() == (model.n, model.n) => b.clone(),
+        Some(b) => {
+            return Err(Error::Shape {
+                what: "B of the point".into(),
+                got: format!("{}×{}", b.nrows(), b.ncols()),
+                expected: format!("{0}×{0} (n×n of the instance)", model.n),
+            });
+        }
+        None => predictor_of(model, &enc).ok_or_else(|| {
+            Error::Computation("the optimal predictor B*(A) is undefined at the point".into())
+        })?,
     };
     let bar = indicatif::ProgressBar::new_spinner();
     bar.enable_steady_tick(Duration::from_millis(200));
-    let c = characterize(&inst, &cfg, |msg| bar.set_message(msg.to_owned()))?;
+    bar.set_message("following the SG flow from the point");
+    let result = assess(model, &enc, &pred, reason)?;
     bar.finish_and_clear();
-    let loc = locate(&inst, &c, &s)?;
-    if let Some(path) = &a.json {
-        let text =
-            serde_json::to_string_pretty(&loc).map_err(|e| Error::Computation(e.to_string()))?;
-        super::common::write_file(path, &text)?;
-    }
-    print!("{}", render(inst.name(), &loc));
+    write_result(a.json.as_deref(), &result)?;
+    print!("{}", render_assessment(name, &result));
     Ok(())
+}
+
+fn render_assessment(name: &str, p: &PointAssessment) -> String {
+    use std::fmt::Write as _;
+    let top = |e: &[f64]| -> String {
+        let shown: Vec<String> = e.iter().take(6).map(|x| format!("{x:.6}")).collect();
+        let more = if e.len() > 6 {
+            format!(", … ({} in all)", e.len())
+        } else {
+            String::new()
+        };
+        format!("[{}{more}]", shown.join(", "))
+    };
+    let rank = |r: Option<usize>| {
+        r.map_or("undecided (no gap in the singular values)".into(), |r| {
+            r.to_string()
+        })
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "ssl-equilibria locate on {name}: numeric only ({})",
+        p.reason
+    );
+    let _ = writeln!(
+        out,
+        "the point: S = AᵀA has eigenvalues {}; rank {}; SG field {:.3e}",
+        top(&p.eigenvalues),
+        rank(p.rank),
+        p.field_norm
+    );
+    let f = &p.flow;
+    if f.converged {
+        let _ = writeln!(
+            out,
+            "the SG flow from it converges (field {:.1e} at t = {:.1}) to an equilibrium at distance {:.3e} in S-space: rank {}, eigenvalues {}",
+            f.field_norm,
+            f.t,
+            f.distance,
+            rank(f.rank),
+            top(&f.eigenvalues)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "the SG flow from it does not converge by t = {:.0} (field {:.1e})",
+            f.t, f.field_norm
+        );
+    }
+    let _ = writeln!(
+        out,
+        "SG flow at that limit: {} (numeric): {}",
+        f.sg_verdict.as_str(),
+        f.detail
+    );
+    out
 }
 
 fn render(name: &str, loc: &Location) -> String {
@@ -120,25 +247,74 @@ fn family_text(d: Option<usize>) -> String {
     }
 }
 
-/// Reads S (or A, reduced to AᵀA) from a JSON or TOML file.
-fn read_point(path: &Path, state: Option<&str>, n: usize, m: usize) -> Result<DMatrix<f64>> {
+/// What a point file holds: the matrices of the chosen state, and the
+/// moments the point was trained on when the file carries them.
+struct PointFile {
+    a: Option<DMatrix<f64>>,
+    b: Option<DMatrix<f64>>,
+    s: Option<DMatrix<f64>>,
+    moments: Option<(String, Model)>,
+}
+
+impl PointFile {
+    /// S = AᵀA (or S itself), checked against the instance's n and m.
+    fn s(&self, path: &Path, n: usize, m: usize) -> Result<DMatrix<f64>> {
+        if self.a.is_some() {
+            let a = self.a(path, n, m)?;
+            return Ok(a.transpose() * a);
+        }
+        match &self.s {
+            Some(s) if s.shape() == (m, m) => Ok(s.clone()),
+            Some(s) => Err(Error::Shape {
+                what: "S of the point".into(),
+                got: format!("{}×{}", s.nrows(), s.ncols()),
+                expected: format!("{m}×{m}"),
+            }),
+            None => Err(bad_file(path, "expected a key A (n×m) or S (m×m)".into())),
+        }
+    }
+
+    /// A, checked against n and m.
+    fn a(&self, path: &Path, n: usize, m: usize) -> Result<DMatrix<f64>> {
+        match &self.a {
+            Some(a) if a.shape() == (n, m) => Ok(a.clone()),
+            Some(a) => Err(Error::Shape {
+                what: "A of the point".into(),
+                got: format!("{}×{}", a.nrows(), a.ncols()),
+                expected: format!("{n}×{m} (n×m of the instance)"),
+            }),
+            None => Err(bad_file(
+                path,
+                "this assessment needs the encoder: a key A (n×m)".into(),
+            )),
+        }
+    }
+}
+
+fn bad_file(path: &Path, message: String) -> Error {
+    Error::BadFile {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// Reads the point (A, B or S) and any stored moments from a JSON or TOML
+/// file.
+fn read_point(path: &Path, state: Option<&str>) -> Result<PointFile> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         action: "read",
         path: path.display().to_string(),
         source,
     })?;
-    let bad = |message: String| Error::BadFile {
-        path: path.display().to_string(),
-        message,
-    };
-    let value: Value = if path.extension().is_some_and(|e| e == "toml") {
+    let bad = |message: String| bad_file(path, message);
+    let top: Value = if path.extension().is_some_and(|e| e == "toml") {
         let t: toml::Value = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
         serde_json::to_value(t).map_err(|e| bad(e.to_string()))?
     } else {
         serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?
     };
     // A final-state file: {"states": [{"procedure": "SG", "A": ...}, ...]}.
-    let value = match value.get("states").and_then(Value::as_array) {
+    let value = match top.get("states").and_then(Value::as_array) {
         Some(states) => {
             let pick = match state {
                 Some(name) => states.iter().find(|s| {
@@ -156,54 +332,106 @@ fn read_point(path: &Path, state: Option<&str>, n: usize, m: usize) -> Result<DM
                 ))
             })?
         }
-        None => value,
+        None => top.clone(),
     };
-    let matrix = |key: &str| -> Result<Option<DMatrix<f64>>> {
-        let Some(rows) = value.get(key) else {
-            return Ok(None);
-        };
-        let rows = rows
+    let moments = match top.get("moments") {
+        None => None,
+        Some(mo) => Some(read_moments(path, &top, mo)?),
+    };
+    Ok(PointFile {
+        a: matrix(path, &value, "A")?,
+        b: matrix(path, &value, "B")?,
+        s: matrix(path, &value, "S")?,
+        moments,
+    })
+}
+
+/// The rows of `value[key]` as a matrix, if present.
+fn matrix(path: &Path, value: &Value, key: &str) -> Result<Option<DMatrix<f64>>> {
+    let bad = |message: String| bad_file(path, message);
+    let Some(rows) = value.get(key) else {
+        return Ok(None);
+    };
+    let rows = rows
+        .as_array()
+        .ok_or_else(|| bad(format!("{key} must be a list of rows")))?;
+    let mut out: Vec<Vec<f64>> = Vec::new();
+    for row in rows {
+        let row = row
             .as_array()
-            .ok_or_else(|| bad(format!("{key} must be a list of rows")))?;
-        let mut out: Vec<Vec<f64>> = Vec::new();
-        for row in rows {
-            let row = row
-                .as_array()
-                .ok_or_else(|| bad(format!("{key} must be a list of rows of numbers")))?;
-            let nums: Option<Vec<f64>> = row.iter().map(Value::as_f64).collect();
-            let nums = nums.ok_or_else(|| bad(format!("{key} must hold numbers")))?;
-            if let Some(x) = nums.iter().find(|x| !x.is_finite()) {
-                return Err(Error::param(key, x, "finite numbers"));
-            }
-            out.push(nums);
+            .ok_or_else(|| bad(format!("{key} must be a list of rows of numbers")))?;
+        let nums: Option<Vec<f64>> = row.iter().map(Value::as_f64).collect();
+        let nums = nums.ok_or_else(|| bad(format!("{key} must hold numbers")))?;
+        if let Some(x) = nums.iter().find(|x| !x.is_finite()) {
+            return Err(Error::param(key, x, "finite numbers"));
         }
-        let cols = out.first().map_or(0, Vec::len);
-        if out.iter().any(|r| r.len() != cols) {
-            return Err(bad(format!("the rows of {key} have different lengths")));
-        }
-        Ok(Some(DMatrix::from_fn(out.len(), cols, |i, j| out[i][j])))
-    };
-    if let Some(a) = matrix("A")? {
-        if a.shape() != (n, m) {
-            return Err(Error::Shape {
-                what: "A of the point".into(),
-                got: format!("{}×{}", a.nrows(), a.ncols()),
-                expected: format!("{n}×{m} (n×m of the instance)"),
-            });
-        }
-        return Ok(a.transpose() * a);
+        out.push(nums);
     }
-    if let Some(s) = matrix("S")? {
-        if s.shape() != (m, m) {
+    let cols = out.first().map_or(0, Vec::len);
+    if out.iter().any(|r| r.len() != cols) {
+        return Err(bad(format!("the rows of {key} have different lengths")));
+    }
+    Ok(Some(DMatrix::from_fn(out.len(), cols, |i, j| out[i][j])))
+}
+
+/// The floating-point moments `{"n", "lambda", "mxx", "myx", "myy"}` stored
+/// with a point, checked like an instance's (shapes, symmetric positive
+/// definite Mxx, λ > 0).
+fn read_moments(path: &Path, top: &Value, mo: &Value) -> Result<(String, Model)> {
+    let bad = |message: String| bad_file(path, message);
+    let get =
+        |key: &str| matrix(path, mo, key)?.ok_or_else(|| bad(format!("moments: missing {key}")));
+    let (mxx, myx, myy) = (get("mxx")?, get("myx")?, get("myy")?);
+    let m = mxx.nrows();
+    for (key, x) in [("mxx", &mxx), ("myx", &myx), ("myy", &myy)] {
+        if x.shape() != (m, m) {
             return Err(Error::Shape {
-                what: "S of the point".into(),
-                got: format!("{}×{}", s.nrows(), s.ncols()),
+                what: format!("moments.{key}"),
+                got: format!("{}×{}", x.nrows(), x.ncols()),
                 expected: format!("{m}×{m}"),
             });
         }
-        return Ok(s);
     }
-    Err(bad("expected a key A (n×m) or S (m×m)".into()))
+    let n = mo
+        .get("n")
+        .and_then(Value::as_u64)
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| bad("moments: n must be an integer ≥ 1".into()))? as usize;
+    let lambda = mo
+        .get("lambda")
+        .and_then(Value::as_f64)
+        .ok_or_else(|| bad("moments: lambda must be a number".into()))?;
+    if !(lambda.is_finite() && lambda > 0.0) {
+        return Err(Error::param(
+            "moments.lambda",
+            lambda,
+            "a finite weight decay λ > 0",
+        ));
+    }
+    let asym = (&mxx - mxx.transpose()).amax();
+    let min_eig = mxx.clone().symmetric_eigen().eigenvalues.min();
+    if asym > 1e-12 * mxx.amax().max(1.0) || min_eig <= 0.0 {
+        return Err(Error::param(
+            "moments.mxx",
+            format!("asymmetry {asym:.1e}, smallest eigenvalue {min_eig:.3e}"),
+            "a symmetric positive definite matrix",
+        ));
+    }
+    let name = top
+        .get("instance")
+        .and_then(Value::as_str)
+        .unwrap_or("the stored moments")
+        .to_owned();
+    let model = Model {
+        n,
+        m,
+        mxy: myx.transpose(),
+        mxx,
+        myx,
+        myy,
+        lambda,
+    };
+    Ok((name, model))
 }
 
 /// One final state, as written by `--final-state` and read by `locate`.
@@ -240,9 +468,27 @@ impl FinalState {
     }
 }
 
-/// Writes final states as `{"instance": …, "states": […]}`.
-pub fn write_final_states(path: &Path, instance: &str, states: &[FinalState]) -> Result<()> {
-    let value = serde_json::json!({ "instance": instance, "states": states });
+/// Writes final states as `{"instance": …, "states": […]}`, with the
+/// floating-point moments they were trained on when the instance has no
+/// name to resolve (`"moments": {"n", "m", "lambda", "mxx", "myx", "myy"}`).
+pub fn write_final_states(
+    path: &Path,
+    instance: &str,
+    moments: Option<&Model>,
+    states: &[FinalState],
+) -> Result<()> {
+    use crate::variety::strata::rows;
+    let mut value = serde_json::json!({ "instance": instance, "states": states });
+    if let Some(mo) = moments {
+        value["moments"] = serde_json::json!({
+            "n": mo.n,
+            "m": mo.m,
+            "lambda": mo.lambda,
+            "mxx": rows(&mo.mxx),
+            "myx": rows(&mo.myx),
+            "myy": rows(&mo.myy),
+        });
+    }
     let text =
         serde_json::to_string_pretty(&value).map_err(|e| Error::Computation(e.to_string()))?;
     super::common::write_file(path, &text)

@@ -146,6 +146,10 @@ pub struct RealArgs {
     /// Write real_training.svg and real_training.png into this directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
+    /// Write the final GD, SG and EMA states, with the evaluation moments
+    /// they are judged on, to this JSON file (for `locate --point`).
+    #[arg(long, value_name = "FILE")]
+    pub final_state: Option<PathBuf>,
 }
 
 impl SyntheticArgs {
@@ -305,12 +309,18 @@ pub fn real(a: RealArgs) -> Result<()> {
     if let Some(dir) = &a.plot {
         report::plot::prepare_plot_dir("plot", dir)?;
     }
+    if let Some(p) = &a.final_state {
+        check_json_path(p)?;
+    }
     let started = std::time::Instant::now();
     let bar = progress_bar(cfg.steps as u64, "steps (GD, SG, EMA)");
     let rep = real::run(&ds, &cfg, &|k| bar.set_position(k as u64))?;
     bar.finish_and_clear();
     if let Some(path) = &a.json {
         write_json(path, &rep)?;
+    }
+    if let Some(path) = &a.final_state {
+        write_real_final_states(path, &rep)?;
     }
     if let Some(dir) = &a.plot {
         for ext in ["svg", "png"] {
@@ -324,6 +334,46 @@ pub fn real(a: RealArgs) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The final states of `reproduce real`, each with its SG field on the
+/// evaluation moments (training is by minibatches, so "converged" means
+/// that field is below the integrators' stopping level, rarely the case).
+fn write_real_final_states(path: &std::path::Path, rep: &real::RealReport) -> Result<()> {
+    use crate::numeric::Procedure;
+    use crate::variety::strata::rows;
+    let model = &rep.eval_model;
+    let states: Vec<super::locate::FinalState> = rep
+        .final_states
+        .iter()
+        .map(|(name, st)| {
+            let field_norm = model
+                .velocity(
+                    Procedure::StopGradient,
+                    1.0,
+                    &crate::numeric::State::new(
+                        Procedure::StopGradient,
+                        st.a.clone(),
+                        st.b.clone(),
+                    ),
+                )
+                .to_vector()
+                .norm();
+            super::locate::FinalState {
+                procedure: name.clone(),
+                t: rep.config.steps as f64,
+                converged: field_norm <= crate::analysis::locate::FLOW_FIELD_TOL,
+                field_norm,
+                a: rows(&st.a),
+                b: rows(&st.b),
+            }
+        })
+        .collect();
+    let name = format!(
+        "reproduce real (seed {}, n = {}, λ = {}): evaluation moments",
+        rep.config.seed, rep.config.n, rep.config.lambda
+    );
+    super::locate::write_final_states(path, &name, Some(model), &states)
 }
 
 #[cfg(test)]

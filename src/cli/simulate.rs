@@ -205,6 +205,7 @@ pub fn run(a: SimulateArgs) -> Result<()> {
         super::locate::write_final_states(
             p,
             inst.name(),
+            None,
             &[super::locate::FinalState::of(name, &outcome)],
         )?;
     }

@@ -231,6 +231,13 @@ pub struct RealReport {
     pub summaries: Vec<RealSummary>,
     /// The findings in words, with the numbers.
     pub findings: Vec<String>,
+    /// The final state of each procedure, as in `records`.
+    #[serde(skip)]
+    pub final_states: Vec<(String, State)>,
+    /// The evaluation moments (the population the final states are judged
+    /// on).
+    #[serde(skip)]
+    pub eval_model: Model,
 }
 
 /// Fixed parts of an evaluation: clean data, split, evaluation model.
@@ -502,6 +509,12 @@ pub fn run(ds: &Dataset, cfg: &RealConfig, progress: &dyn Fn(usize)) -> Result<R
             .collect(),
         summaries,
         findings,
+        final_states: procedures
+            .iter()
+            .map(|p| p.short().to_owned())
+            .zip(states)
+            .collect(),
+        eval_model: eval.model.clone(),
     })
 }
 

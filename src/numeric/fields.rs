@@ -98,7 +98,7 @@ pub fn state_dimension(procedure: Procedure, n: usize, m: usize) -> usize {
 }
 
 /// The model in floating point: the moments as `f64` matrices and λ.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     /// Embedding dimension.
     pub n: usize,

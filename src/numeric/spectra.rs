@@ -110,6 +110,16 @@ pub fn eigenvalues(j: &DMatrix<f64>) -> Option<Vec<(f64, f64)>> {
     if let Some(e) = try_one(j.clone_owned()) {
         return Some(e);
     }
+    // Many eigenvalues at 0 (an orbit's tangent directions) can stall the
+    // deflation test, which is relative to the neighbouring diagonal
+    // entries; shifted by c = max(1, ‖J‖_max)·n they are all away from 0, and
+    // the shift costs about eps·c of absolute accuracy, the scale the
+    // tolerances are relative to.
+    let c = j.amax().max(1.0) * n as f64;
+    let shifted = j + DMatrix::<f64>::identity(n, n) * c;
+    if let Some(e) = try_one(shifted) {
+        return Some(e.into_iter().map(|(re, im)| (re - c, im)).collect());
+    }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(n as u64);
     for _ in 0..4 {
         let q = super::random::orthogonal(n, &mut rng);

@@ -164,7 +164,8 @@ fn component_lines(c: &Component, alpha: f64, detailed: bool, out: &mut String) 
             "SG map stable exactly for η ≤ {lo}, not at {hi} (exact)"
         )),
         (Some(e), None) if e > 0.0 => steps.push(format!("SG map stable for η < {e:.6} (numeric)")),
-        _ => steps.push("no step size makes the SG map stable".into()),
+        (Some(_), None) => steps.push("no step size makes the SG map stable".into()),
+        (None, None) => steps.push("SG map step range not computed".into()),
     }
     if let Some((e, resumes)) = c.ema_eta_max
         && e > 0.0
