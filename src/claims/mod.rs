@@ -299,8 +299,13 @@ pub struct InstanceInfo {
     pub m: usize,
     /// λ as an exact rational.
     pub lambda: String,
-    /// Equilibrium components found, per rank r = 0..min(n, m).
+    /// Equilibrium components found, per rank r = 0..min(n, m): from the
+    /// exact characterization when every stratum of it is resolved (a
+    /// family counts once), else from the numerical search (distinct points
+    /// of S, so a family's points count separately).
     pub components_per_rank: Vec<usize>,
+    /// Where `components_per_rank` comes from: `exact` or `numeric search`.
+    pub components_source: &'static str,
     /// Converged SG trajectories ending at each rank.
     pub sg_endpoints_per_rank: Vec<usize>,
     /// Converged EMA trajectories ending at each rank.
@@ -372,7 +377,7 @@ pub fn verify(
         .into_iter()
         .map(|id| id.claim().evaluate(&ev))
         .collect();
-    let instances = analyses.iter().map(info).collect();
+    let instances = analyses.iter().map(|an| info(an, &exact)).collect();
     Ok(Report {
         claims,
         instances,
@@ -382,12 +387,29 @@ pub fn verify(
     })
 }
 
-fn info(an: &InstanceAnalysis) -> InstanceInfo {
+fn info(an: &InstanceAnalysis, exact: &evidence::ExactRun) -> InstanceInfo {
     let rmax = an.model.n.min(an.model.m);
-    let mut comps = vec![0; rmax + 1];
-    for c in &an.components {
-        comps[c.equilibrium.rank] += 1;
-    }
+    let resolved = exact
+        .get(an.instance.name())
+        .filter(|c| c.strata.iter().all(|st| st.stratum.is_resolved()));
+    let (comps, components_source) = match resolved {
+        Some(c) => {
+            let mut comps = vec![0; rmax + 1];
+            for st in &c.strata {
+                if st.stratum.rank <= rmax {
+                    comps[st.stratum.rank] = st.components.len();
+                }
+            }
+            (comps, "exact")
+        }
+        None => {
+            let mut comps = vec![0; rmax + 1];
+            for c in &an.components {
+                comps[c.equilibrium.rank] += 1;
+            }
+            (comps, "numeric search")
+        }
+    };
     let count = |p: crate::numeric::Procedure| {
         let mut v = vec![0; rmax + 1];
         for e in an
@@ -405,6 +427,7 @@ fn info(an: &InstanceAnalysis) -> InstanceInfo {
         m: an.model.m,
         lambda: an.instance.lambda().to_string(),
         components_per_rank: comps,
+        components_source,
         sg_endpoints_per_rank: count(crate::numeric::Procedure::StopGradient),
         ema_endpoints_per_rank: count(crate::numeric::Procedure::Ema),
         not_converged: an.endpoints.iter().filter(|e| !e.converged).count(),

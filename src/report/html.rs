@@ -121,7 +121,7 @@ pub fn verify_page(
             esc(&c.summary)
         );
     }
-    b.push_str("</table>\n<h2>Instances</h2>\n<table id=\"instances\">\n<tr><th>instance</th><th>n</th><th>m</th><th>λ</th><th>components per rank</th><th>SG ends per rank</th><th>EMA ends per rank</th><th>not converged</th><th>stability (STABILITY finding)</th></tr>\n");
+    b.push_str("</table>\n<h2>Instances</h2>\n<table id=\"instances\">\n<tr><th>instance</th><th>n</th><th>m</th><th>λ</th><th>components per rank (source)</th><th>SG ends per rank</th><th>EMA ends per rank</th><th>not converged</th><th>stability (STABILITY finding)</th></tr>\n");
     let stability = report
         .claims
         .iter()
@@ -139,12 +139,13 @@ pub fn verify_page(
             });
         let _ = writeln!(
             b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:?}</td><td>{:?}</td><td>{:?}</td><td>{}</td><td class=\"small\">{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:?} ({})</td><td>{:?}</td><td>{:?}</td><td>{}</td><td class=\"small\">{}</td></tr>",
             esc(&i.name),
             i.n,
             i.m,
             esc(&i.lambda),
             i.components_per_rank,
+            i.components_source,
             i.sg_endpoints_per_rank,
             i.ema_endpoints_per_rank,
             i.not_converged,

@@ -82,14 +82,24 @@ fn render(report: &Report, detailed: bool, styled: bool) -> String {
         );
     }
     let _ = writeln!(out);
+    if !report.instances.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            fit(
+                "  per rank r = 0..min(n, m): equilibrium components (exact, or numeric search: points), converged runs' ends"
+            )
+        );
+    }
     for i in &report.instances {
         let line = format!(
-            "  {:<12} n={} m={} λ={}  components per rank {:?}  SG/EMA ends per rank {:?}/{:?}  not converged {}",
+            "  {:<12} n={} m={} λ={}  components {:?} {}  SG ends {:?}  EMA ends {:?}  not converged {}",
             i.name,
             i.n,
             i.m,
             truncate(&i.lambda, 16),
             i.components_per_rank,
+            i.components_source,
             i.sg_endpoints_per_rank,
             i.ema_endpoints_per_rank,
             i.not_converged
@@ -296,6 +306,7 @@ mod tests {
                 m: 3,
                 lambda: format!("1/1{}", "0".repeat(400)),
                 components_per_rank: vec![1, 20, 300, 4000],
+                components_source: "numeric search",
                 sg_endpoints_per_rank: vec![0, 0, 16, 160],
                 ema_endpoints_per_rank: vec![0, 0, 16, 160],
                 not_converged: 12,
