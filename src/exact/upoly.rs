@@ -340,15 +340,7 @@ pub(crate) fn interpolate(ys: &[BigRational]) -> UPoly {
     let Some(last) = ys.len().checked_sub(1) else {
         return UPoly::zero();
     };
-    let l = ys.iter().fold(BigInt::one(), |l, y| {
-        let d = y.denom();
-        if d.is_one() {
-            l
-        } else {
-            &l / intpoly::int_gcd(&l, d) * d
-        }
-    });
-    let mut y: Vec<BigInt> = ys.iter().map(|v| v.numer() * (&l / v.denom())).collect();
+    let (mut y, l) = intpoly::clear_denominators(ys);
     // Forward differences Δʲy₀.
     let mut diffs = Vec::with_capacity(ys.len());
     while let Some(first) = y.first().cloned() {
@@ -402,20 +394,13 @@ pub(crate) fn eval_fast(p: &UPoly, x: &BigRational) -> BigRational {
     let Some(n) = c.len().checked_sub(1) else {
         return BigRational::zero();
     };
-    let l = c.iter().fold(BigInt::one(), |l, y| {
-        let d = y.denom();
-        if d.is_one() {
-            l
-        } else {
-            &l / intpoly::int_gcd(&l, d) * d
-        }
-    });
+    let (ints, l) = intpoly::clear_denominators(c);
     let (u, v) = (x.numer(), x.denom());
     let mut acc = BigInt::zero();
     let mut vpow = BigInt::one();
-    for ci in c.iter().rev() {
+    for ci in ints.iter().rev() {
         // acc ← acc·u + L·cᵢ·v^{N−i}
-        acc = acc * u + ci.numer() * (&l / ci.denom()) * &vpow;
+        acc = acc * u + ci * &vpow;
         vpow *= v;
     }
     // vpow = v^{N+1}; the denominator is L·v^N.
