@@ -433,8 +433,37 @@ pub(super) fn reduction_parts(
         Generator::EmaFlow(k) => (GeneratorKind::EmaFlow, k.clone(), rat(1), rat(0)),
         Generator::EmaMap(e, a) => (GeneratorKind::EmaMap, rat(0), e.clone(), a.clone()),
     };
-    let mut parts = Vec::new();
     // 1. The identities for all data of the shape.
+    let mut parts = shape_parts(r, m, kind)?;
+    // 2. The analysed block is c·Π_J·G on V, at this point.
+    let (w_hat, e) = w_hat_e(inst, p);
+    parts.push(point_part(
+        inst,
+        p,
+        block,
+        c,
+        (&w_hat, &e),
+        (kind, kappa, eta, alpha),
+    )?);
+    if matches!(dynamics, Dynamics::SgMap { .. }) {
+        parts.push(ReductionPart {
+            statement: "the SG map's range block is I + ηJ".to_owned(),
+            established: Established::ProvedSymbolically,
+            detail: "the map is θ − η·(P, Q)(θ), so its Jacobian is I + η times the flow's by definition".to_owned(),
+        });
+    }
+    // 3. The closed forms (n > r).
+    if n > r {
+        parts.extend(off_range_parts(p, &w_hat, &e, kind)?);
+    }
+    Ok(parts)
+}
+
+/// Part 1 of [`reduction_parts`]: the range and projection identities for
+/// all data of the shape `(r, m)`, proved symbolically up to
+/// [`MAX_PROVED_M`] and resting on the derivation beyond.
+fn shape_parts(r: usize, m: usize, kind: GeneratorKind) -> Result<Vec<ReductionPart>> {
+    let mut parts = Vec::new();
     let statement_range = format!(
         "Φ∘L = J∘Φ: the coordinate map L (module docs) and the Jacobian J of the reduced {} at (K, B̃ = KWKᵀ{}) with Myx = W(SMxx + λI)",
         match kind {
@@ -497,8 +526,21 @@ pub(super) fn reduction_parts(
             detail: why,
         });
     }
-    // 2. The analysed block is c·Π_J·G on V, at this point.
-    let (w_hat, e) = w_hat_e(inst, p);
+    Ok(parts)
+}
+
+/// Part 2 of [`reduction_parts`]: the analysed block `M̂` against `c·Π_J·L`
+/// at this point, exactly at `t₀` (skipped above [`MAX_PROVED_M`] or past
+/// [`POINT_CHECK_BUDGET`]).
+fn point_part(
+    inst: &Instance,
+    p: &mut Prepared,
+    block: &QMat,
+    c: &QtElem,
+    (w_hat, e): (&QMat, &QtElem),
+    (kind, kappa, eta, alpha): (GeneratorKind, BigRational, BigRational, BigRational),
+) -> Result<ReductionPart> {
+    let (m, r) = (p.m, p.r);
     let mo = inst.moments();
     let data = reduction::PointData {
         qt: &p.qt,
@@ -506,7 +548,7 @@ pub(super) fn reduction_parts(
         r,
         s_hat: rows_of(&p.s_hat),
         d: p.d.clone(),
-        w_hat: rows_of(&w_hat),
+        w_hat: rows_of(w_hat),
         e: e.clone(),
         index_set: &p.index_set,
         mxx: &mo.mxx,
@@ -539,7 +581,7 @@ pub(super) fn reduction_parts(
         ))
     })?;
     let statement = "the analysed matrix M̂ equals c·Π_J·L on V (the block whose spectrum is certified is the one the identity is about), and Φ is bijective on V (det S_JJ ≠ 0)".to_owned();
-    parts.push(match compared {
+    Ok(match compared {
         Some(compared) => ReductionPart {
             statement,
             established: Established::CheckedAtPoint,
@@ -556,70 +598,73 @@ pub(super) fn reduction_parts(
                 POINT_CHECK_BUDGET.as_secs_f64()
             ),
         },
-    });
-    if matches!(dynamics, Dynamics::SgMap { .. }) {
-        parts.push(ReductionPart {
-            statement: "the SG map's range block is I + ηJ".to_owned(),
-            established: Established::ProvedSymbolically,
-            detail: "the map is θ − η·(P, Q)(θ), so its Jacobian is I + η times the flow's by definition".to_owned(),
-        });
+    })
+}
+
+/// Part 3 of [`reduction_parts`] (n > r): the equilibrium identity
+/// `R̃R̃ᵀ = λ²I` at `t₀` and the block-triangular form outside the range
+/// block.
+fn off_range_parts(
+    p: &mut Prepared,
+    w_hat: &QMat,
+    e: &QtElem,
+    kind: GeneratorKind,
+) -> Result<Vec<ReductionPart>> {
+    let (m, r) = (p.m, p.r);
+    let mut parts = Vec::new();
+    let qt = &p.qt;
+    // R̃R̃ᵀ = λ²I ⇔ K W Wᵀ Kᵀ = I ⇔ S W Wᵀ S = S (K of full row rank)
+    // ⇔ Ŝ Ŵ Ŵᵀ Ŝ = d e² Ŝ.
+    let lhs = p
+        .s_hat
+        .mul(qt, w_hat)
+        .mul(qt, &w_hat.transpose())
+        .mul(qt, &p.s_hat);
+    let de2 = qt.mul(&p.d, &qt.mul(e, e));
+    let rhs = p.s_hat.scale(qt, &de2);
+    let diff = lhs.sub(qt, &rhs);
+    for x in &diff.data {
+        if sign_at(&mut p.root, x) != Ordering::Equal {
+            return Err(Error::Computation(
+                "R̃R̃ᵀ ≠ λ²I at t₀ although S solves the S-equation".to_owned(),
+            ));
+        }
     }
-    // 3. The closed forms (n > r).
-    if n > r {
-        let qt = &p.qt;
-        // R̃R̃ᵀ = λ²I ⇔ K W Wᵀ Kᵀ = I ⇔ S W Wᵀ S = S (K of full row rank)
-        // ⇔ Ŝ Ŵ Ŵᵀ Ŝ = d e² Ŝ.
-        let lhs = p
-            .s_hat
-            .mul(qt, &w_hat)
-            .mul(qt, &w_hat.transpose())
-            .mul(qt, &p.s_hat);
-        let de2 = qt.mul(&p.d, &qt.mul(&e, &e));
-        let rhs = p.s_hat.scale(qt, &de2);
-        let diff = lhs.sub(qt, &rhs);
-        for x in &diff.data {
-            if sign_at(&mut p.root, x) != Ordering::Equal {
-                return Err(Error::Computation(
-                    "R̃R̃ᵀ ≠ λ²I at t₀ although S solves the S-equation".to_owned(),
-                ));
-            }
+    parts.push(ReductionPart {
+        statement: "R̃R̃ᵀ = λ²I (R̃ = −λKW), so each row of (X₂, Z) has the eigenvalues 0, −2λ (r each) and −λ (m − r)".to_owned(),
+        established: Established::CheckedAtPoint,
+        detail: "checked as S·W·Wᵀ·S = S, i.e. Ŝ·Ŵ·Ŵᵀ·Ŝ = d·e²·Ŝ entrywise at t₀; the eigenvalues of −[[λI, R̃ᵀ], [R̃, λI]] then follow from det(y I + …) = (y + λ)^{m−r}·det((y + λ)²I − R̃R̃ᵀ)".to_owned(),
+    });
+    let statement = "outside the range block the Jacobian is block triangular (range ⊕ (X₂, Z) → V₂ → Y₂₁, Y₂₂) with the block maps of crate::numeric::structured: per extra row [X₂ Z] ↦ −[X₂ Z]·[[λI, R̃ᵀ], [R̃, λI]], V₂ ↦ κ(X₂ − V₂) (EMA map: α·V₂ + terms in X₂, Z), Y₂₁ ↦ −Y₂₁(K·Mxx·Kᵀ + λI) + V₂·Myx·Kᵀ (V₂ = X₂ for SG), Y₂₂ ↦ −λY₂₂; so V₂: −κ, Y₂₁: −(μⱼ + λ), Y₂₂: −λ".to_owned();
+    let mu = "The μⱼ (non-zero eigenvalues of S·Mxx, equal to those of K·Mxx·Kᵀ) are located exactly from det(x I − S·Mxx), whose zero root has multiplicity exactly m − r (checked)";
+    if m <= MAX_OFF_RANGE_M {
+        let proof = reduction::prove_off_range(r, m, kind)?;
+        if !proof.holds() {
+            return Err(Error::Computation(format!(
+                "the off-range block identities do not hold symbolically for r = {r}, m = {m} ({kind:?}): {proof:?}"
+            )));
         }
         parts.push(ReductionPart {
-            statement: "R̃R̃ᵀ = λ²I (R̃ = −λKW), so each row of (X₂, Z) has the eigenvalues 0, −2λ (r each) and −λ (m − r)".to_owned(),
-            established: Established::CheckedAtPoint,
-            detail: "checked as S·W·Wᵀ·S = S, i.e. Ŝ·Ŵ·Ŵᵀ·Ŝ = d·e²·Ŝ entrywise at t₀; the eigenvalues of −[[λI, R̃ᵀ], [R̃, λI]] then follow from det(y I + …) = (y + λ)^{m−r}·det((y + λ)²I − R̃R̃ᵀ)".to_owned(),
+            statement,
+            established: Established::ProvedSymbolically,
+            detail: format!(
+                "expanded in exact sparse polynomials for all K ({r}×{m}), B̃ ({r}×{r}), symmetric Mxx, Myx, λ{} at A = [K; 0], B = [[B̃, 0], [0, 0]], C = A with n = r + 1 and n = r + 2: on all {} basis directions the exact directional derivative of the generic field formulas is the reduced Jacobian on (X₁, Y₁₁, V₁) ⊕ the block maps on (X₂, Z, Y₂₁, Y₂₂, V₂), nothing else (no equilibrium relation used). Any n: by O(n) equivariance range(A) is spanned by the first r coordinates, the states supported on the first r and a set T of extra indices form an invariant subspace on which the Jacobian is that of the model with n = r + |T|, and every off-range basis direction lies in one with |T| ≤ 2. Also expanded: R̃ = −λKW (B̃ = KWKᵀ, Myx = W(SMxx + λI)), det(xI − S·Mxx) = x^(m−r)·det(xI − K·Mxx·Kᵀ) and det(uI + [[0, R̃ᵀ], [R̃, 0]]) = u^(m−r)·det(u²I − R̃R̃ᵀ). {mu}",
+                match kind {
+                    GeneratorKind::Sg => "",
+                    GeneratorKind::EmaFlow => ", κ",
+                    GeneratorKind::EmaMap => ", η, α",
+                },
+                proof.directions
+            ),
         });
-        let statement = "outside the range block the Jacobian is block triangular (range ⊕ (X₂, Z) → V₂ → Y₂₁, Y₂₂) with the block maps of crate::numeric::structured: per extra row [X₂ Z] ↦ −[X₂ Z]·[[λI, R̃ᵀ], [R̃, λI]], V₂ ↦ κ(X₂ − V₂) (EMA map: α·V₂ + terms in X₂, Z), Y₂₁ ↦ −Y₂₁(K·Mxx·Kᵀ + λI) + V₂·Myx·Kᵀ (V₂ = X₂ for SG), Y₂₂ ↦ −λY₂₂; so V₂: −κ, Y₂₁: −(μⱼ + λ), Y₂₂: −λ".to_owned();
-        let mu = "The μⱼ (non-zero eigenvalues of S·Mxx, equal to those of K·Mxx·Kᵀ) are located exactly from det(x I − S·Mxx), whose zero root has multiplicity exactly m − r (checked)";
-        if m <= MAX_OFF_RANGE_M {
-            let proof = reduction::prove_off_range(r, m, kind)?;
-            if !proof.holds() {
-                return Err(Error::Computation(format!(
-                    "the off-range block identities do not hold symbolically for r = {r}, m = {m} ({kind:?}): {proof:?}"
-                )));
-            }
-            parts.push(ReductionPart {
-                statement,
-                established: Established::ProvedSymbolically,
-                detail: format!(
-                    "expanded in exact sparse polynomials for all K ({r}×{m}), B̃ ({r}×{r}), symmetric Mxx, Myx, λ{} at A = [K; 0], B = [[B̃, 0], [0, 0]], C = A with n = r + 1 and n = r + 2: on all {} basis directions the exact directional derivative of the generic field formulas is the reduced Jacobian on (X₁, Y₁₁, V₁) ⊕ the block maps on (X₂, Z, Y₂₁, Y₂₂, V₂), nothing else (no equilibrium relation used). Any n: by O(n) equivariance range(A) is spanned by the first r coordinates, the states supported on the first r and a set T of extra indices form an invariant subspace on which the Jacobian is that of the model with n = r + |T|, and every off-range basis direction lies in one with |T| ≤ 2. Also expanded: R̃ = −λKW (B̃ = KWKᵀ, Myx = W(SMxx + λI)), det(xI − S·Mxx) = x^(m−r)·det(xI − K·Mxx·Kᵀ) and det(uI + [[0, R̃ᵀ], [R̃, 0]]) = u^(m−r)·det(u²I − R̃R̃ᵀ). {mu}",
-                    match kind {
-                        GeneratorKind::Sg => "",
-                        GeneratorKind::EmaFlow => ", κ",
-                        GeneratorKind::EmaMap => ", η, α",
-                    },
-                    proof.directions
-                ),
-            });
-        } else {
-            parts.push(ReductionPart {
-                statement,
-                established: Established::Derivation,
-                detail: format!(
-                    "not proved for m = {m}: the off-range identities are expanded only for m ≤ {MAX_OFF_RANGE_M}; the block formulas are derived by hand and tested numerically against dense Jacobians. {mu}"
-                ),
-            });
-        }
+    } else {
+        parts.push(ReductionPart {
+            statement,
+            established: Established::Derivation,
+            detail: format!(
+                "not proved for m = {m}: the off-range identities are expanded only for m ≤ {MAX_OFF_RANGE_M}; the block formulas are derived by hand and tested numerically against dense Jacobians. {mu}"
+            ),
+        });
     }
     Ok(parts)
 }

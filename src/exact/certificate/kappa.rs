@@ -296,135 +296,22 @@ pub fn certify_ema_all_kappa(
     let (n, m) = (inst.n(), inst.m());
     let nm = n * m;
     let size = 2 * nm + n * n;
-    if size > MAX_KAPPA_JACOBIAN {
-        return Err(Error::InvalidParameter {
-            name: "Jacobian size 2nm + n²".to_owned(),
-            value: size.to_string(),
-            expected: format!(
-                "at most {MAX_KAPPA_JACOBIAN} for the all-κ certificate (the Hurwitz determinants have κ-degree up to about size·nm = {}, too expensive beyond that); certify individual κ with certify instead",
-                size * nm
-            ),
-        });
-    }
-    let residual = displacement(inst, &Dynamics::StopGradient, a, b, None)?;
-    if residual.iter().any(|x| !x.is_zero()) {
-        return Err(Error::Computation(format!(
-            "the point is not an exact SG equilibrium of {} (non-zero velocity), so it is not an EMA equilibrium with C = A for any κ",
-            inst.name()
-        )));
-    }
+    check_sg_equilibrium(inst, a, b, size, nm)?;
     let r = rank(a);
     let d = orbit_dimension(n, r);
-    let kappa = |k: i64| Dynamics::Ema {
-        kappa: BigRational::from_integer(BigInt::from(k)),
-    };
-    let j_1 = jacobian(inst, kappa(1), a, b, None)?;
-    let j_2 = jacobian(inst, kappa(2), a, b, None)?;
-    let j1 = j_2.sub(&j_1);
-    let j0 = j_1.sub(&j1);
-    let j_at = |k: &BigRational| j0.add(&j1.scale(k));
-    // Linearity in κ, checked at κ = 3.
-    if jacobian(inst, kappa(3), a, b, None)? != j_at(&BigRational::from_integer(3.into())) {
-        return Err(Error::Computation(
-            "the EMA Jacobian is not affine in κ (J(3) ≠ J₀ + 3J₁)".to_owned(),
-        ));
-    }
-
-    // Characteristic polynomial coefficients as polynomials in κ.
-    let cp_nodes = integer_nodes(nm + 2);
-    let values: Vec<UPoly> = cp_nodes
-        .iter()
-        .map(|k| charpoly(&j_at(k)))
-        .collect::<Result<_>>()?;
-    let coeff = |p: &UPoly, i: usize| p.coeffs().get(i).cloned().unwrap_or_default();
-    let charpoly_k: Vec<UPoly> = (0..=size)
-        .map(|i| {
-            let ys: Vec<BigRational> = values[..=nm].iter().map(|p| coeff(p, i)).collect();
-            interpolate(&ys)
-        })
-        .collect();
-    let check = &cp_nodes[nm + 1];
-    for (i, c) in charpoly_k.iter().enumerate() {
-        if c.eval(check) != coeff(&values[nm + 1], i) {
-            return Err(Error::Computation(format!(
-                "the interpolated coefficient of t^{i} of det(tI − J(κ)) disagrees with the exact value at the check node κ = {check}"
-            )));
-        }
-    }
-    for (i, c) in charpoly_k.iter().enumerate().take(d) {
-        if !c.is_zero() {
-            return Err(Error::Computation(format!(
-                "the coefficient of t^{i} of det(tI − J(κ)) is {c}, not identically 0, although the orbit dimension is {d}"
-            )));
-        }
-    }
+    let (j0, j1, j_1) = affine_jacobian(inst, a, b)?;
+    let (cp_nodes, charpoly_k) = charpoly_in_kappa(&j0, &j1, nm, size, d)?;
     let quotient: Vec<UPoly> = charpoly_k[d..].to_vec();
     let constant_term = quotient[0].clone();
-    let qdeg = size - d;
 
     let (kernel, _tangent, tangent_rank, tangent_in_kernel) =
         kernel_data(&j_1, &BigRational::zero(), a, b, true)?;
 
-    // Hurwitz determinants of q(t, κ) = Σ quotient[i](κ) tⁱ: b_k is the
-    // coefficient of t^{qdeg − k}; H[i][j] = b_{2j−i+1}.
-    let deg_b = |k: i64| -> Option<usize> {
-        if (0..=qdeg as i64).contains(&k) {
-            quotient[qdeg - k as usize].degree()
-        } else {
-            None
-        }
-    };
-    let bounds: Vec<usize> = (1..=qdeg)
-        .map(|k| {
-            let entry = |i: usize, j: usize| deg_b(2 * j as i64 - i as i64 + 1);
-            let rows: usize = (0..k)
-                .map(|i| (0..k).filter_map(|j| entry(i, j)).max().unwrap_or(0))
-                .sum();
-            let cols: usize = (0..k)
-                .map(|j| (0..k).filter_map(|i| entry(i, j)).max().unwrap_or(0))
-                .sum();
-            rows.min(cols)
-        })
-        .collect();
+    let bounds = hurwitz_degree_bounds(&quotient);
     let max_bound = bounds.iter().copied().max().unwrap_or(0);
-    let h_nodes = integer_nodes(max_bound + 2);
-    let q_at = |k: &BigRational| UPoly::new(quotient.iter().map(|c| eval_fast(c, k)).collect());
-    let h_values: Vec<Vec<BigRational>> = h_nodes
-        .iter()
-        .map(|k| hurwitz_determinants(&q_at(k)))
-        .collect();
-    let one = BigRational::one();
-    let mut hurwitz = Vec::with_capacity(qdeg);
     let mut critical: Vec<RealRoot> = positive_roots(&constant_term);
     let constant_term_positive_roots = critical.len();
-    for (idx, &bound) in bounds.iter().enumerate() {
-        let ys: Vec<BigRational> = h_values[..=bound]
-            .iter()
-            .map(|v| v.get(idx).cloned().unwrap_or_default())
-            .collect();
-        let det = interpolate(&ys);
-        // Check at the next node and at the last one (the bound is a
-        // theorem; this guards the implementation).
-        let last = h_nodes.len() - 1;
-        for i in [bound + 1, last] {
-            let (node, v) = (&h_nodes[i], &h_values[i]);
-            if eval_fast(&det, node) != v.get(idx).cloned().unwrap_or_default() {
-                return Err(Error::Computation(format!(
-                    "the interpolated Hurwitz determinant Δ_{} (degree bound {bound}) disagrees with its exact value at κ = {node}",
-                    idx + 1
-                )));
-            }
-        }
-        let roots = positive_roots(&det);
-        hurwitz.push(HurwitzCondition {
-            index: idx + 1,
-            degree_bound: bound,
-            positive_roots: roots.len(),
-            sign_at_one: sign(&eval_fast(&det, &one)),
-            determinant: det,
-        });
-        critical.extend(roots);
-    }
+    let hurwitz = hurwitz_conditions(&quotient, &bounds, &mut critical)?;
 
     // Critical values and regions.
     critical.sort_by(|x, y| x.compare(y));
@@ -436,30 +323,13 @@ pub fn certify_ema_all_kappa(
             .map(|h| h.index)
             .collect();
         let stable = failing.is_empty() && !eval_fast(&constant_term, k).is_zero();
-        (stable, failing, routh(&q_at(k)).right_half_plane)
+        (
+            stable,
+            failing,
+            routh(&quotient_at(&quotient, k)).right_half_plane,
+        )
     };
-    let mut samples = Vec::with_capacity(critical.len() + 1);
-    if critical.is_empty() {
-        samples.push(one.clone());
-    } else {
-        let first = &mut critical[0];
-        while !first.lo().is_positive() && !first.is_exact() {
-            let w = first.width() / BigRational::from_integer(BigInt::from(2));
-            first.refine(&w);
-        }
-        let lo = if first.is_exact() {
-            first.hi().clone()
-        } else {
-            first.lo().clone()
-        };
-        samples.push(lo / BigRational::from_integer(BigInt::from(2)));
-        for i in 1..critical.len() {
-            let (left, right) = critical.split_at_mut(i);
-            samples.push(between(&mut left[i - 1], &mut right[0]));
-        }
-        let last = &critical[critical.len() - 1];
-        samples.push(last.hi() + BigRational::one());
-    }
+    let samples = region_samples(&mut critical);
     let records: Vec<RootRecord> = critical.into_iter().map(RootRecord::new).collect();
     let regions: Vec<KappaRegion> = samples
         .into_iter()
@@ -515,4 +385,207 @@ pub fn certify_ema_all_kappa(
         regions,
         verdict,
     })
+}
+
+/// Refuses a Jacobian larger than [`MAX_KAPPA_JACOBIAN`] and a point that
+/// is not an exact SG equilibrium.
+fn check_sg_equilibrium(
+    inst: &Instance,
+    a: &RationalMatrix,
+    b: &RationalMatrix,
+    size: usize,
+    nm: usize,
+) -> Result<()> {
+    if size > MAX_KAPPA_JACOBIAN {
+        return Err(Error::InvalidParameter {
+            name: "Jacobian size 2nm + n²".to_owned(),
+            value: size.to_string(),
+            expected: format!(
+                "at most {MAX_KAPPA_JACOBIAN} for the all-κ certificate (the Hurwitz determinants have κ-degree up to about size·nm = {}, too expensive beyond that); certify individual κ with certify instead",
+                size * nm
+            ),
+        });
+    }
+    let residual = displacement(inst, &Dynamics::StopGradient, a, b, None)?;
+    if residual.iter().any(|x| !x.is_zero()) {
+        return Err(Error::Computation(format!(
+            "the point is not an exact SG equilibrium of {} (non-zero velocity), so it is not an EMA equilibrium with C = A for any κ",
+            inst.name()
+        )));
+    }
+    Ok(())
+}
+
+/// `(J₀, J₁, J(1))` with `J(κ) = J₀ + κJ₁` the EMA Jacobian, from `J(1)` and
+/// `J(2)`; the affine form is checked at κ = 3.
+fn affine_jacobian(
+    inst: &Instance,
+    a: &RationalMatrix,
+    b: &RationalMatrix,
+) -> Result<(RationalMatrix, RationalMatrix, RationalMatrix)> {
+    let kappa = |k: i64| Dynamics::Ema {
+        kappa: BigRational::from_integer(BigInt::from(k)),
+    };
+    let j_1 = jacobian(inst, kappa(1), a, b, None)?;
+    let j_2 = jacobian(inst, kappa(2), a, b, None)?;
+    let j1 = j_2.sub(&j_1);
+    let j0 = j_1.sub(&j1);
+    // Linearity in κ, checked at κ = 3.
+    let three = BigRational::from_integer(3.into());
+    if jacobian(inst, kappa(3), a, b, None)? != j0.add(&j1.scale(&three)) {
+        return Err(Error::Computation(
+            "the EMA Jacobian is not affine in κ (J(3) ≠ J₀ + 3J₁)".to_owned(),
+        ));
+    }
+    Ok((j0, j1, j_1))
+}
+
+/// The coefficients of `det(tI − J₀ − κJ₁)` as polynomials in κ (degree ≤
+/// nm), interpolated at the nodes `0, …, nm` and checked at `nm + 1`; the
+/// first `d` (the orbit dimension) must vanish identically. Returns the
+/// nodes and the coefficients.
+fn charpoly_in_kappa(
+    j0: &RationalMatrix,
+    j1: &RationalMatrix,
+    nm: usize,
+    size: usize,
+    d: usize,
+) -> Result<(Vec<BigRational>, Vec<UPoly>)> {
+    let cp_nodes = integer_nodes(nm + 2);
+    let values: Vec<UPoly> = cp_nodes
+        .iter()
+        .map(|k| charpoly(&j0.add(&j1.scale(k))))
+        .collect::<Result<_>>()?;
+    let coeff = |p: &UPoly, i: usize| p.coeffs().get(i).cloned().unwrap_or_default();
+    let charpoly_k: Vec<UPoly> = (0..=size)
+        .map(|i| {
+            let ys: Vec<BigRational> = values[..=nm].iter().map(|p| coeff(p, i)).collect();
+            interpolate(&ys)
+        })
+        .collect();
+    let check = &cp_nodes[nm + 1];
+    for (i, c) in charpoly_k.iter().enumerate() {
+        if c.eval(check) != coeff(&values[nm + 1], i) {
+            return Err(Error::Computation(format!(
+                "the interpolated coefficient of t^{i} of det(tI − J(κ)) disagrees with the exact value at the check node κ = {check}"
+            )));
+        }
+    }
+    for (i, c) in charpoly_k.iter().enumerate().take(d) {
+        if !c.is_zero() {
+            return Err(Error::Computation(format!(
+                "the coefficient of t^{i} of det(tI − J(κ)) is {c}, not identically 0, although the orbit dimension is {d}"
+            )));
+        }
+    }
+    Ok((cp_nodes, charpoly_k))
+}
+
+/// `q(t, κ) = Σ quotient[i](κ) tⁱ` at one κ.
+fn quotient_at(quotient: &[UPoly], k: &BigRational) -> UPoly {
+    UPoly::new(quotient.iter().map(|c| eval_fast(c, k)).collect())
+}
+
+/// A bound on the κ-degree of each Hurwitz determinant `Δ_k` of `q(t, κ)`:
+/// with `b_k` the coefficient of `t^{deg q − k}`, the Hurwitz matrix has
+/// entries `H[i][j] = b_{2j−i+1}`, and the bound is the smaller of the sums
+/// of the row and of the column maxima of their κ-degrees.
+fn hurwitz_degree_bounds(quotient: &[UPoly]) -> Vec<usize> {
+    let qdeg = quotient.len() - 1;
+    let deg_b = |k: i64| -> Option<usize> {
+        if (0..=qdeg as i64).contains(&k) {
+            quotient[qdeg - k as usize].degree()
+        } else {
+            None
+        }
+    };
+    (1..=qdeg)
+        .map(|k| {
+            let entry = |i: usize, j: usize| deg_b(2 * j as i64 - i as i64 + 1);
+            let rows: usize = (0..k)
+                .map(|i| (0..k).filter_map(|j| entry(i, j)).max().unwrap_or(0))
+                .sum();
+            let cols: usize = (0..k)
+                .map(|j| (0..k).filter_map(|i| entry(i, j)).max().unwrap_or(0))
+                .sum();
+            rows.min(cols)
+        })
+        .collect()
+}
+
+/// The Hurwitz determinants of `q(t, κ)` as polynomials in κ, interpolated
+/// from exact values at `0, 1, …` within their degree `bounds` and checked
+/// at the next node and the last; their positive roots are appended to
+/// `critical`.
+fn hurwitz_conditions(
+    quotient: &[UPoly],
+    bounds: &[usize],
+    critical: &mut Vec<RealRoot>,
+) -> Result<Vec<HurwitzCondition>> {
+    let max_bound = bounds.iter().copied().max().unwrap_or(0);
+    let h_nodes = integer_nodes(max_bound + 2);
+    let h_values: Vec<Vec<BigRational>> = h_nodes
+        .iter()
+        .map(|k| hurwitz_determinants(&quotient_at(quotient, k)))
+        .collect();
+    let one = BigRational::one();
+    let mut hurwitz = Vec::with_capacity(bounds.len());
+    for (idx, &bound) in bounds.iter().enumerate() {
+        let ys: Vec<BigRational> = h_values[..=bound]
+            .iter()
+            .map(|v| v.get(idx).cloned().unwrap_or_default())
+            .collect();
+        let det = interpolate(&ys);
+        // Check at the next node and at the last one (the bound is a
+        // theorem; this guards the implementation).
+        let last = h_nodes.len() - 1;
+        for i in [bound + 1, last] {
+            let (node, v) = (&h_nodes[i], &h_values[i]);
+            if eval_fast(&det, node) != v.get(idx).cloned().unwrap_or_default() {
+                return Err(Error::Computation(format!(
+                    "the interpolated Hurwitz determinant Δ_{} (degree bound {bound}) disagrees with its exact value at κ = {node}",
+                    idx + 1
+                )));
+            }
+        }
+        let roots = positive_roots(&det);
+        hurwitz.push(HurwitzCondition {
+            index: idx + 1,
+            degree_bound: bound,
+            positive_roots: roots.len(),
+            sign_at_one: sign(&eval_fast(&det, &one)),
+            determinant: det,
+        });
+        critical.extend(roots);
+    }
+    Ok(hurwitz)
+}
+
+/// One rational κ > 0 in each open interval cut out by the sorted, distinct
+/// positive `critical` values (refined as needed): below the first, between
+/// consecutive ones, above the last; κ = 1 when there is none.
+fn region_samples(critical: &mut [RealRoot]) -> Vec<BigRational> {
+    let mut samples = Vec::with_capacity(critical.len() + 1);
+    if critical.is_empty() {
+        samples.push(BigRational::one());
+        return samples;
+    }
+    let first = &mut critical[0];
+    while !first.lo().is_positive() && !first.is_exact() {
+        let w = first.width() / BigRational::from_integer(BigInt::from(2));
+        first.refine(&w);
+    }
+    let lo = if first.is_exact() {
+        first.hi().clone()
+    } else {
+        first.lo().clone()
+    };
+    samples.push(lo / BigRational::from_integer(BigInt::from(2)));
+    for i in 1..critical.len() {
+        let (left, right) = critical.split_at_mut(i);
+        samples.push(between(&mut left[i - 1], &mut right[0]));
+    }
+    let last = &critical[critical.len() - 1];
+    samples.push(last.hi() + BigRational::one());
+    samples
 }
