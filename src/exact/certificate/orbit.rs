@@ -315,15 +315,43 @@ pub fn certify(
         RootTest::Routh(routh(&quotient))
     };
     let tau_name = if is_map { "1" } else { "0" };
-    let degree = quotient.degree().unwrap_or(0);
-    cert.verdict = if let Some(reason) = neutral_mismatch(
+    let mismatch = neutral_mismatch(
         d,
         kernel.len(),
         tangent_rank,
         tangent_in_kernel,
         orbit_dim,
         tau_name,
-    ) {
+    );
+    cert.verdict = verdict_of(mismatch, &test, quotient.degree().unwrap_or(0), d, is_map);
+    cert.analysis = Some(EquilibriumAnalysis {
+        jacobian: j,
+        tangent_eigenvalue: tau,
+        charpoly: chi,
+        algebraic_multiplicity: d,
+        kernel,
+        tangent,
+        tangent_rank,
+        tangent_in_kernel,
+        quotient,
+        test,
+    });
+    Ok(cert)
+}
+
+/// The verdict from the neutral-direction check (`mismatch`, see
+/// [`neutral_mismatch`]) and the root test on the quotient of degree
+/// `degree`, `d` the multiplicity divided out at `τ` (1 for maps, 0 for
+/// flows).
+fn verdict_of(
+    mismatch: Option<String>,
+    test: &RootTest,
+    degree: usize,
+    d: usize,
+    is_map: bool,
+) -> Verdict {
+    let tau_name = if is_map { "1" } else { "0" };
+    if let Some(reason) = mismatch {
         // The quotient's roots are unaffected by the neutral directions: a
         // strictly unstable one still proves instability.
         let extra = match test.unstable_count() {
@@ -356,18 +384,5 @@ pub fn certify(
                 ),
             },
         }
-    };
-    cert.analysis = Some(EquilibriumAnalysis {
-        jacobian: j,
-        tangent_eigenvalue: tau,
-        charpoly: chi,
-        algebraic_multiplicity: d,
-        kernel,
-        tangent,
-        tangent_rank,
-        tangent_in_kernel,
-        quotient,
-        test,
-    });
-    Ok(cert)
+    }
 }

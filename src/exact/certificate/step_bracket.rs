@@ -81,23 +81,7 @@ pub fn certify_sg_step_bracket(
             "a finite positive float estimate of the largest stable step size",
         ));
     }
-    let flow = certify(inst, a, b, &Dynamics::StopGradient)?;
-    if !flow.verdict.is_stable() {
-        return Err(Error::Computation(format!(
-            "the SG flow at this point of {} is not certified stable (verdict {:?}), so no step size makes the SG map stable modulo the orbit",
-            inst.name(),
-            flow.verdict
-        )));
-    }
-    let flow_quotient = match &flow.analysis {
-        Some(an) if an.quotient.degree() != Some(0) => an.quotient.clone(),
-        _ => {
-            return Err(Error::Computation(format!(
-                "every eigenvalue of the SG Jacobian at this point of {} is tangent to the orbit, so the SG map is stable for every η > 0 and there is no limit to bracket",
-                inst.name()
-            )));
-        }
-    };
+    let (flow, flow_quotient) = stable_flow_quotient(inst, a, b)?;
     // η = k·unit with unit = 10^(⌊log₁₀ guess⌋ − 9): k has ten digits.
     let exponent = eta_guess.log10().floor() as i32 - 9;
     let ten = BigRational::from_integer(BigInt::from(10));
@@ -109,8 +93,7 @@ pub fn certify_sg_step_bracket(
     let guess = BigRational::from_float(eta_guess)
         .ok_or_else(|| Error::param("eta_guess", eta_guess, "a finite positive float"))?
         / &unit;
-    let one = BigInt::one();
-    let k_guess = guess.round().to_integer().max(one.clone());
+    let k_guess = guess.round().to_integer().max(BigInt::one());
     let eta_of = |k: &BigInt| BigRational::from_integer(k.clone()) * &unit;
     // The search probes with the quotient of the map's characteristic
     // polynomial, η^{deg q}·q((t − 1)/η) (the eigenvalues 1 + ημ), and the
@@ -120,52 +103,7 @@ pub fn certify_sg_step_bracket(
         let shift = UPoly::new(vec![-eta.recip(), eta.recip()]);
         schur_cohn(&flow_quotient.compose(&shift)).is_schur_stable()
     };
-    // Start ±1e-7 around the guess, then widen the offsets tenfold until
-    // the bracket is valid.
-    let initial: BigInt = (&k_guess / BigInt::from(10_000_000)).max(one.clone());
-    let mut step = initial.clone();
-    let mut lo_k = (&k_guess - &step).max(one.clone());
-    while !probe(&lo_k) {
-        if lo_k == one {
-            return Err(Error::Computation(format!(
-                "the SG map at {} is not stable even for η = {}, although the flow is stable; expected stability for all small η",
-                inst.name(),
-                eta_of(&lo_k)
-            )));
-        }
-        step *= 10;
-        lo_k = (&k_guess - &step).max(one.clone());
-    }
-    let mut step = initial;
-    let mut hi_k = &k_guess + &step;
-    let mut tries = 0;
-    while probe(&hi_k) {
-        if tries > 60 {
-            return Err(Error::Computation(format!(
-                "the SG map at {} is still stable at η = {}: no stability limit found above the guess {eta_guess}",
-                inst.name(),
-                eta_of(&hi_k)
-            )));
-        }
-        step *= 10;
-        hi_k = &k_guess + &step;
-        tries += 1;
-    }
-    let gap = |lo: &BigInt, hi: &BigInt| BigRational::new(hi - lo, lo.clone());
-    let limit = BigRational::new(BigInt::one(), BigInt::from(1_000_000));
-    while gap(&lo_k, &hi_k) > limit {
-        let mid: BigInt = (&lo_k + &hi_k) / 2;
-        if mid == lo_k {
-            return Err(Error::Computation(format!(
-                "cannot bisect the step bracket [{lo_k}, {hi_k}]·{unit} further"
-            )));
-        }
-        if probe(&mid) {
-            lo_k = mid;
-        } else {
-            hi_k = mid;
-        }
-    }
+    let (lo_k, hi_k) = search_bracket(inst.name(), &k_guess, &probe, &eta_of, eta_guess, &unit)?;
     let (eta_lo, eta_hi) = (eta_of(&lo_k), eta_of(&hi_k));
     let at_lo = certify(
         inst,
@@ -191,11 +129,102 @@ pub fn certify_sg_step_bracket(
     }
     Ok(StepBracket {
         eta_guess: format!("{eta_guess:e}"),
-        relative_gap: gap(&lo_k, &hi_k),
+        relative_gap: relative_gap(&lo_k, &hi_k),
         eta_lo,
         eta_hi,
         flow,
         at_lo,
         at_hi,
     })
+}
+
+/// The SG flow certificate at `(A, B)` and its quotient `χ/t^d`, refusing a
+/// flow that is not certified stable or has no non-tangent eigenvalue.
+fn stable_flow_quotient(
+    inst: &Instance,
+    a: &RationalMatrix,
+    b: &RationalMatrix,
+) -> Result<(StabilityCertificate, UPoly)> {
+    let flow = certify(inst, a, b, &Dynamics::StopGradient)?;
+    if !flow.verdict.is_stable() {
+        return Err(Error::Computation(format!(
+            "the SG flow at this point of {} is not certified stable (verdict {:?}), so no step size makes the SG map stable modulo the orbit",
+            inst.name(),
+            flow.verdict
+        )));
+    }
+    let flow_quotient = match &flow.analysis {
+        Some(an) if an.quotient.degree() != Some(0) => an.quotient.clone(),
+        _ => {
+            return Err(Error::Computation(format!(
+                "every eigenvalue of the SG Jacobian at this point of {} is tangent to the orbit, so the SG map is stable for every η > 0 and there is no limit to bracket",
+                inst.name()
+            )));
+        }
+    };
+    Ok((flow, flow_quotient))
+}
+
+/// `(η_hi − η_lo)/η_lo` for `η = k·unit`.
+fn relative_gap(lo: &BigInt, hi: &BigInt) -> BigRational {
+    BigRational::new(hi - lo, lo.clone())
+}
+
+/// Integers `lo_k < hi_k` with `probe(lo_k)` stable, `probe(hi_k)` not, and
+/// relative gap at most 10⁻⁶: start ±10⁻⁷ around `k_guess`, widen tenfold
+/// until the bracket is valid, then bisect. `name`, `eta_of`, `eta_guess`
+/// and `unit` only word the errors.
+fn search_bracket(
+    name: &str,
+    k_guess: &BigInt,
+    probe: &dyn Fn(&BigInt) -> bool,
+    eta_of: &dyn Fn(&BigInt) -> BigRational,
+    eta_guess: f64,
+    unit: &BigRational,
+) -> Result<(BigInt, BigInt)> {
+    let one = BigInt::one();
+    // Start ±1e-7 around the guess, then widen the offsets tenfold until
+    // the bracket is valid.
+    let initial: BigInt = (k_guess / BigInt::from(10_000_000)).max(one.clone());
+    let mut step = initial.clone();
+    let mut lo_k = (k_guess - &step).max(one.clone());
+    while !probe(&lo_k) {
+        if lo_k == one {
+            return Err(Error::Computation(format!(
+                "the SG map at {name} is not stable even for η = {}, although the flow is stable; expected stability for all small η",
+                eta_of(&lo_k)
+            )));
+        }
+        step *= 10;
+        lo_k = (k_guess - &step).max(one.clone());
+    }
+    let mut step = initial;
+    let mut hi_k = k_guess + &step;
+    let mut tries = 0;
+    while probe(&hi_k) {
+        if tries > 60 {
+            return Err(Error::Computation(format!(
+                "the SG map at {name} is still stable at η = {}: no stability limit found above the guess {eta_guess}",
+                eta_of(&hi_k)
+            )));
+        }
+        step *= 10;
+        hi_k = k_guess + &step;
+        tries += 1;
+    }
+    let limit = BigRational::new(BigInt::one(), BigInt::from(1_000_000));
+    while relative_gap(&lo_k, &hi_k) > limit {
+        let mid: BigInt = (&lo_k + &hi_k) / 2;
+        if mid == lo_k {
+            return Err(Error::Computation(format!(
+                "cannot bisect the step bracket [{lo_k}, {hi_k}]·{unit} further"
+            )));
+        }
+        if probe(&mid) {
+            lo_k = mid;
+        } else {
+            hi_k = mid;
+        }
+    }
+    Ok((lo_k, hi_k))
 }
