@@ -8,14 +8,13 @@
 //! Run with `cargo test --release --test characterize -- --test-threads=1`
 //! (Symbolica allows one process at a time).
 
+mod common;
+
 use std::process::Command;
 
+use common::bin;
 use nalgebra::DMatrix;
 use serde_json::Value;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
-}
 
 /// Runs the command and returns its output, failing with its stderr if it
 /// did not succeed.
@@ -30,9 +29,7 @@ fn run_ok(cmd: &mut Command) -> std::process::Output {
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssl-eq-char-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp_dir("ssl-eq-char").join(name)
 }
 
 fn characterize(instance: &str, extra: &[&str]) -> Value {

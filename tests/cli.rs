@@ -2,11 +2,9 @@
 //! and writes the same as JSON; `simulate` writes records; output is
 //! deterministic for a seed.
 
-use std::process::Command;
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
-}
+use common::bin;
 
 const IDS: [&str; 13] = [
     "NOT-GRADIENT",
@@ -25,9 +23,7 @@ const IDS: [&str; 13] = [
 ];
 
 fn tmp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssl-eq-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp_dir("ssl-eq-cli").join(name)
 }
 
 #[test]

@@ -61,7 +61,7 @@ fn last_integer(text: &str) -> i64 {
 /// Loads every case's export in `program` with `epilogue` appended (which
 /// must print the dimension last) and compares with ours.
 fn agree_on_dimension(program: &str, args: &[&str], format: ExportFormat, epilogue: &str) {
-    let dir = tempdir();
+    let dir = common::temp_dir("ssl-export");
     for (name, kind) in cases() {
         let sys = system(name, kind);
         let ours = ideal_facts(&sys).expect("our dimension");
@@ -126,7 +126,7 @@ fn sympy_script_rebuilds_the_same_polynomials() {
         probe,
         "python3 -m pip install sympy",
     );
-    let dir = tempdir();
+    let dir = common::temp_dir("ssl-export");
     let sys = system("heavy-decay", SystemKind::SgEquilibrium);
     let mut script = export(&sys, ExportFormat::Sympy).unwrap();
     // Each polynomial, re-expanded by SymPy, must have as many terms as ours.
@@ -162,10 +162,4 @@ fn json_export_round_trips_the_system() {
     // S-equation of an m = 2 instance: three quadrics in s_1_1, s_1_2, s_2_2.
     let ours = ideal_facts(&sys).unwrap();
     assert_eq!(ours.dimension, 0, "finitely many complex solutions");
-}
-
-fn tempdir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("ssl-export-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }

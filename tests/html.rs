@@ -11,16 +11,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssl-equilibria");
-
-fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ssl-eq-html-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 fn run_ok(args: &[&str]) {
     let out = Command::new(BIN).args(args).output().unwrap();
@@ -52,7 +46,7 @@ fn chromium() -> &'static str {
 /// Loads `page` in headless Chromium with the network disabled; returns the
 /// DOM after load and the browser's log (console messages included).
 fn load(page: &Path, extra: &[String]) -> (String, String) {
-    let profile = dir().join(format!(
+    let profile = common::temp_dir("ssl-eq-html").join(format!(
         "profile-{}",
         page.file_stem().unwrap().to_string_lossy()
     ));
@@ -104,7 +98,7 @@ fn console_errors(log: &str) -> Vec<&str> {
     ignore = "Chromium is not installed (apt-get install chromium), or set SSL_REQUIRE_CROSSCHECKS=chromium"
 )]
 fn verify_page_loads_and_shows_the_claim_table() {
-    let d = dir();
+    let d = common::temp_dir("ssl-eq-html");
     let page = d.join("verify.html");
     run_ok(&[
         "verify",
@@ -163,7 +157,7 @@ fn verify_page_loads_and_shows_the_claim_table() {
     ignore = "Chromium is not installed (apt-get install chromium), or set SSL_REQUIRE_CROSSCHECKS=chromium"
 )]
 fn characterize_page_loads_with_components_and_spectra() {
-    let d = dir();
+    let d = common::temp_dir("ssl-eq-html");
     let page = d.join("characterize.html");
     run_ok(&[
         "characterize",

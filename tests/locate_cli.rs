@@ -2,11 +2,9 @@
 //! model placed on its component. Only spawns the binary (never calls
 //! Symbolica in-process, so the child can take the Symbolica lock).
 
-use std::process::Command;
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
-}
+use common::bin;
 
 #[test]
 fn the_final_state_of_simulate_is_located() {

@@ -1,8 +1,9 @@
 //! The periodic-orbit certificate of `square`: it re-checks from scratch,
 //! and changing one of its numbers makes the check fail.
 
-use std::process::Command;
+mod common;
 
+use common::bin;
 use ssl_equilibria::validated::orbit::{CheckOutcome, OrbitCertificate, check_certificate};
 
 const STORED: &str = include_str!("../data/orbits/square.json");
@@ -50,10 +51,6 @@ fn perturbing_one_number_makes_the_check_fail() {
     let mut data = c.clone();
     data.instance.lambda = ssl_equilibria::model::Number::Text("1/21".into());
     assert!(!proved(&data), "other data");
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
 }
 
 #[test]

@@ -2,18 +2,11 @@
 //! binary: output shape, JSON, determinism (also across thread counts),
 //! plots written, and bad input rejected before any output.
 
+mod common;
+
+use common::bin;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
-}
-
-fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ssl-eq-reproduce-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use std::process::Output;
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()
@@ -35,7 +28,7 @@ fn json(path: &PathBuf) -> serde_json::Value {
 
 #[test]
 fn synthetic_prints_the_table_next_to_the_papers_and_writes_json() {
-    let path = dir().join("syn.json");
+    let path = common::temp_dir("ssl-eq-reproduce").join("syn.json");
     let out = run(&[
         "reproduce",
         "synthetic",
@@ -91,7 +84,7 @@ fn synthetic_prints_the_table_next_to_the_papers_and_writes_json() {
 
 #[test]
 fn synthetic_output_is_the_same_for_a_seed_whatever_the_thread_count() {
-    let d = dir();
+    let d = common::temp_dir("ssl-eq-reproduce");
     let mut texts = Vec::new();
     for threads in ["1", "2", "2"] {
         let path = d.join(format!("det-{threads}-{}.json", texts.len()));
@@ -128,7 +121,7 @@ fn synthetic_output_is_the_same_for_a_seed_whatever_the_thread_count() {
 
 #[test]
 fn resampling_keeps_only_draws_with_nonzero_equilibria() {
-    let path = dir().join("resample.json");
+    let path = common::temp_dir("ssl-eq-reproduce").join("resample.json");
     ok(&run(&[
         "reproduce",
         "synthetic",
@@ -145,7 +138,7 @@ fn resampling_keeps_only_draws_with_nonzero_equilibria() {
 
 #[test]
 fn the_sweep_lists_every_setting_and_names_the_closest() {
-    let path = dir().join("sweep.json");
+    let path = common::temp_dir("ssl-eq-reproduce").join("sweep.json");
     let text = ok(&run(&[
         "reproduce",
         "synthetic",
@@ -178,7 +171,7 @@ fn the_sweep_lists_every_setting_and_names_the_closest() {
 
 #[test]
 fn synthetic_plots_are_written_as_svg_and_png() {
-    let d = dir();
+    let d = common::temp_dir("ssl-eq-reproduce");
     for name in ["basins.svg", "basins.png"] {
         let path = d.join(name);
         ok(&run(&[
@@ -215,7 +208,7 @@ fn bad(args: &[&str], names: &[&str]) {
 
 #[test]
 fn bad_synthetic_input_is_one_line_and_exit_code_2_with_nothing_written() {
-    let d = dir();
+    let d = common::temp_dir("ssl-eq-reproduce");
     let json = d.join("never.json");
     let j = json.to_str().unwrap();
     let s = ["reproduce", "synthetic", "--json", j];
@@ -261,8 +254,8 @@ fn bad_synthetic_input_is_one_line_and_exit_code_2_with_nothing_written() {
 
 #[test]
 fn real_tracks_three_procedures_and_writes_plots_and_json() {
-    let d = dir().join("real-plots");
-    let path = dir().join("real.json");
+    let d = common::temp_dir("ssl-eq-reproduce").join("real-plots");
+    let path = common::temp_dir("ssl-eq-reproduce").join("real.json");
     let text = ok(&run(&[
         "reproduce",
         "real",
@@ -297,7 +290,7 @@ fn real_tracks_three_procedures_and_writes_plots_and_json() {
     let png = std::fs::read(d.join("real_training.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     // Same seed, same bytes.
-    let again = dir().join("real2.json");
+    let again = common::temp_dir("ssl-eq-reproduce").join("real2.json");
     ok(&run(&[
         "reproduce",
         "real",
@@ -336,7 +329,7 @@ fn bad_real_input_is_one_line_and_exit_code_2() {
 
 #[test]
 fn simulate_plot_draws_gd_sg_and_ema_and_keeps_the_records() {
-    let path = dir().join("traj.svg");
+    let path = common::temp_dir("ssl-eq-reproduce").join("traj.svg");
     let plain = ok(&run(&[
         "simulate",
         "--instance",
@@ -367,7 +360,7 @@ fn simulate_plot_draws_gd_sg_and_ema_and_keeps_the_records() {
     for label in ["GD", "SG", "EMA", "singular values of A", "gradient norm"] {
         assert!(svg.contains(label), "no {label:?} in the figure");
     }
-    let png = dir().join("traj.png");
+    let png = common::temp_dir("ssl-eq-reproduce").join("traj.png");
     ok(&run(&[
         "simulate",
         "--instance",

@@ -5,19 +5,10 @@
 //! themselves are driven to each outcome by the unit tests of
 //! `src/claims/*.rs`; here the whole pipeline runs through the binary.
 
-use std::process::Command;
+mod common;
 
+use common::bin;
 use serde_json::Value;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
-}
-
-fn dir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("ssl-eq-verdicts-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 const ISOTROPIC: &str = r#"name = "isotropic"
 n = 2
@@ -49,7 +40,7 @@ myy = [["2", "0"], ["0", "2"]]
 "#;
 
 fn verify(instances: &[&str]) -> Value {
-    let d = dir();
+    let d = common::temp_dir("ssl-eq-verdicts");
     let json = d.join(format!("report-{}.json", instances.join("-")));
     let mut cmd = bin();
     cmd.args([
@@ -156,7 +147,7 @@ fn a_failing_claim_writes_its_counterexample_as_an_instance_file() {
     // m = 2 with heavy weight decay (λ = 2): the full-rank stratum is
     // resolved and has no positive definite solution, so the unconditional
     // EXISTENCE fails on this instance (the m ≥ 2 analogue of Δ < 0).
-    let d = dir();
+    let d = common::temp_dir("ssl-eq-verdicts");
     let f = d.join("heavy2.toml");
     std::fs::write(
         &f,

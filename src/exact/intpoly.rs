@@ -138,19 +138,28 @@ pub(crate) fn primitive(mut p: IPoly) -> IPoly {
     p
 }
 
+/// Clears the denominators of rational coefficients: `(L·c, L)` with `L > 0`
+/// the lcm of the denominators of `c` (1 for an empty or integer `c`), so
+/// `L·cᵢ` is an integer for every `i`. The lcm is built with the Lehmer gcd
+/// ([`int_gcd`]) and integer denominators are skipped. This is the one
+/// implementation; polynomials, matrix rows and ring elements all use it.
+pub(crate) fn clear_denominators(c: &[BigRational]) -> (IPoly, BigInt) {
+    let l = c.iter().fold(BigInt::one(), |l, x| {
+        let d = x.denom();
+        if d.is_one() {
+            l
+        } else {
+            &l / int_gcd(&l, d) * d
+        }
+    });
+    let ints = c.iter().map(|x| x.numer() * (&l / x.denom())).collect();
+    (ints, l)
+}
+
 /// The primitive integer polynomial `c·p` with `c > 0` rational (so the sign
 /// of every value is kept).
 pub(crate) fn from_rational(p: &[BigRational]) -> IPoly {
-    let mut l = BigInt::one();
-    for c in p {
-        let d = c.denom();
-        if !d.is_one() {
-            let g = int_gcd(&l, d);
-            l = &l / g * d;
-        }
-    }
-    let v: IPoly = p.iter().map(|c| c.numer() * (&l / c.denom())).collect();
-    primitive(v)
+    primitive(clear_denominators(p).0)
 }
 
 /// The rational polynomial with these integer coefficients.

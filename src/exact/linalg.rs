@@ -153,17 +153,7 @@ fn reduce_rows(
 ) -> (Vec<Vec<BigRational>>, Vec<usize>) {
     let int_rows: Vec<Vec<BigInt>> = rows
         .iter()
-        .map(|row| {
-            let l = row.iter().fold(BigInt::one(), |l, x| {
-                let d = x.denom();
-                if d.is_one() {
-                    l
-                } else {
-                    &l / intpoly::int_gcd(&l, d) * d
-                }
-            });
-            row.iter().map(|x| x.numer() * (&l / x.denom())).collect()
-        })
+        .map(|row| intpoly::clear_denominators(row).0)
         .collect();
     match fraction_free_gauss_jordan(int_rows, ncols_pivot) {
         Some((a, pivots, d)) => {
@@ -377,12 +367,9 @@ impl RowScaling {
         let mut row_dens = Vec::with_capacity(m.nrows());
         let mut rho_bits = Vec::with_capacity(m.nrows());
         for i in 0..m.nrows() {
-            let d = (0..n).fold(BigInt::one(), |l, j| l.lcm(m.get(i, j).denom()));
-            let rho2 = (0..n).fold(BigInt::zero(), |acc, j| {
-                let x = m.get(i, j);
-                let a = x.numer() * (&d / x.denom());
-                acc + &a * &a
-            });
+            let row: Vec<BigRational> = (0..n).map(|j| m.get(i, j).clone()).collect();
+            let (ints, d) = intpoly::clear_denominators(&row);
+            let rho2 = ints.iter().fold(BigInt::zero(), |acc, a| acc + a * a);
             rho_bits.push(rho2.bits().div_ceil(2));
             row_dens.push(d);
         }

@@ -4,7 +4,6 @@
 //! rational univariate representations exactly.
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
@@ -40,17 +39,7 @@ impl Qt {
 
     /// The element of a rational polynomial (reduced modulo χ).
     pub fn elem(&self, p: &UPoly) -> QtElem {
-        let mut den = BigInt::one();
-        for c in p.coeffs() {
-            if !c.denom().is_one() {
-                den = den.lcm(c.denom());
-            }
-        }
-        let num: IPoly = p
-            .coeffs()
-            .iter()
-            .map(|c| c.numer() * (&den / c.denom()))
-            .collect();
+        let (num, den) = intpoly::clear_denominators(p.coeffs());
         self.reduce(num, den)
     }
 

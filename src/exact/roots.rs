@@ -312,6 +312,11 @@ impl RealRoot {
         &self.hi
     }
 
+    /// The width `hi − lo` of the isolating interval.
+    pub fn width(&self) -> BigRational {
+        self.hi() - self.lo()
+    }
+
     /// Whether the root is known exactly (`lo = hi`).
     pub fn is_exact(&self) -> bool {
         self.sign_lo == Ordering::Equal
@@ -681,6 +686,48 @@ pub fn real_roots(p: &UPoly) -> Vec<RealRoot> {
         }
     }
     out
+}
+
+/// The real roots of `p` in `(0, ∞)`, isolated. When the coefficients of
+/// `p` have no sign variation, Descartes' rule of signs proves there is no
+/// positive root and the (costly) isolation is skipped.
+pub(crate) fn positive_roots(p: &UPoly) -> Vec<RealRoot> {
+    let signs: Vec<bool> = p
+        .coeffs()
+        .iter()
+        .filter(|c| !c.is_zero())
+        .map(Signed::is_positive)
+        .collect();
+    if signs.windows(2).all(|w| w[0] == w[1]) {
+        return Vec::new();
+    }
+    let zero = BigRational::zero();
+    real_roots(p)
+        .into_iter()
+        .filter(|r| r.compare_rational(&zero) == Ordering::Greater)
+        .collect()
+}
+
+/// A rational strictly between two distinct real roots `x < y`, refining
+/// both until their isolating intervals separate.
+pub(crate) fn between(x: &mut RealRoot, y: &mut RealRoot) -> BigRational {
+    let two = BigRational::from_integer(BigInt::from(2));
+    loop {
+        if x.hi() < y.lo() {
+            // x ≤ x.hi < y.lo < y.
+            return (x.hi() + y.lo()) / &two;
+        }
+        if x.hi() == y.lo() && !x.is_exact() {
+            // x < x.hi = y.lo < y.
+            return x.hi().clone();
+        }
+        for z in [&mut *x, &mut *y] {
+            if !z.is_exact() {
+                let w = z.width() / &two;
+                z.refine(&w);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1093,5 +1140,14 @@ mod tests {
                 rr.len()
             );
         }
+    }
+
+    #[test]
+    fn descartes_shortcut_does_not_hide_positive_roots() {
+        // (κ − 1/2)(κ − 3)(κ + 2): positive roots 1/2 and 3.
+        let p = UPoly::from_roots(&[q(1, 2), q(3, 1), q(-2, 1)]);
+        assert_eq!(positive_roots(&p).len(), 2);
+        // (κ + 1)(κ + 2): all coefficients positive, no positive root.
+        assert!(positive_roots(&UPoly::from_roots(&[q(-1, 1), q(-2, 1)])).is_empty());
     }
 }

@@ -307,6 +307,106 @@ impl UPoly {
     }
 }
 
+/// The multiplicity `d` of `τ` as a root of `χ` and `χ/(t − τ)^d`.
+pub(crate) fn divide_out(chi: &UPoly, tau: &BigRational) -> crate::error::Result<(usize, UPoly)> {
+    if tau.is_zero() {
+        let d = chi.coeffs().iter().take_while(|c| c.is_zero()).count();
+        return Ok((d, UPoly::new(chi.coeffs()[d..].to_vec())));
+    }
+    let d = chi.root_multiplicity(tau);
+    let factor = UPoly::new(vec![-tau.clone(), BigRational::one()]).pow(d as u32);
+    match chi.div_rem(&factor) {
+        Some((quo, rem)) if rem.is_zero() => Ok((d, quo)),
+        _ => Err(crate::error::Error::Computation(format!(
+            "(t − {tau})^{d} does not divide the characteristic polynomial {chi}, although {tau} is a root of multiplicity {d}"
+        ))),
+    }
+}
+
+/// The nodes `0, 1, …, count − 1`.
+pub(crate) fn integer_nodes(count: usize) -> Vec<BigRational> {
+    (0..count)
+        .map(|i| BigRational::from_integer(BigInt::from(i)))
+        .collect()
+}
+
+/// The polynomial of degree `< ys.len()` with value `ys[i]` at `κ = i`
+/// (`i = 0, 1, …`), by Newton's forward differences in integer arithmetic:
+/// with `L` the lcm of the denominators and `N = ys.len() − 1`,
+/// `L·p(x) = Σⱼ Δʲ(L·y)₀ · x(x−1)⋯(x−j+1)/j!`, evaluated by Horner's rule
+/// on `N!·L·p`, whose coefficients are integers, and divided once at the
+/// end (rational arithmetic would take a gcd at every step).
+pub(crate) fn interpolate(ys: &[BigRational]) -> UPoly {
+    let Some(last) = ys.len().checked_sub(1) else {
+        return UPoly::zero();
+    };
+    let (mut y, l) = intpoly::clear_denominators(ys);
+    // Forward differences Δʲy₀.
+    let mut diffs = Vec::with_capacity(ys.len());
+    while let Some(first) = y.first().cloned() {
+        diffs.push(first);
+        for i in 0..y.len() - 1 {
+            y[i] = &y[i + 1] - &y[i];
+        }
+        y.pop();
+    }
+    // Cⱼ = Δʲy₀ · N!/j!, Horner: p ← p·(x − j) + Cⱼ for j = N−1, …, 0.
+    let mut factor = BigInt::one(); // N!/j!
+    let mut scaled = vec![BigInt::zero(); ys.len()];
+    for j in (0..=last).rev() {
+        scaled[j] = &diffs[j] * &factor;
+        factor *= BigInt::from(j.max(1));
+    }
+    // Now factor = N!.
+    let mut p: Vec<BigInt> = vec![scaled[last].clone()];
+    for j in (0..last).rev() {
+        let jj = BigInt::from(j);
+        let mut next = vec![BigInt::zero(); p.len() + 1];
+        for (i, c) in p.iter().enumerate() {
+            next[i + 1] += c;
+            if j != 0 {
+                next[i] -= &jj * c;
+            }
+        }
+        next[0] += &scaled[j];
+        p = next;
+    }
+    let den = factor * l;
+    UPoly::new(
+        p.into_iter()
+            .map(|c| {
+                if c.is_zero() {
+                    BigRational::zero()
+                } else {
+                    intpoly::ratio(c, den.clone())
+                }
+            })
+            .collect(),
+    )
+}
+
+/// `p(x)` by Horner's rule on integers: with `L` the lcm of the
+/// coefficient denominators and `x = u/v`,
+/// `p(x) = (Σ L·cᵢ uⁱ v^{N−i}) / (L·v^N)`, one gcd at the end instead of
+/// one per step.
+pub(crate) fn eval_fast(p: &UPoly, x: &BigRational) -> BigRational {
+    let c = p.coeffs();
+    let Some(n) = c.len().checked_sub(1) else {
+        return BigRational::zero();
+    };
+    let (ints, l) = intpoly::clear_denominators(c);
+    let (u, v) = (x.numer(), x.denom());
+    let mut acc = BigInt::zero();
+    let mut vpow = BigInt::one();
+    for ci in ints.iter().rev() {
+        // acc ← acc·u + L·cᵢ·v^{N−i}
+        acc = acc * u + ci * &vpow;
+        vpow *= v;
+    }
+    // vpow = v^{N+1}; the denominator is L·v^N.
+    intpoly::ratio(acc, l * num_traits::pow(v.clone(), n))
+}
+
 /// Squarefree part of a non-zero integer polynomial (primitive).
 pub(crate) fn squarefree_int(ip: &[BigInt]) -> intpoly::IPoly {
     let g = intpoly::gcd(ip, &intpoly::derivative(ip));
@@ -573,5 +673,20 @@ pub(crate) mod tests {
                 prop_assert_eq!(p.root_multiplicity(r), expected);
             }
         }
+    }
+
+    #[test]
+    fn interpolation_and_fast_evaluation_are_exact() {
+        let p = UPoly::new(vec![q(-3, 7), q(5, 2), q(0, 1), q(-11, 3), q(1, 9)]);
+        for extra in 0..3 {
+            let ys: Vec<BigRational> = integer_nodes(5 + extra).iter().map(|k| p.eval(k)).collect();
+            assert_eq!(interpolate(&ys), p);
+        }
+        assert_eq!(interpolate(&[]), UPoly::zero());
+        assert_eq!(interpolate(&[q(2, 3)]), UPoly::constant(q(2, 3)));
+        for x in [q(0, 1), q(1, 1), q(-7, 3), q(22, 7)] {
+            assert_eq!(eval_fast(&p, &x), p.eval(&x));
+        }
+        assert_eq!(eval_fast(&UPoly::zero(), &q(2, 1)), q(0, 1));
     }
 }

@@ -219,3 +219,185 @@ pub fn iterate(
         field_norm: incr,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::DMatrix;
+
+    use super::*;
+
+    /// A model with the given moments (`Mxy = Myxᵀ`, `Myy = I`).
+    fn model(n: usize, mxx: DMatrix<f64>, myx: DMatrix<f64>, lambda: f64) -> Model {
+        let m = mxx.nrows();
+        Model {
+            n,
+            m,
+            mxy: myx.transpose(),
+            mxx,
+            myx,
+            myy: DMatrix::identity(m, m),
+            lambda,
+        }
+    }
+
+    fn fixed(step: f64, t_max: f64) -> OdeOptions {
+        OdeOptions {
+            t_max,
+            field_tol: 0.0,
+            fixed_step: Some(step),
+            max_steps: 10_000_000,
+            ..OdeOptions::default()
+        }
+    }
+
+    fn adaptive(t_max: f64) -> OdeOptions {
+        OdeOptions {
+            t_max,
+            field_tol: 0.0,
+            rtol: 1e-10,
+            atol: 1e-13,
+            ..OdeOptions::default()
+        }
+    }
+
+    fn max_abs(m: &DMatrix<f64>) -> f64 {
+        m.iter().fold(0.0, |acc, x| acc.max(x.abs()))
+    }
+
+    /// With `Myx = 0` and `B = 0` the EMA flow is linear: `Ḃ = 0`,
+    /// `Ȧ = −λA`, `Ċ = κ(A − C)`, so `A(t) = e^{−λt}A₀` and
+    /// `C(t) = e^{−κt}C₀ + κ(e^{−λt} − e^{−κt})/(κ − λ)·A₀`.
+    fn linear_case() -> (Model, State, f64) {
+        let mxx = DMatrix::from_row_slice(2, 2, &[2.0, 0.5, 0.5, 1.0]);
+        let model = model(2, mxx, DMatrix::zeros(2, 2), 0.3);
+        let a = DMatrix::from_row_slice(2, 2, &[1.0, -0.5, 0.25, 2.0]);
+        let c = DMatrix::from_row_slice(2, 2, &[-1.0, 0.0, 0.5, 0.75]);
+        let start = State {
+            a,
+            b: DMatrix::zeros(2, 2),
+            c: Some(c),
+        };
+        (model, start, 1.7)
+    }
+
+    fn linear_exact(
+        model: &Model,
+        start: &State,
+        kappa: f64,
+        t: f64,
+    ) -> (DMatrix<f64>, DMatrix<f64>) {
+        let l = model.lambda;
+        let a = &start.a * (-l * t).exp();
+        let c0 = start.c.as_ref().unwrap();
+        let c = c0 * (-kappa * t).exp()
+            + &start.a * (kappa * ((-l * t).exp() - (-kappa * t).exp()) / (kappa - l));
+        (a, c)
+    }
+
+    #[test]
+    fn both_integrators_follow_the_exact_linear_solution() {
+        let (model, start, kappa) = linear_case();
+        let t_max = 3.0;
+        for (opts, tol) in [(fixed(0.01, t_max), 1e-8), (adaptive(t_max), 1e-8)] {
+            let out = integrate(&model, Procedure::Ema, kappa, &start, &opts, |_, _| {}).unwrap();
+            assert!((out.t - t_max).abs() < 1e-12, "{}", out.t);
+            let (a, c) = linear_exact(&model, &start, kappa, out.t);
+            assert!(max_abs(&(out.state.a - a)) < tol);
+            assert!(max_abs(&(out.state.c.unwrap() - c)) < tol);
+            assert!(max_abs(&out.state.b) == 0.0);
+        }
+    }
+
+    /// The error of fixed-step RK4 at `t = 3` on the linear system falls by
+    /// about 2⁴ = 16 when the step is halved (order 4).
+    #[test]
+    fn rk4_has_order_four() {
+        let (model, start, kappa) = linear_case();
+        let err = |h: f64| {
+            let out = integrate(
+                &model,
+                Procedure::Ema,
+                kappa,
+                &start,
+                &fixed(h, 3.0),
+                |_, _| {},
+            )
+            .unwrap();
+            let (a, c) = linear_exact(&model, &start, kappa, 3.0);
+            max_abs(&(out.state.a - a)).max(max_abs(&(out.state.c.unwrap() - c)))
+        };
+        let (e1, e2, e3) = (err(0.2), err(0.1), err(0.05));
+        for ratio in [e1 / e2, e2 / e3] {
+            assert!((12.0..20.0).contains(&ratio), "{e1:e} {e2:e} {e3:e}");
+        }
+    }
+
+    /// BALANCE along the (nonlinear) SG flow: `AAᵀ − BᵀB = e^{−2λt}(A₀A₀ᵀ −
+    /// B₀ᵀB₀)` exactly, and it is conserved when λ = 0.
+    #[test]
+    fn sg_flow_keeps_the_balance_law() {
+        let mxx = DMatrix::from_row_slice(2, 2, &[1.5, 0.2, 0.2, 0.8]);
+        let myx = DMatrix::from_row_slice(2, 2, &[0.9, -0.3, 0.1, 0.6]);
+        let a = DMatrix::from_row_slice(3, 2, &[0.4, -0.2, 0.1, 0.7, -0.5, 0.3]);
+        let b = DMatrix::from_row_slice(3, 3, &[0.2, 0.1, 0.0, -0.3, 0.5, 0.2, 0.1, 0.0, 0.4]);
+        let start = State::new(Procedure::StopGradient, a, b);
+        let d0 = Model::balance(&start.a, &start.b);
+        for lambda in [0.0, 0.05] {
+            let model = model(3, mxx.clone(), myx.clone(), lambda);
+            for opts in [fixed(0.01, 5.0), adaptive(5.0)] {
+                let mut worst: f64 = 0.0;
+                let out = integrate(
+                    &model,
+                    Procedure::StopGradient,
+                    0.0,
+                    &start,
+                    &opts,
+                    |t, s| {
+                        let d = Model::balance(&s.a, &s.b);
+                        worst = worst.max(max_abs(&(d - &d0 * (-2.0 * lambda * t).exp())));
+                    },
+                )
+                .unwrap();
+                assert!(out.steps > 10);
+                assert!(worst < 1e-8, "λ = {lambda}: balance drifts by {worst:e}");
+                // The flow moved: the check is not about a standing point.
+                assert!(max_abs(&(&out.state.a - &start.a)) > 1e-2);
+            }
+        }
+    }
+
+    #[test]
+    fn integration_stops_at_the_field_tolerance() {
+        let (model, start, kappa) = linear_case();
+        let opts = OdeOptions {
+            field_tol: 1e-3,
+            ..adaptive(1e3)
+        };
+        let out = integrate(&model, Procedure::Ema, kappa, &start, &opts, |_, _| {}).unwrap();
+        assert!(out.converged && out.field_norm < 1e-3);
+        assert!(out.t < 1e3);
+        let v = model
+            .velocity(Procedure::Ema, kappa, &out.state)
+            .to_vector();
+        assert!((v.norm() - out.field_norm).abs() < 1e-12);
+    }
+
+    /// The discrete SG map on the linear case: `A⁺ = (1 − ηλ)A`, `B` stays 0.
+    #[test]
+    fn iteration_matches_the_exact_map() {
+        let (model, start, _) = linear_case();
+        let start = State::new(Procedure::StopGradient, start.a, start.b);
+        let map = DiscreteMap::new(Procedure::StopGradient, 0.1, 0.0).unwrap();
+        let mut seen = 0;
+        let out = iterate(&model, &map, &start, 50, 0.0, |_, _| seen += 1).unwrap();
+        assert_eq!((out.steps, seen, out.converged), (50, 51, false));
+        let expect = &start.a * (1.0 - 0.1 * model.lambda).powi(50);
+        assert!(max_abs(&(out.state.a - expect)) < 1e-13);
+        // A step size with |1 − ηλ| > 1 diverges and is reported.
+        let wild = DiscreteMap::new(Procedure::StopGradient, 1e4, 0.0).unwrap();
+        let err = iterate(&model, &wild, &start, 10_000, 0.0, |_, _| {})
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("diverged"), "{err}");
+    }
+}

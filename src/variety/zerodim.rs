@@ -1129,4 +1129,127 @@ mod tests {
         };
         assert!(!evidence.is_exact());
     }
+
+    /// Options that keep the count modular (no basis over Q).
+    fn modular_only() -> SolveOptions {
+        SolveOptions {
+            rational_basis_budget: None,
+            ..SolveOptions::default()
+        }
+    }
+
+    fn vars(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn finite(polys: &[SparsePoly], names: &[String]) -> FiniteSolutions {
+        match solve(polys, names, &modular_only(), None).unwrap() {
+            Solved::Finite(f) => f,
+            other => panic!("a finite solution set expected, got {other:?}"),
+        }
+    }
+
+    /// `x² − 3x + 2 = 0, y² − 1 = 0, z − xy = 0`: exactly the four rational
+    /// points `(x, y, xy)`, `x ∈ {1, 2}`, `y = ±1`. Each is found at its value
+    /// `t = ℓ(point)` of the separating form: `χ(t) = 0` and
+    /// `hᵢ(t)/χ′(t) = xᵢ`; χ has degree 4, so these are all the roots.
+    #[test]
+    fn rational_solutions_are_recovered_exactly() {
+        let c = |k: i64| SparsePoly::constant(3, q(k, 1));
+        let (x, y, z) = (
+            SparsePoly::var(3, 0),
+            SparsePoly::var(3, 1),
+            SparsePoly::var(3, 2),
+        );
+        let polys = vec![
+            x.mul(&x).sub(&c(3).mul(&x)).add(&c(2)),
+            y.mul(&y).sub(&c(1)),
+            z.sub(&x.mul(&y)),
+        ];
+        let f = finite(&polys, &vars(&["x", "y", "z"]));
+        assert_eq!(f.count, 4);
+        assert!(f.separating);
+        assert_eq!(f.rur.chi.degree(), Some(4));
+        let dchi = f.rur.chi_derivative();
+        let mut ts = Vec::new();
+        for (px, py) in [(1, 1), (1, -1), (2, 1), (2, -1)] {
+            let point = [q(px, 1), q(py, 1), q(px * py, 1)];
+            let t = point
+                .iter()
+                .zip(&f.rur.form)
+                .fold(q(0, 1), |acc, (v, &c)| acc + v * q(c, 1));
+            assert!(
+                f.rur.chi.eval(&t) == q(0, 1),
+                "ℓ{point:?} = {t} is no root of χ"
+            );
+            for (h, v) in f.rur.numerators.iter().zip(&point) {
+                assert_eq!(h.eval(&t) / dchi.eval(&t), *v);
+            }
+            ts.push(t);
+        }
+        ts.sort();
+        ts.dedup();
+        assert_eq!(ts.len(), 4);
+    }
+
+    /// `x² − 2 = 0, y² − xy − 1 = 0`: four irrational points. The
+    /// representation is checked by substitution over Q (every equation
+    /// vanishes modulo χ), it does not satisfy a different system, and its
+    /// real roots give the points in floating point.
+    #[test]
+    fn irrational_solutions_are_checked_by_substitution() {
+        let c = |k: i64| SparsePoly::constant(2, q(k, 1));
+        let (x, y) = (SparsePoly::var(2, 0), SparsePoly::var(2, 1));
+        let polys = vec![x.mul(&x).sub(&c(2)), y.mul(&y).sub(&x.mul(&y)).sub(&c(1))];
+        let f = finite(&polys, &vars(&["x", "y"]));
+        assert_eq!(f.count, 4);
+        assert!(verify_by_substitution(&polys, &f.rur).unwrap());
+        assert!(form_separates(&f.rur).unwrap());
+        // The same representation does not solve x² − 3 = 0.
+        let other = vec![x.mul(&x).sub(&c(3)), polys[1].clone()];
+        assert!(!verify_by_substitution(&other, &f.rur).unwrap());
+        // No rational root: the solutions are irrational.
+        let roots = crate::exact::real_roots(&f.rur.chi);
+        assert_eq!(roots.len(), 4);
+        let dchi = f.rur.chi_derivative();
+        let mut xs = Vec::new();
+        for r in &roots {
+            assert!(r.exact().is_none());
+            let t = r.to_f64();
+            let at = |p: &UPoly| p.eval_f64(t) / dchi.eval_f64(t);
+            let (px, py) = (at(&f.rur.numerators[0]), at(&f.rur.numerators[1]));
+            assert!((px * px - 2.0).abs() < 1e-9, "x = {px}");
+            assert!((py * py - px * py - 1.0).abs() < 1e-9, "y = {py}");
+            xs.push(px);
+        }
+        // Both signs of √2 occur, each twice.
+        assert_eq!(xs.iter().filter(|&&v| v > 0.0).count(), 2);
+    }
+
+    /// A circle and a union of a plane and a line are refused as
+    /// positive-dimensional, with their dimension.
+    #[test]
+    fn positive_dimensional_systems_are_refused() {
+        let (x, y) = (SparsePoly::var(2, 0), SparsePoly::var(2, 1));
+        let circle = vec![
+            x.mul(&x)
+                .add(&y.mul(&y))
+                .sub(&SparsePoly::constant(2, q(1, 1))),
+        ];
+        match solve(&circle, &vars(&["x", "y"]), &modular_only(), None).unwrap() {
+            Solved::PositiveDimensional { dimension } => assert_eq!(dimension, 1),
+            other => panic!("the circle is a curve, got {other:?}"),
+        }
+        // xy = xz = 0: the plane x = 0 and the line y = z = 0.
+        let (x, y, z) = (
+            SparsePoly::var(3, 0),
+            SparsePoly::var(3, 1),
+            SparsePoly::var(3, 2),
+        );
+        let planes = vec![x.mul(&y), x.mul(&z)];
+        match solve(&planes, &vars(&["x", "y", "z"]), &modular_only(), None).unwrap() {
+            Solved::PositiveDimensional { dimension } => assert_eq!(dimension, 2),
+            other => panic!("a plane and a line, got {other:?}"),
+        }
+    }
 }

@@ -1,4 +1,6 @@
-//! Shared by the tests that cross-check us against external systems.
+//! Helpers shared by the integration tests: the built binary ([`bin`]), a
+//! per-process scratch directory ([`temp_dir`]), and the probes of the tests
+//! that cross-check us against external systems.
 //!
 //! Each such test is marked `#[cfg_attr(not(has_singular), ignore = "...")]`
 //! (or `has_macaulay2`, `has_sympy`): `build.rs` sets the cfg when it finds the
@@ -7,7 +9,24 @@
 //! does run calls [`require`] first, so a required system that is missing fails
 //! it with a message naming the system.
 
+// Each test binary includes this module and uses only some of it.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
+
+/// The command-line binary built for these tests.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
+}
+
+/// The directory `<system temp>/<prefix>-<process id>`, created if absent:
+/// scratch space private to one test binary's run.
+pub fn temp_dir(prefix: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
 
 /// A probe that succeeds when `program` is on `PATH`.
 pub fn on_path(program: &str) -> Command {

@@ -1,0 +1,213 @@
+//! Dense matrices over `Q[t]/(χ)`: products, characteristic polynomials
+//! (Berkowitz), determinants and adjugates without division.
+
+use super::*;
+
+/// A dense row-major matrix over `Q[t]/(χ)`.
+#[derive(Clone, Debug)]
+pub(super) struct QMat {
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) data: Vec<QtElem>,
+}
+
+impl QMat {
+    pub(super) fn zeros(qt: &Qt, rows: usize, cols: usize) -> Self {
+        Self {
+            rows,
+            cols,
+            data: vec![qt.zero(); rows * cols],
+        }
+    }
+
+    pub(super) fn identity(qt: &Qt, n: usize) -> Self {
+        let mut m = Self::zeros(qt, n, n);
+        for i in 0..n {
+            m.set(i, i, qt.one());
+        }
+        m
+    }
+
+    pub(super) fn from_fn(
+        rows: usize,
+        cols: usize,
+        mut f: impl FnMut(usize, usize) -> QtElem,
+    ) -> Self {
+        let mut data = Vec::with_capacity(rows * cols);
+        for i in 0..rows {
+            for j in 0..cols {
+                data.push(f(i, j));
+            }
+        }
+        Self { rows, cols, data }
+    }
+
+    pub(super) fn from_rational(qt: &Qt, m: &RationalMatrix) -> Self {
+        Self::from_fn(m.nrows(), m.ncols(), |i, j| qt.constant(m.get(i, j)))
+    }
+
+    pub(super) fn get(&self, i: usize, j: usize) -> &QtElem {
+        &self.data[i * self.cols + j]
+    }
+
+    pub(super) fn set(&mut self, i: usize, j: usize, v: QtElem) {
+        self.data[i * self.cols + j] = v;
+    }
+
+    pub(super) fn transpose(&self) -> Self {
+        Self::from_fn(self.cols, self.rows, |i, j| self.get(j, i).clone())
+    }
+
+    /// `self · other` (zero entries skipped).
+    pub(super) fn mul(&self, qt: &Qt, other: &Self) -> Self {
+        Self::from_fn(self.rows, other.cols, |i, j| {
+            let mut acc = qt.zero();
+            for k in 0..self.cols {
+                let (x, y) = (self.get(i, k), other.get(k, j));
+                if !x.is_zero() && !y.is_zero() {
+                    acc = qt.add(&acc, &qt.mul(x, y));
+                }
+            }
+            acc
+        })
+    }
+
+    pub(super) fn add(&self, qt: &Qt, other: &Self) -> Self {
+        Self::from_fn(self.rows, self.cols, |i, j| {
+            qt.add(self.get(i, j), other.get(i, j))
+        })
+    }
+
+    pub(super) fn sub(&self, qt: &Qt, other: &Self) -> Self {
+        Self::from_fn(self.rows, self.cols, |i, j| {
+            qt.sub(self.get(i, j), other.get(i, j))
+        })
+    }
+
+    pub(super) fn scale(&self, qt: &Qt, s: &QtElem) -> Self {
+        Self::from_fn(self.rows, self.cols, |i, j| qt.mul(s, self.get(i, j)))
+    }
+
+    pub(super) fn scale_rat(&self, qt: &Qt, s: &BigRational) -> Self {
+        Self::from_fn(self.rows, self.cols, |i, j| qt.scale(self.get(i, j), s))
+    }
+
+    /// The submatrix with the given rows and columns.
+    pub(super) fn select(&self, rows: &[usize], cols: &[usize]) -> Self {
+        Self::from_fn(rows.len(), cols.len(), |i, j| {
+            self.get(rows[i], cols[j]).clone()
+        })
+    }
+}
+
+pub(super) fn neg(qt: &Qt, a: &QtElem) -> QtElem {
+    qt.scale(a, &rat(-1))
+}
+
+/// The exact sign at `t₀` of a ring element (`num/den`, `den > 0`).
+pub(super) fn sign_at(root: &mut RealRoot, e: &QtElem) -> Ordering {
+    if e.is_zero() {
+        Ordering::Equal
+    } else {
+        root.sign_of_refining(&e.to_upoly())
+    }
+}
+
+/// Berkowitz's division-free algorithm: the characteristic polynomials
+/// `det(xI − A_k)` of the leading principal k×k submatrices `A_k`,
+/// `k = 1..=n` (only `k = n` unless `all`), each as coefficients from the
+/// highest degree down (`[1, a₁, …, a_k]`).
+///
+/// `det(xI − A_{k+1}) = (x − a)·det(xI − A_k) − R·adj(xI − A_k)·S` with
+/// `R`, `S`, `a` the new row, column and diagonal entry; expanding the
+/// adjugate in powers of `A_k` gives the product of the lower-triangular
+/// Toeplitz matrix of `(1, −a, −RS, −RA_kS, …, −RA_k^{k−1}S)` with the
+/// previous coefficient vector. `O(n⁴)` ring operations, no division.
+pub(super) fn berkowitz(qt: &Qt, a: &QMat, all: bool) -> Vec<Vec<QtElem>> {
+    let n = a.rows;
+    let mut c = vec![qt.one()];
+    let mut out = Vec::new();
+    for k in 0..n {
+        let mut t = Vec::with_capacity(k + 2);
+        t.push(qt.one());
+        t.push(neg(qt, a.get(k, k)));
+        let mut v: Vec<QtElem> = (0..k).map(|j| a.get(k, j).clone()).collect();
+        for step in 0..k {
+            let mut dot = qt.zero();
+            for (i, vi) in v.iter().enumerate() {
+                let s = a.get(i, k);
+                if !vi.is_zero() && !s.is_zero() {
+                    dot = qt.add(&dot, &qt.mul(vi, s));
+                }
+            }
+            t.push(neg(qt, &dot));
+            if step + 1 < k {
+                v = (0..k)
+                    .map(|l| {
+                        let mut acc = qt.zero();
+                        for (i, vi) in v.iter().enumerate() {
+                            let x = a.get(i, l);
+                            if !vi.is_zero() && !x.is_zero() {
+                                acc = qt.add(&acc, &qt.mul(vi, x));
+                            }
+                        }
+                        acc
+                    })
+                    .collect();
+            }
+        }
+        let next: Vec<QtElem> = (0..k + 2)
+            .map(|i| {
+                let mut acc = qt.zero();
+                for (j, cj) in c.iter().enumerate().take(i.min(k) + 1) {
+                    let tij = &t[i - j];
+                    if !tij.is_zero() && !cj.is_zero() {
+                        acc = qt.add(&acc, &qt.mul(tij, cj));
+                    }
+                }
+                acc
+            })
+            .collect();
+        c = next;
+        if all || k + 1 == n {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
+/// `det(xI − A)` from the highest degree down (`[1]` for 0×0).
+pub(super) fn charpoly_desc(qt: &Qt, a: &QMat) -> Vec<QtElem> {
+    berkowitz(qt, a, false)
+        .pop()
+        .unwrap_or_else(|| vec![qt.one()])
+}
+
+/// `det A`, `adj A` (division-free, by Cayley–Hamilton: with
+/// `det(xI − A) = xⁿ + a₁xⁿ⁻¹ + … + aₙ`, `adj A = (−1)ⁿ⁺¹(Aⁿ⁻¹ + a₁Aⁿ⁻² +
+/// … + aₙ₋₁I)` and `det A = (−1)ⁿaₙ`).
+pub(super) fn det_adj(qt: &Qt, a: &QMat) -> (QtElem, QMat) {
+    let n = a.rows;
+    let c = charpoly_desc(qt, a);
+    let mut b = QMat::identity(qt, n);
+    for ci in c.iter().take(n).skip(1) {
+        b = b.mul(qt, a).add(qt, &QMat::identity(qt, n).scale(qt, ci));
+    }
+    let (adj, det) = if n.is_multiple_of(2) {
+        (b.scale_rat(qt, &rat(-1)), c[n].clone())
+    } else {
+        (b, neg(qt, &c[n]))
+    };
+    (det, adj)
+}
+
+/// `det A` (division-free).
+pub(super) fn det(qt: &Qt, a: &QMat) -> QtElem {
+    let n = a.rows;
+    let c = charpoly_desc(qt, a);
+    if n.is_multiple_of(2) {
+        c[n].clone()
+    } else {
+        neg(qt, &c[n])
+    }
+}
