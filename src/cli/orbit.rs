@@ -84,15 +84,7 @@ pub fn certify_orbit(a: CertifyOrbitArgs) -> Result<()> {
 /// `check-orbit`: exit 0 when the proof passes, 1 when it does not.
 pub fn check_orbit(a: CheckOrbitArgs) -> Result<()> {
     let path = a.certificate.display().to_string();
-    let text = std::fs::read_to_string(&a.certificate).map_err(|source| Error::Io {
-        action: "read",
-        path: path.clone(),
-        source,
-    })?;
-    let cert: OrbitCertificate = serde_json::from_str(&text).map_err(|e| Error::BadFile {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
+    let cert = OrbitCertificate::read(&a.certificate)?;
     let t = Instant::now();
     match check_certificate(&cert)? {
         CheckOutcome::Proved(p) => {

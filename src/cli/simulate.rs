@@ -1,7 +1,7 @@
 //! `simulate`: one trajectory of GD, SG or EMA.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::model::{self, Instance};
 use crate::numeric::{self, DiscreteMap, Model, OdeOptions, Procedure, State};
 use crate::report;
-use crate::report::plot::TrajectoryPoint;
+use crate::report::plot::{PhaseMarks, TrajectoryPoint};
+use crate::validated::orbit::OrbitCertificate;
 
 use super::common::{positive, write_file};
 
@@ -102,6 +103,18 @@ pub struct SimulateArgs {
     /// this .svg or .png file.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
+    /// Draw this run in the (‖A‖, Ē) plane (start and end marked; with
+    /// --from-orbit also the certificate's shooting points) beside Ē and ‖A‖
+    /// over time, to this .svg or .png file.
+    #[arg(long, value_name = "FILE")]
+    pub phase_plot: Option<PathBuf>,
+    /// Start on the periodic orbit of a certificate written by
+    /// `certify-orbit` (its first shooting point, lifted to A = e₁aᵀ,
+    /// B = b·e₁e₁ᵀ) instead of a random initialization; --instance must have
+    /// the certificate's data (any n ≥ 1). --seed and --init-scale are then
+    /// unused.
+    #[arg(long, value_name = "FILE")]
+    pub from_orbit: Option<PathBuf>,
 }
 
 impl SimulateArgs {
@@ -138,6 +151,9 @@ impl SimulateArgs {
         }
         if let Some(p) = &self.plot {
             report::plot::check_plot_path(p)?;
+        }
+        if let Some(p) = &self.phase_plot {
+            report::plot::check_plot_flag("phase-plot", p)?;
         }
         Ok((inst, procedure))
     }
@@ -187,10 +203,22 @@ fn trajectory(
 pub fn run(a: SimulateArgs) -> Result<()> {
     let (inst, procedure) = a.config()?;
     let model = Model::from_instance(&inst);
-    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
-    // The same draws for every procedure (A, then B; EMA's C starts as A).
-    let init =
-        numeric::random::random_state(model.n, model.m, Procedure::Ema, a.init_scale, &mut rng);
+    let orbit = match &a.from_orbit {
+        Some(path) => Some(orbit_certificate(path, &inst)?),
+        None => None,
+    };
+    // The same start for every procedure (EMA's C starts as A): the
+    // certificate's first point, or random draws (A, then B).
+    let init = match &orbit {
+        Some(cert) => {
+            let (a0, b0) = cert.state(0, model.n)?;
+            State::new(Procedure::StopGradient, a0, b0)
+        }
+        None => {
+            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
+            numeric::random::random_state(model.n, model.m, Procedure::Ema, a.init_scale, &mut rng)
+        }
+    };
     let start_of = |p: Procedure| State::new(p, init.a.clone(), init.b.clone());
     if let Some(p) = &a.final_state {
         super::common::check_json_path(p)?;
@@ -298,6 +326,9 @@ pub fn run(a: SimulateArgs) -> Result<()> {
         );
         report::plot::trajectories(path, &title, if a.discrete { "step" } else { "t" }, runs)?;
     }
+    if let Some(path) = &a.phase_plot {
+        phase_plot(path, &a, &inst, &model, procedure, &records, orbit.as_ref())?;
+    }
     eprintln!(
         "{} {} on {}: {} after t = {:.4} ({} steps), field norm {:.2e}, end state: {}",
         if a.discrete { "discrete" } else { "continuous" },
@@ -314,6 +345,78 @@ pub fn run(a: SimulateArgs) -> Result<()> {
         numeric::EndState::of(&outcome.state.a).describe()
     );
     Ok(())
+}
+
+/// Reads the certificate of `--from-orbit` and checks that it is about the
+/// data of `inst` (any embedding dimension: the slice embeds in every n).
+fn orbit_certificate(path: &Path, inst: &Instance) -> Result<OrbitCertificate> {
+    let cert = OrbitCertificate::read(path)?;
+    let data = cert.instance.clone().into_instance("certificate")?;
+    let same =
+        data.m() == inst.m() && data.moments() == inst.moments() && data.lambda() == inst.lambda();
+    if !same {
+        return Err(Error::param(
+            "from-orbit",
+            path.display(),
+            &format!(
+                "a certificate for the data of --instance {} (its Mxx, Myx, Myy and λ; the file's are those of {})",
+                inst.name(),
+                data.name()
+            ),
+        ));
+    }
+    Ok(cert)
+}
+
+/// Draws `--phase-plot`: this run in the (‖A‖, Ē) plane and over time, with
+/// the certificate's shooting points when the run starts on its orbit.
+fn phase_plot(
+    path: &Path,
+    a: &SimulateArgs,
+    inst: &Instance,
+    model: &Model,
+    procedure: Procedure,
+    records: &[TrajectoryPoint],
+    orbit: Option<&OrbitCertificate>,
+) -> Result<()> {
+    let marks = match orbit {
+        Some(cert) => {
+            let mut points = Vec::with_capacity(cert.points.len());
+            for k in 0..cert.points.len() {
+                let (a0, b0) = cert.state(k, model.n)?;
+                let r = make_record(model, 0.0, &State::new(Procedure::StopGradient, a0, b0));
+                points.push((r.norm_a, r.ebar));
+            }
+            Some(PhaseMarks {
+                name: format!("certified orbit ({} shooting points)", points.len()),
+                points,
+            })
+        }
+        None => None,
+    };
+    let start = match (&a.from_orbit, orbit) {
+        (Some(file), Some(_)) => format!("from the orbit of {}", file.display()),
+        _ => format!("seed {}", a.seed),
+    };
+    let end = records.last().map_or(0.0, |r| r.t);
+    let title = format!(
+        "{} {} on {} ({start}, {})",
+        if a.discrete { "discrete" } else { "continuous" },
+        procedure.short().to_uppercase(),
+        inst.name(),
+        if a.discrete {
+            format!("{end:.0} steps")
+        } else {
+            format!("t = 0 to {end:.2}")
+        },
+    );
+    report::plot::phase_portrait(
+        path,
+        &title,
+        if a.discrete { "step" } else { "t" },
+        &[(procedure.short().to_uppercase(), records.to_vec())],
+        marks.as_ref(),
+    )
 }
 
 fn make_record(model: &Model, t: f64, s: &State) -> TrajectoryPoint {
@@ -363,6 +466,11 @@ mod tests {
             (&["--field-tol", "-1"][..], "field-tol"),
             (&["--every", "0"][..], "every"),
             (&["--discrete", "--time", "1e9"][..], "time"),
+            (&["--phase-plot", "orbit.pdf"][..], "phase-plot"),
+            (
+                &["--phase-plot", "/nonexistent-dir-ssl/o.svg"][..],
+                "phase-plot",
+            ),
         ] {
             let mut all = vec!["--procedure", "sg"];
             all.extend_from_slice(args);

@@ -7,7 +7,8 @@
 //!
 //! The figures render what the library computed: trajectories
 //! ([`trajectories`]), the m = 1 basins ([`basins`]), the real-data curves
-//! ([`real_training`]) and a spectrum in the complex plane ([`spectrum`]).
+//! ([`real_training`]), a spectrum in the complex plane ([`spectrum`]) and
+//! the phase portrait of a trajectory ([`phase_portrait`]).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,9 @@ use plotters::prelude::*;
 use crate::error::{Error, Result};
 use crate::experiments::real::RealReport;
 use crate::experiments::synthetic::{Endpoint, Trial};
+
+mod phase;
+pub use phase::{PhaseMarks, phase_portrait};
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static REGISTER: Once = Once::new();
@@ -60,9 +64,15 @@ pub fn format_of(path: &Path) -> Result<Format> {
 /// Checks, before any work, that a plot can be written at `path`: a known
 /// extension and an existing, writable directory. Errors are bad input.
 pub fn check_plot_path(path: &Path) -> Result<Format> {
-    let format = format_of(path)?;
+    check_plot_flag("plot", path)
+}
+
+/// [`check_plot_path`] for a plot given with `flag` (named in the error).
+pub fn check_plot_flag(flag: &str, path: &Path) -> Result<Format> {
+    let format = format_of(path)
+        .map_err(|_| Error::param(flag, path.display(), "a file name ending in .svg or .png"))?;
     check_writable_dir(
-        "plot",
+        flag,
         path.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new(".")),

@@ -32,6 +32,8 @@
 //! `tr M − 1 − e^{−2λT}` (both enclosed, intersected). `|μ| < 1` proves the
 //! orbit attracts within the slice.
 
+use std::path::Path;
+
 use nalgebra::{DMatrix, DVector};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -107,6 +109,48 @@ pub struct OrbitCertificate {
     pub period: f64,
     /// The half-width of the box `Z` in every coordinate.
     pub radius: f64,
+}
+
+impl OrbitCertificate {
+    /// Reads a certificate file. An unreadable or malformed file is bad
+    /// input; the proof itself is not re-run (see [`check_certificate`]).
+    pub fn read(path: &Path) -> Result<Self> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            action: "read",
+            path: shown.clone(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|e| Error::BadFile {
+            path: shown,
+            message: e.to_string(),
+        })
+    }
+
+    /// The shooting point `k` as a state of the SG flow with embedding
+    /// dimension `n ≥ 1`: `A = e₁aᵀ` (n×m) and `B = b·e₁e₁ᵀ` (n×n), where
+    /// `(a₁, …, a_m, b)` is the point. The slice is invariant for every `n`,
+    /// so the SG flow from this state stays on the certified orbit's slice.
+    pub fn state(&self, k: usize, n: usize) -> Result<(DMatrix<f64>, DMatrix<f64>)> {
+        let p = self.points.get(k).ok_or_else(|| {
+            Error::param(
+                "point",
+                k,
+                &format!("an index below {} (the shooting points)", self.points.len()),
+            )
+        })?;
+        if n == 0 || p.len() < 2 || p.iter().any(|v| !v.is_finite()) {
+            return Err(Error::param(
+                "points",
+                format!("{p:?}"),
+                "finite coordinates (a_1, …, a_m, b) with m ≥ 1, and n ≥ 1",
+            ));
+        }
+        let m = p.len() - 1;
+        let a = DMatrix::from_fn(n, m, |i, j| if i == 0 { p[j] } else { 0.0 });
+        let b = DMatrix::from_fn(n, n, |i, j| if i == 0 && j == 0 { p[m] } else { 0.0 });
+        Ok((a, b))
+    }
 }
 
 /// What a successful proof establishes.
