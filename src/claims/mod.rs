@@ -172,6 +172,13 @@ impl ClaimId {
 }
 
 impl ClaimId {
+    /// Whether the claim is existential, "on this instance there is …":
+    /// it is shown by one instance where it holds (its witness), and an
+    /// instance where it was not decided takes nothing away from that.
+    pub fn is_existential(self) -> bool {
+        matches!(self, ClaimId::NotGradientLike)
+    }
+
     /// The claim's module, behind the [`Claim`] trait.
     pub(crate) fn claim(self) -> &'static dyn Claim {
         match self {

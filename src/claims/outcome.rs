@@ -220,6 +220,14 @@ impl ClaimResult {
                 conditions.push(c);
             }
         }
+        let witnesses: Vec<&Finding> = applicable
+            .iter()
+            .copied()
+            .filter(|f| f.verdict == Verdict::Holds)
+            .collect();
+        if id.is_existential() && failing.is_empty() && !witnesses.is_empty() {
+            return Self::witnessed(id, findings.clone(), &witnesses, &applicable);
+        }
         let (verdict, reason) = if applicable.is_empty() {
             (Verdict::Inconclusive, Some(Reason::OutsideHypotheses))
         } else if !failing.is_empty() {
@@ -256,6 +264,48 @@ impl ClaimResult {
             instances,
             counterexamples,
             summary,
+            findings,
+            symbolic: None,
+        }
+    }
+}
+
+impl ClaimResult {
+    /// An existential claim shown by `witnesses`: it holds at the weakest
+    /// level among them, covering those instances; the summary names the
+    /// instances where it was not decided.
+    fn witnessed(
+        id: ClaimId,
+        findings: Vec<Finding>,
+        witnesses: &[&Finding],
+        applicable: &[&Finding],
+    ) -> Self {
+        let level = witnesses
+            .iter()
+            .map(|f| f.level)
+            .min()
+            .unwrap_or(Level::Numeric);
+        let mut summary: Vec<String> = witnesses
+            .iter()
+            .map(|f| format!("{}: {}", f.instance, f.summary))
+            .collect();
+        let open: Vec<&str> = applicable
+            .iter()
+            .filter(|f| f.verdict != Verdict::Holds)
+            .map(|f| f.instance.as_str())
+            .collect();
+        if !open.is_empty() {
+            summary.push(format!("not decided on {}", open.join(", ")));
+        }
+        Self {
+            id,
+            verdict: Verdict::Holds,
+            level,
+            condition: None,
+            reason: None,
+            instances: witnesses.iter().map(|f| f.instance.clone()).collect(),
+            counterexamples: Vec::new(),
+            summary: summary.join("; "),
             findings,
             symbolic: None,
         }
@@ -329,6 +379,35 @@ mod tests {
             (r.verdict, r.reason),
             (Inconclusive, Some(Reason::OutsideHypotheses))
         );
+    }
+
+    #[test]
+    fn an_existential_claim_holds_on_its_witnesses_only() {
+        use Level::*;
+        use Verdict::*;
+        let fs = || {
+            vec![
+                f("square", Holds, Validated),
+                f("default", Inconclusive, Numeric),
+            ]
+        };
+        let r = ClaimResult::aggregate(ClaimId::NotGradientLike, fs());
+        assert_eq!((r.verdict, r.level), (Holds, Validated));
+        assert_eq!(r.instances, vec!["square".to_string()]);
+        assert!(
+            r.summary.contains("not decided on default"),
+            "{}",
+            r.summary
+        );
+        // Without a witness it stays inconclusive; a universal claim with
+        // the same findings is inconclusive too.
+        let none = ClaimResult::aggregate(
+            ClaimId::NotGradientLike,
+            vec![f("default", Inconclusive, Numeric)],
+        );
+        assert_eq!(none.verdict, Inconclusive);
+        let universal = ClaimResult::aggregate(ClaimId::Existence, fs());
+        assert_eq!(universal.verdict, Inconclusive);
     }
 
     #[test]
