@@ -66,7 +66,12 @@ fn verify_reports_every_claim_in_text_and_json() {
                 .any(|v| line.contains(v)),
             "{line}"
         );
-        assert!(line.contains("numeric") || line.contains("exact") || line.contains("symbolic"));
+        assert!(
+            ["numeric", "modular", "validated", "exact", "symbolic"]
+                .iter()
+                .any(|level| line.contains(level)),
+            "no level in {line}"
+        );
     }
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
