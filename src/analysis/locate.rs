@@ -282,10 +282,7 @@ pub fn assess(
     let start = State::new(Procedure::StopGradient, a.clone(), b.clone());
     model.check_state(&start)?;
     let s = a.transpose() * a;
-    let field_norm = model
-        .velocity(Procedure::StopGradient, 1.0, &start)
-        .to_vector()
-        .norm();
+    let field_norm = sg_field_norm(model, &start);
     let opts = OdeOptions {
         t_max: FLOW_T_MAX,
         field_tol: FLOW_FIELD_TOL,
@@ -344,6 +341,15 @@ pub fn assess(
             detail,
         },
     })
+}
+
+/// The SG field norm at `state` (its teacher, if any, ignored: C = A).
+pub fn sg_field_norm(model: &Model, state: &State) -> f64 {
+    let sg = State::new(Procedure::StopGradient, state.a.clone(), state.b.clone());
+    model
+        .velocity(Procedure::StopGradient, 1.0, &sg)
+        .to_vector()
+        .norm()
 }
 
 /// Eigenvalues of a symmetric matrix, largest first.

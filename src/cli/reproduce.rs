@@ -340,25 +340,13 @@ pub fn real(a: RealArgs) -> Result<()> {
 /// evaluation moments (training is by minibatches, so "converged" means
 /// that field is below the integrators' stopping level, rarely the case).
 fn write_real_final_states(path: &std::path::Path, rep: &real::RealReport) -> Result<()> {
-    use crate::numeric::Procedure;
     use crate::variety::strata::rows;
     let model = &rep.eval_model;
     let states: Vec<super::locate::FinalState> = rep
         .final_states
         .iter()
         .map(|(name, st)| {
-            let field_norm = model
-                .velocity(
-                    Procedure::StopGradient,
-                    1.0,
-                    &crate::numeric::State::new(
-                        Procedure::StopGradient,
-                        st.a.clone(),
-                        st.b.clone(),
-                    ),
-                )
-                .to_vector()
-                .norm();
+            let field_norm = crate::analysis::locate::sg_field_norm(model, st);
             super::locate::FinalState {
                 procedure: name.clone(),
                 t: rep.config.steps as f64,
