@@ -6,6 +6,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rand::SeedableRng;
+use ssl_equilibria::analysis::Level;
 use ssl_equilibria::analysis::characterize::{
     Characterization, CharacterizeConfig, ComponentVerdict, WholeVariety, characterize,
 };
@@ -13,6 +14,7 @@ use ssl_equilibria::analysis::locate::locate;
 use ssl_equilibria::model::{Instance, builtin};
 use ssl_equilibria::numeric::{self, Model, OdeOptions, Procedure};
 use ssl_equilibria::testing::commuting_instance;
+use ssl_equilibria::variety::family_degree::FamilyDegree;
 use ssl_equilibria::variety::strata::StratumStatus;
 
 /// n = m = 3, `Mxx = Myx = Myy = I`, λ = 1/50: isotropic data at the
@@ -113,6 +115,57 @@ fn isotropic_strata_are_isolated_points_and_circles() {
     let fam = top.iter().find(|k| k.family_dimension == Some(1)).unwrap();
     assert_eq!(fam.sg_verdict, ComponentVerdict::Saddle);
     assert!(agrees(&c));
+    // Every dimension is proved (ranks modulo a prime at the exact point),
+    // and every family is a conic: the level sets of (tr S, det S) in the
+    // 3-dimensional space of symmetric 2×2 matrices have degree 1·2.
+    for s in &c.strata {
+        for k in &s.components {
+            assert_eq!(k.family_dimension_level, Some(Level::Exact), "{k:?}");
+            if k.family_dimension.is_some_and(|d| d > 0) {
+                assert_eq!(k.real_psd_dimension, k.family_dimension);
+                assert!(
+                    matches!(k.family_degree, Some(FamilyDegree::AtMost { bound: 2, .. })),
+                    "{:?}",
+                    k.family_degree
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn isotropic_3x3_families_have_their_classical_dimensions_and_degrees() {
+    // Mxx = Myx = I₃: H = O(3) acts by conjugation, so each family is the
+    // orbit of S: {s vvᵀ} and {s(I − uuᵀ)} are Veronese surfaces (dimension
+    // 2, degree 4), and an S with three distinct eigenvalues has a regular
+    // orbit, a fibre of the characteristic map (e₁, e₂, e₃) of degrees
+    // 1, 2, 3: dimension 3, degree 1·2·3 = 6.
+    let c = run(&isotropic3());
+    let mut seen = Vec::new();
+    for s in &c.strata {
+        for k in &s.components {
+            assert_eq!(k.family_dimension_level, Some(Level::Exact), "{k:?}");
+            let Some(d) = k.family_dimension.filter(|&d| d > 0) else {
+                continue;
+            };
+            let distinct = {
+                let mut e = k.eigenvalues.clone();
+                e.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+                e.len()
+            };
+            let (dim, degree) = if distinct == 3 { (3, 6) } else { (2, 4) };
+            assert_eq!(d, dim, "{k:?}");
+            assert!(
+                matches!(k.family_degree, Some(FamilyDegree::AtMost { bound, .. }) if bound == degree),
+                "rank {}, eigenvalues {:?}: {:?}",
+                k.rank,
+                k.eigenvalues,
+                k.family_degree
+            );
+            seen.push(dim);
+        }
+    }
+    assert!(seen.contains(&2) && seen.contains(&3), "{seen:?}");
 }
 
 #[test]

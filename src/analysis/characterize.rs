@@ -271,6 +271,21 @@ pub struct Component {
     /// `(A, B)` over the family form a set of dimension `orbit_dimension +
     /// family_dimension`.
     pub family_dimension: Option<usize>,
+    /// How `family_dimension` is known (see `family_dimension_level` in
+    /// this module): `exact` (proved), `modular` (a zero-dimensional
+    /// stratum counted modulo primes) or `numeric` (singular values).
+    pub family_dimension_level: Option<Level>,
+    /// Dimension of the real positive semidefinite part of the component
+    /// (the complex family through S): equal to `family_dimension`, at the
+    /// same level, because the orbit of S under the data's symmetry group
+    /// consists of PSD matrices and has that real dimension, while a real
+    /// part never exceeds the complex dimension.
+    pub real_psd_dimension: Option<usize>,
+    /// A modular bound on the family's degree, with its defining equations
+    /// (the stratum's and the orbit invariants of S; see
+    /// [`crate::variety::family_degree`]); `None` for an isolated solution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_degree: Option<crate::variety::family_degree::FamilyDegree>,
     /// How many of the stratum's real solutions lie on this family (the
     /// critical points of the generic distance on it; 1 for an isolated
     /// solution).
@@ -515,14 +530,11 @@ pub fn characterize(
                     }
                     seen.push(k);
                 }
-                components.push(component(
-                    inst,
-                    &model,
-                    sol,
-                    st.rur.as_ref(),
-                    zero_locus.as_ref(),
-                    cfg,
-                )?);
+                let mut c =
+                    component(inst, &model, sol, st.rur.as_ref(), zero_locus.as_ref(), cfg)?;
+                c.family_dimension_level = family_dimension_level(&st, sol);
+                c.real_psd_dimension = c.family_dimension;
+                components.push(c);
             }
         }
         for c in &mut components {
@@ -632,6 +644,22 @@ pub fn characterize(
     })
 }
 
+/// How the family dimension of `sol` is known: on a zero-dimensional
+/// stratum every solution is isolated, as surely as the stratum's count
+/// (exact when certified over Q, else modular); on a decomposed one, exact
+/// when the local dimension is proved by ranks modulo a prime
+/// ([`crate::variety::exact_dimension`]), numeric when read off singular
+/// values; `None` when not decided.
+fn family_dimension_level(st: &Stratum, sol: &RealSolution) -> Option<Level> {
+    sol.family_dimension?;
+    Some(match sol.local_dimension {
+        Some(l) if l.is_exact() => Level::Exact,
+        Some(_) => Level::Numeric,
+        None if st.exact => Level::Exact,
+        None => Level::Modular,
+    })
+}
+
 fn existence_summary(inst: &Instance, strata: &[StratumReport]) -> String {
     let (n, m) = (inst.n(), inst.m());
     let rmax = n.min(m);
@@ -647,7 +675,7 @@ fn existence_summary(inst: &Instance, strata: &[StratumReport]) -> String {
             }
         ),
         Some(s) if s.stratum.is_resolved() => format!(
-            "{} component(s) of maximal rank {rmax}: {} isolated, {} famil(ies) (positive-dimensional stratum decomposed; family dimensions numeric)",
+            "{} component(s) of maximal rank {rmax}: {} isolated, {} famil(ies) (positive-dimensional stratum decomposed; family dimensions {})",
             s.components.len(),
             s.components
                 .iter()
@@ -656,7 +684,15 @@ fn existence_summary(inst: &Instance, strata: &[StratumReport]) -> String {
             s.components
                 .iter()
                 .filter(|c| c.family_dimension.is_some_and(|d| d > 0))
-                .count()
+                .count(),
+            if s.components
+                .iter()
+                .all(|c| c.family_dimension_level == Some(Level::Exact))
+            {
+                "proved"
+            } else {
+                "numeric"
+            }
         ),
         // Never "0 components" for a stratum that was not resolved.
         Some(s) => format!(
@@ -1056,6 +1092,9 @@ fn component(
         s: sol.s.clone(),
         eigenvalues: sol.eigenvalues.clone(),
         family_dimension: sol.family_dimension,
+        family_dimension_level: None,
+        real_psd_dimension: None,
+        family_degree: sol.family_degree.clone(),
         family_points: 1,
         family: sol.family,
         trace: sol.trace,

@@ -148,13 +148,25 @@ pub(crate) fn known(s: &StratumReport) -> Known {
                 st.rank
             ),
         ),
-        // Isolated solutions and a point on every compact family, exactly;
-        // which solutions are isolated and the family dimensions are read
-        // off singular values: the weakest link is numeric.
-        StratumStatus::Decomposed { undecided: 0, .. }
-            if st.completeness != Completeness::Unresolved =>
-        {
-            Known::Complete(Level::Numeric)
+        // Isolated solutions and a point on every compact family, exactly.
+        // Which solutions are isolated, and the family dimensions, are
+        // proved by ranks modulo a prime at the exact points
+        // (`dimensions_proved`), else read off singular values: then the
+        // weakest link is numeric.
+        StratumStatus::Decomposed {
+            undecided: 0,
+            dimensions_proved,
+            ..
+        } if st.completeness != Completeness::Unresolved => {
+            let count = match st.completeness {
+                Completeness::Certified => Level::Exact,
+                _ => Level::Modular,
+            };
+            Known::Complete(if *dimensions_proved {
+                count
+            } else {
+                Level::Numeric
+            })
         }
         StratumStatus::Decomposed { dimension, .. } => Known::Unresolved(
             Reason::PositiveDimensional,
@@ -341,23 +353,33 @@ mod tests {
     }
 
     #[test]
-    fn a_decomposed_stratum_is_complete_only_at_numeric_level() {
-        let decomposed = |undecided| StratumStatus::Decomposed {
+    fn a_decomposed_stratum_is_complete_at_the_level_of_its_dimensions() {
+        let decomposed = |undecided, dimensions_proved| StratumStatus::Decomposed {
             dimension: 1,
             symmetry: 1,
             isolated: 2,
             families: 1,
             undecided,
+            dimensions_proved,
         };
-        // Even with a certified critical-point count, the family
-        // dimensions are numeric: the weakest link.
+        // With a certified critical-point count, family dimensions read off
+        // singular values are the weakest link: numeric.
         assert_eq!(
-            known(&report(true, decomposed(0), None)),
+            known(&report(true, decomposed(0, false), None)),
             Known::Complete(Level::Numeric)
+        );
+        // Proved dimensions leave the count's own level.
+        assert_eq!(
+            known(&report(true, decomposed(0, true), None)),
+            Known::Complete(Level::Exact)
+        );
+        assert_eq!(
+            known(&report(false, decomposed(0, true), None)),
+            Known::Complete(Level::Modular)
         );
         // A family dimension left undecided leaves the stratum unresolved.
         assert!(matches!(
-            known(&report(true, decomposed(1), None)),
+            known(&report(true, decomposed(1, true), None)),
             Known::Unresolved(Reason::PositiveDimensional, _)
         ));
     }

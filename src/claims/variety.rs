@@ -122,7 +122,8 @@ pub(super) fn rule(
         ),
         // A positive-dimensional family of full-rank S: the equilibria are
         // not a finite union of Stiefel manifolds (degenerate data). The
-        // family dimension is read off singular values: numeric.
+        // stratum's level already includes how its family dimensions are
+        // known (exact when proved, numeric when read off singular values).
         Known::Complete(level) if families > 0 => Finding::new(
             instance,
             Verdict::Fails,
@@ -131,7 +132,7 @@ pub(super) fn rule(
                 level.as_str()
             ),
         )
-        .at((*level).min(Level::Numeric)),
+        .at(*level),
         Known::Complete(level) => Finding::new(
             instance,
             Verdict::Holds,
@@ -216,8 +217,12 @@ mod tests {
             "",
         );
         assert_eq!(f.level, Level::Modular);
-        // A family of full-rank S: not a finite union, at most numeric.
+        // A family of full-rank S: not a finite union, at the stratum's
+        // level (numeric when its family dimensions are numeric).
         let f = rule("x", IdentityStatus::Proved, &exact, 3, 1, "");
+        assert_eq!((f.verdict, f.level), (Verdict::Fails, Level::Exact));
+        let numeric = Known::Complete(Level::Numeric);
+        let f = rule("x", IdentityStatus::Proved, &numeric, 3, 1, "");
         assert_eq!((f.verdict, f.level), (Verdict::Fails, Level::Numeric));
         assert_eq!(
             rule("x", IdentityStatus::Refuted, &exact, 2, 0, "").verdict,

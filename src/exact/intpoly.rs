@@ -455,7 +455,7 @@ fn trim_mod(p: &mut Vec<u64>) {
 }
 
 /// Monic gcd of two polynomials over `F_p` (lowest degree first).
-fn gcd_mod(mut a: Vec<u64>, mut b: Vec<u64>, p: u64) -> Vec<u64> {
+pub(crate) fn gcd_mod(mut a: Vec<u64>, mut b: Vec<u64>, p: u64) -> Vec<u64> {
     trim_mod(&mut a);
     trim_mod(&mut b);
     while !b.is_empty() {

@@ -101,14 +101,17 @@ fn solution_line(sol: &RealSolution) -> String {
     let eig: Vec<String> = sol.eigenvalues.iter().map(|x| format!("{x:.6}")).collect();
     let family = match (sol.local_dimension, sol.family_dimension) {
         (None, _) => String::new(),
-        (Some(_), Some(0)) => "; isolated".into(),
-        (Some(_), Some(d)) => format!(
-            "; on family #{} of dimension {d} (numeric)",
-            sol.family.map_or(0, |k| k + 1)
+        (Some(l), Some(0)) => format!("; isolated ({})", dimension_evidence(&l)),
+        (Some(l), Some(d)) => format!(
+            "; on family #{} of dimension {d} ({})",
+            sol.family.map_or(0, |k| k + 1),
+            dimension_evidence(&l)
         ),
         (Some(l), None) => format!(
-            "; family dimension undecided (between {} and {}, numeric)",
-            l.orbit, l.tangent
+            "; family dimension undecided (between {} and {}, {})",
+            l.orbit,
+            l.tangent,
+            dimension_evidence(&l)
         ),
     };
     format!(
@@ -282,6 +285,7 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
                         comp.orbit_dimension,
                         comp.orbit_dimension + d
                     );
+                    let _ = writeln!(out, "      {}", family_facts(comp, d));
                 }
                 component_lines(comp, c_alpha, detailed, &mut out);
             }
@@ -559,4 +563,36 @@ pub fn render_latex(c: &Characterization) -> String {
     }
     let _ = writeln!(out, "\\end{{document}}");
     out
+}
+
+/// How a local dimension was obtained, for the text report.
+fn dimension_evidence(l: &crate::variety::families::LocalDimension) -> String {
+    match l.prime {
+        Some(p) => {
+            format!("exact: orbit and tangent ranks modulo the prime {p} at the exact point")
+        }
+        None => "numeric: singular values".into(),
+    }
+}
+
+/// The family's real PSD dimension, degree and defining equations, for the
+/// text report.
+fn family_facts(comp: &crate::analysis::characterize::Component, d: usize) -> String {
+    use crate::variety::family_degree::FamilyDegree;
+    let level = comp
+        .family_dimension_level
+        .map_or("not decided", |l| l.as_str());
+    let degree = match &comp.family_degree {
+        Some(FamilyDegree::AtMost { bound, primes }) => format!(
+            "degree at most {bound} (modular: points of a generic linear section, modulo {} and {})",
+            primes[0],
+            primes.get(1).copied().unwrap_or(primes[0])
+        ),
+        Some(FamilyDegree::NotComputed { why }) => format!("degree not computed: {why}"),
+        None => "degree not computed".into(),
+    };
+    format!(
+        "family: complex dimension {d} ({level}), real PSD part of dimension {} (its symmetry orbit), {degree}; defined by the stratum equations and the coefficients of the characteristic polynomials of S, S + Mxx and S + (Myx + Myxᵀ)/2 at this S (over Q(t₀))",
+        comp.real_psd_dimension.unwrap_or(d)
+    )
 }

@@ -34,8 +34,10 @@
 //! dimension `dim [𝔥, S]` is a lower bound and the Zariski tangent space
 //! (kernel of the Jacobian of the stratum system) an upper bound; when they
 //! agree the family through p is the orbit, smooth, of that dimension.
-//! Both ranks are read off singular values with a clear gap (level
-//! `numeric`).
+//! Here both ranks are read off singular values with a clear gap (level
+//! `numeric`); [`super::exact_dimension`] proves the same bounds from ranks
+//! modulo a prime at the exact point, and the numeric reading is used only
+//! where those bounds do not meet.
 //!
 //! **Closed forms** ([`commuting_form`]): when Mxx and Myx are symmetric and
 //! commute, in a joint eigenbasis with pairs `(ρ_j, τ_j)` of multiplicity
@@ -178,6 +180,11 @@ pub struct LocalDimension {
     /// Dimension of the Zariski tangent space of the stratum system there
     /// (kernel of its Jacobian): an upper bound.
     pub tangent: usize,
+    /// `Some(P)`: both bounds are proved, from ranks modulo the prime `P`
+    /// at the image of the exact point (see
+    /// [`super::exact_dimension`]); `None`: read off singular values
+    /// (level numeric).
+    pub prime: Option<u64>,
 }
 
 impl LocalDimension {
@@ -185,6 +192,12 @@ impl LocalDimension {
     /// point is then the orbit, smooth there).
     pub fn family(&self) -> Option<usize> {
         (self.orbit == self.tangent).then_some(self.orbit)
+    }
+
+    /// Whether the bounds are proved (ranks modulo a prime at the exact
+    /// point) rather than read off singular values.
+    pub fn is_exact(&self) -> bool {
+        self.prime.is_some()
     }
 }
 
@@ -279,7 +292,11 @@ pub fn local_dimension(
         .collect();
     let orbit_mat = DMatrix::from_fn(pairs, basis.len(), |p, b| columns[b][p]);
     let orbit = gap_rank_at(&orbit_mat, s.norm())?;
-    Some(LocalDimension { orbit, tangent })
+    Some(LocalDimension {
+        orbit,
+        tangent,
+        prime: None,
+    })
 }
 
 /// Numbers that are the same at every point of an H-orbit (eigenvalues of

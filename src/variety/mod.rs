@@ -23,7 +23,9 @@
 //! directly.
 
 pub mod counting;
+pub mod exact_dimension;
 pub mod families;
+pub mod family_degree;
 pub mod modular;
 pub mod scalar;
 pub mod strata;

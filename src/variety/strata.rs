@@ -28,7 +28,7 @@
 //! minors there.
 
 use std::cmp::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use nalgebra::DMatrix;
 use num_bigint::BigInt;
@@ -36,10 +36,12 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use serde::Serialize;
 
+use super::exact_dimension::{TangentSystem, factor_at, local_dimension_exact};
 use super::families::{
     LocalDimension, critical_equations, generic_symmetric, local_dimension, orbit_invariants,
     same_invariants, symmetry_algebra,
 };
+use super::family_degree::{FamilyDegree, family_degree};
 use super::zerodim::{
     Completeness, CountEvidence, FiniteSolutions, Rur, SolveOptions, Solved, solve,
 };
@@ -205,6 +207,45 @@ pub fn stratum_system(inst: &Instance, r: usize) -> (Vec<String>, Vec<SparsePoly
         }
     }
     (names, out)
+}
+
+/// The orbit invariants as polynomials in `nv` variables (the S variables
+/// first): the coefficients `e_k` (k = 1..m) of the characteristic
+/// polynomials of S, S + Mxx and S + (Myx + Myxᵀ)/2, which are constant on
+/// every orbit of the data's symmetry group (the polynomial form of
+/// [`super::families::orbit_invariants`]).
+pub(crate) fn invariant_polys(inst: &Instance, nv: usize) -> Vec<SparsePoly> {
+    let m = inst.m();
+    let (_, idx) = s_variables(m);
+    let md: ModelData<SparsePoly> = ModelData::from_instance(inst);
+    let s = Mat::from_fn(m, m, |i, j| SparsePoly::var(nv, idx[i][j]));
+    let half = BigRational::new(BigInt::one(), BigInt::from(2));
+    let sym = md
+        .myx
+        .add(&md.myx.transpose())
+        .scale(&SparsePoly::constant(nv, half));
+    let add = |a: &SparsePoly, b: &SparsePoly| a.add(b);
+    let sub = |a: &SparsePoly, b: &SparsePoly| a.sub(b);
+    let mul = |a: &SparsePoly, b: &SparsePoly| a.mul(b);
+    let zero = SparsePoly::zero(nv);
+    let one = SparsePoly::constant(nv, BigRational::one());
+    let mut out = Vec::new();
+    for shift in [None, Some(&md.mxx), Some(&sym)] {
+        let t = match shift {
+            None => s.clone(),
+            Some(x) => s.add(x),
+        };
+        let rows = rows_of(&t);
+        for k in 1..=m {
+            out.push(
+                subsets(m, k)
+                    .iter()
+                    .map(|set| det_with(&sub_rows(&rows, set, set), &add, &sub, &mul, &zero, &one))
+                    .fold(zero.clone(), |a, b| a.add(&b)),
+            );
+        }
+    }
+    out
 }
 
 /// The matrix `H` of numerators (S = H/χ') and `h_z`, in `Q[t]/χ`.
@@ -380,6 +421,11 @@ pub struct RealSolution {
     /// invariants, see [`super::families::orbit_invariants`]); `None` for
     /// an isolated solution.
     pub family: Option<usize>,
+    /// On the first solution of each family: a modular bound on the
+    /// family's degree from a generic linear section of its defining
+    /// equations (see [`super::family_degree`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_degree: Option<FamilyDegree>,
 }
 
 /// One stratum of an instance.
@@ -456,6 +502,10 @@ pub enum StratumStatus {
         families: usize,
         /// Real solutions whose family dimension was not decided.
         undecided: usize,
+        /// Whether every real solution's local dimension is proved (ranks
+        /// modulo a prime at the exact point, see
+        /// [`super::exact_dimension`]) rather than read off singular values.
+        dimensions_proved: bool,
     },
     /// Finitely many solutions, some repeated: not separated.
     Repeated {
@@ -536,6 +586,7 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
             family_dimension: Some(0),
             local_dimension: None,
             family: None,
+            family_degree: None,
         }],
         status: StratumStatus::Solved,
         method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
@@ -771,11 +822,24 @@ fn decompose(
         }
     }
     let nvars = names.len();
+    let system = TangentSystem::new(polys, nvars);
+    let factors = match &st.rur {
+        Some(rur) => chi_factors(&rur.chi)?,
+        None => Vec::new(),
+    };
     let mut groups: Vec<Vec<f64>> = Vec::new();
-    let (mut isolated, mut undecided) = (0, 0);
+    let (mut isolated, mut undecided, mut proved) = (0, 0, 0);
     for sol in &mut st.real_solutions {
         let s = DMatrix::from_fn(m, m, |i, j| sol.s[i][j]);
-        let local = local_dimension(polys, nvars, &s, &basis);
+        let exact = match (&st.rur, &sol.root) {
+            (Some(rur), Some(root)) => factor_at(&factors, root)
+                .and_then(|phi| local_dimension_exact(&system, rur, &phi, &basis, m)),
+            _ => None,
+        };
+        let local = choose_local_dimension(exact, || local_dimension(polys, nvars, &s, &basis));
+        if local.is_some_and(|l| l.is_exact() && l.family().is_some()) {
+            proved += 1;
+        }
         sol.local_dimension = local;
         sol.family_dimension = local.and_then(|l| l.family());
         match sol.family_dimension {
@@ -787,6 +851,26 @@ fn decompose(
                     Some(k) => k,
                     None => {
                         groups.push(inv);
+                        // The first point of a new family: its degree.
+                        sol.family_degree = match (&st.rur, &sol.root, sol.family_dimension) {
+                            (Some(rur), Some(root), Some(d)) => {
+                                Some(match factor_at(&factors, root) {
+                                    Some(phi) => family_degree(
+                                        inst,
+                                        polys,
+                                        names,
+                                        rur,
+                                        &phi,
+                                        d,
+                                        Some(Duration::from_secs(20)),
+                                    )?,
+                                    None => FamilyDegree::NotComputed {
+                                        why: "χ was not factored (degree above 64)".into(),
+                                    },
+                                })
+                            }
+                            _ => None,
+                        };
                         groups.len() - 1
                     }
                 };
@@ -800,9 +884,32 @@ fn decompose(
         isolated,
         families: groups.len(),
         undecided,
+        dimensions_proved: proved == st.real_solutions.len(),
     };
     st.exact = false;
     Ok(())
+}
+
+/// The local dimension to report: the proved bounds when they agree;
+/// otherwise the numeric reading (singular values) if it lies within the
+/// proved bounds, else the proved bounds, undecided.
+fn choose_local_dimension(
+    exact: Option<LocalDimension>,
+    numeric: impl FnOnce() -> Option<LocalDimension>,
+) -> Option<LocalDimension> {
+    match exact {
+        Some(e) if e.family().is_some() => Some(e),
+        Some(e) => match numeric() {
+            Some(n)
+                if n.family()
+                    .is_some_and(|d| (e.orbit..=e.tangent).contains(&d)) =>
+            {
+                Some(n)
+            }
+            _ => Some(e),
+        },
+        None => numeric(),
+    }
 }
 
 /// Where `∇Ē` vanishes on the equilibria of a stratum, exactly: the monic
@@ -937,6 +1044,7 @@ fn real_solutions(
             family_dimension: Some(0),
             local_dimension: None,
             family: None,
+            family_degree: None,
         });
     }
     Ok(out)
@@ -957,6 +1065,21 @@ pub(crate) fn rational_roots(chi: &UPoly) -> Result<Vec<BigRational>> {
 }
 
 fn rational_roots_of(chi: &UPoly) -> Result<Vec<BigRational>> {
+    let mut out = Vec::new();
+    for f in chi_factors(chi)? {
+        if f.degree() == Some(1) {
+            let root = -f.coeffs()[0].clone() / f.coeffs()[1].clone();
+            if chi.eval(&root).is_zero() {
+                out.push(root);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The irreducible factors of χ over Q (Symbolica's factorization), each
+/// checked to divide χ; empty above degree 64 (not attempted).
+pub(crate) fn chi_factors(chi: &UPoly) -> Result<Vec<UPoly>> {
     let Some(deg) = chi.degree() else {
         return Ok(Vec::new());
     };
@@ -974,23 +1097,16 @@ fn rational_roots_of(chi: &UPoly) -> Result<Vec<BigRational>> {
     );
     let mut out = Vec::new();
     for (f, _) in crate::polynomial::groebner::factor(&p, &vars)? {
-        if f.total_degree() == 1 {
-            let c1 = f
-                .terms()
-                .iter()
-                .find(|(e, _)| e[0] == 1)
-                .map(|(_, c)| c.clone());
-            let c0 = f
-                .terms()
-                .iter()
-                .find(|(e, _)| e[0] == 0)
-                .map(|(_, c)| c.clone());
-            if let Some(c1) = c1 {
-                let root = -c0.unwrap_or_else(BigRational::zero) / c1;
-                if chi.eval(&root).is_zero() {
-                    out.push(root);
-                }
-            }
+        let Some(d) = f.terms().iter().map(|(e, _)| usize::from(e[0])).max() else {
+            continue;
+        };
+        let mut coeffs = vec![BigRational::zero(); d + 1];
+        for (e, c) in f.terms() {
+            coeffs[usize::from(e[0])] = c.clone();
+        }
+        let u = UPoly::new(coeffs);
+        if u.degree().is_some_and(|d| d >= 1) && chi.div_rem(&u).is_some_and(|(_, r)| r.is_zero()) {
+            out.push(u);
         }
     }
     Ok(out)
