@@ -37,6 +37,12 @@ impl Qt {
         Some(Self { chi: c })
     }
 
+    /// χ as a primitive integer polynomial with positive leading
+    /// coefficient (lowest degree first).
+    pub fn chi_integer(&self) -> &IPoly {
+        &self.chi
+    }
+
     /// The element of a rational polynomial (reduced modulo χ).
     pub fn elem(&self, p: &UPoly) -> QtElem {
         let (num, den) = intpoly::clear_denominators(p.coeffs());
@@ -136,6 +142,12 @@ impl Qt {
 }
 
 impl QtElem {
+    /// The integer numerator (degree < deg χ, lowest first) and the
+    /// positive denominator.
+    pub fn parts(&self) -> (&IPoly, &BigInt) {
+        (&self.num, &self.den)
+    }
+
     /// Whether the element is zero.
     pub fn is_zero(&self) -> bool {
         self.num.is_empty()

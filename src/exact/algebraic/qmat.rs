@@ -54,6 +54,12 @@ impl QMat {
         self.data[i * self.cols + j] = v;
     }
 
+    pub(super) fn to_rows(&self) -> Vec<Vec<QtElem>> {
+        (0..self.rows)
+            .map(|i| (0..self.cols).map(|j| self.get(i, j).clone()).collect())
+            .collect()
+    }
+
     pub(super) fn transpose(&self) -> Self {
         Self::from_fn(self.cols, self.rows, |i, j| self.get(j, i).clone())
     }
@@ -113,67 +119,47 @@ pub(super) fn sign_at(root: &mut RealRoot, e: &QtElem) -> Ordering {
     }
 }
 
-/// Berkowitz's division-free algorithm: the characteristic polynomials
-/// `det(xI − A_k)` of the leading principal k×k submatrices `A_k`,
-/// `k = 1..=n` (only `k = n` unless `all`), each as coefficients from the
-/// highest degree down (`[1, a₁, …, a_k]`).
-///
-/// `det(xI − A_{k+1}) = (x − a)·det(xI − A_k) − R·adj(xI − A_k)·S` with
-/// `R`, `S`, `a` the new row, column and diagonal entry; expanding the
-/// adjugate in powers of `A_k` gives the product of the lower-triangular
-/// Toeplitz matrix of `(1, −a, −RS, −RA_kS, …, −RA_k^{k−1}S)` with the
-/// previous coefficient vector. `O(n⁴)` ring operations, no division.
+/// The characteristic polynomials `det(xI − A_k)` of the leading principal
+/// k×k submatrices `A_k`, `k = 1..=n` (only `k = n` unless `all`), each as
+/// coefficients from the highest degree down (`[1, a₁, …, a_k]`): Berkowitz's
+/// division-free algorithm run modulo primes and assembled exactly under a
+/// proved bound ([`super::multimodular`]).
 pub(super) fn berkowitz(qt: &Qt, a: &QMat, all: bool) -> Vec<Vec<QtElem>> {
-    let n = a.rows;
-    let mut c = vec![qt.one()];
-    let mut out = Vec::new();
-    for k in 0..n {
-        let mut t = Vec::with_capacity(k + 2);
-        t.push(qt.one());
-        t.push(neg(qt, a.get(k, k)));
-        let mut v: Vec<QtElem> = (0..k).map(|j| a.get(k, j).clone()).collect();
-        for step in 0..k {
-            let mut dot = qt.zero();
-            for (i, vi) in v.iter().enumerate() {
-                let s = a.get(i, k);
-                if !vi.is_zero() && !s.is_zero() {
-                    dot = qt.add(&dot, &qt.mul(vi, s));
-                }
-            }
-            t.push(neg(qt, &dot));
-            if step + 1 < k {
-                v = (0..k)
-                    .map(|l| {
-                        let mut acc = qt.zero();
-                        for (i, vi) in v.iter().enumerate() {
-                            let x = a.get(i, l);
-                            if !vi.is_zero() && !x.is_zero() {
-                                acc = qt.add(&acc, &qt.mul(vi, x));
-                            }
-                        }
-                        acc
-                    })
-                    .collect();
-            }
-        }
-        let next: Vec<QtElem> = (0..k + 2)
-            .map(|i| {
-                let mut acc = qt.zero();
-                for (j, cj) in c.iter().enumerate().take(i.min(k) + 1) {
-                    let tij = &t[i - j];
-                    if !tij.is_zero() && !cj.is_zero() {
-                        acc = qt.add(&acc, &qt.mul(tij, cj));
-                    }
-                }
-                acc
-            })
-            .collect();
-        c = next;
-        if all || k + 1 == n {
-            out.push(c.clone());
-        }
+    super::multimodular::berkowitz_multimodular(qt, &a.to_rows(), all)
+}
+
+/// The same, by Berkowitz's algorithm directly over `Q[t]/(χ)` (the
+/// reference the multimodular run is tested against).
+#[cfg(test)]
+pub(super) fn berkowitz_direct(qt: &Qt, a: &QMat, all: bool) -> Vec<Vec<QtElem>> {
+    super::multimodular::berkowitz_in(&QtRing(qt), &a.to_rows(), all)
+}
+
+/// `Q[t]/(χ)` as a [`super::multimodular::Ring`].
+#[cfg(test)]
+struct QtRing<'a>(&'a Qt);
+
+#[cfg(test)]
+impl super::multimodular::Ring for QtRing<'_> {
+    type E = QtElem;
+    fn zero(&self) -> QtElem {
+        self.0.zero()
     }
-    out
+    fn one(&self) -> QtElem {
+        self.0.one()
+    }
+    fn is_zero(&self, a: &QtElem) -> bool {
+        a.is_zero()
+    }
+    fn add(&self, a: &QtElem, b: &QtElem) -> QtElem {
+        self.0.add(a, b)
+    }
+    fn mul(&self, a: &QtElem, b: &QtElem) -> QtElem {
+        self.0.mul(a, b)
+    }
+    fn neg(&self, a: &QtElem) -> QtElem {
+        neg(self.0, a)
+    }
 }
 
 /// `det(xI − A)` from the highest degree down (`[1]` for 0×0).

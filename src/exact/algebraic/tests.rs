@@ -463,6 +463,37 @@ fn cayley_hamilton_and_adjugate_hold_in_a_ring_with_zero_divisors() {
 }
 
 #[test]
+fn multimodular_berkowitz_equals_the_direct_run() {
+    // A non-monic χ with large coefficients and zero divisors, and entries
+    // with distinct denominators and negative coefficients: the
+    // Chinese-remainder run must give exactly the direct run's elements.
+    let chi = UPoly::new(vec![q(-7, 3), q(11, 5), q(0, 1), q(-13, 2), q(9, 4)])
+        .mul(&UPoly::new(vec![q(-1, 3), q(1, 1)]));
+    let qt = Qt::new(&chi).unwrap();
+    for n in [1usize, 3, 6] {
+        let a = QMat::from_fn(n, n, |i, j| {
+            qt.elem(&UPoly::new(vec![
+                q((i * 7 + j * 3) as i64 % 11 - 5, (1 + (i + j) % 4) as i64),
+                q((i + 2 * j) as i64 % 5 - 2, 3),
+                q(((i * j) % 4) as i64 * 1_000_003, 7),
+                q(-((i + j) as i64), 1 + j as i64),
+            ]))
+        });
+        for all in [false, true] {
+            assert_eq!(
+                berkowitz(&qt, &a, all),
+                berkowitz_direct(&qt, &a, all),
+                "n = {n}, all = {all}"
+            );
+        }
+    }
+    // Over Q (χ = t): the same on a rational matrix.
+    let qt = qt_rational();
+    let a = qmat(&qt, &random_rational(7, 7, 9));
+    assert_eq!(berkowitz(&qt, &a, true), berkowitz_direct(&qt, &a, true));
+}
+
+#[test]
 fn hurwitz_counts_match_the_routh_array() {
     let qt = qt_rational();
     let mut root = RealRoot::from_rational(q(0, 1));
