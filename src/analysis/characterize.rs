@@ -861,7 +861,7 @@ fn component(
                     dynamics: label,
                     verdict: summary.verdict.into(),
                     level: Level::Numeric,
-                    detail: summary_detail(&summary, dynamics.is_discrete()),
+                    detail: summary_detail(&summary, dynamics.is_map()),
                 });
                 Some((summary, sp))
             }
@@ -876,7 +876,7 @@ fn component(
             }
         }
     };
-    let sg_numeric = numeric(StructuredDynamics::Sg, DynamicsKind::SgFlow);
+    let sg_numeric = numeric(StructuredDynamics::StopGradient, DynamicsKind::SgFlow);
     for &kappa in &cfg.kappa_grid {
         numeric(
             StructuredDynamics::Ema { kappa },

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::error::{Error, Result};
+use crate::model::Procedure;
 use crate::model::{self, Instance};
-use crate::numeric::{self, DiscreteMap, Model, OdeOptions, Procedure, State};
+use crate::numeric::{self, DiscreteMap, Model, OdeOptions, State};
 use crate::report;
 use crate::report::plot::{PhaseMarks, TrajectoryPoint};
 use crate::validated::orbit::OrbitCertificate;

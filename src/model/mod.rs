@@ -7,12 +7,14 @@
 //! `[[Mxx, Mxy], [Myx, Myy]]` positive semidefinite, `λ ≥ 0`, shapes agreeing.
 
 mod builtin;
+mod dynamics;
 mod file;
 pub mod formula;
 mod generator;
 mod rational;
 
 pub use builtin::{BUILTIN_NAMES, builtin, builtin_witness};
+pub use dynamics::{Dynamics, DynamicsParameter, Procedure, orbit_dimension};
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};

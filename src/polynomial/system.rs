@@ -18,8 +18,8 @@ use super::expr::{Sym, var_matrix, var_name};
 use super::with_symbolica;
 use crate::error::{Error, Result};
 use crate::model::Instance;
+use crate::model::Procedure;
 use crate::model::formula::{Mat, ModelData, Scalar, s_equation};
-use crate::numeric::Procedure;
 
 /// Largest `n` and `m` for which systems are built (the number of terms grows
 /// quickly; the whole-variety methods of later modules need far less).

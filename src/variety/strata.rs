@@ -47,8 +47,8 @@ use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
 use crate::exact::{RealRoot, UPoly, real_roots};
 use crate::model::formula::{Mat, ModelData, Scalar, determinant, s_equation};
+use crate::model::orbit_dimension;
 use crate::model::{Instance, RationalMatrix, to_f64};
-use crate::numeric::equilibria::orbit_dimension;
 use crate::polynomial::sparse::SparsePoly;
 
 /// Largest data dimension m handled exactly (the systems grow quickly).

@@ -3,23 +3,6 @@
 
 use super::*;
 
-/// Which generator the range block is built for.
-#[derive(Clone, Debug)]
-pub(super) enum Generator {
-    /// SG flow, or the SG map's generator.
-    Sg,
-    /// EMA flow with rate κ.
-    EmaFlow(BigRational),
-    /// EMA map's generator with (η, α).
-    EmaMap(BigRational, BigRational),
-}
-
-impl Generator {
-    pub(super) fn has_teacher(&self) -> bool {
-        !matches!(self, Generator::Sg)
-    }
-}
-
 /// The transformed range block `M̂ = c·G` over `Q[t]/(χ)` (see the module
 /// documentation), with what is needed to interpret it.
 #[derive(Clone, Debug)]
@@ -237,11 +220,13 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
     })
 }
 
-/// Builds `M̂ = c·G` (module documentation) for the generator `gen`.
+/// Builds `M̂ = c·G` (module documentation) for the generator `generator`:
+/// the SG flow (also the SG map's, `G = (DMap − I)/η`), the EMA flow, or the
+/// EMA map (see [`generator_of`]).
 pub(super) fn build_block(
     inst: &Instance,
     p: &mut Prepared,
-    generator: &Generator,
+    generator: &Dynamics,
 ) -> Result<(QMat, QtElem)> {
     let qt = &p.qt;
     let (m, r) = (p.m, p.r);
@@ -355,13 +340,14 @@ pub(super) fn build_block(
             // (X′ − V′)_J.
             let diff = xp.sub(qt, &vp).select(j_set, &(0..m).collect::<Vec<_>>());
             let gv = match generator {
-                Generator::EmaFlow(kappa) => diff.scale(qt, &qt.scale(&c, kappa)),
-                Generator::EmaMap(eta, alpha) => {
+                Dynamics::Ema { kappa } => diff.scale(qt, &qt.scale(&c, kappa)),
+                Dynamics::EmaMap { eta, alpha } => {
                     let one_minus = BigRational::one() - alpha;
                     diff.scale(qt, &qt.scale(&c, &(&one_minus / eta)))
                         .add(qt, &gx.scale_rat(qt, &one_minus))
                 }
-                Generator::Sg => diff,
+                // No teacher: not reached.
+                Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => diff,
             };
             for i in 0..r {
                 for j in 0..m {
@@ -373,16 +359,16 @@ pub(super) fn build_block(
     Ok((out, c))
 }
 
-pub(super) fn generator_of(dynamics: &Dynamics) -> Result<(Generator, Option<BigRational>)> {
+/// The generator whose range block is built for `dynamics`, and the step η
+/// of a map: the SG map's generator is the SG flow (`DMap = I + ηG`); the EMA
+/// map is its own generator (its `C⁺` row is not `I + η·(flow)`), the flows
+/// their own.
+pub(super) fn generator_of(dynamics: &Dynamics) -> Result<(Dynamics, Option<BigRational>)> {
     dynamics.validate()?;
     match dynamics {
-        Dynamics::StopGradient => Ok((Generator::Sg, None)),
-        Dynamics::Ema { kappa } => Ok((Generator::EmaFlow(kappa.clone()), None)),
-        Dynamics::SgMap { eta } => Ok((Generator::Sg, Some(eta.clone()))),
-        Dynamics::EmaMap { eta, alpha } => Ok((
-            Generator::EmaMap(eta.clone(), alpha.clone()),
-            Some(eta.clone()),
-        )),
+        Dynamics::StopGradient | Dynamics::Ema { .. } => Ok((dynamics.clone(), None)),
+        Dynamics::SgMap { eta } => Ok((Dynamics::StopGradient, Some(eta.clone()))),
+        Dynamics::EmaMap { eta, .. } => Ok((dynamics.clone(), Some(eta.clone()))),
         Dynamics::GradientDescent => Err(Error::param(
             "dynamics",
             dynamics.describe(),
@@ -422,16 +408,21 @@ pub(super) const POINT_CHECK_BUDGET: std::time::Duration = std::time::Duration::
 pub(super) fn reduction_parts(
     inst: &Instance,
     p: &mut Prepared,
-    generator: &Generator,
+    generator: &Dynamics,
     block: &QMat,
     c: &QtElem,
     dynamics: &Dynamics,
 ) -> Result<Vec<ReductionPart>> {
     let (m, r, n) = (p.m, p.r, inst.n());
     let (kind, kappa, eta, alpha) = match generator {
-        Generator::Sg => (GeneratorKind::Sg, rat(0), rat(1), rat(0)),
-        Generator::EmaFlow(k) => (GeneratorKind::EmaFlow, k.clone(), rat(1), rat(0)),
-        Generator::EmaMap(e, a) => (GeneratorKind::EmaMap, rat(0), e.clone(), a.clone()),
+        Dynamics::Ema { kappa } => (GeneratorKind::EmaFlow, kappa.clone(), rat(1), rat(0)),
+        Dynamics::EmaMap { eta, alpha } => {
+            (GeneratorKind::EmaMap, rat(0), eta.clone(), alpha.clone())
+        }
+        // The SG flow, the SG map's generator ([`generator_of`]).
+        Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => {
+            (GeneratorKind::Sg, rat(0), rat(1), rat(0))
+        }
     };
     // 1. The identities for all data of the shape.
     let mut parts = shape_parts(r, m, kind)?;

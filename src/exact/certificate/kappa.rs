@@ -16,8 +16,8 @@ use crate::exact::linalg::{charpoly, rank};
 use crate::exact::roots::{RealRoot, between, positive_roots};
 use crate::exact::stability::{hurwitz_determinants, routh};
 use crate::exact::upoly::{UPoly, eval_fast, integer_nodes, interpolate};
+use crate::model::orbit_dimension;
 use crate::model::{Instance, RationalMatrix};
-use crate::numeric::orbit_dimension;
 
 /// Largest Jacobian size [`certify_ema_all_kappa`] accepts: the Hurwitz
 /// determinants have κ-degree up to about `(size)·nm`, each needing that

@@ -11,8 +11,8 @@ use crate::exact::jacobian::{Dynamics, displacement, jacobian, state_vector};
 use crate::exact::linalg::{charpoly, nullspace, rank};
 use crate::exact::stability::{routh, schur_cohn};
 use crate::exact::upoly::{UPoly, divide_out};
+use crate::model::orbit_dimension;
 use crate::model::{Instance, RationalMatrix, to_f64};
-use crate::numeric::orbit_dimension;
 
 /// What the certificate proves about the point.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -107,7 +107,7 @@ pub struct StabilityCertificate {
     pub state_dimension: usize,
     /// `rank A`, exact.
     pub rank: usize,
-    /// `n r − r(r+1)/2` ([`crate::numeric::orbit_dimension`]).
+    /// `n r − r(r+1)/2` ([`crate::model::orbit_dimension`]).
     pub orbit_dimension: usize,
     /// `‖v‖²` of the velocity (or of `θ⁺ − θ`): 0 at an equilibrium.
     #[serde(serialize_with = "crate::exact::cert_serde::rational")]
