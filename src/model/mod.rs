@@ -11,12 +11,14 @@ mod dynamics;
 mod file;
 pub mod formula;
 mod generator;
+mod index_sets;
 mod rational;
 
 pub use builtin::{BUILTIN_NAMES, builtin, builtin_witness};
 pub use dynamics::{Dynamics, DynamicsParameter, Procedure, orbit_dimension};
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
+pub use index_sets::subsets;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};
 
 use nalgebra::DMatrix;

@@ -256,8 +256,7 @@ use super::qt::{Qt, QtElem};
 use super::roots::RealRoot;
 use super::upoly::UPoly;
 use crate::error::{Error, Result};
-use crate::model::orbit_dimension;
-use crate::model::{Instance, RationalMatrix, to_f64};
+use crate::model::{Instance, RationalMatrix, orbit_dimension, subsets, to_f64};
 
 /// Largest data dimension m accepted by [`certify_algebraic`]: the range
 /// block has size `rm + r²` (`2rm + r²` for EMA), at most 48 for m = 4, and

@@ -66,23 +66,6 @@ pub(super) struct Prepared {
     pub(super) index_set: Vec<usize>,
 }
 
-pub(super) fn combinations(m: usize, k: usize) -> Vec<Vec<usize>> {
-    fn rec(start: usize, m: usize, k: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if cur.len() == k {
-            out.push(cur.clone());
-            return;
-        }
-        for i in start..m {
-            cur.push(i);
-            rec(i + 1, m, k, cur, out);
-            cur.pop();
-        }
-    }
-    let mut out = Vec::new();
-    rec(0, m, k, &mut Vec::new(), &mut out);
-    out
-}
-
 pub(super) fn check_instance(inst: &Instance, point: &AlgebraicPoint) -> Result<()> {
     let m = inst.m();
     if point.m() != m {
@@ -169,7 +152,7 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
     let mut largest = 0;
     let mut index_set = None;
     for k in 1..=m {
-        for set in combinations(m, k) {
+        for set in subsets(m, k) {
             let sub = s_hat.select(&set, &set);
             let mut s = sign_i8(sign_at(&mut root, &det(&qt, &sub)));
             if d_sign == Ordering::Less && k % 2 == 1 {
