@@ -171,6 +171,11 @@ impl DynamicsKind {
 
 /// The stability class of a component under one dynamics, shared by the
 /// numeric and exact layers.
+///
+/// The shared [`crate::model::StabilityVerdict`] (stable, saddle, unstable,
+/// degenerate) converts into it; it is a type of its own because a
+/// component's verdict may also be about the EMA flow for all κ > 0 at once,
+/// or be missing ("not certified").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComponentVerdict {
@@ -209,9 +214,9 @@ impl ComponentVerdict {
     }
 }
 
-impl From<crate::numeric::spectra::StabilityVerdict> for ComponentVerdict {
-    fn from(v: crate::numeric::spectra::StabilityVerdict) -> Self {
-        use crate::numeric::spectra::StabilityVerdict as S;
+impl From<crate::model::StabilityVerdict> for ComponentVerdict {
+    fn from(v: crate::model::StabilityVerdict) -> Self {
+        use crate::model::StabilityVerdict as S;
         match v {
             S::Stable => ComponentVerdict::Stable,
             S::Saddle => ComponentVerdict::Saddle,
@@ -223,13 +228,7 @@ impl From<crate::numeric::spectra::StabilityVerdict> for ComponentVerdict {
 
 impl From<&Verdict> for ComponentVerdict {
     fn from(v: &Verdict) -> Self {
-        match v {
-            Verdict::Stable => ComponentVerdict::Stable,
-            Verdict::Saddle { .. } => ComponentVerdict::Saddle,
-            Verdict::Unstable => ComponentVerdict::Unstable,
-            Verdict::Degenerate { .. } => ComponentVerdict::Degenerate,
-            Verdict::NotEquilibrium { .. } => ComponentVerdict::NotCertified,
-        }
+        v.class().map_or(ComponentVerdict::NotCertified, Into::into)
     }
 }
 

@@ -9,14 +9,14 @@ use serde::Serialize;
 
 use crate::model::Instance;
 use crate::model::Procedure;
+use crate::model::StabilityVerdict;
 use crate::model::orbit_dimension;
 use crate::numeric::equilibria::{
     NumericEquilibrium, SearchOptions, generalized_s_equation, numerical_rank, polish,
     predictor_of, search_stratum, solve_s_equation,
 };
 use crate::numeric::spectra::{
-    SpectralTolerances, SpectrumSummary, StabilityVerdict, classify_continuous, classify_discrete,
-    max_stable_step,
+    SpectralTolerances, SpectrumSummary, classify_continuous, classify_discrete, max_stable_step,
 };
 use crate::numeric::{DiscreteMap, Model, OdeOptions, State, integrate, random};
 

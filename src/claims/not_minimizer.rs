@@ -21,7 +21,7 @@ use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
 use crate::analysis::characterize::ComponentVerdict;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
 use crate::model::Procedure;
-use crate::numeric::spectra::StabilityVerdict;
+use crate::model::StabilityVerdict;
 
 /// NOT-MINIMIZER.
 pub(super) struct NotMinimizer;

@@ -14,7 +14,7 @@ use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::analysis::characterize::IdentityStatus;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
 use crate::model::Procedure;
-use crate::numeric::spectra::StabilityVerdict;
+use crate::model::StabilityVerdict;
 
 /// RANK-STRATA.
 pub(super) struct RankStrata;

@@ -25,7 +25,7 @@ use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
 use crate::analysis::characterize::{ComponentVerdict, DynamicsKind};
 use crate::analysis::instance::{ComponentStability, InstanceAnalysis, VerifyConfig};
 use crate::model::Procedure;
-use crate::numeric::spectra::StabilityVerdict;
+use crate::model::StabilityVerdict;
 
 /// STABILITY.
 pub(super) struct Stability;

@@ -2,7 +2,8 @@
 //! training procedures ([`Procedure`]), the five dynamics that are linearized
 //! at an equilibrium ([`Dynamics`], generic over the scalar of its parameters:
 //! `f64` in the numeric layer, exact rationals in the exact one) and the
-//! orbit dimension of a rank-r equilibrium ([`orbit_dimension`]).
+//! orbit dimension of a rank-r equilibrium ([`orbit_dimension`]) and the
+//! stability class of an equilibrium ([`StabilityVerdict`]).
 //!
 //! Whether a dynamics carries a teacher `C`, whether it is a map or a flow
 //! and how long its state vector is are answered here, once; the layers add
@@ -163,6 +164,44 @@ impl<T: std::fmt::Display> Dynamics<T> {
             Dynamics::Ema { kappa } => format!("ema(kappa={kappa})"),
             Dynamics::SgMap { eta } => format!("sg-map(eta={eta})"),
             Dynamics::EmaMap { eta, alpha } => format!("ema-map(eta={eta}, alpha={alpha})"),
+        }
+    }
+}
+
+/// The stability class of an equilibrium under one dynamics, modulo its
+/// orbit: what a spectrum says, whether floating point
+/// ([`crate::numeric::spectra`]) or exact
+/// ([`crate::exact::certificate::Verdict::class`]).
+///
+/// The layers' own verdicts keep their own types where they say more: the
+/// exact [`crate::exact::certificate::Verdict`] carries the counts and the
+/// reason it proved, and can find that the point is no equilibrium at all;
+/// the characterization's [`crate::analysis::characterize::ComponentVerdict`]
+/// adds the EMA classes over all κ > 0 and "not certified". Both map onto
+/// this class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StabilityVerdict {
+    /// Exactly the expected number of tangent eigenvalues, all others strictly
+    /// stable: asymptotically stable modulo the orbit.
+    Stable,
+    /// Some eigenvalues strictly stable, some strictly unstable.
+    Saddle,
+    /// All non-tangent eigenvalues strictly unstable.
+    Unstable,
+    /// More or fewer tangent eigenvalues than the orbit dimension, or an
+    /// eigenvalue on the stability boundary: the spectrum cannot decide.
+    Degenerate,
+}
+
+impl StabilityVerdict {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StabilityVerdict::Stable => "stable",
+            StabilityVerdict::Saddle => "saddle",
+            StabilityVerdict::Unstable => "unstable",
+            StabilityVerdict::Degenerate => "degenerate",
         }
     }
 }

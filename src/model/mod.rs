@@ -15,7 +15,7 @@ mod index_sets;
 mod rational;
 
 pub use builtin::{BUILTIN_NAMES, builtin, builtin_witness};
-pub use dynamics::{Dynamics, DynamicsParameter, Procedure, orbit_dimension};
+pub use dynamics::{Dynamics, DynamicsParameter, Procedure, StabilityVerdict, orbit_dimension};
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
 pub use index_sets::subsets;

@@ -16,4 +16,4 @@ pub use equilibria::{
 };
 pub use fields::{DiscreteMap, Model, State};
 pub use integrate::{OdeOptions, Outcome, integrate, iterate};
-pub use spectra::{SpectralTolerances, SpectrumSummary, StabilityVerdict};
+pub use spectra::{SpectralTolerances, SpectrumSummary};

@@ -48,8 +48,9 @@ use serde::Serialize;
 use super::equilibria::{numerical_rank, ser_matrix};
 
 use super::fields::{DiscreteMap, Model, State};
-use super::spectra::{SpectralTolerances, SpectrumSummary, StabilityVerdict, eigenvalues};
+use super::spectra::{SpectralTolerances, SpectrumSummary, eigenvalues};
 use crate::error::{Error, Result};
+use crate::model::StabilityVerdict;
 use crate::model::orbit_dimension;
 use crate::model::{Dynamics, Procedure};
 

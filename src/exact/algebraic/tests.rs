@@ -11,11 +11,12 @@ use crate::exact::linalg;
 use crate::exact::roots::real_roots;
 use crate::exact::stability::routh;
 use crate::exact::upoly::tests::q;
+use crate::model::StabilityVerdict;
 use crate::model::formula::Mat;
 use crate::model::formula::Scalar;
 use crate::model::{Moments, builtin};
 use crate::numeric::structured::{StructuredDynamics, structured_spectrum};
-use crate::numeric::{Model, SpectralTolerances, StabilityVerdict};
+use crate::numeric::{Model, SpectralTolerances};
 use crate::polynomial::sparse::SparsePoly;
 use nalgebra::Complex;
 use rand::SeedableRng;
@@ -163,12 +164,7 @@ fn same_kind(a: &Verdict, b: &Verdict) -> bool {
 }
 
 fn numeric_kind(v: &Verdict) -> StabilityVerdict {
-    match v {
-        Verdict::Stable => StabilityVerdict::Stable,
-        Verdict::Saddle { .. } => StabilityVerdict::Saddle,
-        Verdict::Unstable => StabilityVerdict::Unstable,
-        _ => StabilityVerdict::Degenerate,
-    }
+    v.class().unwrap_or(StabilityVerdict::Degenerate)
 }
 
 /// Compares the certificate with the structured floating-point spectrum at

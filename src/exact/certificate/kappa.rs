@@ -98,6 +98,10 @@ pub struct KappaRegion {
 }
 
 /// What [`certify_ema_all_kappa`] proves.
+///
+/// Not a [`crate::model::StabilityVerdict`]: it quantifies over every κ > 0
+/// (stable for all, some or no κ), where a stability class is about one
+/// dynamics.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "verdict", rename_all = "kebab-case")]
 pub enum KappaVerdict {
