@@ -31,7 +31,7 @@ use crate::exact::{
     AlgebraicCertificate, AlgebraicPoint, Dynamics, certify, certify_algebraic,
     certify_ema_all_kappa, certify_sg_step_bracket,
 };
-use crate::model::{Instance, RationalMatrix, builtin_witness, rational_from_f64};
+use crate::model::{Instance, InstanceRecord, RationalMatrix, builtin_witness, rational_from_f64};
 use crate::numeric::Model;
 use crate::numeric::equilibria::{predictor_of, predictor_on_range};
 use crate::numeric::spectra::{SpectralTolerances, SpectrumSummary};
@@ -393,40 +393,6 @@ pub struct Characterization {
     pub config: CharacterizeConfig,
     /// Wall time in seconds.
     pub seconds: f64,
-}
-
-/// The instance as exact strings.
-#[derive(Clone, Debug, Serialize)]
-pub struct InstanceRecord {
-    /// Name.
-    pub name: String,
-    /// Embedding dimension.
-    pub n: usize,
-    /// Data dimension.
-    pub m: usize,
-    /// λ.
-    pub lambda: String,
-    /// Mxx rows.
-    pub mxx: Vec<Vec<String>>,
-    /// Myx rows.
-    pub myx: Vec<Vec<String>>,
-    /// Myy rows.
-    pub myy: Vec<Vec<String>>,
-}
-
-impl InstanceRecord {
-    fn of(inst: &Instance) -> Self {
-        let mo = inst.moments();
-        Self {
-            name: inst.name().to_owned(),
-            n: inst.n(),
-            m: inst.m(),
-            lambda: inst.lambda().to_string(),
-            mxx: mo.mxx.to_string_rows(),
-            myx: mo.myx.to_string_rows(),
-            myy: mo.myy.to_string_rows(),
-        }
-    }
 }
 
 /// Characterizes the equilibria of `inst` (see the module docs). `progress`

@@ -13,6 +13,7 @@ pub mod formula;
 mod generator;
 mod index_sets;
 mod rational;
+mod record;
 
 pub use builtin::{BUILTIN_NAMES, builtin, builtin_witness};
 pub use dynamics::{Dynamics, DynamicsParameter, Procedure, StabilityVerdict, orbit_dimension};
@@ -20,6 +21,7 @@ pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse
 pub use generator::Generator;
 pub use index_sets::subsets;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};
+pub use record::InstanceRecord;
 
 use nalgebra::DMatrix;
 use num_rational::BigRational;

@@ -5,13 +5,15 @@ use num_rational::BigRational;
 use num_traits::{One, Zero};
 use serde::Serialize;
 
-use super::{InstanceRecord, RootTest};
+use super::RootTest;
 use crate::error::{Error, Result};
 use crate::exact::jacobian::{Dynamics, displacement, jacobian, state_vector};
 use crate::exact::linalg::{charpoly, nullspace, rank};
 use crate::exact::stability::{routh, schur_cohn};
 use crate::exact::upoly::{UPoly, divide_out};
-use crate::model::{Instance, RationalMatrix, StabilityVerdict, orbit_dimension, to_f64};
+use crate::model::{
+    Instance, InstanceRecord, RationalMatrix, StabilityVerdict, orbit_dimension, to_f64,
+};
 
 /// What the certificate proves about the point.
 ///
