@@ -4,8 +4,7 @@
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use rand::SeedableRng;
 use ssl_equilibria::claims::{VerifyConfig, analyze};
-use ssl_equilibria::model::Procedure;
-use ssl_equilibria::model::builtin;
+use ssl_equilibria::model::{Procedure, builtin};
 use ssl_equilibria::numeric::spectra::eigenvalues;
 use ssl_equilibria::numeric::{Model, OdeOptions, integrate, random};
 

@@ -7,8 +7,7 @@
 
 use std::path::PathBuf;
 
-use ssl_equilibria::model::Procedure;
-use ssl_equilibria::model::builtin;
+use ssl_equilibria::model::{Procedure, builtin};
 use ssl_equilibria::numeric::equilibria::search_stratum;
 use ssl_equilibria::numeric::spectra::eigenvalues;
 use ssl_equilibria::numeric::{DiscreteMap, Model, SearchOptions, State};

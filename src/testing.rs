@@ -26,8 +26,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use proptest::prelude::*;
 
-use crate::model::Procedure;
-use crate::model::{Generator, Instance, RationalMatrix};
+use crate::model::{Generator, Instance, Procedure, RationalMatrix};
 use crate::numeric::State;
 
 /// Optional structure of the moments drawn by [`valid_instance`].

@@ -7,10 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::model::Instance;
-use crate::model::Procedure;
-use crate::model::StabilityVerdict;
-use crate::model::orbit_dimension;
+use crate::model::{Instance, Procedure, StabilityVerdict, orbit_dimension};
 use crate::numeric::equilibria::{
     NumericEquilibrium, SearchOptions, generalized_s_equation, numerical_rank, polish,
     predictor_of, search_stratum, solve_s_equation,

@@ -17,9 +17,7 @@ use serde::Serialize;
 
 use super::{ClaimId, Finding, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, analyze};
-use crate::model::Instance;
-use crate::model::Procedure;
-use crate::model::StabilityVerdict;
+use crate::model::{Instance, Procedure, StabilityVerdict};
 use crate::numeric::Model;
 use crate::numeric::equilibria::s_newton;
 use crate::testing::{InstanceBounds, valid_instance};

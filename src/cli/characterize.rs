@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use crate::analysis::characterize::{CharacterizeConfig, Component, WholeVariety};
 use crate::claims;
 use crate::error::{Error, Result};
-use crate::model::Procedure;
-use crate::model::{self, Instance};
+use crate::model::{self, Instance, Procedure};
 use crate::numeric::DiscreteMap;
 use crate::report;
 

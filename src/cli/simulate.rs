@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::error::{Error, Result};
-use crate::model::Procedure;
-use crate::model::{self, Instance};
+use crate::model::{self, Instance, Procedure};
 use crate::numeric::{self, DiscreteMap, Model, OdeOptions, State};
 use crate::report;
 use crate::report::plot::{PhaseMarks, TrajectoryPoint};

@@ -50,9 +50,7 @@ use super::equilibria::{numerical_rank, ser_matrix};
 use super::fields::{DiscreteMap, Model, State};
 use super::spectra::{SpectralTolerances, SpectrumSummary, eigenvalues};
 use crate::error::{Error, Result};
-use crate::model::StabilityVerdict;
-use crate::model::orbit_dimension;
-use crate::model::{Dynamics, Procedure};
+use crate::model::{Dynamics, Procedure, StabilityVerdict, orbit_dimension};
 
 /// Relative tolerance of the equilibrium form `B = U₁B̃U₁ᵀ`:
 /// [`structured_spectrum`] refuses `B` unless
