@@ -5,6 +5,12 @@
 //! rationals. It can only be built through constructors that validate it:
 //! `Mxx` symmetric positive definite, `Myy` symmetric, the joint moment matrix
 //! `[[Mxx, Mxy], [Myx, Myy]]` positive semidefinite, `λ ≥ 0`, shapes agreeing.
+//!
+//! It also holds what every layer shares, so that no layer borrows it from
+//! another: the procedures and dynamics of SPEC §2 ([`Procedure`],
+//! [`Dynamics`]), the orbit dimension, the stability class
+//! ([`StabilityVerdict`]), the k-subsets that index minors ([`subsets`]) and
+//! the exact record of an instance in results ([`InstanceRecord`]).
 
 mod builtin;
 mod dynamics;
