@@ -46,7 +46,6 @@ use nalgebra::DMatrix;
 use serde::Serialize;
 
 use super::equilibria::{numerical_rank, ser_matrix};
-
 use super::fields::{DiscreteMap, Model, State};
 use super::spectra::{SpectralTolerances, SpectrumSummary, eigenvalues};
 use crate::error::{Error, Result};

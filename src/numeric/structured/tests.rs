@@ -852,6 +852,14 @@ fn inputs_are_validated_with_named_errors() {
         let e = msg(structured_spectrum(&model, &a, &b, d));
         assert!(e.contains(name), "{e}");
     }
+    // The GD flow has no block structure: refused, by name.
+    let e = msg(structured_spectrum(
+        &model,
+        &a,
+        &b,
+        StructuredDynamics::GradientDescent,
+    ));
+    assert!(e.contains("dynamics") && e.contains("GD flow"), "{e}");
     let mut no_decay = model.clone();
     no_decay.lambda = 0.0;
     let e = msg(structured_spectrum(&no_decay, &a, &b, sg));
