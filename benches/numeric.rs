@@ -4,9 +4,9 @@
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use rand::SeedableRng;
 use ssl_equilibria::claims::{VerifyConfig, analyze};
-use ssl_equilibria::model::builtin;
+use ssl_equilibria::model::{Procedure, builtin};
 use ssl_equilibria::numeric::spectra::eigenvalues;
-use ssl_equilibria::numeric::{Model, OdeOptions, Procedure, integrate, random};
+use ssl_equilibria::numeric::{Model, OdeOptions, integrate, random};
 
 fn benches(c: &mut Criterion) {
     let inst = builtin("default").expect("built-in");

@@ -54,7 +54,8 @@ fn dense_spectrum(c: &mut Criterion) {
     group.sample_size(10);
     for n in [4, 8, 16, 24] {
         let (model, a, b) = lifted(&reduced, &k, &bt, n);
-        let j = dense_jacobian(&model, &a, &b, StructuredDynamics::Sg).expect("valid shapes");
+        let j =
+            dense_jacobian(&model, &a, &b, StructuredDynamics::StopGradient).expect("valid shapes");
         group.bench_with_input(BenchmarkId::from_parameter(n), &j, |bch, j| {
             bch.iter(|| eigenvalues(black_box(j)))
         });
@@ -71,8 +72,13 @@ fn structured_verdict(c: &mut Criterion) {
         let (model, a, b) = lifted(&reduced, &k, &bt, n);
         group.bench_with_input(BenchmarkId::from_parameter(n), &(a, b), |bch, (a, b)| {
             bch.iter(|| {
-                structured_spectrum(&model, black_box(a), black_box(b), StructuredDynamics::Sg)
-                    .map(|s| s.classify(&tol).verdict)
+                structured_spectrum(
+                    &model,
+                    black_box(a),
+                    black_box(b),
+                    StructuredDynamics::StopGradient,
+                )
+                .map(|s| s.classify(&tol).verdict)
             })
         });
     }
@@ -82,8 +88,14 @@ fn structured_verdict(c: &mut Criterion) {
     for n in [4, 4096] {
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |bch, &n| {
             bch.iter(|| {
-                structured_from_reduced(&reduced, &k, &bt, black_box(n), StructuredDynamics::Sg)
-                    .map(|s| s.classify(&tol).verdict)
+                structured_from_reduced(
+                    &reduced,
+                    &k,
+                    &bt,
+                    black_box(n),
+                    StructuredDynamics::StopGradient,
+                )
+                .map(|s| s.classify(&tol).verdict)
             })
         });
     }

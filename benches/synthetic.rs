@@ -8,7 +8,8 @@ use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use ssl_equilibria::experiments::synthetic::{
     ScalarDataMap, ScalarState, SyntheticConfig, run, run_map, scalar_model,
 };
-use ssl_equilibria::numeric::{DiscreteMap, Procedure, State, iterate};
+use ssl_equilibria::model::Procedure;
+use ssl_equilibria::numeric::{DiscreteMap, State, iterate};
 
 fn benches(c: &mut Criterion) {
     // One SG run to convergence from a fixed start (ρ = 1.2, τ = 0.9, λ = 0.02).

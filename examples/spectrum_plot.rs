@@ -7,10 +7,10 @@
 
 use std::path::PathBuf;
 
-use ssl_equilibria::model::builtin;
+use ssl_equilibria::model::{Procedure, builtin};
 use ssl_equilibria::numeric::equilibria::search_stratum;
 use ssl_equilibria::numeric::spectra::eigenvalues;
-use ssl_equilibria::numeric::{DiscreteMap, Model, Procedure, SearchOptions, State};
+use ssl_equilibria::numeric::{DiscreteMap, Model, SearchOptions, State};
 use ssl_equilibria::report::plot::spectrum;
 
 fn main() -> Result<(), ssl_equilibria::Error> {

@@ -57,7 +57,7 @@ fn main() -> Result<()> {
         let a = &u1 * &e.a;
         let b = &u1 * &e.b * u1.transpose();
         let model = reduced.with_embedding_dimension(n);
-        let j: DMatrix<f64> = dense_jacobian(&model, &a, &b, StructuredDynamics::Sg)?;
+        let j: DMatrix<f64> = dense_jacobian(&model, &a, &b, StructuredDynamics::StopGradient)?;
         let mut csv = String::new();
         for i in 0..j.nrows() {
             let row: Vec<String> = j.row(i).iter().map(|x| format!("{x:e}")).collect();

@@ -6,7 +6,9 @@
 //! (Ponce, Terver, Hebert, Arbel; ICLR 2026).
 //!
 //! Modules, in order of dependence:
-//! - [`model`]: validated instances (dimensions, exact rational moments, λ);
+//! - [`model`]: validated instances (dimensions, exact rational moments, λ)
+//!   and the vocabulary every layer shares: the procedures and dynamics,
+//!   the orbit dimension, the stability class;
 //! - [`numeric`]: floating-point fields, Jacobians, spectra, trajectories;
 //! - [`exact`]: rational and real-algebraic arithmetic, exact stability
 //!   certificates;
@@ -14,6 +16,8 @@
 //! - [`modular`]: our own Gröbner engine modulo word-size primes (F4), no
 //!   Symbolica, usable from any thread;
 //! - [`variety`]: the equilibrium strata and whole varieties, exactly;
+//! - [`validated`]: proofs by rigorous numerics (interval arithmetic,
+//!   validated Taylor integration, a Krawczyk proof of a periodic orbit);
 //! - [`experiments`]: the paper's synthetic table and a real-data analogue;
 //! - [`analysis`]: the pipelines that compute the evidence about an instance
 //!   (the numeric analysis behind `verify`, the exact characterization);

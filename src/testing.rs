@@ -26,8 +26,8 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use proptest::prelude::*;
 
-use crate::model::{Generator, Instance, RationalMatrix};
-use crate::numeric::{Procedure, State};
+use crate::model::{Generator, Instance, Procedure, RationalMatrix};
+use crate::numeric::State;
 
 /// Optional structure of the moments drawn by [`valid_instance`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]

@@ -11,8 +11,8 @@ use ssl_equilibria::analysis::characterize::{
     Characterization, CharacterizeConfig, ComponentVerdict, WholeVariety, characterize,
 };
 use ssl_equilibria::analysis::locate::locate;
-use ssl_equilibria::model::{Instance, builtin};
-use ssl_equilibria::numeric::{self, Model, OdeOptions, Procedure};
+use ssl_equilibria::model::{Instance, Procedure, builtin};
+use ssl_equilibria::numeric::{self, Model, OdeOptions};
 use ssl_equilibria::testing::commuting_instance;
 use ssl_equilibria::variety::family_degree::FamilyDegree;
 use ssl_equilibria::variety::strata::StratumStatus;

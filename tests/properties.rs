@@ -4,8 +4,8 @@
 
 use nalgebra::DMatrix;
 use proptest::prelude::*;
-use ssl_equilibria::model::{Format, parse_instance_str};
-use ssl_equilibria::numeric::{Model, Procedure, State};
+use ssl_equilibria::model::{Format, Procedure, parse_instance_str};
+use ssl_equilibria::numeric::{Model, State};
 use ssl_equilibria::testing::{InstanceBounds, instance_and_point, orthogonal, valid_instance};
 
 fn rel(x: f64, scale: f64) -> f64 {

@@ -2,8 +2,7 @@
 //! rest on. Uses Symbolica: run with --test-threads=1, as the README's test
 //! command does.
 
-use ssl_equilibria::model::{BUILTIN_NAMES, builtin};
-use ssl_equilibria::numeric::Procedure;
+use ssl_equilibria::model::{BUILTIN_NAMES, Procedure, builtin};
 use ssl_equilibria::polynomial::proofs::{Identity, prove};
 use ssl_equilibria::polynomial::{Data, PolynomialSystem, SystemKind, is_identity};
 

@@ -31,7 +31,7 @@ use crate::exact::{
     AlgebraicCertificate, AlgebraicPoint, Dynamics, certify, certify_algebraic,
     certify_ema_all_kappa, certify_sg_step_bracket,
 };
-use crate::model::{Instance, RationalMatrix, builtin_witness, rational_from_f64};
+use crate::model::{Instance, InstanceRecord, RationalMatrix, builtin_witness, rational_from_f64};
 use crate::numeric::Model;
 use crate::numeric::equilibria::{predictor_of, predictor_on_range};
 use crate::numeric::spectra::{SpectralTolerances, SpectrumSummary};
@@ -171,6 +171,11 @@ impl DynamicsKind {
 
 /// The stability class of a component under one dynamics, shared by the
 /// numeric and exact layers.
+///
+/// The shared [`crate::model::StabilityVerdict`] (stable, saddle, unstable,
+/// degenerate) converts into it; it is a type of its own because a
+/// component's verdict may also be about the EMA flow for all κ > 0 at once,
+/// or be missing ("not certified").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComponentVerdict {
@@ -209,9 +214,9 @@ impl ComponentVerdict {
     }
 }
 
-impl From<crate::numeric::spectra::StabilityVerdict> for ComponentVerdict {
-    fn from(v: crate::numeric::spectra::StabilityVerdict) -> Self {
-        use crate::numeric::spectra::StabilityVerdict as S;
+impl From<crate::model::StabilityVerdict> for ComponentVerdict {
+    fn from(v: crate::model::StabilityVerdict) -> Self {
+        use crate::model::StabilityVerdict as S;
         match v {
             S::Stable => ComponentVerdict::Stable,
             S::Saddle => ComponentVerdict::Saddle,
@@ -223,13 +228,7 @@ impl From<crate::numeric::spectra::StabilityVerdict> for ComponentVerdict {
 
 impl From<&Verdict> for ComponentVerdict {
     fn from(v: &Verdict) -> Self {
-        match v {
-            Verdict::Stable => ComponentVerdict::Stable,
-            Verdict::Saddle { .. } => ComponentVerdict::Saddle,
-            Verdict::Unstable => ComponentVerdict::Unstable,
-            Verdict::Degenerate { .. } => ComponentVerdict::Degenerate,
-            Verdict::NotEquilibrium { .. } => ComponentVerdict::NotCertified,
-        }
+        v.class().map_or(ComponentVerdict::NotCertified, Into::into)
     }
 }
 
@@ -409,40 +408,6 @@ pub struct Characterization {
     pub config: CharacterizeConfig,
     /// Wall time in seconds.
     pub seconds: f64,
-}
-
-/// The instance as exact strings.
-#[derive(Clone, Debug, Serialize)]
-pub struct InstanceRecord {
-    /// Name.
-    pub name: String,
-    /// Embedding dimension.
-    pub n: usize,
-    /// Data dimension.
-    pub m: usize,
-    /// λ.
-    pub lambda: String,
-    /// Mxx rows.
-    pub mxx: Vec<Vec<String>>,
-    /// Myx rows.
-    pub myx: Vec<Vec<String>>,
-    /// Myy rows.
-    pub myy: Vec<Vec<String>>,
-}
-
-impl InstanceRecord {
-    fn of(inst: &Instance) -> Self {
-        let mo = inst.moments();
-        Self {
-            name: inst.name().to_owned(),
-            n: inst.n(),
-            m: inst.m(),
-            lambda: inst.lambda().to_string(),
-            mxx: mo.mxx.to_string_rows(),
-            myx: mo.myx.to_string_rows(),
-            myy: mo.myy.to_string_rows(),
-        }
-    }
 }
 
 /// Characterizes the equilibria of `inst` (see the module docs). `progress`
@@ -897,7 +862,7 @@ fn component(
                     dynamics: label,
                     verdict: summary.verdict.into(),
                     level: Level::Numeric,
-                    detail: summary_detail(&summary, dynamics.is_discrete()),
+                    detail: summary_detail(&summary, dynamics.is_map()),
                 });
                 Some((summary, sp))
             }
@@ -912,7 +877,7 @@ fn component(
             }
         }
     };
-    let sg_numeric = numeric(StructuredDynamics::Sg, DynamicsKind::SgFlow);
+    let sg_numeric = numeric(StructuredDynamics::StopGradient, DynamicsKind::SgFlow);
     for &kappa in &cfg.kappa_grid {
         numeric(
             StructuredDynamics::Ema { kappa },

@@ -7,16 +7,15 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::model::Instance;
+use crate::model::{Instance, Procedure, StabilityVerdict, orbit_dimension};
 use crate::numeric::equilibria::{
-    NumericEquilibrium, SearchOptions, generalized_s_equation, numerical_rank, orbit_dimension,
-    polish, predictor_of, search_stratum, solve_s_equation,
+    NumericEquilibrium, SearchOptions, generalized_s_equation, numerical_rank, polish,
+    predictor_of, search_stratum, solve_s_equation,
 };
 use crate::numeric::spectra::{
-    SpectralTolerances, SpectrumSummary, StabilityVerdict, classify_continuous, classify_discrete,
-    max_stable_step,
+    SpectralTolerances, SpectrumSummary, classify_continuous, classify_discrete, max_stable_step,
 };
-use crate::numeric::{DiscreteMap, Model, OdeOptions, Procedure, State, integrate, random};
+use crate::numeric::{DiscreteMap, Model, OdeOptions, State, integrate, random};
 
 /// Settings of `verify`. Every random choice derives from `seed`.
 #[derive(Clone, Debug, Serialize)]

@@ -18,9 +18,10 @@ use super::characterize::{Characterization, Component, ComponentVerdict};
 use super::level::Level;
 use crate::error::{Error, Result};
 use crate::model::Instance;
+use crate::model::Procedure;
 use crate::numeric::spectra::SpectralTolerances;
 use crate::numeric::structured::{StructuredDynamics, structured_spectrum};
-use crate::numeric::{Model, OdeOptions, Procedure, State, integrate};
+use crate::numeric::{Model, OdeOptions, State, integrate};
 use crate::variety::families::{gap_rank, symmetry_algebra};
 
 /// The distance to one component.
@@ -307,7 +308,7 @@ pub fn assess(
             ),
         )
     } else {
-        match structured_spectrum(model, ae, be, StructuredDynamics::Sg) {
+        match structured_spectrum(model, ae, be, StructuredDynamics::StopGradient) {
             Ok(sp) => {
                 let summary = sp.classify(&SpectralTolerances::default());
                 (

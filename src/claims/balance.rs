@@ -8,7 +8,8 @@
 use super::common::*;
 use super::{Claim, ClaimId, Finding, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
-use crate::numeric::{Model, OdeOptions, Procedure, integrate, random::random_state};
+use crate::model::Procedure;
+use crate::numeric::{Model, OdeOptions, integrate, random::random_state};
 
 /// BALANCE.
 pub(super) struct Balance;

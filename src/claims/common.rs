@@ -24,8 +24,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
+use crate::model::Procedure;
 use crate::numeric::random::{gaussian, random_state};
-use crate::numeric::{Model, Procedure, State};
+use crate::numeric::{Model, State};
 
 /// Relative residual below which an identity holds to rounding.
 pub const IDENTITY_TOL: f64 = 1e-11;

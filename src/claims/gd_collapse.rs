@@ -17,8 +17,8 @@ use super::common::*;
 use super::{Claim, ClaimId, Evidence, Finding, Level, Verdict};
 use crate::analysis::characterize::IdentityStatus;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
-use crate::model::Instance;
-use crate::numeric::{Procedure, random::random_state};
+use crate::model::{Instance, Procedure};
+use crate::numeric::random::random_state;
 use crate::polynomial::proofs::Identity;
 
 /// GD-COLLAPSE.

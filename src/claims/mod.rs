@@ -417,7 +417,7 @@ fn info(an: &InstanceAnalysis, exact: &evidence::ExactRun) -> InstanceInfo {
             (comps, "numeric search")
         }
     };
-    let count = |p: crate::numeric::Procedure| {
+    let count = |p: crate::model::Procedure| {
         let mut v = vec![0; rmax + 1];
         for e in an
             .endpoints
@@ -435,8 +435,8 @@ fn info(an: &InstanceAnalysis, exact: &evidence::ExactRun) -> InstanceInfo {
         lambda: an.instance.lambda().to_string(),
         components_per_rank: comps,
         components_source,
-        sg_endpoints_per_rank: count(crate::numeric::Procedure::StopGradient),
-        ema_endpoints_per_rank: count(crate::numeric::Procedure::Ema),
+        sg_endpoints_per_rank: count(crate::model::Procedure::StopGradient),
+        ema_endpoints_per_rank: count(crate::model::Procedure::Ema),
         not_converged: an.endpoints.iter().filter(|e| !e.converged).count(),
     }
 }

@@ -19,8 +19,7 @@
 
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
-use crate::model::Instance;
-use crate::numeric::Procedure;
+use crate::model::{Instance, Procedure};
 use crate::validated::orbit::{
     CheckOutcome, OrbitCertificate, OrbitProof, OrbitSettings, certify, check_certificate,
 };

@@ -20,8 +20,7 @@ use super::evidence::{Known, components, cross, known_all};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
 use crate::analysis::characterize::ComponentVerdict;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
-use crate::numeric::Procedure;
-use crate::numeric::spectra::StabilityVerdict;
+use crate::model::{Procedure, StabilityVerdict};
 
 /// NOT-MINIMIZER.
 pub(super) struct NotMinimizer;

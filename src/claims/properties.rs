@@ -17,10 +17,9 @@ use serde::Serialize;
 
 use super::{ClaimId, Finding, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, analyze};
-use crate::model::Instance;
+use crate::model::{Instance, Procedure, StabilityVerdict};
+use crate::numeric::Model;
 use crate::numeric::equilibria::s_newton;
-use crate::numeric::spectra::StabilityVerdict;
-use crate::numeric::{Model, Procedure};
 use crate::testing::{InstanceBounds, valid_instance};
 
 /// A property that can be checked on one instance.

@@ -13,8 +13,7 @@ use super::evidence::{Known, cross, known_all, unless_proved};
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::analysis::characterize::IdentityStatus;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig};
-use crate::numeric::Procedure;
-use crate::numeric::spectra::StabilityVerdict;
+use crate::model::{Procedure, StabilityVerdict};
 
 /// RANK-STRATA.
 pub(super) struct RankStrata;

@@ -13,9 +13,10 @@ use super::common::*;
 use super::evidence::{Known, known_rank};
 use super::{Claim, ClaimId, Evidence, Finding, Verdict};
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
+use crate::model::Procedure;
+use crate::numeric::State;
 use crate::numeric::equilibria::{predictor_of, psd_sqrt};
 use crate::numeric::random::stiefel;
-use crate::numeric::{Procedure, State};
 use crate::polynomial::proofs::Identity;
 
 /// S-EQUATION.

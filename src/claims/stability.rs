@@ -24,8 +24,7 @@ use super::evidence::{Known, cross, known_rank, verdicts};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Reason, Verdict};
 use crate::analysis::characterize::{ComponentVerdict, DynamicsKind};
 use crate::analysis::instance::{ComponentStability, InstanceAnalysis, VerifyConfig};
-use crate::numeric::Procedure;
-use crate::numeric::spectra::StabilityVerdict;
+use crate::model::{Procedure, StabilityVerdict};
 
 /// STABILITY.
 pub(super) struct Stability;

@@ -16,7 +16,7 @@ use super::evidence::{Known, cross, known_rank, unless_proved};
 use super::{Claim, ClaimId, Evidence, Finding, Level, Verdict};
 use crate::analysis::characterize::IdentityStatus;
 use crate::analysis::instance::{InstanceAnalysis, VerifyConfig, rel};
-use crate::numeric::Procedure;
+use crate::model::Procedure;
 use crate::polynomial::proofs::Identity;
 
 /// VARIETY.
@@ -74,7 +74,7 @@ impl Claim for Variety {
         };
         let detail = format!(
             "{shape}; each {{A : AᵀA = S_k}} is one O(n)-orbit (a Stiefel manifold) of dimension nm − m(m+1)/2 = {}; the SG Jacobian's kernel is the tangent space exactly at {exact_kernels} component(s), numerically at the others; (A, B(A), A) is an EMA equilibrium (same P, Q){}",
-            crate::numeric::orbit_dimension(c.instance.n, m),
+            crate::model::orbit_dimension(c.instance.n, m),
             cross(&numeric)
         );
         rule(

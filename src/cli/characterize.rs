@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use crate::analysis::characterize::{CharacterizeConfig, Component, WholeVariety};
 use crate::claims;
 use crate::error::{Error, Result};
-use crate::model::{self, Instance};
-use crate::numeric::{DiscreteMap, Procedure};
+use crate::model::{self, Instance, Procedure};
+use crate::numeric::DiscreteMap;
 use crate::report;
 
 use super::common::{PlotFormatArg, positive, spinner, svg_of, write_file, write_json};

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use crate::error::{Error, Result};
-use crate::model::{self, Instance};
-use crate::numeric::{self, DiscreteMap, Model, OdeOptions, Procedure, State};
+use crate::model::{self, Instance, Procedure};
+use crate::numeric::{self, DiscreteMap, Model, OdeOptions, State};
 use crate::report;
 use crate::report::plot::{PhaseMarks, TrajectoryPoint};
 use crate::validated::orbit::OrbitCertificate;

@@ -14,78 +14,18 @@
 
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
-use serde::Serialize;
 
 use super::dual::{Dual, constant_matrix};
 use crate::error::{Error, Result};
 use crate::model::formula::{Mat, ModelData, Scalar};
 use crate::model::{Instance, RationalMatrix};
 
-/// A dynamics of SPEC §2 with its exact parameters.
-///
-/// Serialized with a `kind` tag and the parameters as exact strings, e.g.
+/// A dynamics of SPEC §2 ([`crate::model::Dynamics`]) with exact rational
+/// parameters, serialized as exact strings, e.g.
 /// `{"kind":"ema-map","eta":"1/10","alpha":"1/2"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Dynamics {
-    /// SG flow `Ȧ = −P(A,B,A)`, `Ḃ = −Q(A,B,A)`; state `(A, B)`.
-    StopGradient,
-    /// GD flow `(Ȧ, Ḃ) = −∇Ē(A, B)`; state `(A, B)`.
-    GradientDescent,
-    /// EMA flow `Ȧ = −P(A,B,C)`, `Ḃ = −Q(A,B,C)`, `Ċ = κ(A − C)`; state
-    /// `(A, B, C)`.
-    Ema {
-        /// Teacher rate κ > 0.
-        #[serde(serialize_with = "super::cert_serde::rational")]
-        kappa: BigRational,
-    },
-    /// SG map `θ⁺ = θ + η·v_SG(θ)`; state `(A, B)`.
-    SgMap {
-        /// Step size η > 0.
-        #[serde(serialize_with = "super::cert_serde::rational")]
-        eta: BigRational,
-    },
-    /// EMA map `A⁺ = A − ηP(A,B,C)`, `B⁺ = B − ηQ(A,B,C)`,
-    /// `C⁺ = αC + (1−α)A⁺`; state `(A, B, C)`.
-    EmaMap {
-        /// Step size η > 0.
-        #[serde(serialize_with = "super::cert_serde::rational")]
-        eta: BigRational,
-        /// Averaging coefficient α ∈ [0, 1).
-        #[serde(serialize_with = "super::cert_serde::rational")]
-        alpha: BigRational,
-    },
-}
+pub type Dynamics = crate::model::Dynamics<BigRational>;
 
 impl Dynamics {
-    /// Whether the state carries a teacher `C` (EMA flow and map).
-    pub fn has_teacher(&self) -> bool {
-        matches!(self, Dynamics::Ema { .. } | Dynamics::EmaMap { .. })
-    }
-
-    /// Whether this is a discrete map (stability: eigenvalues in the open
-    /// unit disc, tangent eigenvalue 1) rather than a flow (open left
-    /// half-plane, tangent eigenvalue 0).
-    pub fn is_map(&self) -> bool {
-        matches!(self, Dynamics::SgMap { .. } | Dynamics::EmaMap { .. })
-    }
-
-    /// Dimension `nm + n² (+ nm)` of the state vector for shape (n, m).
-    pub fn state_dimension(&self, n: usize, m: usize) -> usize {
-        n * m + n * n + if self.has_teacher() { n * m } else { 0 }
-    }
-
-    /// A short readable name with the parameters, e.g. `ema(kappa=1/2)`.
-    pub fn describe(&self) -> String {
-        match self {
-            Dynamics::StopGradient => "sg".to_owned(),
-            Dynamics::GradientDescent => "gd".to_owned(),
-            Dynamics::Ema { kappa } => format!("ema(kappa={kappa})"),
-            Dynamics::SgMap { eta } => format!("sg-map(eta={eta})"),
-            Dynamics::EmaMap { eta, alpha } => format!("ema-map(eta={eta}, alpha={alpha})"),
-        }
-    }
-
     /// Checks the parameters: κ > 0, η > 0, 0 ≤ α < 1.
     pub fn validate(&self) -> Result<()> {
         let positive = |name: &str, x: &BigRational, what: &str| {
@@ -325,8 +265,9 @@ pub fn jacobian(
 mod tests {
     use super::*;
     use crate::exact::upoly::tests::q;
+    use crate::model::Procedure;
     use crate::model::{Moments, builtin};
-    use crate::numeric::{DiscreteMap, Model, Procedure, State};
+    use crate::numeric::{DiscreteMap, Model, State};
     use nalgebra::{DMatrix, DVector};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;

@@ -28,8 +28,9 @@ use serde::Serialize;
 
 use super::data::Dataset;
 use crate::error::{Error, Result};
+use crate::model::Procedure;
 use crate::numeric::random::random_state;
-use crate::numeric::{DiscreteMap, Model, Procedure, State};
+use crate::numeric::{DiscreteMap, Model, State};
 
 /// Settings of the real-data run.
 #[derive(Clone, Debug, PartialEq, Serialize)]

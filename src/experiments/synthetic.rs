@@ -56,8 +56,9 @@ use serde::Serialize;
 
 use super::stats::Share;
 use crate::error::{Error, Result};
+use crate::model::Procedure;
+use crate::numeric::Model;
 use crate::numeric::random::random_state;
-use crate::numeric::{Model, Procedure};
 
 /// Norm of `a` below which a converged run counts as ending at the origin.
 pub const ORIGIN_TOL: f64 = 1e-3;

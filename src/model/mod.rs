@@ -5,17 +5,29 @@
 //! rationals. It can only be built through constructors that validate it:
 //! `Mxx` symmetric positive definite, `Myy` symmetric, the joint moment matrix
 //! `[[Mxx, Mxy], [Myx, Myy]]` positive semidefinite, `λ ≥ 0`, shapes agreeing.
+//!
+//! It also holds what every layer shares, so that no layer borrows it from
+//! another: the procedures and dynamics of SPEC §2 ([`Procedure`],
+//! [`Dynamics`]), the orbit dimension, the stability class
+//! ([`StabilityVerdict`]), the k-subsets that index minors ([`subsets`]) and
+//! the exact record of an instance in results ([`InstanceRecord`]).
 
 mod builtin;
+mod dynamics;
 mod file;
 pub mod formula;
 mod generator;
+mod index_sets;
 mod rational;
+mod record;
 
 pub use builtin::{BUILTIN_NAMES, builtin, builtin_witness};
+pub use dynamics::{Dynamics, DynamicsParameter, Procedure, StabilityVerdict, orbit_dimension};
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
+pub use index_sets::subsets;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};
+pub use record::InstanceRecord;
 
 use nalgebra::DMatrix;
 use num_rational::BigRational;

@@ -15,8 +15,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::fields::{Model, Procedure, State};
+use super::fields::{Model, State};
+
 use super::random::{gaussian, stiefel};
+use crate::model::{Procedure, orbit_dimension};
 
 /// Relative singular-value threshold below which a direction of `A` counts as
 /// collapsed: σᵢ ≤ 1e-6 · max(1, σ₁). Equilibria are polished to field norms
@@ -71,11 +73,6 @@ pub fn singular_values(a: &DMatrix<f64>) -> Vec<f64> {
     let mut sv: Vec<f64> = a.clone_owned().singular_values().iter().copied().collect();
     sv.sort_by(|x, y| y.total_cmp(x));
     sv
-}
-
-/// Orbit dimension `n r − r(r+1)/2` of a rank-r equilibrium (SPEC RANK-STRATA).
-pub fn orbit_dimension(n: usize, r: usize) -> usize {
-    n * r - r * (r + 1) / 2
 }
 
 /// `B(A) = A Myx Aᵀ (A Mxx Aᵀ + λI)⁻¹`, the predictor at an equilibrium

@@ -7,36 +7,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use crate::error::{Error, Result};
-use crate::model::Instance;
-
-/// The three training procedures of SPEC §2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Procedure {
-    /// Gradient descent on the original objective `Ē(A,B) = F(A,B,A)`.
-    GradientDescent,
-    /// Stop-gradient: the teacher is the current encoder, `C = A`, held fixed
-    /// in the gradient.
-    StopGradient,
-    /// Exponential moving average teacher `C`.
-    Ema,
-}
-
-impl Procedure {
-    /// Short lowercase name: `gd`, `sg`, `ema`.
-    pub fn short(self) -> &'static str {
-        match self {
-            Procedure::GradientDescent => "gd",
-            Procedure::StopGradient => "sg",
-            Procedure::Ema => "ema",
-        }
-    }
-
-    /// Whether the state carries a teacher `C`.
-    pub fn has_teacher(self) -> bool {
-        self == Procedure::Ema
-    }
-}
+use crate::model::{Instance, Procedure};
 
 /// A point `(A, B)` or `(A, B, C)` of parameter space.
 #[derive(Clone, Debug, PartialEq)]
@@ -90,11 +61,6 @@ impl State {
             .chain(self.c.iter().flatten())
             .all(|x| x.is_finite())
     }
-}
-
-/// Dimension of the state vector of `procedure` for shape (n, m).
-pub fn state_dimension(procedure: Procedure, n: usize, m: usize) -> usize {
-    n * m + n * n + if procedure.has_teacher() { n * m } else { 0 }
 }
 
 /// The model in floating point: the moments as `f64` matrices and λ.
@@ -302,7 +268,7 @@ impl Model {
     /// Jacobian of the continuous-time velocity at `s` (closed form, column by
     /// column from [`Model::velocity_derivative`]).
     pub fn jacobian(&self, procedure: Procedure, kappa: f64, s: &State) -> DMatrix<f64> {
-        let dim = state_dimension(procedure, self.n, self.m);
+        let dim = procedure.state_dimension(self.n, self.m);
         let teacher = procedure.has_teacher();
         let mut j = DMatrix::zeros(dim, dim);
         let mut e = DVector::zeros(dim);

@@ -4,8 +4,10 @@
 use nalgebra::DVector;
 use serde::Serialize;
 
-use super::fields::{DiscreteMap, Model, Procedure, State};
+use super::fields::{DiscreteMap, Model, State};
+
 use crate::error::{Error, Result};
+use crate::model::Procedure;
 
 /// Options of continuous-time integration.
 #[derive(Clone, Copy, Debug, Serialize)]

@@ -12,8 +12,8 @@ pub mod spectra;
 pub mod structured;
 
 pub use equilibria::{
-    EndState, NumericEquilibrium, SearchOptions, numerical_rank, orbit_dimension, singular_values,
+    EndState, NumericEquilibrium, SearchOptions, numerical_rank, singular_values,
 };
-pub use fields::{DiscreteMap, Model, Procedure, State, state_dimension};
+pub use fields::{DiscreteMap, Model, State};
 pub use integrate::{OdeOptions, Outcome, integrate, iterate};
-pub use spectra::{SpectralTolerances, SpectrumSummary, StabilityVerdict};
+pub use spectra::{SpectralTolerances, SpectrumSummary};

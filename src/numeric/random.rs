@@ -4,7 +4,9 @@ use nalgebra::DMatrix;
 use rand::Rng;
 use rand_distr::StandardNormal;
 
-use super::fields::{Procedure, State};
+use super::fields::State;
+
+use crate::model::Procedure;
 
 /// An n×m matrix with independent standard normal entries times `scale`.
 pub fn gaussian<R: Rng>(rows: usize, cols: usize, scale: f64, rng: &mut R) -> DMatrix<f64> {

@@ -9,6 +9,8 @@
 use nalgebra::DMatrix;
 use serde::Serialize;
 
+use crate::model::StabilityVerdict;
+
 /// Tolerances of the spectral verdicts, relative to `max(1, max|J_ij|)`.
 ///
 /// An eigenvalue counts as zero (or as one, for maps) when it lies within
@@ -33,34 +35,6 @@ impl Default for SpectralTolerances {
         Self {
             zero: 1e-7,
             sign: 1e-9,
-        }
-    }
-}
-
-/// What a spectrum says about an equilibrium.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StabilityVerdict {
-    /// Exactly the expected number of tangent eigenvalues, all others strictly
-    /// stable: asymptotically stable modulo the orbit.
-    Stable,
-    /// Some eigenvalues strictly stable, some strictly unstable.
-    Saddle,
-    /// All non-tangent eigenvalues strictly unstable.
-    Unstable,
-    /// More or fewer tangent eigenvalues than the orbit dimension, or an
-    /// eigenvalue on the stability boundary: the spectrum cannot decide.
-    Degenerate,
-}
-
-impl StabilityVerdict {
-    /// Lowercase name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StabilityVerdict::Stable => "stable",
-            StabilityVerdict::Saddle => "saddle",
-            StabilityVerdict::Unstable => "unstable",
-            StabilityVerdict::Degenerate => "degenerate",
         }
     }
 }

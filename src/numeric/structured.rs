@@ -45,10 +45,11 @@
 use nalgebra::DMatrix;
 use serde::Serialize;
 
-use super::equilibria::{numerical_rank, orbit_dimension, ser_matrix};
-use super::fields::{DiscreteMap, Model, Procedure, State};
-use super::spectra::{SpectralTolerances, SpectrumSummary, StabilityVerdict, eigenvalues};
+use super::equilibria::{numerical_rank, ser_matrix};
+use super::fields::{DiscreteMap, Model, State};
+use super::spectra::{SpectralTolerances, SpectrumSummary, eigenvalues};
 use crate::error::{Error, Result};
+use crate::model::{Dynamics, Procedure, StabilityVerdict, orbit_dimension};
 
 /// Relative tolerance of the equilibrium form `B = U₁B̃U₁ᵀ`:
 /// [`structured_spectrum`] refuses `B` unless
@@ -59,47 +60,22 @@ use crate::error::{Error, Result};
 /// as [`super::equilibria::RANK_TOL`].
 pub const FORM_TOL: f64 = 1e-6;
 
-/// Which linearization to take at the equilibrium.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
-pub enum StructuredDynamics {
-    /// Continuous-time stop-gradient flow `(Ȧ, Ḃ) = −(P, Q)(A, B, A)`.
-    Sg,
-    /// Continuous-time EMA flow with teacher rate κ > 0, at `C = A`.
-    Ema {
-        /// Teacher rate κ.
-        kappa: f64,
-    },
-    /// SG map `θ⁺ = θ + η v_SG(θ)`.
-    SgMap {
-        /// Step size η > 0.
-        eta: f64,
-    },
-    /// EMA map `A⁺ = A − ηP`, `B⁺ = B − ηQ`, `C⁺ = αC + (1 − α)A⁺`, at `C = A`.
-    EmaMap {
-        /// Step size η > 0.
-        eta: f64,
-        /// Averaging coefficient α ∈ [0, 1).
-        alpha: f64,
-    },
-}
+/// A dynamics of SPEC §2 ([`crate::model::Dynamics`]) with floating-point
+/// parameters, as the structured spectra take it: the SG and EMA flows (EMA at
+/// `C = A`) and maps. The GD flow is refused by [`StructuredDynamics::validate`]:
+/// its Jacobian does not have the block structure above.
+pub type StructuredDynamics = Dynamics<f64>;
 
 impl StructuredDynamics {
-    /// Whether this is a discrete map (tangent eigenvalues at 1, stability
-    /// inside the unit disc) rather than a flow.
-    pub fn is_discrete(self) -> bool {
-        matches!(self, Self::SgMap { .. } | Self::EmaMap { .. })
-    }
-
-    /// Whether the state carries a teacher `C`.
-    pub fn has_teacher(self) -> bool {
-        matches!(self, Self::Ema { .. } | Self::EmaMap { .. })
-    }
-
     /// Checks κ > 0, η > 0 finite and α ∈ [0, 1).
     pub fn validate(self) -> Result<()> {
         match self {
-            Self::Sg => Ok(()),
+            Self::StopGradient => Ok(()),
+            Self::GradientDescent => Err(Error::param(
+                "dynamics",
+                self.describe(),
+                "one of sg, ema, sg-map, ema-map: structured spectra do not cover the GD flow",
+            )),
             Self::Ema { kappa } => {
                 if kappa.is_finite() && kappa > 0.0 {
                     Ok(())
@@ -109,18 +85,6 @@ impl StructuredDynamics {
             }
             Self::SgMap { eta } => DiscreteMap::new(Procedure::StopGradient, eta, 0.0).map(|_| ()),
             Self::EmaMap { eta, alpha } => DiscreteMap::new(Procedure::Ema, eta, alpha).map(|_| ()),
-        }
-    }
-
-    /// Size of the dense Jacobian for shape (n, m), `None` on overflow.
-    pub fn dimension(self, n: usize, m: usize) -> Option<usize> {
-        let nm = n.checked_mul(m)?;
-        let nn = n.checked_mul(n)?;
-        let base = nm.checked_add(nn)?;
-        if self.has_teacher() {
-            base.checked_add(nm)
-        } else {
-            Some(base)
         }
     }
 }
@@ -152,7 +116,10 @@ fn dense_jacobian_unchecked(
     let sg = || State::new(Procedure::StopGradient, a.clone(), b.clone());
     let ema = || State::new(Procedure::Ema, a.clone(), b.clone());
     match dynamics {
-        StructuredDynamics::Sg => model.jacobian(Procedure::StopGradient, 0.0, &sg()),
+        StructuredDynamics::StopGradient => model.jacobian(Procedure::StopGradient, 0.0, &sg()),
+        StructuredDynamics::GradientDescent => {
+            model.jacobian(Procedure::GradientDescent, 0.0, &sg())
+        }
         StructuredDynamics::Ema { kappa } => model.jacobian(Procedure::Ema, kappa, &ema()),
         StructuredDynamics::SgMap { eta } => {
             let map = DiscreteMap {
@@ -276,7 +243,7 @@ impl StructuredSpectrum {
     /// `max(1, max|J_ij|)` of a dense Jacobian at another representative of
     /// the orbit, to reproduce its classification exactly).
     pub fn classify_with_scale(&self, tol: &SpectralTolerances, scale: f64) -> SpectrumSummary {
-        let discrete = self.dynamics.is_discrete();
+        let discrete = self.dynamics.is_map();
         let item = |(re, im): (f64, f64)| {
             if discrete {
                 (
@@ -729,7 +696,7 @@ impl Prepared {
         let flow = if teacher {
             StructuredDynamics::Ema { kappa: 0.0 }
         } else {
-            StructuredDynamics::Sg
+            StructuredDynamics::StopGradient
         };
         FlowJacobians {
             reduced: dense_jacobian_unchecked(&self.reduced, &self.k, &self.bt, flow),
@@ -747,7 +714,9 @@ impl Prepared {
     ) -> (DMatrix<f64>, DMatrix<f64>) {
         let (r, m) = self.k.shape();
         let (eta, alpha) = match dynamics {
-            StructuredDynamics::Sg | StructuredDynamics::Ema { .. } => {
+            StructuredDynamics::StopGradient
+            | StructuredDynamics::GradientDescent
+            | StructuredDynamics::Ema { .. } => {
                 return (
                     dense_jacobian_unchecked(&self.reduced, &self.k, &self.bt, dynamics),
                     dense_jacobian_unchecked(
@@ -781,7 +750,7 @@ impl Prepared {
         flows: Option<&FlowJacobians>,
     ) -> Result<StructuredSpectrum> {
         let (n, r, m) = (self.n, self.rank(), self.k.ncols());
-        let dimension = dynamics.dimension(n, m).ok_or_else(|| {
+        let dimension = dynamics.checked_state_dimension(n, m).ok_or_else(|| {
             Error::param(
                 "n",
                 n,
@@ -874,7 +843,8 @@ fn closed_forms(
         }
     };
     match dynamics {
-        StructuredDynamics::Sg => {
+        // The GD flow never gets here: `StructuredDynamics::validate` refuses it.
+        StructuredDynamics::StopGradient | StructuredDynamics::GradientDescent => {
             for (c, mult, label) in rates {
                 push(c, mult, label);
             }
@@ -1002,7 +972,7 @@ fn scan_steps(
 ) -> Result<StepLimit> {
     let lambda = model.lambda;
     let prepared = prepare(model, d);
-    let cont = prepared.spectrum(StructuredDynamics::Sg, None)?;
+    let cont = prepared.spectrum(StructuredDynamics::StopGradient, None)?;
     let flows = prepared.flow_jacobians(dynamics_at(1.0).has_teacher());
     let mu_max = cont.gram_eigenvalues.last().copied().unwrap_or(0.0);
     let radius = cont

@@ -45,10 +45,10 @@ use super::expr::{Sym, var_matrix};
 use super::system::{Data, Unknowns, Velocity, count_terms, unknowns, velocity};
 use super::with_symbolica;
 use crate::error::{Error, Result};
+use crate::model::Procedure;
 use crate::model::formula::{
     Mat, ModelData, Scalar, adjugate, balance, balance_rate, determinant, s_equation,
 };
-use crate::numeric::Procedure;
 
 /// Largest `n` and `m` for which the identities are proved with symbolic
 /// data (the default range of `verify` is n, m ≤ [`DEFAULT_PROOF_DIMENSION`]).

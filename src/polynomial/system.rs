@@ -17,9 +17,8 @@ use serde::Serialize;
 use super::expr::{Sym, var_matrix, var_name};
 use super::with_symbolica;
 use crate::error::{Error, Result};
-use crate::model::Instance;
 use crate::model::formula::{Mat, ModelData, Scalar, s_equation};
-use crate::numeric::Procedure;
+use crate::model::{Instance, Procedure};
 
 /// Largest `n` and `m` for which systems are built (the number of terms grows
 /// quickly; the whole-variety methods of later modules need far less).

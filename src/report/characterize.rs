@@ -495,9 +495,9 @@ pub fn render_latex(c: &Characterization) -> String {
     let _ = writeln!(
         out,
         "\\[ M_{{xx}} = {}, \\quad M_{{yx}} = {}, \\quad M_{{yy}} = {} \\]",
-        mat(&i.mxx),
-        mat(&i.myx),
-        mat(&i.myy)
+        mat(&i.mxx.to_string_rows()),
+        mat(&i.myx.to_string_rows()),
+        mat(&i.myy.to_string_rows())
     );
     for s in &c.strata {
         let _ = writeln!(out, "\\subsection*{{Rank {}}}", s.stratum.rank);

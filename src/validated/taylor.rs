@@ -461,8 +461,9 @@ pub fn with_identity<C: Number>(x: &[C]) -> Vec<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Procedure;
     use crate::model::builtin;
-    use crate::numeric::{Model, OdeOptions, Procedure, State, integrate};
+    use crate::numeric::{Model, OdeOptions, State, integrate};
     use nalgebra::DMatrix;
 
     fn square() -> crate::model::Instance {

@@ -49,8 +49,7 @@ use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
 use crate::exact::{RealRoot, UPoly, real_roots};
 use crate::model::formula::{Mat, ModelData, Scalar, determinant, s_equation};
-use crate::model::{Instance, RationalMatrix, to_f64};
-use crate::numeric::equilibria::orbit_dimension;
+use crate::model::{Instance, RationalMatrix, orbit_dimension, subsets, to_f64};
 use crate::polynomial::sparse::SparsePoly;
 
 /// Largest data dimension m handled exactly (the systems grow quickly).
@@ -100,24 +99,6 @@ fn det_with<T: Clone>(
             acc
         }
     }
-}
-
-/// All k-subsets of `0..n`, in lexicographic order.
-pub fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
-    fn go(start: usize, n: usize, k: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if cur.len() == k {
-            out.push(cur.clone());
-            return;
-        }
-        for i in start..n {
-            cur.push(i);
-            go(i + 1, n, k, cur, out);
-            cur.pop();
-        }
-    }
-    let mut out = Vec::new();
-    go(0, n, k, &mut Vec::new(), &mut out);
-    out
 }
 
 fn sub_rows<T: Clone>(m: &[Vec<T>], rows: &[usize], cols: &[usize]) -> Vec<Vec<T>> {

@@ -250,14 +250,13 @@ use num_traits::{One, Signed, Zero};
 use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
 
-use super::certificate::{InstanceRecord, Verdict};
+use super::certificate::Verdict;
 use super::jacobian::Dynamics;
 use super::qt::{Qt, QtElem};
 use super::roots::RealRoot;
 use super::upoly::UPoly;
 use crate::error::{Error, Result};
-use crate::model::{Instance, RationalMatrix, to_f64};
-use crate::numeric::orbit_dimension;
+use crate::model::{Instance, InstanceRecord, RationalMatrix, orbit_dimension, subsets, to_f64};
 
 /// Largest data dimension m accepted by [`certify_algebraic`]: the range
 /// block has size `rm + r²` (`2rm + r²` for EMA), at most 48 for m = 4, and

@@ -3,23 +3,6 @@
 
 use super::*;
 
-/// Which generator the range block is built for.
-#[derive(Clone, Debug)]
-pub(super) enum Generator {
-    /// SG flow, or the SG map's generator.
-    Sg,
-    /// EMA flow with rate κ.
-    EmaFlow(BigRational),
-    /// EMA map's generator with (η, α).
-    EmaMap(BigRational, BigRational),
-}
-
-impl Generator {
-    pub(super) fn has_teacher(&self) -> bool {
-        !matches!(self, Generator::Sg)
-    }
-}
-
 /// The transformed range block `M̂ = c·G` over `Q[t]/(χ)` (see the module
 /// documentation), with what is needed to interpret it.
 #[derive(Clone, Debug)]
@@ -81,23 +64,6 @@ pub(super) struct Prepared {
     pub(super) d: QtElem,
     pub(super) minors: Vec<PrincipalMinor>,
     pub(super) index_set: Vec<usize>,
-}
-
-pub(super) fn combinations(m: usize, k: usize) -> Vec<Vec<usize>> {
-    fn rec(start: usize, m: usize, k: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if cur.len() == k {
-            out.push(cur.clone());
-            return;
-        }
-        for i in start..m {
-            cur.push(i);
-            rec(i + 1, m, k, cur, out);
-            cur.pop();
-        }
-    }
-    let mut out = Vec::new();
-    rec(0, m, k, &mut Vec::new(), &mut out);
-    out
 }
 
 pub(super) fn check_instance(inst: &Instance, point: &AlgebraicPoint) -> Result<()> {
@@ -186,7 +152,7 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
     let mut largest = 0;
     let mut index_set = None;
     for k in 1..=m {
-        for set in combinations(m, k) {
+        for set in subsets(m, k) {
             let sub = s_hat.select(&set, &set);
             let mut s = sign_i8(sign_at(&mut root, &det(&qt, &sub)));
             if d_sign == Ordering::Less && k % 2 == 1 {
@@ -237,11 +203,13 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
     })
 }
 
-/// Builds `M̂ = c·G` (module documentation) for the generator `gen`.
+/// Builds `M̂ = c·G` (module documentation) for the generator `generator`:
+/// the SG flow (also the SG map's, `G = (DMap − I)/η`), the EMA flow, or the
+/// EMA map (see [`generator_of`]).
 pub(super) fn build_block(
     inst: &Instance,
     p: &mut Prepared,
-    generator: &Generator,
+    generator: &Dynamics,
 ) -> Result<(QMat, QtElem)> {
     let qt = &p.qt;
     let (m, r) = (p.m, p.r);
@@ -355,13 +323,14 @@ pub(super) fn build_block(
             // (X′ − V′)_J.
             let diff = xp.sub(qt, &vp).select(j_set, &(0..m).collect::<Vec<_>>());
             let gv = match generator {
-                Generator::EmaFlow(kappa) => diff.scale(qt, &qt.scale(&c, kappa)),
-                Generator::EmaMap(eta, alpha) => {
+                Dynamics::Ema { kappa } => diff.scale(qt, &qt.scale(&c, kappa)),
+                Dynamics::EmaMap { eta, alpha } => {
                     let one_minus = BigRational::one() - alpha;
                     diff.scale(qt, &qt.scale(&c, &(&one_minus / eta)))
                         .add(qt, &gx.scale_rat(qt, &one_minus))
                 }
-                Generator::Sg => diff,
+                // No teacher: not reached.
+                Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => diff,
             };
             for i in 0..r {
                 for j in 0..m {
@@ -373,16 +342,16 @@ pub(super) fn build_block(
     Ok((out, c))
 }
 
-pub(super) fn generator_of(dynamics: &Dynamics) -> Result<(Generator, Option<BigRational>)> {
+/// The generator whose range block is built for `dynamics`, and the step η
+/// of a map: the SG map's generator is the SG flow (`DMap = I + ηG`); the EMA
+/// map is its own generator (its `C⁺` row is not `I + η·(flow)`), the flows
+/// their own.
+pub(super) fn generator_of(dynamics: &Dynamics) -> Result<(Dynamics, Option<BigRational>)> {
     dynamics.validate()?;
     match dynamics {
-        Dynamics::StopGradient => Ok((Generator::Sg, None)),
-        Dynamics::Ema { kappa } => Ok((Generator::EmaFlow(kappa.clone()), None)),
-        Dynamics::SgMap { eta } => Ok((Generator::Sg, Some(eta.clone()))),
-        Dynamics::EmaMap { eta, alpha } => Ok((
-            Generator::EmaMap(eta.clone(), alpha.clone()),
-            Some(eta.clone()),
-        )),
+        Dynamics::StopGradient | Dynamics::Ema { .. } => Ok((dynamics.clone(), None)),
+        Dynamics::SgMap { eta } => Ok((Dynamics::StopGradient, Some(eta.clone()))),
+        Dynamics::EmaMap { eta, .. } => Ok((dynamics.clone(), Some(eta.clone()))),
         Dynamics::GradientDescent => Err(Error::param(
             "dynamics",
             dynamics.describe(),
@@ -422,16 +391,21 @@ pub(super) const POINT_CHECK_BUDGET: std::time::Duration = std::time::Duration::
 pub(super) fn reduction_parts(
     inst: &Instance,
     p: &mut Prepared,
-    generator: &Generator,
+    generator: &Dynamics,
     block: &QMat,
     c: &QtElem,
     dynamics: &Dynamics,
 ) -> Result<Vec<ReductionPart>> {
     let (m, r, n) = (p.m, p.r, inst.n());
     let (kind, kappa, eta, alpha) = match generator {
-        Generator::Sg => (GeneratorKind::Sg, rat(0), rat(1), rat(0)),
-        Generator::EmaFlow(k) => (GeneratorKind::EmaFlow, k.clone(), rat(1), rat(0)),
-        Generator::EmaMap(e, a) => (GeneratorKind::EmaMap, rat(0), e.clone(), a.clone()),
+        Dynamics::Ema { kappa } => (GeneratorKind::EmaFlow, kappa.clone(), rat(1), rat(0)),
+        Dynamics::EmaMap { eta, alpha } => {
+            (GeneratorKind::EmaMap, rat(0), eta.clone(), alpha.clone())
+        }
+        // The SG flow, the SG map's generator ([`generator_of`]).
+        Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => {
+            (GeneratorKind::Sg, rat(0), rat(1), rat(0))
+        }
     };
     // 1. The identities for all data of the shape.
     let mut parts = shape_parts(r, m, kind)?;

@@ -54,6 +54,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
 use crate::model::formula::{Mat, ModelData, Scalar, adjugate, determinant};
+use crate::model::subsets;
 use crate::polynomial::sparse::SparsePoly;
 
 /// Largest data dimension m for which [`prove_reduction`] is run when a
@@ -390,7 +391,7 @@ pub fn prove_reduction_with(
     let mut index_sets = 0;
     let mut projection_identity = true;
     if r < m {
-        for set in super::combinations(m, r) {
+        for set in subsets(m, r) {
             let comp: Vec<usize> = (0..m).filter(|i| !set.contains(i)).collect();
             let s_jj = Mat::from_fn(r, r, |a, b| s.get(set[a], set[b]).clone());
             let s_jc = Mat::from_fn(r, comp.len(), |a, b| s.get(set[a], comp[b]).clone());

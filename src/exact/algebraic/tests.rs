@@ -13,9 +13,9 @@ use crate::exact::stability::routh;
 use crate::exact::upoly::tests::q;
 use crate::model::formula::Mat;
 use crate::model::formula::Scalar;
-use crate::model::{Moments, builtin};
+use crate::model::{Moments, StabilityVerdict, builtin};
 use crate::numeric::structured::{StructuredDynamics, structured_spectrum};
-use crate::numeric::{Model, SpectralTolerances, StabilityVerdict};
+use crate::numeric::{Model, SpectralTolerances};
 use crate::polynomial::sparse::SparsePoly;
 use nalgebra::Complex;
 use rand::SeedableRng;
@@ -93,7 +93,7 @@ fn all_dynamics() -> Vec<Dynamics> {
 fn structured_dynamics(d: &Dynamics) -> StructuredDynamics {
     let f = crate::model::to_f64;
     match d {
-        Dynamics::StopGradient => StructuredDynamics::Sg,
+        Dynamics::StopGradient => StructuredDynamics::StopGradient,
         Dynamics::Ema { kappa } => StructuredDynamics::Ema { kappa: f(kappa) },
         Dynamics::SgMap { eta } => StructuredDynamics::SgMap { eta: f(eta) },
         Dynamics::EmaMap { eta, alpha } => StructuredDynamics::EmaMap {
@@ -163,12 +163,7 @@ fn same_kind(a: &Verdict, b: &Verdict) -> bool {
 }
 
 fn numeric_kind(v: &Verdict) -> StabilityVerdict {
-    match v {
-        Verdict::Stable => StabilityVerdict::Stable,
-        Verdict::Saddle { .. } => StabilityVerdict::Saddle,
-        Verdict::Unstable => StabilityVerdict::Unstable,
-        _ => StabilityVerdict::Degenerate,
-    }
+    v.class().unwrap_or(StabilityVerdict::Degenerate)
 }
 
 /// Compares the certificate with the structured floating-point spectrum at
@@ -1057,13 +1052,13 @@ fn certificates_say_how_each_part_of_the_reduction_is_established() {
 fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
     let (inst, point) = design_m2(Some(11)).build(3, &[1, 0], &UPoly::one());
     let mut p = prepare(&inst, &point).unwrap();
-    let (block, c) = build_block(&inst, &mut p, &Generator::Sg).unwrap();
+    let (block, c) = build_block(&inst, &mut p, &Dynamics::StopGradient).unwrap();
     // The production block passes.
     assert!(
         reduction_parts(
             &inst,
             &mut p,
-            &Generator::Sg,
+            &Dynamics::StopGradient,
             &block,
             &c,
             &Dynamics::StopGradient
@@ -1077,7 +1072,7 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
     let err = reduction_parts(
         &inst,
         &mut p,
-        &Generator::Sg,
+        &Dynamics::StopGradient,
         &tampered,
         &c,
         &Dynamics::StopGradient,
@@ -1085,12 +1080,12 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
     .unwrap_err();
     assert!(err.to_string().contains("differs from c·Π·L"), "{err}");
     // The EMA flow's block is not the SG one.
-    let (ema, c2) = build_block(&inst, &mut p, &Generator::EmaFlow(q(1, 1))).unwrap();
+    let (ema, c2) = build_block(&inst, &mut p, &Dynamics::Ema { kappa: q(1, 1) }).unwrap();
     assert!(
         reduction_parts(
             &inst,
             &mut p,
-            &Generator::EmaFlow(q(2, 1)),
+            &Dynamics::Ema { kappa: q(2, 1) },
             &ema,
             &c2,
             &Dynamics::Ema { kappa: q(2, 1) }

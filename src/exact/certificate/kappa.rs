@@ -8,7 +8,6 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use serde::Serialize;
 
-use super::InstanceRecord;
 use super::orbit::{kernel_data, neutral_mismatch};
 use crate::error::{Error, Result};
 use crate::exact::jacobian::{Dynamics, displacement, jacobian};
@@ -16,8 +15,7 @@ use crate::exact::linalg::{charpoly, rank};
 use crate::exact::roots::{RealRoot, between, positive_roots};
 use crate::exact::stability::{hurwitz_determinants, routh};
 use crate::exact::upoly::{UPoly, eval_fast, integer_nodes, interpolate};
-use crate::model::{Instance, RationalMatrix};
-use crate::numeric::orbit_dimension;
+use crate::model::{Instance, InstanceRecord, RationalMatrix, orbit_dimension};
 
 /// Largest Jacobian size [`certify_ema_all_kappa`] accepts: the Hurwitz
 /// determinants have κ-degree up to about `(size)·nm`, each needing that
@@ -98,6 +96,10 @@ pub struct KappaRegion {
 }
 
 /// What [`certify_ema_all_kappa`] proves.
+///
+/// Not a [`crate::model::StabilityVerdict`]: it quantifies over every κ > 0
+/// (stable for all, some or no κ), where a stability class is about one
+/// dynamics.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "verdict", rename_all = "kebab-case")]
 pub enum KappaVerdict {

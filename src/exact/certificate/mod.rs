@@ -37,11 +37,9 @@
 //! the orbit), [`step_bracket`] (the stable step sizes of the SG map) and
 //! [`kappa`] (the EMA flow for all κ > 0); this file holds what they share.
 
-use num_rational::BigRational;
 use serde::Serialize;
 
 use super::stability::{RouthTest, SchurCohnTest};
-use crate::model::{Instance, RationalMatrix};
 
 pub mod kappa;
 pub mod orbit;
@@ -57,46 +55,6 @@ pub use kappa::{
 };
 pub use orbit::{EquilibriumAnalysis, StabilityCertificate, Verdict, certify, orbit_tangent};
 pub use step_bracket::{STEP_BRACKET_GAP, StepBracket, certify_sg_step_bracket};
-
-/// The instance a certificate is about, in exact form (so a certificate can
-/// be re-checked against the instance it names).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct InstanceRecord {
-    /// The instance's name.
-    pub name: String,
-    /// Embedding dimension.
-    pub n: usize,
-    /// Data dimension.
-    pub m: usize,
-    /// Weight decay λ.
-    #[serde(serialize_with = "crate::exact::cert_serde::rational")]
-    pub lambda: BigRational,
-    /// `Mxx`.
-    #[serde(serialize_with = "crate::exact::cert_serde::matrix")]
-    pub mxx: RationalMatrix,
-    /// `Myx`.
-    #[serde(serialize_with = "crate::exact::cert_serde::matrix")]
-    pub myx: RationalMatrix,
-    /// `Myy`.
-    #[serde(serialize_with = "crate::exact::cert_serde::matrix")]
-    pub myy: RationalMatrix,
-}
-
-impl InstanceRecord {
-    /// The exact record of `inst`.
-    pub fn of(inst: &Instance) -> Self {
-        let mo = inst.moments();
-        Self {
-            name: inst.name().to_owned(),
-            n: inst.n(),
-            m: inst.m(),
-            lambda: inst.lambda().clone(),
-            mxx: mo.mxx.clone(),
-            myx: mo.myx.clone(),
-            myy: mo.myy.clone(),
-        }
-    }
-}
 
 /// The root-location test run on the quotient polynomial, with its evidence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -5,16 +5,23 @@ use num_rational::BigRational;
 use num_traits::{One, Zero};
 use serde::Serialize;
 
-use super::{InstanceRecord, RootTest};
+use super::RootTest;
 use crate::error::{Error, Result};
 use crate::exact::jacobian::{Dynamics, displacement, jacobian, state_vector};
 use crate::exact::linalg::{charpoly, nullspace, rank};
 use crate::exact::stability::{routh, schur_cohn};
 use crate::exact::upoly::{UPoly, divide_out};
-use crate::model::{Instance, RationalMatrix, to_f64};
-use crate::numeric::orbit_dimension;
+use crate::model::{
+    Instance, InstanceRecord, RationalMatrix, StabilityVerdict, orbit_dimension, to_f64,
+};
 
 /// What the certificate proves about the point.
+///
+/// Its stability class is the shared [`StabilityVerdict`] ([`Verdict::class`]);
+/// it stays a type of its own because it says more than the class: the counts
+/// of unstable and stable eigenvalues it proved, the condition that made it
+/// degenerate, and that the point may not be an exact equilibrium at all
+/// (which has no stability class).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "verdict", rename_all = "kebab-case")]
 pub enum Verdict {
@@ -53,6 +60,17 @@ impl Verdict {
     /// Whether the verdict is [`Verdict::Stable`].
     pub fn is_stable(&self) -> bool {
         matches!(self, Verdict::Stable)
+    }
+
+    /// The stability class, `None` when the point is not an equilibrium.
+    pub fn class(&self) -> Option<StabilityVerdict> {
+        match self {
+            Verdict::Stable => Some(StabilityVerdict::Stable),
+            Verdict::Saddle { .. } => Some(StabilityVerdict::Saddle),
+            Verdict::Unstable => Some(StabilityVerdict::Unstable),
+            Verdict::Degenerate { .. } => Some(StabilityVerdict::Degenerate),
+            Verdict::NotEquilibrium { .. } => None,
+        }
     }
 }
 
@@ -107,7 +125,7 @@ pub struct StabilityCertificate {
     pub state_dimension: usize,
     /// `rank A`, exact.
     pub rank: usize,
-    /// `n r − r(r+1)/2` ([`crate::numeric::orbit_dimension`]).
+    /// `n r − r(r+1)/2` ([`crate::model::orbit_dimension`]).
     pub orbit_dimension: usize,
     /// `‖v‖²` of the velocity (or of `θ⁺ − θ`): 0 at an equilibrium.
     #[serde(serialize_with = "crate::exact::cert_serde::rational")]

@@ -11,9 +11,9 @@ use crate::exact::linalg::rank;
 use crate::exact::testutil::to_json;
 use crate::exact::upoly::UPoly;
 use crate::exact::upoly::tests::q;
-use crate::model::{Instance, Moments, RationalMatrix, builtin, to_f64};
+use crate::model::{Instance, Moments, RationalMatrix, StabilityVerdict, builtin, to_f64};
 use crate::numeric::spectra::{
-    SpectralTolerances, StabilityVerdict, classify_continuous, classify_discrete, max_stable_step,
+    SpectralTolerances, classify_continuous, classify_discrete, max_stable_step,
 };
 
 fn eq(n: usize, m: usize, r: usize, seed: u64) -> RationalEquilibrium {

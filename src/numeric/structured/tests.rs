@@ -80,7 +80,7 @@ fn spectral_norm(j: &DMatrix<f64>) -> f64 {
 
 fn dense_summary(j: &DMatrix<f64>, dyn_: StructuredDynamics, expected: usize) -> SpectrumSummary {
     let tol = SpectralTolerances::default();
-    if dyn_.is_discrete() {
+    if dyn_.is_map() {
         classify_discrete(j, expected, &tol)
     } else {
         classify_continuous(j, expected, &tol)
@@ -88,9 +88,9 @@ fn dense_summary(j: &DMatrix<f64>, dyn_: StructuredDynamics, expected: usize) ->
 }
 
 fn all_dynamics() -> Vec<StructuredDynamics> {
-    use StructuredDynamics::*;
+    use crate::model::Dynamics::*;
     vec![
-        Sg,
+        StopGradient,
         Ema { kappa: 0.1 },
         Ema { kappa: 1.0 },
         Ema { kappa: 10.0 },
@@ -242,7 +242,7 @@ fn the_jacobian_is_block_triangular_in_the_range_coordinates() {
             let rt = bt * k * &full.mxx - k * &full.myx;
             let g = k * &full.mxx * k.transpose();
             for (dyn_, kappa) in [
-                (StructuredDynamics::Sg, 0.0),
+                (StructuredDynamics::StopGradient, 0.0),
                 (StructuredDynamics::Ema { kappa: 0.7 }, 0.7),
             ] {
                 let ema = dyn_.has_teacher();
@@ -551,7 +551,7 @@ fn realize(s: &StructuredSpectrum) -> DMatrix<f64> {
 #[test]
 fn weighted_classification_reproduces_the_dense_classifiers() {
     let tol = SpectralTolerances::default();
-    let sg = StructuredDynamics::Sg;
+    let sg = StructuredDynamics::StopGradient;
     let map = StructuredDynamics::SgMap { eta: 1.0 };
     let cases = [
         synthetic(
@@ -610,7 +610,7 @@ fn weighted_classification_reproduces_the_dense_classifiers() {
         let j = realize(s);
         let scale = j.amax().max(1.0);
         let w = s.classify_with_scale(&tol, scale);
-        let d = if s.dynamics.is_discrete() {
+        let d = if s.dynamics.is_map() {
             classify_discrete(&j, s.expected_tangent, &tol)
         } else {
             classify_continuous(&j, s.expected_tangent, &tol)
@@ -677,7 +677,7 @@ fn the_verdict_does_not_depend_on_n() {
                 let b = &u1 * &e.b * u1.transpose();
                 let big_model = reduced.with_embedding_dimension(n);
                 let big = structured_spectrum(&big_model, &a, &b, dyn_).unwrap();
-                assert_eq!(big.dimension, dyn_.dimension(n, m).unwrap());
+                assert_eq!(big.dimension, dyn_.checked_state_dimension(n, m).unwrap());
                 assert_eq!(big.multiplicity_total(), big.dimension);
                 let huge = structured_from_reduced(&reduced, &e.a, &e.b, 4096, dyn_).unwrap();
                 let (vs, vb, vh) = (
@@ -718,7 +718,7 @@ fn step_limits(m: usize) {
         let model = model(m, n, q(1, 10));
         for (r, a, b) in equilibria(&model, 1, 5) {
             let ctx = format!("m={m} r={r}");
-            let j = dense_jacobian(&model, &a, &b, StructuredDynamics::Sg).unwrap();
+            let j = dense_jacobian(&model, &a, &b, StructuredDynamics::StopGradient).unwrap();
             let dense_verdict = classify_continuous(&j, orbit_dimension(n, r), &tol).verdict;
             let sg = max_stable_step_sg(&model, &a, &b, &tol).unwrap();
             let dense = max_stable_step(&j, &tol);
@@ -805,7 +805,7 @@ fn inputs_are_validated_with_named_errors() {
     let model = model(2, 3, q(1, 10));
     let a = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
     let b = DMatrix::zeros(3, 3);
-    let sg = StructuredDynamics::Sg;
+    let sg = StructuredDynamics::StopGradient;
     let msg = |r: Result<StructuredSpectrum>| match r {
         Ok(_) => panic!("accepted"),
         Err(e) => e.to_string(),
@@ -852,6 +852,14 @@ fn inputs_are_validated_with_named_errors() {
         let e = msg(structured_spectrum(&model, &a, &b, d));
         assert!(e.contains(name), "{e}");
     }
+    // The GD flow has no block structure: refused, by name.
+    let e = msg(structured_spectrum(
+        &model,
+        &a,
+        &b,
+        StructuredDynamics::GradientDescent,
+    ));
+    assert!(e.contains("dynamics") && e.contains("GD flow"), "{e}");
     let mut no_decay = model.clone();
     no_decay.lambda = 0.0;
     let e = msg(structured_spectrum(&no_decay, &a, &b, sg));
@@ -909,10 +917,11 @@ fn full_path_at_n_4096() {
     let b = &u1 * &e.b * u1.transpose();
     let big = reduced.with_embedding_dimension(n);
     let t = std::time::Instant::now();
-    let s = structured_spectrum(&big, &a, &b, StructuredDynamics::Sg).unwrap();
+    let s = structured_spectrum(&big, &a, &b, StructuredDynamics::StopGradient).unwrap();
     let v = s.classify(&tol);
     eprintln!("n = 4096: {:?} in {:?}", v.verdict, t.elapsed());
-    let small = structured_from_reduced(&reduced, &e.a, &e.b, 4, StructuredDynamics::Sg).unwrap();
+    let small =
+        structured_from_reduced(&reduced, &e.a, &e.b, 4, StructuredDynamics::StopGradient).unwrap();
     assert_eq!(v.verdict, small.classify(&tol).verdict);
     assert_eq!(v.tangent_count, orbit_dimension(n, 2));
     let t = std::time::Instant::now();
