@@ -75,11 +75,11 @@ pub(super) fn berkowitz_in<R: Ring>(ring: &R, a: &[Vec<R::E>], all: bool) -> Vec
         }
         acc
     };
-    for k in 0..n {
+    for (k, row) in a.iter().enumerate() {
         let mut t = Vec::with_capacity(k + 2);
         t.push(ring.one());
-        t.push(ring.neg(&a[k][k]));
-        let mut v: Vec<R::E> = (0..k).map(|j| a[k][j].clone()).collect();
+        t.push(ring.neg(&row[k]));
+        let mut v: Vec<R::E> = row[..k].to_vec();
         for step in 0..k {
             t.push(ring.neg(&dot(&v, k)));
             if step + 1 < k {
