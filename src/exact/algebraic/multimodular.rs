@@ -321,7 +321,9 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
             berkowitz_in(&ring, &am, all)
         })
         .collect();
-    // Chinese remaindering, coefficient by coefficient (incremental).
+    // Chinese remaindering, coefficient by coefficient, against prefix
+    // products computed once.
+    let crt = Crt::new(&chosen);
     let shape: Vec<usize> = images[0].iter().map(Vec::len).collect();
     let mut out = Vec::with_capacity(shape.len());
     for (idx, &len) in shape.iter().enumerate() {
@@ -330,7 +332,7 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
             let mut coeffs = Vec::with_capacity(d);
             for k in 0..d {
                 let residues: Vec<u64> = images.iter().map(|im| im[idx][j][k]).collect();
-                coeffs.push(crt_symmetric(&residues, &chosen));
+                coeffs.push(crt.symmetric(&residues));
             }
             // c_j = c̃_j / s^j, and u^k = lc^k t^k.
             let sj = num_traits::pow(s.clone(), j);
@@ -348,17 +350,51 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
     out
 }
 
-/// The integer in `(−M/2, M/2]` with the given residues, `M = Π primes`.
-fn crt_symmetric(residues: &[u64], primes: &[u64]) -> BigInt {
-    let mut x = BigInt::zero();
-    let mut m = BigInt::one();
-    for (&r, &p) in residues.iter().zip(primes) {
-        let xm = reduce(&x, p);
-        let mm = reduce(&m, p);
-        let diff = (r + p - xm) % p;
-        let t = mul(diff, inv_mod(mm, p), p);
-        x += &m * BigInt::from(t);
-        m *= BigInt::from(p);
+/// Chinese remaindering over a fixed list of primes `p₀, p₁, …`: the
+/// prefix products `M_i = p₀⋯p_{i−1}` and `M_i⁻¹ mod p_i`, computed once.
+struct Crt {
+    primes: Vec<u64>,
+    prefix: Vec<BigInt>,
+    inverses: Vec<u64>,
+}
+
+impl Crt {
+    fn new(primes: &[u64]) -> Self {
+        let mut prefix = Vec::with_capacity(primes.len() + 1);
+        let mut inverses = Vec::with_capacity(primes.len());
+        let mut m = BigInt::one();
+        for &p in primes {
+            inverses.push(inv_mod(reduce(&m, p), p));
+            prefix.push(m.clone());
+            m *= BigInt::from(p);
+        }
+        prefix.push(m);
+        Self {
+            primes: primes.to_vec(),
+            prefix,
+            inverses,
+        }
     }
-    if &x * 2 > m { x - m } else { x }
+
+    /// The integer in `(−M/2, M/2]` (M the product of all the primes) with
+    /// the given residues. The value is kept in `(−M_i/2, M_i/2]` after
+    /// each prime and corrected only where its residue differs, so a value
+    /// much smaller than M costs one small reduction per prime.
+    fn symmetric(&self, residues: &[u64]) -> BigInt {
+        let mut x = BigInt::zero();
+        for (i, (&r, &p)) in residues.iter().zip(&self.primes).enumerate() {
+            let xm = reduce(&x, p);
+            if xm == r {
+                continue;
+            }
+            let diff = (r + p - xm) % p;
+            let t = mul(diff, self.inverses[i], p);
+            x += &self.prefix[i] * BigInt::from(t);
+            let next = &self.prefix[i + 1];
+            if &x * 2 > *next {
+                x -= next;
+            }
+        }
+        x
+    }
 }
