@@ -123,6 +123,9 @@ fn isotropic_strata_are_isolated_points_and_circles() {
             assert_eq!(k.family_dimension_level, Some(Level::Exact), "{k:?}");
             if k.family_dimension.is_some_and(|d| d > 0) {
                 assert_eq!(k.real_psd_dimension, k.family_dimension);
+                // e_1, e_2 of S, S + Mxx and S + (Myx + Myxᵀ)/2, exactly.
+                assert_eq!(k.defining_equations.len(), 6, "{:?}", k.defining_equations);
+                assert!(k.defining_equations[0].starts_with("e_1(S) = "));
                 assert!(
                     matches!(k.family_degree, Some(FamilyDegree::AtMost { bound: 2, .. })),
                     "{:?}",

@@ -285,6 +285,11 @@ pub struct Component {
     /// [`crate::variety::family_degree`]); `None` for an isolated solution.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family_degree: Option<crate::variety::family_degree::FamilyDegree>,
+    /// The family's defining equations beyond the stratum's: its orbit
+    /// invariants at S, exactly over `Q(t₀)` (empty for an isolated
+    /// solution).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub defining_equations: Vec<String>,
     /// How many of the stratum's real solutions lie on this family (the
     /// critical points of the generic distance on it; 1 for an isolated
     /// solution).
@@ -1060,6 +1065,7 @@ fn component(
         family_dimension_level: None,
         real_psd_dimension: None,
         family_degree: sol.family_degree.clone(),
+        defining_equations: sol.defining_equations.clone(),
         family_points: 1,
         family: sol.family,
         trace: sol.trace,

@@ -592,7 +592,7 @@ fn family_facts(comp: &crate::analysis::characterize::Component, d: usize) -> St
         None => "degree not computed".into(),
     };
     format!(
-        "family: complex dimension {d} ({level}), real PSD part of dimension {} (its symmetry orbit), {degree}; defined by the stratum equations and the coefficients of the characteristic polynomials of S, S + Mxx and S + (Myx + Myxᵀ)/2 at this S (over Q(t₀))",
+        "family: complex dimension {d} ({level}), real PSD part of dimension {} (its symmetry orbit), {degree}; defined by the stratum equations and the coefficients of the characteristic polynomials of S, S + Mxx and S + (Myx + Myxᵀ)/2 at this S (over Q(t₀); `defining_equations` in JSON)",
         comp.real_psd_dimension.unwrap_or(d)
     )
 }

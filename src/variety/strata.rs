@@ -229,6 +229,48 @@ pub(crate) fn invariant_polys(inst: &Instance, nv: usize) -> Vec<SparsePoly> {
     out
 }
 
+/// The defining equations of the family through the solution of a root t₀
+/// of `rur.chi` beyond the stratum's: the orbit invariants of
+/// [`invariant_polys`] at that solution, exactly, as
+/// `e_k(S + M) = q(t₀)/χ'(t₀)^k` with `q = e_k(H + χ'·M)` in `Q[t]/χ`
+/// (`S = H/χ'`), for M = 0, Mxx and (Myx + Myxᵀ)/2.
+pub(crate) fn invariant_equations(inst: &Instance, rur: &Rur) -> Result<Vec<String>> {
+    let m = inst.m();
+    let sub = Substituted::new(rur, m)?;
+    let md: ModelData<BigRational> = ModelData::from_instance(inst);
+    let half = BigRational::new(BigInt::one(), BigInt::from(2));
+    let sym = md.myx.add(&md.myx.transpose()).scale(&half);
+    let ring = &sub.ring;
+    let mut out = Vec::new();
+    for (name, shift) in [
+        ("S", None),
+        ("S + Mxx", Some(&md.mxx)),
+        ("S + (Myx + Myxᵀ)/2", Some(&sym)),
+    ] {
+        let t: Vec<Vec<QtElem>> = (0..m)
+            .map(|i| {
+                (0..m)
+                    .map(|j| match shift {
+                        None => sub.h[i][j].clone(),
+                        Some(x) => ring.add(&sub.h[i][j], &ring.scale(&sub.dchi, x.get(i, j))),
+                    })
+                    .collect()
+            })
+            .collect();
+        for k in 1..=m {
+            let q = subsets(m, k)
+                .iter()
+                .map(|set| sub.det(&sub_rows(&t, set, set)))
+                .fold(ring.zero(), |a, b| ring.add(&a, &b));
+            out.push(format!(
+                "e_{k}({name}) = ({})/χ'(t₀)^{k}",
+                q.to_upoly().to_string_in("t₀")
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// The matrix `H` of numerators (S = H/χ') and `h_z`, in `Q[t]/χ`.
 struct Substituted {
     ring: Qt,
@@ -407,6 +449,10 @@ pub struct RealSolution {
     /// equations (see [`super::family_degree`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family_degree: Option<FamilyDegree>,
+    /// On the first solution of each family: its defining equations beyond
+    /// the stratum's, exactly over `Q(t₀)` (see [`invariant_equations`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub defining_equations: Vec<String>,
 }
 
 /// One stratum of an instance.
@@ -568,6 +614,7 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
             local_dimension: None,
             family: None,
             family_degree: None,
+            defining_equations: Vec::new(),
         }],
         status: StratumStatus::Solved,
         method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
@@ -852,6 +899,9 @@ fn decompose(
                             }
                             _ => None,
                         };
+                        if let Some(rur) = &st.rur {
+                            sol.defining_equations = invariant_equations(inst, rur)?;
+                        }
                         groups.len() - 1
                     }
                 };
@@ -1026,6 +1076,7 @@ fn real_solutions(
             local_dimension: None,
             family: None,
             family_degree: None,
+            defining_equations: Vec::new(),
         });
     }
     Ok(out)
