@@ -4,7 +4,7 @@
 //! lies in the stratum and in the level set of the orbit invariants of p
 //! (the coefficients of the characteristic polynomials of S, S + Mxx and
 //! S + (Myx + Myxᵀ)/2, constant on every orbit of the data's symmetry
-//! group, [`super::strata::invariant_polys`]). Those equations, with
+//! group, `strata::invariant_polys`). Those equations, with
 //! coefficients in `ℚ(t₀)`, together with the stratum's, are the **defining
 //! equations** reported for F: they vanish on F, and over the reals they
 //! cut out exactly the orbit H·p when the invariants separate H-orbits (they
@@ -14,7 +14,7 @@
 //! The **degree** is read from a generic linear section: the defining
 //! equations plus d random affine linear equations in S, reduced modulo a
 //! 31-bit prime P at the image `t₀ ↦ r` of a root r of t₀'s irreducible
-//! factor φ modulo P ([`super::exact_dimension::image_point`]). When that
+//! factor φ modulo P (`exact_dimension::image_point`). When that
 //! section is zero-dimensional its number of points with multiplicity N
 //! (standard monomials of a Gröbner basis modulo P, our own F4) bounds the
 //! degree of F from above: F contributes deg F points, every other

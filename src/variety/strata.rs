@@ -450,7 +450,7 @@ pub struct RealSolution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family_degree: Option<FamilyDegree>,
     /// On the first solution of each family: its defining equations beyond
-    /// the stratum's, exactly over `Q(t₀)` (see [`invariant_equations`]).
+    /// the stratum's, exactly over `Q(t₀)` (see `invariant_equations` in this module).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub defining_equations: Vec<String>,
 }
