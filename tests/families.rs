@@ -253,3 +253,82 @@ fn trajectories_end_on_listed_components() {
         );
     }
 }
+
+/// Stability over a family, exactly: at a point of the isotropic circle of
+/// rank 2 the certificate expects orbit + family zero eigenvalues, and
+/// finds exactly that many, so its verdict holds modulo the tangent space
+/// of the equilibria. Expecting the orbit alone, or one family direction
+/// too many, makes the same point degenerate: the count is a check that
+/// can fail, not a parameter that passes.
+#[test]
+fn isotropic_families_are_certified_exactly_modulo_orbit_and_family() {
+    use ssl_equilibria::exact::certificate::Verdict;
+    use ssl_equilibria::exact::{AlgebraicPoint, Dynamics, certify_algebraic_on_family};
+    let inst = builtin("isotropic").unwrap();
+    let c = run(&inst);
+    // Every family component of every rank: the SG verdict is exact and
+    // agrees with the floating-point spectrum.
+    let mut families = 0;
+    for s in &c.strata {
+        for k in s
+            .components
+            .iter()
+            .filter(|k| k.family_dimension.is_some_and(|d| d > 0))
+        {
+            families += 1;
+            let sg: Vec<_> = k
+                .verdicts
+                .iter()
+                .filter(|v| v.dynamics.to_string() == "SG")
+                .collect();
+            assert!(
+                sg.iter().any(|v| v.level == Level::Exact),
+                "rank {}: {sg:?}",
+                s.stratum.rank
+            );
+            let verdicts: Vec<_> = sg.iter().map(|v| v.verdict).collect();
+            assert!(verdicts.windows(2).all(|w| w[0] == w[1]), "{sg:?}");
+            let cert = &k.algebraic_certificates[0];
+            assert_eq!(cert.family_dimension, 1);
+            assert_eq!(cert.multiplicity, cert.expected_multiplicity);
+        }
+    }
+    assert_eq!(families, 3, "two circles of rank 1, one of rank 2");
+    // The rank-2 circle directly, at its critical point.
+    let st = &c
+        .strata
+        .iter()
+        .find(|s| s.stratum.rank == 2)
+        .unwrap()
+        .stratum;
+    let rur = st.rur.as_ref().expect("the critical-point system's RUR");
+    let sol = st
+        .real_solutions
+        .iter()
+        .find(|s| s.psd && s.family.is_some())
+        .expect("a point of the circle");
+    let point = AlgebraicPoint::from_rur_numerators(
+        rur.chi.clone(),
+        rur.numerators[..3].to_vec(),
+        sol.root.clone().unwrap(),
+        2,
+    )
+    .unwrap();
+    let at = |family| {
+        certify_algebraic_on_family(&inst, &point, &Dynamics::StopGradient, family)
+            .unwrap()
+            .verdict
+    };
+    assert!(
+        matches!(at(1), Verdict::Saddle { unstable: 1, .. }),
+        "{:?}",
+        at(1)
+    );
+    for wrong in [0, 2] {
+        assert!(
+            matches!(at(wrong), Verdict::Degenerate { .. }),
+            "family {wrong}: {:?}",
+            at(wrong)
+        );
+    }
+}

@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::exact::algebraic::Established;
 use crate::exact::certificate::{KappaVerdict, StabilityCertificate, Verdict};
 use crate::exact::{
-    AlgebraicCertificate, AlgebraicPoint, Dynamics, certify, certify_algebraic,
+    AlgebraicCertificate, AlgebraicPoint, Dynamics, certify, certify_algebraic_on_family,
     certify_ema_all_kappa, certify_sg_step_bracket,
 };
 use crate::model::{Instance, InstanceRecord, RationalMatrix, builtin_witness, rational_from_f64};
@@ -921,10 +921,20 @@ fn component(
     let mut sg_eta_bracket = None;
     let mut rational_point = None;
     let mut algebraic_certificates = Vec::new();
-    // The exact certificates expect the orbit's zero eigenvalues only; on a
-    // family (or where its dimension is undecided) the verdicts stay
-    // numeric.
+    // The rational certificates expect the orbit's zero eigenvalues only,
+    // so they run at isolated solutions. The algebraic ones also run on a
+    // family whose dimension is proved (ranks modulo a prime at the exact
+    // point): they then expect orbit + family zero eigenvalues. Where the
+    // dimension is undecided or only read off singular values, the
+    // verdicts stay numeric.
     let isolated = sol.family_dimension == Some(0);
+    let algebraic_family = if isolated {
+        Some(0)
+    } else {
+        sol.local_dimension
+            .filter(|l| l.is_exact())
+            .and_then(|l| l.family())
+    };
     let witness = if isolated {
         rational_witness(inst, sol)
     } else {
@@ -977,7 +987,7 @@ fn component(
     }
     if rational_point.is_none()
         && r > 0
-        && isolated
+        && let Some(family) = algebraic_family
         && let (Some(rur), Some(root)) = (rur, sol.root.as_ref())
     {
         let k = m * (m + 1) / 2;
@@ -1003,7 +1013,7 @@ fn component(
                 }
                 // A failure (e.g. a degenerate case the test cannot decide)
                 // leaves the numeric verdict in place.
-                if let Ok(c) = certify_algebraic(inst, &point, &dynamics) {
+                if let Ok(c) = certify_algebraic_on_family(inst, &point, &dynamics, family) {
                     let verdict = ComponentVerdict::from(&c.verdict);
                     // Exact only if every part of the reduction from the full
                     // Jacobian is proved or checked at the point; a part that
@@ -1037,10 +1047,15 @@ fn component(
                         verdict,
                         level,
                         detail: format!(
-                            "exact at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} over Q[t]/χ, tangent multiplicity {} (orbit dimension {}), {} test: {}",
+                            "exact at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} over Q[t]/χ, tangent multiplicity {} (orbit dimension {}{}), {} test: {}",
                             c.range_block_size,
                             c.multiplicity + c.closed_forms.iter().map(|f| f.tangent).sum::<usize>(),
                             c.orbit_dimension,
+                            if family > 0 {
+                                format!(" + proved family dimension {family}")
+                            } else {
+                                String::new()
+                            },
                             c.test.criterion,
                             c.test.unstable.map_or_else(
                                 || "singular (degenerate)".to_string(),

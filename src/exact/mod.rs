@@ -84,7 +84,9 @@ pub mod stability;
 mod testutil;
 pub mod upoly;
 
-pub use algebraic::{AlgebraicCertificate, AlgebraicPoint, certify_algebraic};
+pub use algebraic::{
+    AlgebraicCertificate, AlgebraicPoint, certify_algebraic, certify_algebraic_on_family,
+};
 pub use certificate::{
     KappaCertificate, StabilityCertificate, StepBracket, Verdict, certify, certify_ema_all_kappa,
     certify_sg_step_bracket,
