@@ -27,6 +27,7 @@ pub mod exact_dimension;
 pub mod families;
 pub mod family_degree;
 pub mod modular;
+mod quotient;
 pub mod scalar;
 pub mod strata;
 pub mod whole;

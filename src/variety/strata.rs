@@ -42,6 +42,7 @@ use super::families::{
     same_invariants, symmetry_algebra,
 };
 use super::family_degree::{FamilyDegree, family_degree};
+use super::quotient::{QtModP, QuotientRing};
 use super::zerodim::{
     Completeness, CountEvidence, FiniteSolutions, Rur, SolveOptions, Solved, solve,
 };
@@ -271,20 +272,44 @@ pub(crate) fn invariant_equations(inst: &Instance, rur: &Rur) -> Result<Vec<Stri
     Ok(out)
 }
 
-/// The matrix `H` of numerators (S = H/χ') and `h_z`, in `Q[t]/χ`.
-struct Substituted {
-    ring: Qt,
-    h: Vec<Vec<QtElem>>,
-    hz: QtElem,
-    dchi: QtElem,
+/// The matrix `H` of numerators (S = H/χ') and `h_z`, in `Q[t]/χ` or in
+/// its image modulo a prime (see [`super::quotient`]).
+struct Substituted<R: QuotientRing = Qt> {
+    ring: R,
+    h: Vec<Vec<R::E>>,
+    hz: R::E,
+    dchi: R::E,
 }
 
-impl Substituted {
+impl Substituted<Qt> {
     fn new(rur: &Rur, m: usize) -> Result<Self> {
         let ring = Qt::new(&rur.chi)
             .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
+        Self::in_ring(ring, rur, m)
+    }
+}
+
+impl Substituted<QtModP> {
+    /// The same modulo the prime p, or `None` when p divides a denominator
+    /// of χ, of a numerator or of the data (then some image would not be
+    /// the residue of the exact value).
+    fn modular(rur: &Rur, m: usize, md: &ModelData<BigRational>, p: u64) -> Option<Self> {
+        let ring = QtModP::new(&rur.chi, p)?;
+        let data_ok = [&md.mxx, &md.myx, &md.myy]
+            .iter()
+            .all(|x| (0..m).all(|i| (0..m).all(|j| ring.admits(x.get(i, j)))))
+            && ring.admits(&md.lambda);
+        let rur_ok = rur.numerators.iter().all(|q| ring.admits_poly(q));
+        (data_ok && rur_ok)
+            .then(|| Self::in_ring(ring, rur, m).ok())
+            .flatten()
+    }
+}
+
+impl<R: QuotientRing> Substituted<R> {
+    fn in_ring(ring: R, rur: &Rur, m: usize) -> Result<Self> {
         let (_, idx) = s_variables(m);
-        let elems: Vec<QtElem> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
+        let elems: Vec<R::E> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
         let h = (0..m)
             .map(|i| (0..m).map(|j| elems[idx[i][j]].clone()).collect())
             .collect();
@@ -296,7 +321,7 @@ impl Substituted {
         Ok(Self { ring, h, hz, dchi })
     }
 
-    fn det(&self, m: &[Vec<QtElem>]) -> QtElem {
+    fn det(&self, m: &[Vec<R::E>]) -> R::E {
         let r = &self.ring;
         det_with(
             m,
@@ -308,7 +333,7 @@ impl Substituted {
         )
     }
 
-    fn matmul(&self, a: &[Vec<QtElem>], b: &[Vec<QtElem>]) -> Vec<Vec<QtElem>> {
+    fn matmul(&self, a: &[Vec<R::E>], b: &[Vec<R::E>]) -> Vec<Vec<R::E>> {
         let r = &self.ring;
         (0..a.len())
             .map(|i| {
@@ -323,7 +348,7 @@ impl Substituted {
     }
 
     /// `c·X` for a rational matrix `c` on the left (`left`) or right.
-    fn scalar_mul(&self, c: &Mat<BigRational>, x: &[Vec<QtElem>], left: bool) -> Vec<Vec<QtElem>> {
+    fn scalar_mul(&self, c: &Mat<BigRational>, x: &[Vec<R::E>], left: bool) -> Vec<Vec<R::E>> {
         let r = &self.ring;
         let m = x.len();
         (0..m)
@@ -345,7 +370,7 @@ impl Substituted {
     }
 
     /// `H·Mxx + λχ'·I` (or `Mxx·H + λχ'·I`).
-    fn shifted(&self, md: &ModelData<BigRational>, left: bool) -> Vec<Vec<QtElem>> {
+    fn shifted(&self, md: &ModelData<BigRational>, left: bool) -> Vec<Vec<R::E>> {
         let mut x = self.scalar_mul(&md.mxx, &self.h, left);
         let ld = self.ring.scale(&self.dchi, &md.lambda);
         for (i, row) in x.iter_mut().enumerate() {
@@ -354,7 +379,7 @@ impl Substituted {
         x
     }
 
-    fn pow_dchi(&self, k: usize) -> QtElem {
+    fn pow_dchi(&self, k: usize) -> R::E {
         (0..k).fold(self.ring.one(), |acc, _| self.ring.mul(&acc, &self.dchi))
     }
 }
@@ -956,12 +981,39 @@ fn choose_local_dimension(
 pub fn grad_ebar_zero_locus(inst: &Instance, rur: &Rur) -> Result<UPoly> {
     let m = inst.m();
     let md: ModelData<BigRational> = ModelData::from_instance(inst);
+    // First modulo a prime: when the images of χ and of the trace are
+    // coprime over 𝔽_p, so are χ and the trace over Q (χ is monic and
+    // p-integral, so Res(χ, P) ≡ ±Res(χ̄, P̄) ≠ 0 mod p), and g = 1 is
+    // proved without the exact computation. Otherwise (a common factor
+    // modulo p, which a real common root forces) the exact gcd decides.
+    if let Some(sub) = crate::exact::intpoly::primes()
+        .take(3)
+        .find_map(|p| Substituted::modular(rur, m, &md, p))
+    {
+        let tr = grad_ebar_trace(&sub, &md);
+        let chi = sub.ring.chi_residues();
+        if crate::exact::intpoly::gcd_mod(chi, tr, sub.ring.prime()).len() == 1 {
+            return Ok(UPoly::one());
+        }
+    }
     let sub = Substituted::new(rur, m)?;
+    if sub.det(&sub.shifted(&md, false)).is_zero() {
+        return Err(Error::Computation(
+            "det(S·Mxx + λI) vanishes identically".into(),
+        ));
+    }
+    let tr = grad_ebar_trace(&sub, &md);
+    Ok(rur.chi.gcd(&tr.to_upoly()).monic())
+}
+
+/// `tr(X̂ᵀ H X̂)` of [`grad_ebar_zero_locus`] in the ring of `sub`.
+fn grad_ebar_trace<R: QuotientRing>(sub: &Substituted<R>, md: &ModelData<BigRational>) -> R::E {
+    let m = sub.h.len();
     let ring = &sub.ring;
-    let nhat = sub.shifted(&md, false);
+    let nhat = sub.shifted(md, false);
     let det = sub.det(&nhat);
     // adj(N̂)[i][j] = (−1)^{i+j} det(N̂ without row j, column i).
-    let adj: Vec<Vec<QtElem>> = (0..m)
+    let adj: Vec<Vec<R::E>> = (0..m)
         .map(|i| {
             (0..m)
                 .map(|j| {
@@ -983,24 +1035,18 @@ pub fn grad_ebar_zero_locus(inst: &Instance, rur: &Rur) -> Result<UPoly> {
     let myx_adj = sub.scalar_mul(&md.myx, &adj, true);
     let t = sub.matmul(&myx_adj, &sub.h);
     let t = sub.scalar_mul(&md.mxy(), &t, false);
-    let xhat: Vec<Vec<QtElem>> = (0..m)
+    let xhat: Vec<Vec<R::E>> = (0..m)
         .map(|i| {
             (0..m)
                 .map(|j| ring.sub(&t[i][j], &ring.scale(&det, md.myy.get(i, j))))
                 .collect()
         })
         .collect();
-    let xt: Vec<Vec<QtElem>> = (0..m)
+    let xt: Vec<Vec<R::E>> = (0..m)
         .map(|i| (0..m).map(|j| xhat[j][i].clone()).collect())
         .collect();
     let prod = sub.matmul(&xt, &sub.matmul(&sub.h, &xhat));
-    let tr = (0..m).fold(ring.zero(), |acc, i| ring.add(&acc, &prod[i][i]));
-    if sub.det(&nhat).is_zero() {
-        return Err(Error::Computation(
-            "det(S·Mxx + λI) vanishes identically".into(),
-        ));
-    }
-    Ok(rur.chi.gcd(&tr.to_upoly()).monic())
+    (0..m).fold(ring.zero(), |acc, i| ring.add(&acc, &prod[i][i]))
 }
 
 /// Whether `∇Ē` vanishes at the equilibria over the solution at `root`,
@@ -1447,6 +1493,59 @@ mod tests {
         );
         let json = serde_json::to_value(&st).unwrap();
         assert_eq!(json["completeness"], "modular");
+    }
+
+    /// The image modulo p of the exact trace of `grad_ebar_zero_locus` is
+    /// the trace computed in `𝔽_p[t]/χ̄` (the homomorphism the fast path
+    /// rests on), on zero-dimensional and decomposed strata; and the fast
+    /// path gives the exact gcd.
+    #[test]
+    fn the_modular_trace_is_the_image_of_the_exact_one() {
+        let opts = StrataOptions {
+            solve: SolveOptions::default(),
+            digits: 6,
+        };
+        let mut checked = 0;
+        for (name, r) in [
+            ("default", 1),
+            ("default", 2),
+            ("isotropic", 2),
+            ("scalar", 1),
+        ] {
+            let inst = crate::model::builtin(name).unwrap();
+            let st = stratum(&inst, r, &opts).unwrap();
+            let rur = st.rur.as_ref().expect("a representation");
+            let md: ModelData<BigRational> = ModelData::from_instance(&inst);
+            let exact = grad_ebar_trace(&Substituted::new(rur, inst.m()).unwrap(), &md);
+            let p = crate::exact::intpoly::primes()
+                .find(|&p| Substituted::modular(rur, inst.m(), &md, p).is_some())
+                .unwrap();
+            let sub = Substituted::modular(rur, inst.m(), &md, p).unwrap();
+            let image = grad_ebar_trace(&sub, &md);
+            let want = sub.ring.elem(&exact.to_upoly());
+            assert_eq!(image, want, "{name} r = {r}");
+            assert!(
+                image.iter().any(|&x| x != 0),
+                "{name} r = {r}: a zero trace"
+            );
+            let g = rur.chi.gcd(&exact.to_upoly()).monic();
+            assert_eq!(
+                grad_ebar_zero_locus(&inst, rur).unwrap(),
+                g,
+                "{name} r = {r}"
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 4);
+        // A prime dividing a denominator of the data is refused.
+        let inst = crate::model::builtin("default").unwrap();
+        let st = stratum(&inst, 1, &opts).unwrap();
+        let md: ModelData<BigRational> = ModelData::from_instance(&inst);
+        let den = md.lambda.denom().clone();
+        let p = (2..1000u64)
+            .find(|p| (&den % BigInt::from(*p)).is_zero())
+            .unwrap();
+        assert!(Substituted::modular(st.rur.as_ref().unwrap(), 2, &md, p).is_none());
     }
 
     #[test]

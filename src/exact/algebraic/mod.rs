@@ -278,7 +278,7 @@ fn sign_i8(o: Ordering) -> i8 {
 
 mod certify;
 mod closed_forms;
-mod multimodular;
+pub(crate) mod multimodular;
 mod point;
 mod qmat;
 mod range_block;

@@ -38,7 +38,7 @@ use crate::exact::intpoly::{self, inv_mod, primes, reduce};
 use crate::exact::qt::{Qt, QtElem};
 
 /// A commutative ring for [`berkowitz_in`].
-pub(super) trait Ring {
+pub(crate) trait Ring {
     /// Its elements.
     type E: Clone;
     fn zero(&self) -> Self::E;
@@ -107,7 +107,7 @@ pub(super) fn berkowitz_in<R: Ring>(ring: &R, a: &[Vec<R::E>], all: bool) -> Vec
 }
 
 /// `𝔽_p[u]/(χ̂)` with χ̂ monic of degree d; elements have length d.
-struct ModRing {
+pub(crate) struct ModRing {
     p: u64,
     d: usize,
     /// `uᵏ mod χ̂` for `k = d..=2d−2`.
@@ -115,7 +115,9 @@ struct ModRing {
 }
 
 impl ModRing {
-    fn new(chi_low: &[BigInt], p: u64) -> Self {
+    /// The ring for the low coefficients `χ̂_0, …, χ̂_{d−1}` of a monic χ̂
+    /// (reduced modulo p here) and a prime p < 2⁶².
+    pub(crate) fn new(chi_low: &[BigInt], p: u64) -> Self {
         let d = chi_low.len();
         // u^d = −Σ χ̂_k u^k.
         let mut cur: Vec<u64> = chi_low.iter().map(|c| (p - reduce(c, p)) % p).collect();
