@@ -514,6 +514,9 @@ pub(crate) fn gcd(a: &[BigInt], b: &[BigInt]) -> IPoly {
     if b.is_empty() {
         return normalize(a.to_vec());
     }
+    if coprime_modulo_a_prime(a, b) {
+        return vec![BigInt::one()];
+    }
     let a = primitive(a.to_vec());
     let b = primitive(b.to_vec());
     if a.len() == 1 || b.len() == 1 {
@@ -571,6 +574,30 @@ pub(crate) fn gcd(a: &[BigInt], b: &[BigInt]) -> IPoly {
     // The 62-bit primes are practically inexhaustible (more than 10¹⁷ of
     // them); should they ever run out, fall back to the primitive PRS.
     gcd_prs(&a, &b)
+}
+
+/// Whether `a` and `b` (non-constant, trimmed) are shown coprime by their
+/// images modulo one 62-bit prime p dividing neither leading coefficient:
+/// then `Res(a, b) ≡ Res(ā, b̄) ≢ 0 (mod p)` when `gcd(ā, b̄) = 1`, so
+/// `Res(a, b) ≠ 0`. `false` means "not shown" (the caller decides), and
+/// spares the contents and trial divisions of the general path in the
+/// common coprime case.
+fn coprime_modulo_a_prime(a: &[BigInt], b: &[BigInt]) -> bool {
+    let (Some(la), Some(lb)) = (a.last(), b.last()) else {
+        return false;
+    };
+    if a.len() < 2 || b.len() < 2 || la.is_zero() || lb.is_zero() {
+        return false;
+    }
+    let Some(p) = primes()
+        .take(4)
+        .find(|&p| reduce(la, p) != 0 && reduce(lb, p) != 0)
+    else {
+        return false;
+    };
+    let ap: Vec<u64> = a.iter().map(|c| reduce(c, p)).collect();
+    let bp: Vec<u64> = b.iter().map(|c| reduce(c, p)).collect();
+    gcd_mod(ap, bp, p).len() == 1
 }
 
 /// The gcd by the primitive polynomial remainder sequence (slow on large
@@ -673,6 +700,60 @@ mod tests {
         let r = ratio(BigInt::from(6) * &f1, BigInt::from(-4) * &f1);
         assert_eq!(r, BigRational::new(BigInt::from(-3), BigInt::from(2)));
         assert_eq!(r.denom(), &BigInt::from(2));
+    }
+
+    /// The modular coprimality shortcut never hides a common factor, and
+    /// the gcd with it agrees with the primitive remainder sequence.
+    #[test]
+    fn polynomial_gcd_with_the_coprimality_shortcut() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+        let mut poly = |deg: usize, bits: usize| -> IPoly {
+            let mut v: IPoly = (0..=deg)
+                .map(|_| {
+                    let x = random_big(&mut rng, bits);
+                    if rng.r#gen::<bool>() { -x } else { x }
+                })
+                .collect();
+            if v[deg].is_zero() {
+                v[deg] = BigInt::one();
+            }
+            v
+        };
+        let mul = |a: &IPoly, b: &IPoly| -> IPoly {
+            let mut out = vec![BigInt::zero(); a.len() + b.len() - 1];
+            for (i, x) in a.iter().enumerate() {
+                for (j, y) in b.iter().enumerate() {
+                    out[i + j] += x * y;
+                }
+            }
+            out
+        };
+        for (df, dg, dh, bits) in [
+            (0, 3, 4, 80),
+            (2, 5, 3, 300),
+            (4, 6, 6, 1000),
+            (1, 1, 1, 70),
+        ] {
+            let f = poly(df, bits);
+            let (g, h) = (poly(dg, bits), poly(dh, bits));
+            let (a, b) = (mul(&f, &g), mul(&f, &h));
+            let want = gcd_prs(&a, &b);
+            assert_eq!(gcd(&a, &b), want, "deg f = {df}");
+            if df > 0 {
+                assert!(
+                    !coprime_modulo_a_prime(&a, &b),
+                    "a common factor of degree {df}"
+                );
+            }
+            if want.len() == 1 {
+                assert!(coprime_modulo_a_prime(&a, &b) || gcd(&a, &b).len() == 1);
+            }
+        }
+        // x² − 1 and x − 1 share x − 1; x² + 1 and x − 1 do not.
+        let ip = |v: &[i64]| -> IPoly { v.iter().map(|&k| BigInt::from(k)).collect() };
+        assert!(!coprime_modulo_a_prime(&ip(&[-1, 0, 1]), &ip(&[-1, 1])));
+        assert!(coprime_modulo_a_prime(&ip(&[1, 0, 1]), &ip(&[-1, 1])));
+        assert_eq!(gcd(&ip(&[-1, 0, 1]), &ip(&[-2, 2])), ip(&[-1, 1]));
     }
 
     #[test]

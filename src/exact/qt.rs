@@ -172,7 +172,19 @@ fn normalize(mut num: IPoly, mut den: BigInt) -> QtElem {
             den: BigInt::one(),
         };
     }
-    let g = intpoly::int_gcd(&intpoly::content(&num), &den);
+    // gcd(content(num), den), starting from den: the smallest numbers
+    // first, and nothing to do when den = 1.
+    let mut g = den.abs();
+    if !g.is_one() {
+        let mut order: Vec<&BigInt> = num.iter().filter(|c| !c.is_zero()).collect();
+        order.sort_by_key(|c| c.bits());
+        for c in order {
+            g = intpoly::int_gcd(&g, c);
+            if g.is_one() {
+                break;
+            }
+        }
+    }
     if !g.is_one() {
         num.iter_mut().for_each(|x| *x = &*x / &g);
         den /= &g;
