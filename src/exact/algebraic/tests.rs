@@ -815,8 +815,8 @@ fn designed_m3_rank1_and_root_selection() {
     ] {
         compare_with_numeric(&inst, &point, &dynamics);
     }
-    // m = 3 > MAX_PROVED_M: the range identity rests on the derivation, the
-    // off-range block maps (n = 4 > r = 1) are proved.
+    // m = 3 ≤ MAX_PROVED_M: the range identity is proved symbolically, and
+    // so are the off-range block maps (n = 4 > r = 1).
     let cert = certify_algebraic(&inst, &point, &Dynamics::StopGradient).unwrap();
     let how = |prefix: &str| {
         cert.reduction
@@ -824,7 +824,7 @@ fn designed_m3_rank1_and_root_selection() {
             .find(|p| p.statement.starts_with(prefix))
             .map(|p| p.established)
     };
-    assert_eq!(how("Φ∘L = J∘Φ"), Some(Established::Derivation));
+    assert_eq!(how("Φ∘L = J∘Φ"), Some(Established::ProvedSymbolically));
     assert_eq!(
         how("outside the range block"),
         Some(Established::ProvedSymbolically),
@@ -947,7 +947,7 @@ fn certificate_serializes_and_is_deterministic() {
 
 #[test]
 fn the_range_reduction_is_a_polynomial_identity_for_small_shapes() {
-    for (r, m) in [(1, 1), (1, 2), (2, 2)] {
+    for (r, m) in [(1, 1), (1, 2), (2, 2), (1, 3), (2, 3), (3, 3)] {
         for kind in [
             GeneratorKind::Sg,
             GeneratorKind::EmaFlow,
@@ -1099,7 +1099,7 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
 
 #[test]
 fn the_off_range_blocks_are_polynomial_identities_for_small_shapes() {
-    for (r, m) in [(1, 1), (1, 2), (2, 2)] {
+    for (r, m) in [(1, 1), (1, 2), (2, 2), (1, 3), (2, 3), (3, 3)] {
         for kind in [
             GeneratorKind::Sg,
             GeneratorKind::EmaFlow,
