@@ -33,7 +33,6 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rayon::prelude::*;
 
-use crate::exact::UPoly;
 use crate::exact::intpoly::{self, inv_mod, primes, reduce};
 use crate::exact::qt::{Qt, QtElem};
 
@@ -334,16 +333,16 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
                 let residues: Vec<u64> = images.iter().map(|im| im[idx][j][k]).collect();
                 coeffs.push(crt.symmetric(&residues));
             }
-            // c_j = c̃_j / s^j, and u^k = lc^k t^k.
+            // c_j = c̃_j / s^j, and u^k = lc^k t^k: one integer numerator
+            // over s^j, normalized once (Lehmer gcds, the content stopping
+            // at 1) instead of a binary-gcd reduction per coefficient.
             let sj = num_traits::pow(s.clone(), j);
-            let upoly = UPoly::new(
-                coeffs
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, c)| BigRational::new(c * pow(k), sj.clone()))
-                    .collect(),
-            );
-            poly.push(qt.elem(&upoly));
+            let num = coeffs
+                .into_iter()
+                .enumerate()
+                .map(|(k, c)| c * pow(k))
+                .collect();
+            poly.push(qt.from_integer_parts(num, sj));
         }
         out.push(poly);
     }
