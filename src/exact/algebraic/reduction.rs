@@ -22,9 +22,19 @@
 //! 2. **at the certified point** (`block_matches_map`): the matrix `M̂`
 //!    that [`super::certify_algebraic`] analyses (built with cleared
 //!    denominators by its own code) is compared, column by column and
-//!    exactly at `t₀`, with `c·Π_J L(v)` computed by [`coordinate_map`] in
-//!    fractions over `Q[t]/(χ)` with `S = Ŝ/d`, `W = Ŵ/e`. So the block
-//!    whose spectrum is certified is the one the identity is about.
+//!    exactly at `t₀`, with `c·Π_J L(v)` computed by [`coordinate_map`]
+//!    with `S = Ŝ/d`, `W = Ŵ/e`. So the block whose spectrum is certified
+//!    is the one the identity is about. Nothing is divided: `L` is
+//!    evaluated over polynomials in two symbols `D = 1/d`, `E = 1/e` with
+//!    coefficients in `ℤ[u]/(χ̂)` (`u = lc·t`, χ̂ monic; one integer
+//!    denominator per element, no content gcds), `Π_J = Π̂/f̂` with
+//!    `f̂ = det Ŝ_JJ` (the powers of d cancel in `adj(S_JJ)S_{J,Jᶜ}/det S_JJ`),
+//!    and each compared entry is multiplied through by `f̂ᵏ·dᵃ·eᵇ` (k = 1,
+//!    or 2 on the Y rows, `(a, b)` its top degrees in `(D, E)`). d, e and f̂
+//!    are checked non-zero at `t₀` first, so the product vanishes at `t₀`
+//!    exactly when the entry matches. (Over fractions of `Q[t]/(χ)`, which
+//!    has zero divisors, no denominator could be cancelled and the content
+//!    gcds of every operation took over half of a certificate.)
 //!
 //! 3. **outside the range block** ([`prove_off_range`]): at
 //!    `A = [K; 0]`, `B = [[B̃, 0], [0, 0]]`, `C = A` with one and two extra
