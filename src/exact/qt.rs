@@ -74,7 +74,7 @@ impl Qt {
 
     /// The element `num(t)/den` for an integer polynomial `num` (any
     /// degree, reduced modulo χ) and a non-zero integer `den`.
-    pub(crate) fn from_integer_parts(&self, num: IPoly, den: BigInt) -> QtElem {
+    pub(crate) fn elem_of_integers(&self, num: IPoly, den: BigInt) -> QtElem {
         self.reduce(num, den)
     }
 

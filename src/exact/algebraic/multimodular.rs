@@ -342,7 +342,7 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
                 .enumerate()
                 .map(|(k, c)| c * pow(k))
                 .collect();
-            poly.push(qt.from_integer_parts(num, sj));
+            poly.push(qt.elem_of_integers(num, sj));
         }
         out.push(poly);
     }
@@ -461,7 +461,7 @@ impl IntRing {
     }
 
     /// `num(t)/den = Σ a_k lc^{d−1−k} u^k / (den·lc^{d−1})`.
-    pub(super) fn from_qt(&self, a: &QtElem) -> IntElem {
+    pub(super) fn lift_elem(&self, a: &QtElem) -> IntElem {
         let d = self.d;
         let (num, den) = a.parts();
         let mut v = vec![BigInt::zero(); d];
@@ -477,7 +477,7 @@ impl IntRing {
     /// Back to `Q[t]/(χ)` (`u^k = lc^k t^k`), normalized there.
     pub(super) fn to_qt(&self, qt: &Qt, a: &IntElem) -> QtElem {
         let num = a.num.iter().zip(&self.lc_pow).map(|(c, l)| c * l).collect();
-        qt.from_integer_parts(num, a.den.clone())
+        qt.elem_of_integers(num, a.den.clone())
     }
 
     /// The rational constant `q`.

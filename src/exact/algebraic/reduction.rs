@@ -1073,7 +1073,7 @@ pub(super) fn block_matches_map(
             return Err(PointMismatch::Vanishes(name));
         }
     }
-    let lift = |x: &QtElem, deg: (u32, u32)| DePoly::monomial(&ring, ring.from_qt(x), deg);
+    let lift = |x: &QtElem, deg: (u32, u32)| DePoly::monomial(&ring, ring.lift_elem(x), deg);
     let s = Mat::from_fn(m, m, |i, j| lift(&p.s_hat[i][j], (1, 0)));
     let w = Mat::from_fn(m, m, |i, j| lift(&p.w_hat[i][j], (0, 1)));
     let rat = |a: &crate::model::RationalMatrix| {
@@ -1122,8 +1122,8 @@ pub(super) fn block_matches_map(
     } else {
         cf
     };
-    let mut d_pow = Powers::new(&ring, ring.from_qt(&p.d));
-    let mut e_pow = Powers::new(&ring, ring.from_qt(&p.e));
+    let mut d_pow = Powers::new(&ring, ring.lift_elem(&p.d));
+    let mut e_pow = Powers::new(&ring, ring.lift_elem(&p.e));
     let f_pow = [f_hat.clone(), ring.mul(&f_hat, &f_hat)];
     let mut compared = 0;
     for col in 0..size {
@@ -1181,7 +1181,7 @@ pub(super) fn block_matches_map(
                     &f_pow[k - 1],
                     &ring.mul(&d_pow.get(&ring, a), &e_pow.get(&ring, b)),
                 );
-                ring.mul(&factor, &ring.from_qt(&here))
+                ring.mul(&factor, &ring.lift_elem(&here))
             };
             let diff = ring.to_qt(p.qt, &ring.add(&lhs, &rhs, true));
             if !diff.is_zero() && !is_zero_at(&diff) {

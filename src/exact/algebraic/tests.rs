@@ -510,9 +510,9 @@ fn the_integral_ring_computes_the_elements_of_q_t_mod_chi() {
         })
         .collect();
     for a in &elems {
-        assert_eq!(&ring.to_qt(&qt, &ring.from_qt(a)), a);
+        assert_eq!(&ring.to_qt(&qt, &ring.lift_elem(a)), a);
         for b in &elems {
-            let (za, zb) = (ring.from_qt(a), ring.from_qt(b));
+            let (za, zb) = (ring.lift_elem(a), ring.lift_elem(b));
             assert_eq!(ring.to_qt(&qt, &ring.mul(&za, &zb)), qt.mul(a, b));
             assert_eq!(ring.to_qt(&qt, &ring.add(&za, &zb, false)), qt.add(a, b));
             assert_eq!(ring.to_qt(&qt, &ring.add(&za, &zb, true)), qt.sub(a, b));
