@@ -72,6 +72,12 @@ impl Qt {
         self.constant(&BigRational::one())
     }
 
+    /// The element `num(t)/den` for an integer polynomial `num` (any
+    /// degree, reduced modulo χ) and a non-zero integer `den`.
+    pub(crate) fn elem_of_integers(&self, num: IPoly, den: BigInt) -> QtElem {
+        self.reduce(num, den)
+    }
+
     fn reduce(&self, mut num: IPoly, mut den: BigInt) -> QtElem {
         intpoly::trim(&mut num);
         if num.len() >= self.chi.len() {

@@ -87,7 +87,8 @@
 //! and `K_{:,J}Π̂_J = det(S_JJ)·K` for every J. `L` is the single function
 //! [`coordinate_map`]. At each certified point the matrix `M̂` below (built
 //! with cleared denominators) is compared exactly at `t₀` with `c·Π_J·L(v)`
-//! computed by that function in fractions over `Q[t]/(χ)`, so the certified
+//! computed by that function without division (over polynomials in `1/d`,
+//! `1/e`, multiplied through by factors non-zero at `t₀`), so the certified
 //! block is the one the identity is about; a mismatch is an error. For
 //! m > 2 the identity rests on this derivation (and numerical tests against
 //! [`structured_spectrum`](crate::numeric::structured::structured_spectrum)),

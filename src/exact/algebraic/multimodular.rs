@@ -33,7 +33,6 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rayon::prelude::*;
 
-use crate::exact::UPoly;
 use crate::exact::intpoly::{self, inv_mod, primes, reduce};
 use crate::exact::qt::{Qt, QtElem};
 
@@ -336,16 +335,16 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
                 let residues: Vec<u64> = images.iter().map(|im| im[idx][j][k]).collect();
                 coeffs.push(crt.symmetric(&residues));
             }
-            // c_j = c̃_j / s^j, and u^k = lc^k t^k.
+            // c_j = c̃_j / s^j, and u^k = lc^k t^k: one integer numerator
+            // over s^j, normalized once (Lehmer gcds, the content stopping
+            // at 1) instead of a binary-gcd reduction per coefficient.
             let sj = num_traits::pow(s.clone(), j);
-            let upoly = UPoly::new(
-                coeffs
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, c)| BigRational::new(c * pow(k), sj.clone()))
-                    .collect(),
-            );
-            poly.push(qt.elem(&upoly));
+            let num = coeffs
+                .into_iter()
+                .enumerate()
+                .map(|(k, c)| c * pow(k))
+                .collect();
+            poly.push(qt.elem_of_integers(num, sj));
         }
         out.push(poly);
     }
@@ -398,5 +397,171 @@ impl Crt {
             }
         }
         x
+    }
+}
+
+/// `ℤ[u]/(χ̂)` tensored with ℚ (module docs, step 1): an element is an
+/// integer polynomial in `u = lc·t` of degree `< d` over one integer
+/// denominator. Products reduce by the monic χ̂ (no pseudo-division), sums
+/// bring the two denominators to their lcm; no content gcds are taken, so
+/// the representation is not canonical and equality is decided only through
+/// [`IntRing::to_qt`].
+#[derive(Debug)]
+pub(super) struct IntRing {
+    d: usize,
+    /// `lc^k`, `k = 0..=d−1`.
+    lc_pow: Vec<BigInt>,
+    /// `uᵏ mod χ̂` for `k = d..=2d−2`.
+    reductions: Vec<Vec<BigInt>>,
+}
+
+/// An element of [`IntRing`]: `Σ num_k u^k / den`, `den > 0`,
+/// `num.len() == d`.
+#[derive(Clone, Debug)]
+pub(super) struct IntElem {
+    num: Vec<BigInt>,
+    den: BigInt,
+}
+
+impl IntElem {
+    /// Whether the element is zero.
+    pub(super) fn is_zero(&self) -> bool {
+        self.num.iter().all(Zero::is_zero)
+    }
+}
+
+impl IntRing {
+    /// The ring of `qt` (χ of degree d ≥ 1).
+    pub(super) fn new(qt: &Qt) -> Self {
+        let chi = qt.chi_integer();
+        let d = chi.len() - 1;
+        let lc = chi[d].clone();
+        let lc_pow: Vec<BigInt> = (0..d).map(|k| num_traits::pow(lc.clone(), k)).collect();
+        // χ̂_k = χ̃_k · lc^{d−1−k}; u^d = −Σ χ̂_k u^k.
+        let mut cur: Vec<BigInt> = (0..d).map(|k| -(&chi[k] * &lc_pow[d - 1 - k])).collect();
+        let minus_chi = cur.clone();
+        let mut reductions = Vec::with_capacity(d.saturating_sub(1));
+        for _ in 0..d.saturating_sub(1) {
+            reductions.push(cur.clone());
+            let top = cur[d - 1].clone();
+            let mut next = vec![BigInt::zero(); d];
+            for k in (1..d).rev() {
+                next[k] = cur[k - 1].clone();
+            }
+            if !top.is_zero() {
+                for (x, c) in next.iter_mut().zip(&minus_chi) {
+                    *x += &top * c;
+                }
+            }
+            cur = next;
+        }
+        Self {
+            d,
+            lc_pow,
+            reductions,
+        }
+    }
+
+    /// `num(t)/den = Σ a_k lc^{d−1−k} u^k / (den·lc^{d−1})`.
+    pub(super) fn lift_elem(&self, a: &QtElem) -> IntElem {
+        let d = self.d;
+        let (num, den) = a.parts();
+        let mut v = vec![BigInt::zero(); d];
+        for (k, c) in num.iter().enumerate() {
+            v[k] = c * &self.lc_pow[d - 1 - k];
+        }
+        IntElem {
+            num: v,
+            den: den * &self.lc_pow[d - 1],
+        }
+    }
+
+    /// Back to `Q[t]/(χ)` (`u^k = lc^k t^k`), normalized there.
+    pub(super) fn to_qt(&self, qt: &Qt, a: &IntElem) -> QtElem {
+        let num = a.num.iter().zip(&self.lc_pow).map(|(c, l)| c * l).collect();
+        qt.elem_of_integers(num, a.den.clone())
+    }
+
+    /// The rational constant `q`.
+    pub(super) fn constant(&self, q: &BigRational) -> IntElem {
+        let mut num = vec![BigInt::zero(); self.d];
+        num[0] = q.numer().clone();
+        IntElem {
+            num,
+            den: q.denom().clone(),
+        }
+    }
+
+    /// `a ± b` over the lcm of the denominators.
+    pub(super) fn add(&self, a: &IntElem, b: &IntElem, minus: bool) -> IntElem {
+        let (num, den) = if a.den == b.den {
+            let num = a
+                .num
+                .iter()
+                .zip(&b.num)
+                .map(|(x, y)| if minus { x - y } else { x + y })
+                .collect();
+            (num, a.den.clone())
+        } else {
+            let g = intpoly::int_gcd(&a.den, &b.den);
+            let fa = &b.den / &g;
+            let fb = &a.den / &g;
+            let num = a
+                .num
+                .iter()
+                .zip(&b.num)
+                .map(|(x, y)| {
+                    let (x, y) = (x * &fa, y * &fb);
+                    if minus { x - y } else { x + y }
+                })
+                .collect();
+            (num, &a.den * &fa)
+        };
+        IntElem { num, den }
+    }
+
+    /// `−a`.
+    pub(super) fn neg(&self, a: &IntElem) -> IntElem {
+        IntElem {
+            num: a.num.iter().map(|x| -x).collect(),
+            den: a.den.clone(),
+        }
+    }
+
+    /// `a · b`, reduced by the monic χ̂.
+    pub(super) fn mul(&self, a: &IntElem, b: &IntElem) -> IntElem {
+        let d = self.d;
+        let mut prod = vec![BigInt::zero(); 2 * d - 1];
+        for (i, x) in a.num.iter().enumerate() {
+            if x.is_zero() {
+                continue;
+            }
+            for (j, y) in b.num.iter().enumerate() {
+                if !y.is_zero() {
+                    prod[i + j] += x * y;
+                }
+            }
+        }
+        let high = prod.split_off(d);
+        for (c, red) in high.iter().zip(&self.reductions) {
+            if c.is_zero() {
+                continue;
+            }
+            for (o, r) in prod.iter_mut().zip(red) {
+                *o += c * r;
+            }
+        }
+        IntElem {
+            num: prod,
+            den: &a.den * &b.den,
+        }
+    }
+
+    /// `q · a` for a rational `q`.
+    pub(super) fn scale(&self, a: &IntElem, q: &BigRational) -> IntElem {
+        IntElem {
+            num: a.num.iter().map(|x| x * q.numer()).collect(),
+            den: &a.den * q.denom(),
+        }
     }
 }

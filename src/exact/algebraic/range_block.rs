@@ -541,18 +541,21 @@ fn point_part(
         Ok(None)
     } else {
         reduction::block_matches_map(
-        &data,
-        block.rows,
-        &|i, j| block.get(i, j).clone(),
-        c,
+            &data,
+            block.rows,
+            &|i, j| block.get(i, j).clone(),
+            c,
             &mut |x| sign_at(root, x) == Ordering::Equal,
             POINT_CHECK_BUDGET,
         )
     }
-    .map_err(|(i, j)| {
-        Error::Computation(format!(
+    .map_err(|why| match why {
+        reduction::PointMismatch::Entry(i, j) => Error::Computation(format!(
             "the range block built with cleared denominators differs from c·Π·L at entry ({i}, {j}) at t₀"
-        ))
+        )),
+        reduction::PointMismatch::Vanishes(what) => Error::Computation(format!(
+            "{what} vanishes at t₀, so the range block cannot be compared with c·Π·L there"
+        )),
     })?;
     let statement = "the analysed matrix M̂ equals c·Π_J·L on V (the block whose spectrum is certified is the one the identity is about), and Φ is bijective on V (det S_JJ ≠ 0)".to_owned();
     Ok(match compared {
@@ -560,7 +563,7 @@ fn point_part(
             statement,
             established: Established::CheckedAtPoint,
             detail: format!(
-                "{compared} entries compared exactly at t₀ with L computed by the same coordinate map in fractions over Q[t]/(χ); det S_JJ ≠ 0 for J = {:?}",
+                "{compared} entries compared exactly at t₀ with L computed by the same coordinate map, without division (polynomials in 1/d, 1/e over ℤ[u]/(χ̂), multiplied through by det Ŝ_JJ and powers of d, e, all non-zero at t₀); det S_JJ ≠ 0 for J = {:?}",
                 p.index_set
             ),
         },
@@ -568,7 +571,7 @@ fn point_part(
             statement,
             established: Established::Derivation,
             detail: format!(
-                "not checked at this point: the comparison in fractions over Q[t]/(χ) exceeded its budget of {} s; the block rests on its construction, which follows the derivation",
+                "not checked at this point: the exact comparison exceeded its budget of {} s; the block rests on its construction, which follows the derivation",
                 POINT_CHECK_BUDGET.as_secs_f64()
             ),
         },

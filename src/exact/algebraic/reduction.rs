@@ -22,9 +22,19 @@
 //! 2. **at the certified point** (`block_matches_map`): the matrix `M̂`
 //!    that [`super::certify_algebraic`] analyses (built with cleared
 //!    denominators by its own code) is compared, column by column and
-//!    exactly at `t₀`, with `c·Π_J L(v)` computed by [`coordinate_map`] in
-//!    fractions over `Q[t]/(χ)` with `S = Ŝ/d`, `W = Ŵ/e`. So the block
-//!    whose spectrum is certified is the one the identity is about.
+//!    exactly at `t₀`, with `c·Π_J L(v)` computed by [`coordinate_map`]
+//!    with `S = Ŝ/d`, `W = Ŵ/e`. So the block whose spectrum is certified
+//!    is the one the identity is about. Nothing is divided: `L` is
+//!    evaluated over polynomials in two symbols `D = 1/d`, `E = 1/e` with
+//!    coefficients in `ℤ[u]/(χ̂)` (`u = lc·t`, χ̂ monic; one integer
+//!    denominator per element, no content gcds), `Π_J = Π̂/f̂` with
+//!    `f̂ = det Ŝ_JJ` (the powers of d cancel in `adj(S_JJ)S_{J,Jᶜ}/det S_JJ`),
+//!    and each compared entry is multiplied through by `f̂ᵏ·dᵃ·eᵇ` (k = 1,
+//!    or 2 on the Y rows, `(a, b)` its top degrees in `(D, E)`). d, e and f̂
+//!    are checked non-zero at `t₀` first, so the product vanishes at `t₀`
+//!    exactly when the entry matches. (Over fractions of `Q[t]/(χ)`, which
+//!    has zero divisors, no denominator could be cancelled and the content
+//!    gcds of every operation took over half of a certificate.)
 //!
 //! 3. **outside the range block** ([`prove_off_range`]): at
 //!    `A = [K; 0]`, `B = [[B̃, 0], [0, 0]]`, `C = A` with one and two extra
@@ -48,9 +58,10 @@ use std::rc::Rc;
 use std::sync::{Mutex, OnceLock};
 
 use num_rational::BigRational;
-use num_traits::One;
+use num_traits::{One, Zero};
 use serde::Serialize;
 
+use super::multimodular::{IntElem, IntRing};
 use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
 use crate::model::formula::{Mat, ModelData, Scalar, adjugate, determinant};
@@ -847,92 +858,161 @@ pub fn prove_off_range(r: usize, m: usize, kind: GeneratorKind) -> Result<OffRan
 }
 
 // ---------------------------------------------------------------------------
-// The check at the point: fractions over Q[t]/(χ).
+// The check at the point: polynomials in D = 1/d, E = 1/e over ℤ[u]/(χ̂).
 
-/// An element `num/den` of the total ring of fractions of `Q[t]/(χ)`
-/// (denominators non-zero at `t₀`), or a rational constant.
+/// A polynomial in two formal symbols `D`, `E` (standing for `1/d` and
+/// `1/e`) with coefficients in [`IntRing`], or a rational constant.
+/// Terms are `((i, j), c)` for `c·Dⁱ·Eʲ`, sorted, with non-zero `c`.
 #[derive(Clone, Debug)]
-enum Frac {
+enum DePoly {
     Rat(BigRational),
-    El(Rc<Qt>, QtElem, QtElem),
+    Poly(Rc<IntRing>, Vec<((u32, u32), IntElem)>),
 }
 
-impl Frac {
-    fn parts(&self, qt: &Qt) -> (QtElem, QtElem) {
-        match self {
-            Frac::Rat(q) => (qt.constant(q), qt.one()),
-            Frac::El(_, n, d) => (n.clone(), d.clone()),
+impl DePoly {
+    fn is_zero(&self) -> bool {
+        matches!(self, DePoly::Rat(q) if q.is_zero())
+    }
+
+    fn from_terms(ring: Rc<IntRing>, mut terms: Vec<((u32, u32), IntElem)>) -> Self {
+        terms.retain(|(_, c)| !c.is_zero());
+        if terms.is_empty() {
+            DePoly::Rat(BigRational::zero())
+        } else {
+            DePoly::Poly(ring, terms)
         }
     }
 
-    fn ring(&self) -> Option<Rc<Qt>> {
+    /// `c·Dⁱ·Eʲ`.
+    fn monomial(ring: &Rc<IntRing>, c: IntElem, deg: (u32, u32)) -> Self {
+        Self::from_terms(ring.clone(), vec![(deg, c)])
+    }
+
+    /// The terms over `ring` (a constant as a degree-0 term).
+    fn terms(&self, ring: &IntRing) -> Vec<((u32, u32), IntElem)> {
         match self {
-            Frac::Rat(_) => None,
-            Frac::El(q, _, _) => Some(q.clone()),
+            DePoly::Rat(q) if q.is_zero() => Vec::new(),
+            DePoly::Rat(q) => vec![((0, 0), ring.constant(q))],
+            DePoly::Poly(_, t) => t.clone(),
         }
     }
-}
 
-fn frac_op(a: Frac, b: Frac, op: u8) -> Frac {
-    let Some(qt) = a.ring().or_else(|| b.ring()) else {
-        let (Frac::Rat(x), Frac::Rat(y)) = (a, b) else {
-            unreachable!("two constants")
+    fn add_sub(self, o: DePoly, minus: bool) -> DePoly {
+        let ring = match (&self, &o) {
+            (DePoly::Rat(x), DePoly::Rat(y)) => {
+                return DePoly::Rat(if minus { x - y } else { x + y });
+            }
+            (DePoly::Poly(r, _), _) | (_, DePoly::Poly(r, _)) => r.clone(),
         };
-        return Frac::Rat(match op {
-            0 => x + y,
-            1 => x - y,
-            _ => x * y,
-        });
-    };
-    let (an, ad) = a.parts(&qt);
-    let (bn, bd) = b.parts(&qt);
-    let (n, d) = match op {
-        0 | 1 => {
-            let l = qt.mul(&an, &bd);
-            let r = qt.mul(&bn, &ad);
-            let n = if op == 0 {
-                qt.add(&l, &r)
-            } else {
-                qt.sub(&l, &r)
-            };
-            (n, qt.mul(&ad, &bd))
+        if o.is_zero() {
+            return self;
         }
-        _ => (qt.mul(&an, &bn), qt.mul(&ad, &bd)),
-    };
-    Frac::El(qt, n, d)
-}
-
-impl Add for Frac {
-    type Output = Frac;
-    fn add(self, o: Frac) -> Frac {
-        frac_op(self, o, 0)
+        if self.is_zero() {
+            return if minus { -o } else { o };
+        }
+        let mut out = self.terms(&ring);
+        for (deg, c) in o.terms(&ring) {
+            match out.binary_search_by(|(k, _)| k.cmp(&deg)) {
+                Ok(i) => out[i].1 = ring.add(&out[i].1, &c, minus),
+                Err(i) => out.insert(i, (deg, if minus { ring.neg(&c) } else { c })),
+            }
+        }
+        Self::from_terms(ring, out)
     }
 }
 
-impl Sub for Frac {
-    type Output = Frac;
-    fn sub(self, o: Frac) -> Frac {
-        frac_op(self, o, 1)
+impl Add for DePoly {
+    type Output = DePoly;
+    fn add(self, o: DePoly) -> DePoly {
+        self.add_sub(o, false)
     }
 }
 
-impl Mul for Frac {
-    type Output = Frac;
-    fn mul(self, o: Frac) -> Frac {
-        frac_op(self, o, 2)
+impl Sub for DePoly {
+    type Output = DePoly;
+    fn sub(self, o: DePoly) -> DePoly {
+        self.add_sub(o, true)
     }
 }
 
-impl Neg for Frac {
-    type Output = Frac;
-    fn neg(self) -> Frac {
-        frac_op(Frac::Rat(-BigRational::one()), self, 2)
+impl Mul for DePoly {
+    type Output = DePoly;
+    fn mul(self, o: DePoly) -> DePoly {
+        match (self, o) {
+            (DePoly::Rat(x), DePoly::Rat(y)) => DePoly::Rat(x * y),
+            (DePoly::Rat(q), p) | (p, DePoly::Rat(q)) => {
+                if q.is_zero() {
+                    return DePoly::Rat(q);
+                }
+                if q.is_one() {
+                    return p;
+                }
+                let DePoly::Poly(ring, t) = p else {
+                    unreachable!("two constants are handled above")
+                };
+                let t = t
+                    .into_iter()
+                    .map(|(deg, c)| (deg, ring.scale(&c, &q)))
+                    .collect();
+                DePoly::Poly(ring, t)
+            }
+            (DePoly::Poly(ring, a), DePoly::Poly(_, b)) => {
+                let mut out: Vec<((u32, u32), IntElem)> = Vec::new();
+                for (da, ca) in &a {
+                    for (db, cb) in &b {
+                        let deg = (da.0 + db.0, da.1 + db.1);
+                        let c = ring.mul(ca, cb);
+                        match out.binary_search_by(|(k, _)| k.cmp(&deg)) {
+                            Ok(i) => out[i].1 = ring.add(&out[i].1, &c, false),
+                            Err(i) => out.insert(i, (deg, c)),
+                        }
+                    }
+                }
+                Self::from_terms(ring, out)
+            }
+        }
     }
 }
 
-impl Scalar for Frac {
+impl Neg for DePoly {
+    type Output = DePoly;
+    fn neg(self) -> DePoly {
+        match self {
+            DePoly::Rat(q) => DePoly::Rat(-q),
+            DePoly::Poly(ring, t) => {
+                let t = t.into_iter().map(|(deg, c)| (deg, ring.neg(&c))).collect();
+                DePoly::Poly(ring, t)
+            }
+        }
+    }
+}
+
+impl Scalar for DePoly {
     fn from_rational(q: &BigRational) -> Self {
-        Frac::Rat(q.clone())
+        DePoly::Rat(q.clone())
+    }
+}
+
+/// Powers `x⁰, x¹, …` of a ring element, computed on demand.
+struct Powers {
+    base: IntElem,
+    pows: Vec<IntElem>,
+}
+
+impl Powers {
+    fn new(ring: &IntRing, base: IntElem) -> Self {
+        Self {
+            pows: vec![ring.constant(&BigRational::one())],
+            base,
+        }
+    }
+
+    fn get(&mut self, ring: &IntRing, k: usize) -> IntElem {
+        while self.pows.len() <= k {
+            let next = ring.mul(&self.pows[self.pows.len() - 1], &self.base);
+            self.pows.push(next);
+        }
+        self.pows[k].clone()
     }
 }
 
@@ -955,11 +1035,30 @@ pub(super) struct PointData<'a> {
     pub alpha: BigRational,
 }
 
-/// Compares the block `M̂` (column-major access through `entry(i, j)`) with
-/// `c·Π_J G(v)` computed by [`coordinate_map`] with `S = Ŝ/d`, `W = Ŵ/e`,
-/// for every basis vector v of V: each difference, as a ring element, must
-/// vanish at `t₀` (`is_zero_at`). Returns the number of entries compared
-/// or the first mismatch `(row, column)`.
+/// Why [`block_matches_map`] refused the block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum PointMismatch {
+    /// Entry `(row, column)` of `M̂` differs from `c·Π_J G(v)` at `t₀`.
+    Entry(usize, usize),
+    /// A factor the comparison is multiplied by (`d`, `e` or
+    /// `f̂ = det Ŝ_JJ`) vanishes at `t₀`.
+    Vanishes(&'static str),
+}
+
+/// Compares the block `M̂` (access through `entry(i, j)`) with
+/// `c·Π_J G(v)` for every basis vector v of V, exactly at `t₀`, without
+/// dividing. With `S = Ŝ/d`, `W = Ŵ/e`, [`coordinate_map`] is evaluated
+/// over polynomials in `D = 1/d`, `E = 1/e` with coefficients in
+/// `ℤ[u]/(χ̂)` (entries of S are `Ŝ_ij·D`, of W `Ŵ_ij·E`), giving
+/// `L = Σ L_ij DⁱEʲ`; `Π_J = Π̂/f̂` with `f̂ = det Ŝ_JJ` and
+/// `Π̂ = [f̂I on J | adj(Ŝ_JJ)Ŝ_{J,Jᶜ} on Jᶜ]` (the powers of d cancel in
+/// `adj(S_JJ)S_{J,Jᶜ}/det S_JJ`). Each compared entry, with
+/// `k = 1` for X and V rows and `k = 2` for Y rows (`Π_J·L_Y·Π_Jᵀ`) and
+/// `(a, b)` the top degrees of its `(D, E)` polynomial `P`, is
+/// `f̂ᵏ·dᵃ·eᵇ·M̂(row, col) − Σ P_ij·d^{a−i}·e^{b−j}`, an element of
+/// `Q[t]/(χ)` that vanishes at `t₀` exactly when the entry matches (d, e,
+/// f̂ are checked non-zero at `t₀` first). Returns the number of entries
+/// compared, `None` past `budget`, or why the block is refused.
 pub(super) fn block_matches_map(
     p: &PointData<'_>,
     size: usize,
@@ -967,35 +1066,49 @@ pub(super) fn block_matches_map(
     c: &QtElem,
     is_zero_at: &mut dyn FnMut(&QtElem) -> bool,
     budget: std::time::Duration,
-) -> std::result::Result<Option<usize>, (usize, usize)> {
+) -> std::result::Result<Option<usize>, PointMismatch> {
     let started = std::time::Instant::now();
-    let qt = Rc::new(p.qt.clone());
+    let ring = Rc::new(IntRing::new(p.qt));
     let (m, r) = (p.m, p.r);
-    let el = |n: &QtElem, d: &QtElem| Frac::El(qt.clone(), n.clone(), d.clone());
-    let s = Mat::from_fn(m, m, |i, j| el(&p.s_hat[i][j], &p.d));
-    let w = Mat::from_fn(m, m, |i, j| el(&p.w_hat[i][j], &p.e));
+    for (name, x) in [("d", &p.d), ("e", &p.e)] {
+        if x.is_zero() || is_zero_at(x) {
+            return Err(PointMismatch::Vanishes(name));
+        }
+    }
+    let lift = |x: &QtElem, deg: (u32, u32)| DePoly::monomial(&ring, ring.lift_elem(x), deg);
+    let s = Mat::from_fn(m, m, |i, j| lift(&p.s_hat[i][j], (1, 0)));
+    let w = Mat::from_fn(m, m, |i, j| lift(&p.w_hat[i][j], (0, 1)));
     let rat = |a: &crate::model::RationalMatrix| {
-        Mat::from_fn(a.nrows(), a.ncols(), |i, j| Frac::Rat(a.get(i, j).clone()))
+        Mat::from_fn(a.nrows(), a.ncols(), |i, j| {
+            DePoly::Rat(a.get(i, j).clone())
+        })
     };
     let (mxx, myx) = (rat(p.mxx), rat(p.myx));
-    let lambda = Frac::Rat(p.lambda.clone());
+    let lambda = DePoly::Rat(p.lambda.clone());
     let params = GeneratorParams {
-        kappa: Frac::Rat(p.kappa.clone()),
-        eta: Frac::Rat(p.eta.clone()),
-        alpha: Frac::Rat(p.alpha.clone()),
+        kappa: DePoly::Rat(p.kappa.clone()),
+        eta: DePoly::Rat(p.eta.clone()),
+        alpha: DePoly::Rat(p.alpha.clone()),
     };
-    // Π_J (r×m): I on J, S_JJ⁻¹S_{J,Jᶜ} on Jᶜ (adjugate over determinant).
+    // Π̂ (r×m): f̂·I on J, adj(Ŝ_JJ)·Ŝ_{J,Jᶜ} on Jᶜ, all of degree 0.
     let j_set = p.index_set;
     let comp: Vec<usize> = (0..m).filter(|i| !j_set.contains(i)).collect();
-    let s_jj = Mat::from_fn(r, r, |a, b| s.get(j_set[a], j_set[b]).clone());
-    let s_jc = Mat::from_fn(r, comp.len(), |a, b| s.get(j_set[a], comp[b]).clone());
+    let s_jj = Mat::from_fn(r, r, |a, b| lift(&p.s_hat[j_set[a]][j_set[b]], (0, 0)));
+    let s_jc = Mat::from_fn(r, comp.len(), |a, b| {
+        lift(&p.s_hat[j_set[a]][comp[b]], (0, 0))
+    });
     let f = determinant(&s_jj);
-    let (fnum, fden) = f.parts(&qt);
-    let inv_f = Frac::El(qt.clone(), fden, fnum);
-    let tail = adjugate(&s_jj).mul(&s_jc).scale(&inv_f);
+    let f_hat = match f.terms(&ring).as_slice() {
+        [((0, 0), x)] => x.clone(),
+        _ => return Err(PointMismatch::Vanishes("det Ŝ_JJ")),
+    };
+    if is_zero_at(&ring.to_qt(p.qt, &f_hat)) {
+        return Err(PointMismatch::Vanishes("det Ŝ_JJ"));
+    }
+    let tail = adjugate(&s_jj).mul(&s_jc);
     let mut pi = Mat::zeros(r, m);
     for (a, &ja) in j_set.iter().enumerate() {
-        pi.set(a, ja, Frac::Rat(BigRational::one()));
+        pi.set(a, ja, f.clone());
     }
     for (b, &cb) in comp.iter().enumerate() {
         for a in 0..r {
@@ -1004,22 +1117,24 @@ pub(super) fn block_matches_map(
     }
     let teacher = p.kind != GeneratorKind::Sg;
     let (nx, ny) = (r * m, r * r);
-    let cf = el(c, &p.qt.one());
+    let cf = lift(c, (0, 0));
     // The map's η·G for the EMA map: undo the factor η.
     let scale = if p.kind == GeneratorKind::EmaMap {
-        cf * Frac::Rat(BigRational::one() / p.eta.clone())
+        cf * DePoly::Rat(BigRational::one() / p.eta.clone())
     } else {
         cf
     };
+    let mut d_pow = Powers::new(&ring, ring.lift_elem(&p.d));
+    let mut e_pow = Powers::new(&ring, ring.lift_elem(&p.e));
+    let f_pow = [f_hat.clone(), ring.mul(&f_hat, &f_hat)];
     let mut compared = 0;
     for col in 0..size {
-        // The fractions over Q[t]/(χ) grow fast with deg χ and the digits of
-        // its coefficients: past the budget the check is given up (and the
-        // part is reported as not checked), never passed.
+        // A time limit, never a pass: past it the part is reported as not
+        // checked.
         if started.elapsed() > budget {
             return Ok(None);
         }
-        let zero = Mat::<Frac>::zeros(m, m);
+        let zero = Mat::<DePoly>::zeros(m, m);
         let (x, y, v) = if col < nx {
             let u = unit(m, m, j_set[col / m], col % m);
             let v = if teacher { zero.clone() } else { u.clone() };
@@ -1035,23 +1150,44 @@ pub(super) fn block_matches_map(
         let gx = pi.mul(&lx).scale(&scale);
         let gy = pi.mul(&ly).mul(&pi.transpose()).scale(&scale);
         let gv = pi.mul(&lv).scale(&scale);
-        let mut rows: Vec<(usize, Frac)> = Vec::new();
+        // (row, Π̂-weighted value, power of f̂ it carries)
+        let mut rows: Vec<(usize, &DePoly, usize)> = Vec::new();
         for i in 0..r {
             for j in 0..m {
-                rows.push((i * m + j, gx.get(i, j).clone()));
+                rows.push((i * m + j, gx.get(i, j), 1));
                 if teacher {
-                    rows.push((nx + ny + i * m + j, gv.get(i, j).clone()));
+                    rows.push((nx + ny + i * m + j, gv.get(i, j), 1));
                 }
             }
             for j in 0..r {
-                rows.push((nx + i * r + j, gy.get(i, j).clone()));
+                rows.push((nx + i * r + j, gy.get(i, j), 2));
             }
         }
-        for (row, want) in rows {
-            let (n, d) = want.parts(&qt);
-            let diff = p.qt.sub(&p.qt.mul(&entry(row, col), &d), &n);
+        for (row, want, k) in rows {
+            let terms = want.terms(&ring);
+            let a = terms.iter().map(|((i, _), _)| *i).max().unwrap_or(0) as usize;
+            let b = terms.iter().map(|((_, j), _)| *j).max().unwrap_or(0) as usize;
+            let mut rhs = ring.constant(&BigRational::zero());
+            for ((i, j), coef) in &terms {
+                let de = ring.mul(
+                    &d_pow.get(&ring, a - *i as usize),
+                    &e_pow.get(&ring, b - *j as usize),
+                );
+                rhs = ring.add(&rhs, &ring.mul(coef, &de), false);
+            }
+            let here = entry(row, col);
+            let lhs = if here.is_zero() {
+                ring.constant(&BigRational::zero())
+            } else {
+                let factor = ring.mul(
+                    &f_pow[k - 1],
+                    &ring.mul(&d_pow.get(&ring, a), &e_pow.get(&ring, b)),
+                );
+                ring.mul(&factor, &ring.lift_elem(&here))
+            };
+            let diff = ring.to_qt(p.qt, &ring.add(&lhs, &rhs, true));
             if !diff.is_zero() && !is_zero_at(&diff) {
-                return Err((row, col));
+                return Err(PointMismatch::Entry(row, col));
             }
             compared += 1;
         }

@@ -489,6 +489,48 @@ fn multimodular_berkowitz_equals_the_direct_run() {
 }
 
 #[test]
+fn the_integral_ring_computes_the_elements_of_q_t_mod_chi() {
+    // ℤ[u]/(χ̂) (u = lc·t, one integer denominator, no content gcds) against
+    // Q[t]/(χ) itself: a non-monic χ with zero divisors, products whose
+    // degree exceeds deg χ, distinct denominators, rational scaling.
+    use super::multimodular::IntRing;
+    let chi = UPoly::new(vec![q(-7, 3), q(11, 5), q(0, 1), q(-13, 2), q(9, 4)])
+        .mul(&UPoly::new(vec![q(-1, 3), q(1, 1)]));
+    let qt = Qt::new(&chi).unwrap();
+    let ring = IntRing::new(&qt);
+    let elems: Vec<QtElem> = (0..5i64)
+        .map(|i| {
+            qt.elem(&UPoly::new(vec![
+                q(i * 7 % 11 - 5, 1 + i % 4),
+                q(2 * i % 5 - 2, 3),
+                q(i * 1_000_003, 7),
+                q(-i, 1 + i),
+                q(3 - i, 2),
+            ]))
+        })
+        .collect();
+    for a in &elems {
+        assert_eq!(&ring.to_qt(&qt, &ring.lift_elem(a)), a);
+        for b in &elems {
+            let (za, zb) = (ring.lift_elem(a), ring.lift_elem(b));
+            assert_eq!(ring.to_qt(&qt, &ring.mul(&za, &zb)), qt.mul(a, b));
+            assert_eq!(ring.to_qt(&qt, &ring.add(&za, &zb, false)), qt.add(a, b));
+            assert_eq!(ring.to_qt(&qt, &ring.add(&za, &zb, true)), qt.sub(a, b));
+            let prod3 = ring.mul(&ring.mul(&za, &zb), &ring.scale(&za, &q(-6, 7)));
+            let want = qt.mul(&qt.mul(a, b), &qt.scale(a, &q(-6, 7)));
+            assert_eq!(ring.to_qt(&qt, &prod3), want);
+        }
+    }
+    assert!(
+        ring.to_qt(
+            &qt,
+            &ring.add(&ring.constant(&q(2, 3)), &ring.constant(&q(2, 3)), true)
+        )
+        .is_zero()
+    );
+}
+
+#[test]
 fn hurwitz_counts_match_the_routh_array() {
     let qt = qt_rational();
     let mut root = RealRoot::from_rational(q(0, 1));
@@ -1092,6 +1134,65 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
         )
         .is_err()
     );
+}
+
+/// The exact point check (without division) on a reducible χ (the design's
+/// χ times t² − 7, so Q[t]/(χ) has zero divisors): the blocks the
+/// certificates build pass for SG, the EMA flow and the EMA map; one entry
+/// changed by c is refused at exactly that entry; a change that vanishes at
+/// t₀ but not in the ring (a multiple of the other factor of χ) passes.
+#[test]
+fn the_point_check_accepts_built_blocks_and_names_a_changed_entry() {
+    let extra = UPoly::new(vec![q(-7, 1), q(0, 1), q(1, 1)]);
+    let (inst, point) = design_m2(Some(11)).build(3, &[1, 0], &extra);
+    let other = point.chi().div_rem(&extra).unwrap().0;
+    for dynamics in [
+        Dynamics::StopGradient,
+        Dynamics::Ema { kappa: q(7, 10) },
+        Dynamics::EmaMap {
+            eta: q(1, 10),
+            alpha: q(1, 2),
+        },
+    ] {
+        let mut p = prepare(&inst, &point).unwrap();
+        let (generator, _) = generator_of(&dynamics).unwrap();
+        let (block, c) = build_block(&inst, &mut p, &generator).unwrap();
+        let size = block.rows;
+        let checked = |p: &mut Prepared, b: &QMat| {
+            reduction_parts(&inst, p, &generator, b, &c, &dynamics).map(|parts| {
+                parts
+                    .iter()
+                    .find(|x| x.statement.starts_with("the analysed matrix"))
+                    .map(|x| x.established)
+            })
+        };
+        assert_eq!(
+            checked(&mut p, &block).unwrap(),
+            Some(Established::CheckedAtPoint),
+            "{dynamics:?}"
+        );
+        for (i, j) in [(size - 1, 1), (1, size - 1), (size / 2, size / 2)] {
+            let mut tampered = block.clone();
+            let changed = p.qt.add(tampered.get(i, j), &c);
+            tampered.set(i, j, changed);
+            let err = checked(&mut p, &tampered).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("differs from c·Π·L at entry ({i}, {j})")),
+                "{dynamics:?}: {err}"
+            );
+            // Zero at t₀, non-zero in Q[t]/(χ): not a mismatch.
+            let mut same = block.clone();
+            let shift = p.qt.mul(&p.qt.elem(&other), &c);
+            assert!(!shift.is_zero());
+            let changed = p.qt.add(same.get(i, j), &shift);
+            same.set(i, j, changed);
+            assert_eq!(
+                checked(&mut p, &same).unwrap(),
+                Some(Established::CheckedAtPoint),
+                "{dynamics:?}"
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
