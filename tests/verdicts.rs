@@ -97,9 +97,12 @@ fn degenerate_data_gives_no_vacuous_or_overstated_verdict() {
     // are known as surely as their critical-point counts (exact over Q, or
     // modular when the count rests on two primes) and VARIETY's "finite
     // union" fails at that level: s₊vvᵀ + s₋wwᵀ is a circle of full-rank
-    // solutions. Stability over a family is judged numerically: numeric.
+    // solutions. Stability over that circle is certified exactly (orbit +
+    // proved family dimension zero eigenvalues), as at the isolated s±I, so
+    // STABILITY is as sure as the rank-2 stratum: exact or modular, never
+    // numeric and never symbolic.
     for (claim, verdict, levels) in [
-        ("STABILITY", "holds", &["numeric"][..]),
+        ("STABILITY", "holds", &["modular", "exact"][..]),
         ("EXISTENCE", "holds", &["modular", "exact"][..]),
         ("RANK-STRATA", "holds", &["modular", "exact"][..]),
         ("VARIETY", "fails", &["modular", "exact"][..]),
@@ -132,17 +135,14 @@ fn degenerate_data_gives_no_vacuous_or_overstated_verdict() {
     assert_eq!(f["verdict"], "holds-with-condition", "{f}");
     assert!(f["condition"].as_str().unwrap().contains("A → 0"), "{f}");
     // Nothing holds at exact or symbolic level on a stratum that was not
-    // resolved (Δ = 0: a repeated solution), nor does STABILITY over
-    // isotropic families, whose spectra are numeric.
+    // resolved (Δ = 0: a repeated solution).
     for c in r["claims"].as_array().unwrap() {
         let claim = c["id"].as_str().unwrap();
         if !["STABILITY", "EXISTENCE", "VARIETY", "RANK-STRATA", "SCALAR"].contains(&claim) {
             continue;
         }
         for f in c["findings"].as_array().unwrap() {
-            if (f["instance"] == "isotropic" && claim == "STABILITY")
-                || f["instance"] == "delta-zero"
-            {
+            if f["instance"] == "delta-zero" {
                 let positive = f["verdict"] == "holds" || f["verdict"] == "holds-with-condition";
                 assert!(
                     !(positive && (f["level"] == "exact" || f["level"] == "symbolic")),
