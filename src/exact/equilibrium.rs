@@ -75,9 +75,7 @@ pub struct RationalEquilibrium {
     pub rank: usize,
 }
 
-fn q(p: i64, d: i64) -> BigRational {
-    BigRational::new(p.into(), d.into())
-}
+use crate::model::ratio as q;
 
 /// The small rationals the skew generators of [`rational_orthogonal`] are
 /// drawn from.
