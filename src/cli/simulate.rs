@@ -229,22 +229,7 @@ pub fn run(a: SimulateArgs) -> Result<()> {
     let text = format_records(&a, &model, &records)?;
     // The figure runs the other two procedures too, before anything is written.
     let figure = match &a.plot {
-        Some(_) => {
-            let mut runs = Vec::new();
-            for p in [
-                Procedure::GradientDescent,
-                Procedure::StopGradient,
-                Procedure::Ema,
-            ] {
-                let recs = if p == procedure {
-                    records.clone()
-                } else {
-                    trajectory(&a, &model, p, &start_of(p))?.0
-                };
-                runs.push((p.short().to_uppercase(), recs));
-            }
-            Some(runs)
-        }
+        Some(_) => Some(all_procedures(&a, &model, procedure, &records, &start_of)?),
         None => None,
     };
     match &a.out {
@@ -288,6 +273,31 @@ pub fn run(a: SimulateArgs) -> Result<()> {
         numeric::EndState::of(&outcome.state.a).describe()
     );
     Ok(())
+}
+
+/// The trajectories of GD, SG and EMA from the same start, labelled; the
+/// one of `procedure` is `records`, already computed.
+fn all_procedures(
+    a: &SimulateArgs,
+    model: &Model,
+    procedure: Procedure,
+    records: &[TrajectoryPoint],
+    start_of: &impl Fn(Procedure) -> State,
+) -> Result<Vec<(String, Vec<TrajectoryPoint>)>> {
+    let mut runs = Vec::new();
+    for p in [
+        Procedure::GradientDescent,
+        Procedure::StopGradient,
+        Procedure::Ema,
+    ] {
+        let recs = if p == procedure {
+            records.to_vec()
+        } else {
+            trajectory(a, model, p, &start_of(p))?.0
+        };
+        runs.push((p.short().to_uppercase(), recs));
+    }
+    Ok(runs)
 }
 
 /// The start shared by every procedure (EMA's C starts as A): the orbit
