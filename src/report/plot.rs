@@ -324,6 +324,22 @@ fn keep(log: bool) -> impl Fn(&(f64, f64)) -> bool {
     move |&(x, y)| x.is_finite() && y.is_finite() && (!log || y > 0.0)
 }
 
+/// Draws the legend of `chart`'s labelled series at `position`, in the
+/// style every figure shares.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 12))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .position(position)
+        .draw()
+        .map_err(draw_err)
+}
+
 /// Builds the chart of panel `$p` (titled, with its axis labels) on `$area`
 /// over `$xr` × `$yr`, the y axis logarithmic when `$p.log_y`, draws its
 /// mesh, then runs `$draw` with the chart bound to `$chart`. A macro because
@@ -402,14 +418,7 @@ fn draw_lines<DB: DrawingBackend>(area: &Area<DB>, p: &LinePanel) -> Result<()> 
                 });
         }
         if p.series.iter().any(|s| !s.name.is_empty()) {
-            chart
-                .configure_series_labels()
-                .label_font(("sans-serif", 12))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.3))
-                .position(position.clone())
-                .draw()
-                .map_err(draw_err)?;
+            draw_legend(&mut chart, position.clone())?;
         }
     });
     Ok(())
@@ -438,14 +447,7 @@ fn draw_scatter<DB: DrawingBackend>(area: &Area<DB>, p: &ScatterPanel) -> Result
                 .label(format!("{name} ({count})"))
                 .legend(move |(x, y)| Circle::new((x + 6, y), 4, c.filled()));
         }
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 12))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(draw_err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     });
     Ok(())
 }
@@ -754,14 +756,7 @@ impl Figure for SpectrumFigure<'_> {
             .map_err(draw_err)?
             .label(format!("eigenvalues ({})", pts.len()))
             .legend(move |(x, y)| Cross::new((x + 6, y), 4, c.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 12))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(draw_err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }
