@@ -313,7 +313,7 @@ pub fn rational_equilibrium(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #[test]
     fn the_rational_builtin_is_this_construction() {
         let lambda = BigRational::new(1.into(), 10.into());
@@ -329,7 +329,7 @@ mod tests {
     use crate::model::formula::Mat;
 
     /// Shapes with n > m, n = m, n < m, and ranks below min(n, m).
-    const SHAPES: [(usize, usize, usize); 14] = [
+    pub(crate) const SHAPES: [(usize, usize, usize); 14] = [
         (1, 1, 1),
         (1, 1, 0),
         (2, 1, 1),
