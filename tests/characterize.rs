@@ -10,23 +10,9 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::bin;
+use common::{bin, run_ok};
 use nalgebra::DMatrix;
 use serde_json::Value;
-
-/// Runs the command and returns its output, failing with its stderr if it
-/// did not succeed.
-fn run_ok(cmd: &mut Command) -> std::process::Output {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn tmp(name: &str) -> std::path::PathBuf {
     common::temp_dir("ssl-eq-char").join(name)

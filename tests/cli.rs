@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::bin;
+use common::{bin, run_ok};
 
 const IDS: [&str; 13] = [
     "NOT-GRADIENT",
@@ -30,29 +30,23 @@ fn tmp(name: &str) -> std::path::PathBuf {
 fn verify_reports_every_claim_in_text_and_json() {
     let json = tmp("verify.json");
     let latex = tmp("verify.tex");
-    let out = bin()
-        .args([
-            "verify",
-            "--instance",
-            "scalar",
-            "--instance",
-            "square",
-            "--starts",
-            "4",
-            "--proof-dimension",
-            "2",
-            "--latex",
-        ])
-        .arg(&latex)
-        .arg("--json")
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        bin()
+            .args([
+                "verify",
+                "--instance",
+                "scalar",
+                "--instance",
+                "square",
+                "--starts",
+                "4",
+                "--proof-dimension",
+                "2",
+                "--latex",
+            ])
+            .arg(&latex)
+            .arg("--json")
+            .arg(&json),
     );
     let text = String::from_utf8(out.stdout).unwrap();
     for id in IDS {
@@ -160,25 +154,17 @@ fn rand_suffix() -> u128 {
 
 #[test]
 fn simulate_writes_csv_with_the_documented_columns() {
-    let out = bin()
-        .args([
-            "simulate",
-            "--instance",
-            "scalar",
-            "--procedure",
-            "ema",
-            "--time",
-            "50",
-            "--format",
-            "csv",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(bin().args([
+        "simulate",
+        "--instance",
+        "scalar",
+        "--procedure",
+        "ema",
+        "--time",
+        "50",
+        "--format",
+        "csv",
+    ]));
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next().unwrap(), "t,ebar,f,grad_ebar,norm_a,sigma1");
@@ -196,28 +182,20 @@ fn simulate_writes_csv_with_the_documented_columns() {
 
 #[test]
 fn gd_simulation_collapses_and_json_is_an_array() {
-    let out = bin()
-        .args([
-            "simulate",
-            "--instance",
-            "default",
-            "--procedure",
-            "gd",
-            "--discrete",
-            "--eta",
-            "0.1",
-            "--time",
-            "20000",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(bin().args([
+        "simulate",
+        "--instance",
+        "default",
+        "--procedure",
+        "gd",
+        "--discrete",
+        "--eta",
+        "0.1",
+        "--time",
+        "20000",
+        "--format",
+        "json",
+    ]));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let last = v.as_array().unwrap().last().unwrap();
     assert!(last["norm_a"].as_f64().unwrap() < 1e-6, "{last}");

@@ -37,17 +37,7 @@ fn cases() -> Vec<(&'static str, SystemKind)> {
 }
 
 fn run_script(program: &str, args: &[&str], script: &Path) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .arg(script)
-        .output()
-        .expect("the program runs");
-    assert!(
-        out.status.success(),
-        "{program} failed on {}: {}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::run_ok(Command::new(program).args(args).arg(script));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 

@@ -13,6 +13,8 @@
 //!
 //! Run with `cargo test --release --test extreme_input -- --test-threads=1`.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -34,18 +36,12 @@ fn characterize(name: &str, toml: &str) -> (Value, String) {
     let file = d.join(format!("{name}.toml"));
     std::fs::write(&file, toml).unwrap();
     let json = d.join(format!("{name}.json"));
-    let out = Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
-        .args(["characterize", "--instance"])
-        .arg(&file)
-        .arg("--json")
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{name}: characterize failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::run_ok(
+        Command::new(env!("CARGO_BIN_EXE_ssl-equilibria"))
+            .args(["characterize", "--instance"])
+            .arg(&file)
+            .arg("--json")
+            .arg(&json),
     );
     let v = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     (v, String::from_utf8_lossy(&out.stdout).into_owned())

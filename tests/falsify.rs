@@ -1,6 +1,8 @@
 //! `falsify`: counterexamples are found, shrunk, valid, and reproducible as
 //! instance files; properties that hold report how many instances were tried.
 
+mod common;
+
 use std::process::Command;
 
 use ssl_equilibria::claims::analyze;
@@ -66,24 +68,19 @@ fn the_cli_prints_a_loadable_counterexample_and_rejects_bad_flags() {
     let dir = std::env::temp_dir().join(format!("ssl-eq-falsify-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("cx.toml");
-    let out = Command::new(bin)
-        .args([
-            "falsify",
-            "--claim",
-            "existence-unconditional",
-            "--cases",
-            "32",
-            "--shape",
-            "1,1",
-            "--out",
-        ])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::run_ok(
+        Command::new(bin)
+            .args([
+                "falsify",
+                "--claim",
+                "existence-unconditional",
+                "--cases",
+                "32",
+                "--shape",
+                "1,1",
+                "--out",
+            ])
+            .arg(&file),
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("COUNTEREXAMPLE"), "{text}");

@@ -14,15 +14,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ssl-equilibria");
-
 fn run_ok(args: &[&str]) {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_ok(common::bin().args(args));
 }
 
 fn chromium() -> &'static str {

@@ -4,44 +4,34 @@
 
 mod common;
 
-use common::bin;
+use common::{bin, run_ok};
 
 #[test]
 fn the_final_state_of_simulate_is_located() {
     let dir = std::env::temp_dir().join(format!("ssl-eq-locate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let state = dir.join("final.json");
-    let out = bin()
-        .args([
-            "simulate",
-            "--instance",
-            "isotropic",
-            "--procedure",
-            "sg",
-            "--time",
-            "3000",
-        ])
-        .args(["--format", "csv", "--every", "1000", "--final-state"])
-        .arg(&state)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        bin()
+            .args([
+                "simulate",
+                "--instance",
+                "isotropic",
+                "--procedure",
+                "sg",
+                "--time",
+                "3000",
+            ])
+            .args(["--format", "csv", "--every", "1000", "--final-state"])
+            .arg(&state),
     );
     let json = dir.join("loc.json");
-    let out = bin()
-        .args(["locate", "--instance", "isotropic", "--point"])
-        .arg(&state)
-        .arg("--json")
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        bin()
+            .args(["locate", "--instance", "isotropic", "--point"])
+            .arg(&state)
+            .arg("--json")
+            .arg(&json),
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("locate on isotropic"), "{text}");
@@ -72,38 +62,28 @@ fn the_final_state_of_reproduce_real_is_assessed_numerically() {
     let dir = std::env::temp_dir().join(format!("ssl-eq-locate-real-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let state = dir.join("real.json");
-    let out = bin()
-        .args([
-            "reproduce",
-            "real",
-            "--steps",
-            "300",
-            "--n",
-            "4",
-            "--every",
-            "100",
-        ])
-        .arg("--final-state")
-        .arg(&state)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        bin()
+            .args([
+                "reproduce",
+                "real",
+                "--steps",
+                "300",
+                "--n",
+                "4",
+                "--every",
+                "100",
+            ])
+            .arg("--final-state")
+            .arg(&state),
     );
     let json = dir.join("assess.json");
-    let out = bin()
-        .args(["locate", "--state", "SG", "--point"])
-        .arg(&state)
-        .arg("--json")
-        .arg(&json)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        bin()
+            .args(["locate", "--state", "SG", "--point"])
+            .arg(&state)
+            .arg("--json")
+            .arg(&json),
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("numeric only"), "{text}");

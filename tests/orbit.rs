@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::bin;
+use common::{bin, run_ok};
 use ssl_equilibria::validated::orbit::{CheckOutcome, OrbitCertificate, check_certificate};
 
 const STORED: &str = include_str!("../data/orbits/square.json");
@@ -59,16 +59,7 @@ fn check_orbit_accepts_the_certificate_and_rejects_a_perturbed_one() {
     std::fs::create_dir_all(&dir).unwrap();
     let good = dir.join("square.json");
     std::fs::write(&good, STORED).unwrap();
-    let out = bin()
-        .args(["check-orbit", good.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(bin().args(["check-orbit", good.to_str().unwrap()]));
     assert!(String::from_utf8_lossy(&out.stdout).contains("checks"));
 
     let mut c = stored();

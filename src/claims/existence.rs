@@ -197,6 +197,74 @@ fn numeric_finding(an: &InstanceAnalysis) -> Finding {
     f
 }
 
+/// One draw of [`scalar_sweep`]: the m = 1 instance with `Mxx = ρ`,
+/// `Myx = τ`, `Myy = τ²/ρ + 1/10` and weight decay λ, and its Δ = τ² − 4ρλ.
+struct ScalarDraw {
+    instance: Instance,
+    rho: BigRational,
+    tau: BigRational,
+    lambda: BigRational,
+    delta: BigRational,
+}
+
+/// Draws ρ ~ U[0.05, 3], τ ~ U[−1, 1], λ ~ U[0.01, 0.1] (in that order),
+/// rounded to three decimals; `None` when they give no valid instance.
+fn scalar_draw(rng: &mut ChaCha8Rng) -> Option<ScalarDraw> {
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    let rho = round(rng.gen_range(0.05..3.0));
+    let tau = round(rng.gen_range(-1.0..1.0));
+    let lambda = round(rng.gen_range(0.01..0.1));
+    let (Ok(r), Ok(t), Ok(l)) = (
+        rational_from_f64(rho, "rho"),
+        rational_from_f64(tau, "tau"),
+        rational_from_f64(lambda, "lambda"),
+    ) else {
+        return None;
+    };
+    let myy = &t * &t / &r + BigRational::new(1.into(), 10.into());
+    let one = |x: &BigRational| RationalMatrix::from_fn(1, 1, |_, _| x.clone());
+    let instance = Instance::new(
+        "draw",
+        1,
+        Moments {
+            mxx: one(&r),
+            myx: one(&t),
+            myy: one(&myy),
+        },
+        l.clone(),
+    )
+    .ok()?;
+    let delta = &t * &t - BigRational::from_integer(4.into()) * &r * &l;
+    Some(ScalarDraw {
+        instance,
+        rho: r,
+        tau: t,
+        lambda: l,
+        delta,
+    })
+}
+
+/// The number of PSD solutions of the exact rank-one stratum of an m = 1
+/// instance and the level of its completeness; `None` when the stratum is
+/// not resolved.
+fn rank_one_solutions(inst: &Instance) -> Option<(usize, Level)> {
+    let opts = StrataOptions {
+        solve: SolveOptions {
+            rational_basis_budget: Some(2.0),
+            ..SolveOptions::default()
+        },
+        digits: 6,
+    };
+    let report = crate::analysis::characterize::StratumReport {
+        stratum: stratum(inst, 1, &opts).ok()?,
+        components: Vec::new(),
+    };
+    match known(&report) {
+        Known::Complete(completeness) => Some((report.stratum.equilibria().count(), completeness)),
+        Known::Unresolved(..) => None,
+    }
+}
+
 /// EXISTENCE for m = 1 over random (ρ, τ, λ), exactly: for each draw
 /// (rounded to three decimals, so exact rationals), the rank-one stratum is
 /// solved exactly and its number of PSD solutions compared with the sign of
@@ -210,69 +278,30 @@ fn scalar_sweep(cfg: &VerifyConfig) -> Finding {
     let mut disagree = Vec::new();
     let mut undecided = 0;
     let mut level = Level::Exact;
-    let round = |x: f64| (x * 1000.0).round() / 1000.0;
     for _ in 0..draws {
-        let rho = round(rng.gen_range(0.05..3.0));
-        let tau = round(rng.gen_range(-1.0..1.0));
-        let lambda = round(rng.gen_range(0.01..0.1));
-        let (Ok(r), Ok(t), Ok(l)) = (
-            rational_from_f64(rho, "rho"),
-            rational_from_f64(tau, "tau"),
-            rational_from_f64(lambda, "lambda"),
-        ) else {
+        let Some(d) = scalar_draw(&mut rng) else {
             undecided += 1;
             continue;
         };
-        let myy = &t * &t / &r + BigRational::new(1.into(), 10.into());
-        let one = |x: &BigRational| RationalMatrix::from_fn(1, 1, |_, _| x.clone());
-        let Ok(inst) = Instance::new(
-            "draw",
-            1,
-            Moments {
-                mxx: one(&r),
-                myx: one(&t),
-                myy: one(&myy),
-            },
-            l.clone(),
-        ) else {
-            undecided += 1;
-            continue;
-        };
-        let delta = &t * &t - BigRational::from_integer(4.into()) * &r * &l;
-        if !delta.is_negative() {
+        if !d.delta.is_negative() {
             with_delta += 1;
         }
-        let expected = match delta.cmp(&BigRational::zero()) {
+        let expected = match d.delta.cmp(&BigRational::zero()) {
             Ordering::Greater => 2,
             Ordering::Equal => 1,
             Ordering::Less => 0,
         };
-        let opts = StrataOptions {
-            solve: SolveOptions {
-                rational_basis_budget: Some(2.0),
-                ..SolveOptions::default()
-            },
-            digits: 6,
-        };
-        let Ok(st) = stratum(&inst, 1, &opts) else {
-            undecided += 1;
-            continue;
-        };
-        let report = crate::analysis::characterize::StratumReport {
-            stratum: st,
-            components: Vec::new(),
-        };
-        match known(&report) {
-            Known::Complete(completeness) => {
+        match rank_one_solutions(&d.instance) {
+            Some((found, completeness)) => {
                 level = level.min(completeness);
-                let found = report.stratum.equilibria().count();
                 if found == expected {
                     agree += 1;
                 } else {
+                    let (r, t, l, delta) = (&d.rho, &d.tau, &d.lambda, &d.delta);
                     disagree.push(format!("(ρ={r}, τ={t}, λ={l}: Δ={delta}, {found} spheres)"));
                 }
             }
-            Known::Unresolved(..) => undecided += 1,
+            None => undecided += 1,
         }
     }
     let summary = format!(

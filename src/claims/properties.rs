@@ -121,163 +121,175 @@ impl PropertyId {
 
 /// Evaluates a property on one analysed instance.
 pub fn evaluate_property(p: PropertyId, an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
-    let name = an.instance.name();
     match p {
         PropertyId::Claim(c) => c.claim().numeric(an, cfg),
         PropertyId::ExistenceUnconditional => existence_unconditional(an),
-        PropertyId::SaddlesOnlyScalar => {
-            if an.model.m == 1 {
-                return Finding::not_applicable(name, "m = 1: saddles are expected there".into());
-            }
-            let saddles: Vec<String> = an
-                .components
-                .iter()
-                .filter(|c| c.stability.sg.verdict == StabilityVerdict::Saddle)
-                .map(|c| {
-                    format!(
-                        "rank {} tr S = {:.4}",
-                        c.equilibrium.rank,
-                        c.equilibrium.s.trace()
-                    )
-                })
-                .collect();
-            if saddles.is_empty() {
-                Finding::new(
-                    name,
-                    Verdict::Holds,
-                    format!(
-                        "m = {}: no saddle among {} components",
-                        an.model.m,
-                        an.components.len()
-                    ),
-                )
-            } else {
-                Finding::new(
-                    name,
-                    Verdict::Fails,
-                    format!(
-                        "m = {}: {} SG saddle components ({})",
-                        an.model.m,
-                        saddles.len(),
-                        saddles.join(", ")
-                    ),
-                )
-            }
-        }
+        PropertyId::SaddlesOnlyScalar => saddles_only_scalar(an),
         PropertyId::BezoutCount => bezout_count(an, cfg),
-        PropertyId::SgConverges => {
-            let sg: Vec<_> = an
-                .endpoints
-                .iter()
-                .filter(|e| e.procedure == Procedure::StopGradient)
-                .collect();
-            let stuck: Vec<_> = sg.iter().filter(|e| !e.converged).collect();
-            // Only runs that reached the full horizon count: a run stopped by the
-            // step budget (stiff dynamics) says nothing about convergence.
-            let horizon = cfg.ode.t_max * (1.0 - 1e-9);
-            let clear: Vec<_> = stuck
-                .iter()
-                .filter(|e| e.t >= horizon && e.field_norm >= 1e-4)
-                .collect();
-            if let Some(e) = clear.first() {
-                // Try to prove the cycle the runs point at (NOT-GRADIENT-LIKE).
-                let orbit = super::not_gradient_like::finding(an);
-                let orbit = if orbit.verdict == Verdict::Holds {
-                    format!("; {}", orbit.summary)
-                } else {
-                    format!("; no periodic orbit proved ({})", orbit.summary)
-                };
-                Finding::new(
-                    name,
-                    Verdict::Fails,
-                    format!(
-                        "{} of {} SG runs still have field norm ≥ 1e-4 at t = {:.0} (e.g. {:.3e}, rank of A {}, init scale {}){orbit}",
-                        clear.len(),
-                        sg.len(),
-                        e.t,
-                        e.field_norm,
-                        e.rank,
-                        e.init_scale
-                    ),
-                )
-            } else if stuck.is_empty() {
-                Finding::new(
-                    name,
-                    Verdict::Holds,
-                    format!("{} of {} SG runs converged", sg.len(), sg.len()),
-                )
-            } else {
-                Finding::new(
-                    name,
-                    Verdict::Inconclusive,
-                    format!(
-                        "{} SG runs neither converged nor clearly stalled within t = {:.0} (slow, or stopped by the step budget)",
-                        stuck.len(),
-                        cfg.ode.t_max
-                    ),
-                )
-            }
+        PropertyId::SgConverges => sg_converges(an, cfg),
+        PropertyId::EmaSgSameStable => ema_sg_same_stable(an, cfg),
+    }
+}
+
+/// SADDLES-ONLY-SCALAR: for m ≥ 2, no SG component is a saddle.
+fn saddles_only_scalar(an: &InstanceAnalysis) -> Finding {
+    let name = an.instance.name();
+    if an.model.m == 1 {
+        return Finding::not_applicable(name, "m = 1: saddles are expected there".into());
+    }
+    let saddles: Vec<String> = an
+        .components
+        .iter()
+        .filter(|c| c.stability.sg.verdict == StabilityVerdict::Saddle)
+        .map(|c| {
+            format!(
+                "rank {} tr S = {:.4}",
+                c.equilibrium.rank,
+                c.equilibrium.s.trace()
+            )
+        })
+        .collect();
+    if saddles.is_empty() {
+        Finding::new(
+            name,
+            Verdict::Holds,
+            format!(
+                "m = {}: no saddle among {} components",
+                an.model.m,
+                an.components.len()
+            ),
+        )
+    } else {
+        Finding::new(
+            name,
+            Verdict::Fails,
+            format!(
+                "m = {}: {} SG saddle components ({})",
+                an.model.m,
+                saddles.len(),
+                saddles.join(", ")
+            ),
+        )
+    }
+}
+
+/// SG-ALWAYS-CONVERGES: every SG run that reached the horizon converged.
+fn sg_converges(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
+    let name = an.instance.name();
+    let sg: Vec<_> = an
+        .endpoints
+        .iter()
+        .filter(|e| e.procedure == Procedure::StopGradient)
+        .collect();
+    let stuck: Vec<_> = sg.iter().filter(|e| !e.converged).collect();
+    // Only runs that reached the full horizon count: a run stopped by the
+    // step budget (stiff dynamics) says nothing about convergence.
+    let horizon = cfg.ode.t_max * (1.0 - 1e-9);
+    let clear: Vec<_> = stuck
+        .iter()
+        .filter(|e| e.t >= horizon && e.field_norm >= 1e-4)
+        .collect();
+    if let Some(e) = clear.first() {
+        // Try to prove the cycle the runs point at (NOT-GRADIENT-LIKE).
+        let orbit = super::not_gradient_like::finding(an);
+        let orbit = if orbit.verdict == Verdict::Holds {
+            format!("; {}", orbit.summary)
+        } else {
+            format!("; no periodic orbit proved ({})", orbit.summary)
+        };
+        Finding::new(
+            name,
+            Verdict::Fails,
+            format!(
+                "{} of {} SG runs still have field norm ≥ 1e-4 at t = {:.0} (e.g. {:.3e}, rank of A {}, init scale {}){orbit}",
+                clear.len(),
+                sg.len(),
+                e.t,
+                e.field_norm,
+                e.rank,
+                e.init_scale
+            ),
+        )
+    } else if stuck.is_empty() {
+        Finding::new(
+            name,
+            Verdict::Holds,
+            format!("{} of {} SG runs converged", sg.len(), sg.len()),
+        )
+    } else {
+        Finding::new(
+            name,
+            Verdict::Inconclusive,
+            format!(
+                "{} SG runs neither converged nor clearly stalled within t = {:.0} (slow, or stopped by the step budget)",
+                stuck.len(),
+                cfg.ode.t_max
+            ),
+        )
+    }
+}
+
+/// EMA-SG-SAME-STABLE: the SG and EMA verdicts (flows and maps) agree on every
+/// component whose spectra are not degenerate.
+fn ema_sg_same_stable(an: &InstanceAnalysis, cfg: &VerifyConfig) -> Finding {
+    let name = an.instance.name();
+    let mut differ = Vec::new();
+    let mut undecided = 0;
+    for c in &an.components {
+        let st = &c.stability;
+        let cont: Vec<StabilityVerdict> = st.ema.iter().map(|(_, s)| s.verdict).collect();
+        let all = [
+            st.sg.verdict,
+            st.sg_discrete.verdict,
+            st.ema_discrete.verdict,
+        ];
+        if all
+            .iter()
+            .chain(&cont)
+            .any(|v| *v == StabilityVerdict::Degenerate)
+        {
+            undecided += 1;
+            continue;
         }
-        PropertyId::EmaSgSameStable => {
-            let mut differ = Vec::new();
-            let mut undecided = 0;
-            for c in &an.components {
-                let st = &c.stability;
-                let cont: Vec<StabilityVerdict> = st.ema.iter().map(|(_, s)| s.verdict).collect();
-                let all = [
-                    st.sg.verdict,
-                    st.sg_discrete.verdict,
-                    st.ema_discrete.verdict,
-                ];
-                if all
-                    .iter()
-                    .chain(&cont)
-                    .any(|v| *v == StabilityVerdict::Degenerate)
-                {
-                    undecided += 1;
-                    continue;
-                }
-                let sg_stable = st.sg.verdict == StabilityVerdict::Stable;
-                let ema_cont = cont
-                    .iter()
-                    .all(|v| (*v == StabilityVerdict::Stable) == sg_stable);
-                let disc = (st.sg_discrete.verdict == StabilityVerdict::Stable)
-                    == (st.ema_discrete.verdict == StabilityVerdict::Stable);
-                if !ema_cont || !disc {
-                    differ.push(format!(
-                        "rank {} tr S = {:.4}: SG {}, EMA κ∈{:?} {:?}, discrete SG {} vs EMA {}",
-                        c.equilibrium.rank,
-                        c.equilibrium.s.trace(),
-                        st.sg.verdict.as_str(),
-                        cfg.kappa_grid,
-                        cont.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
-                        st.sg_discrete.verdict.as_str(),
-                        st.ema_discrete.verdict.as_str()
-                    ));
-                }
-            }
-            if !differ.is_empty() {
-                Finding::new(name, Verdict::Fails, differ.join("; "))
-            } else if undecided > 0 {
-                Finding::new(
-                    name,
-                    Verdict::Inconclusive,
-                    format!("{undecided} components have a degenerate spectrum"),
-                )
-            } else {
-                Finding::new(
-                    name,
-                    Verdict::Holds,
-                    format!(
-                        "SG and EMA (κ ∈ {:?}; discrete η = {}, α = {}) agree on all {} components",
-                        cfg.kappa_grid,
-                        cfg.eta,
-                        cfg.alpha,
-                        an.components.len()
-                    ),
-                )
-            }
+        let sg_stable = st.sg.verdict == StabilityVerdict::Stable;
+        let ema_cont = cont
+            .iter()
+            .all(|v| (*v == StabilityVerdict::Stable) == sg_stable);
+        let disc = (st.sg_discrete.verdict == StabilityVerdict::Stable)
+            == (st.ema_discrete.verdict == StabilityVerdict::Stable);
+        if !ema_cont || !disc {
+            differ.push(format!(
+                "rank {} tr S = {:.4}: SG {}, EMA κ∈{:?} {:?}, discrete SG {} vs EMA {}",
+                c.equilibrium.rank,
+                c.equilibrium.s.trace(),
+                st.sg.verdict.as_str(),
+                cfg.kappa_grid,
+                cont.iter().map(|v| v.as_str()).collect::<Vec<_>>(),
+                st.sg_discrete.verdict.as_str(),
+                st.ema_discrete.verdict.as_str()
+            ));
         }
+    }
+    if !differ.is_empty() {
+        Finding::new(name, Verdict::Fails, differ.join("; "))
+    } else if undecided > 0 {
+        Finding::new(
+            name,
+            Verdict::Inconclusive,
+            format!("{undecided} components have a degenerate spectrum"),
+        )
+    } else {
+        Finding::new(
+            name,
+            Verdict::Holds,
+            format!(
+                "SG and EMA (κ ∈ {:?}; discrete η = {}, α = {}) agree on all {} components",
+                cfg.kappa_grid,
+                cfg.eta,
+                cfg.alpha,
+                an.components.len()
+            ),
+        )
     }
 }
 

@@ -250,26 +250,8 @@ pub(super) fn rule(instance: &str, f: &Facts, detail: &str) -> Finding {
         Ordering::Equal => 1,
         Ordering::Less => 0,
     };
-    let found: Vec<f64> = f.spheres.iter().map(|s| s.s).collect();
-    if found.len() != expected {
-        return fail(
-            format!(
-                "{} sphere(s) ‖a‖² = {found:.6?} found where the sign of Δ gives {expected}",
-                found.len()
-            ),
-            completeness,
-        );
-    }
-    for (s, cf) in f.spheres.iter().zip(&f.closed_form_s) {
-        if (s.s - cf).abs() > s.tolerance {
-            return fail(
-                format!(
-                    "a sphere ‖a‖² = {:.9} differs from the closed form {cf:.9} by more than its error bound {:.1e}",
-                    s.s, s.tolerance
-                ),
-                completeness,
-            );
-        }
+    if let Some(why) = sphere_mismatch(f, expected) {
+        return fail(why, completeness);
     }
     use ComponentVerdict as V;
     let mut expect: Vec<(&str, &Verdicts, ComponentVerdict)> =
@@ -290,35 +272,15 @@ pub(super) fn rule(instance: &str, f: &Facts, detail: &str) -> Finding {
         }
         _ => {}
     }
-    let mut level = completeness;
-    let mut notes = Vec::new();
-    let mut undecided = Vec::new();
-    let mut step_bound = Vec::new();
-    for (what, vs, want) in &expect {
-        if vs.is_empty() {
-            undecided.push(format!("{what}: no verdict"));
-        }
-        for (d, v, l) in vs.iter() {
-            level = level.min(*l);
-            match check(*d, *v, *want) {
-                Check::Agrees => {}
-                Check::Contradicts => {
-                    return fail(
-                        format!(
-                            "{what}: {d} {} ({}) where the claim says {}",
-                            v.as_str(),
-                            l.as_str(),
-                            want.as_str()
-                        ),
-                        level.min(*l),
-                    );
-                }
-                Check::Undecided => undecided.push(format!("{what}: {d} {}", v.as_str())),
-                Check::StepBound => step_bound.push(format!("{what}: {d} {}", v.as_str())),
-            }
-        }
-        notes.push(format!("{what} {}", want.as_str()));
-    }
+    let Tally {
+        level,
+        notes,
+        undecided,
+        step_bound,
+    } = match tally(&expect, completeness) {
+        Ok(t) => t,
+        Err((why, level)) => return fail(why, level),
+    };
     if !undecided.is_empty() {
         return Finding::new(
             instance,
@@ -345,6 +307,83 @@ pub(super) fn rule(instance: &str, f: &Facts, detail: &str) -> Finding {
             step_bound.join(", ")
         ))
     }
+}
+
+/// Why the spheres found do not match the sign of Δ (`expected` of them) or
+/// the closed-form radii within their error bounds, if they do not.
+fn sphere_mismatch(f: &Facts, expected: usize) -> Option<String> {
+    let found: Vec<f64> = f.spheres.iter().map(|s| s.s).collect();
+    if found.len() != expected {
+        return Some(format!(
+            "{} sphere(s) ‖a‖² = {found:.6?} found where the sign of Δ gives {expected}",
+            found.len()
+        ));
+    }
+    f.spheres
+        .iter()
+        .zip(&f.closed_form_s)
+        .find(|(s, cf)| (s.s - *cf).abs() > s.tolerance)
+        .map(|(s, cf)| {
+            format!(
+                "a sphere ‖a‖² = {:.9} differs from the closed form {cf:.9} by more than its error bound {:.1e}",
+                s.s, s.tolerance
+            )
+        })
+}
+
+/// The verdicts compared with the classes the claim expects.
+struct Tally {
+    /// The weakest level of the verdicts used (and of the completeness).
+    level: Level,
+    /// `what class` for each part judged.
+    notes: Vec<String>,
+    /// The parts with no verdict or an undecided one.
+    undecided: Vec<String>,
+    /// The parts whose discrete maps need a smaller step.
+    step_bound: Vec<String>,
+}
+
+/// Compares each part's verdicts with the class it should have; the first
+/// contradiction is returned as an error (its text and level).
+fn tally(
+    expect: &[(&str, &Verdicts, ComponentVerdict)],
+    completeness: Level,
+) -> std::result::Result<Tally, (String, Level)> {
+    let mut level = completeness;
+    let mut notes = Vec::new();
+    let mut undecided = Vec::new();
+    let mut step_bound = Vec::new();
+    for (what, vs, want) in expect {
+        if vs.is_empty() {
+            undecided.push(format!("{what}: no verdict"));
+        }
+        for (d, v, l) in vs.iter() {
+            level = level.min(*l);
+            match check(*d, *v, *want) {
+                Check::Agrees => {}
+                Check::Contradicts => {
+                    return Err((
+                        format!(
+                            "{what}: {d} {} ({}) where the claim says {}",
+                            v.as_str(),
+                            l.as_str(),
+                            want.as_str()
+                        ),
+                        level.min(*l),
+                    ));
+                }
+                Check::Undecided => undecided.push(format!("{what}: {d} {}", v.as_str())),
+                Check::StepBound => step_bound.push(format!("{what}: {d} {}", v.as_str())),
+            }
+        }
+        notes.push(format!("{what} {}", want.as_str()));
+    }
+    Ok(Tally {
+        level,
+        notes,
+        undecided,
+        step_bound,
+    })
 }
 
 /// The numeric finding: the same rule over the numerical catalogue.

@@ -207,18 +207,7 @@ pub fn run(a: SimulateArgs) -> Result<()> {
         Some(path) => Some(orbit_certificate(path, &inst)?),
         None => None,
     };
-    // The same start for every procedure (EMA's C starts as A): the
-    // certificate's first point, or random draws (A, then B).
-    let init = match &orbit {
-        Some(cert) => {
-            let (a0, b0) = cert.state(0, model.n)?;
-            State::new(Procedure::StopGradient, a0, b0)
-        }
-        None => {
-            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
-            numeric::random::random_state(model.n, model.m, Procedure::Ema, a.init_scale, &mut rng)
-        }
-    };
+    let init = initial_state(&a, &model, orbit.as_ref())?;
     let start_of = |p: Procedure| State::new(p, init.a.clone(), init.b.clone());
     if let Some(p) = &a.final_state {
         super::common::check_json_path(p)?;
@@ -237,71 +226,10 @@ pub fn run(a: SimulateArgs) -> Result<()> {
             &[super::locate::FinalState::of(name, &outcome)],
         )?;
     }
-    let text = match a.format {
-        SimFormat::Json => {
-            serde_json::to_string_pretty(&records).map_err(|e| Error::Computation(e.to_string()))?
-        }
-        SimFormat::Csv | SimFormat::Table => {
-            let sep = if matches!(a.format, SimFormat::Csv) {
-                ","
-            } else {
-                " "
-            };
-            let mut out = String::new();
-            let sv_names: Vec<String> = (0..model.n.min(model.m))
-                .map(|i| format!("sigma{}", i + 1))
-                .collect();
-            let header = ["t", "ebar", "f", "grad_ebar", "norm_a"]
-                .iter()
-                .map(|s| s.to_string())
-                .chain(sv_names)
-                .collect::<Vec<_>>();
-            if matches!(a.format, SimFormat::Table) {
-                out.push_str(
-                    &header
-                        .iter()
-                        .map(|h| format!("{h:>12}"))
-                        .collect::<Vec<_>>()
-                        .join(sep),
-                );
-            } else {
-                out.push_str(&header.join(sep));
-            }
-            out.push('\n');
-            for r in &records {
-                let vals: Vec<f64> = [r.t, r.ebar, r.f, r.grad_ebar, r.norm_a]
-                    .into_iter()
-                    .chain(r.singular_values.iter().copied())
-                    .collect();
-                let cells: Vec<String> = if matches!(a.format, SimFormat::Table) {
-                    vals.iter().map(|v| format!("{v:>12.5e}")).collect()
-                } else {
-                    vals.iter().map(|v| format!("{v:e}")).collect()
-                };
-                out.push_str(&cells.join(sep));
-                out.push('\n');
-            }
-            out
-        }
-    };
+    let text = format_records(&a, &model, &records)?;
     // The figure runs the other two procedures too, before anything is written.
     let figure = match &a.plot {
-        Some(_) => {
-            let mut runs = Vec::new();
-            for p in [
-                Procedure::GradientDescent,
-                Procedure::StopGradient,
-                Procedure::Ema,
-            ] {
-                let recs = if p == procedure {
-                    records.clone()
-                } else {
-                    trajectory(&a, &model, p, &start_of(p))?.0
-                };
-                runs.push((p.short().to_uppercase(), recs));
-            }
-            Some(runs)
-        }
+        Some(_) => Some(all_procedures(&a, &model, procedure, &records, &start_of)?),
         None => None,
     };
     match &a.out {
@@ -345,6 +273,102 @@ pub fn run(a: SimulateArgs) -> Result<()> {
         numeric::EndState::of(&outcome.state.a).describe()
     );
     Ok(())
+}
+
+/// The trajectories of GD, SG and EMA from the same start, labelled; the
+/// one of `procedure` is `records`, already computed.
+fn all_procedures(
+    a: &SimulateArgs,
+    model: &Model,
+    procedure: Procedure,
+    records: &[TrajectoryPoint],
+    start_of: &impl Fn(Procedure) -> State,
+) -> Result<Vec<(String, Vec<TrajectoryPoint>)>> {
+    let mut runs = Vec::new();
+    for p in [
+        Procedure::GradientDescent,
+        Procedure::StopGradient,
+        Procedure::Ema,
+    ] {
+        let recs = if p == procedure {
+            records.to_vec()
+        } else {
+            trajectory(a, model, p, &start_of(p))?.0
+        };
+        runs.push((p.short().to_uppercase(), recs));
+    }
+    Ok(runs)
+}
+
+/// The start shared by every procedure (EMA's C starts as A): the orbit
+/// certificate's first point, or random draws (A, then B) from the seed.
+fn initial_state(
+    a: &SimulateArgs,
+    model: &Model,
+    orbit: Option<&OrbitCertificate>,
+) -> Result<State> {
+    Ok(match orbit {
+        Some(cert) => {
+            let (a0, b0) = cert.state(0, model.n)?;
+            State::new(Procedure::StopGradient, a0, b0)
+        }
+        None => {
+            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(a.seed);
+            numeric::random::random_state(model.n, model.m, Procedure::Ema, a.init_scale, &mut rng)
+        }
+    })
+}
+
+/// The trajectory as `--format` asks: JSON, CSV with a header, or aligned
+/// columns; the singular values of A come last.
+fn format_records(a: &SimulateArgs, model: &Model, records: &[TrajectoryPoint]) -> Result<String> {
+    Ok(match a.format {
+        SimFormat::Json => {
+            serde_json::to_string_pretty(records).map_err(|e| Error::Computation(e.to_string()))?
+        }
+        SimFormat::Csv | SimFormat::Table => {
+            let sep = if matches!(a.format, SimFormat::Csv) {
+                ","
+            } else {
+                " "
+            };
+            let mut out = String::new();
+            let sv_names: Vec<String> = (0..model.n.min(model.m))
+                .map(|i| format!("sigma{}", i + 1))
+                .collect();
+            let header = ["t", "ebar", "f", "grad_ebar", "norm_a"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(sv_names)
+                .collect::<Vec<_>>();
+            if matches!(a.format, SimFormat::Table) {
+                out.push_str(
+                    &header
+                        .iter()
+                        .map(|h| format!("{h:>12}"))
+                        .collect::<Vec<_>>()
+                        .join(sep),
+                );
+            } else {
+                out.push_str(&header.join(sep));
+            }
+            out.push('\n');
+            for r in records {
+                let vals: Vec<f64> = [r.t, r.ebar, r.f, r.grad_ebar, r.norm_a]
+                    .into_iter()
+                    .chain(r.singular_values.iter().copied())
+                    .collect();
+                let cells: Vec<String> = if matches!(a.format, SimFormat::Table) {
+                    vals.iter().map(|v| format!("{v:>12.5e}")).collect()
+                } else {
+                    vals.iter().map(|v| format!("{v:e}")).collect()
+                };
+                out.push_str(&cells.join(sep));
+                out.push('\n');
+            }
+            out
+        }
+    })
 }
 
 /// Reads the certificate of `--from-orbit` and checks that it is about the

@@ -75,9 +75,7 @@ pub struct RationalEquilibrium {
     pub rank: usize,
 }
 
-fn q(p: i64, d: i64) -> BigRational {
-    BigRational::new(p.into(), d.into())
-}
+use crate::model::ratio as q;
 
 /// The small rationals the skew generators of [`rational_orthogonal`] are
 /// drawn from.
@@ -315,7 +313,7 @@ pub fn rational_equilibrium(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #[test]
     fn the_rational_builtin_is_this_construction() {
         let lambda = BigRational::new(1.into(), 10.into());
@@ -331,7 +329,7 @@ mod tests {
     use crate::model::formula::Mat;
 
     /// Shapes with n > m, n = m, n < m, and ranks below min(n, m).
-    const SHAPES: [(usize, usize, usize); 14] = [
+    pub(crate) const SHAPES: [(usize, usize, usize); 14] = [
         (1, 1, 1),
         (1, 1, 0),
         (2, 1, 1),

@@ -206,9 +206,7 @@ fn normalize(mut num: IPoly, mut den: BigInt) -> QtElem {
 mod tests {
     use super::*;
 
-    fn q(p: i64, d: i64) -> BigRational {
-        BigRational::new(p.into(), d.into())
-    }
+    use crate::model::ratio as q;
 
     #[test]
     fn arithmetic_modulo_chi_matches_rational_polynomials() {

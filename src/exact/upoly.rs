@@ -456,9 +456,7 @@ pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    pub(crate) fn q(n: i64, d: i64) -> BigRational {
-        BigRational::new(n.into(), d.into())
-    }
+    pub(crate) use crate::model::ratio as q;
 
     /// Monic gcd by Euclid's algorithm over Q: the textbook reference.
     fn euclid_gcd(a: &UPoly, b: &UPoly) -> UPoly {

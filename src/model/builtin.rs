@@ -7,9 +7,6 @@
 //! Δ = τ² − 4ρλ = 1/4 a square, so both spheres have rational radii 1/4 and
 //! 3/4). Their numbers are listed in `docs/instances.md`.
 
-use num_bigint::BigInt;
-use num_rational::BigRational;
-
 use super::{Generator, Instance, Moments, RationalMatrix};
 
 /// Names of the built-in instances, in report order.
@@ -25,9 +22,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "commuting",
 ];
 
-fn q(num: i64, den: i64) -> BigRational {
-    BigRational::new(BigInt::from(num), BigInt::from(den))
-}
+use super::ratio as q;
 
 /// The built-in instance of that name, if any.
 ///

@@ -216,9 +216,7 @@ pub fn orbit_dimension(n: usize, r: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn q(n: i64, d: i64) -> BigRational {
-        BigRational::new(n.into(), d.into())
-    }
+    use crate::model::ratio as q;
 
     #[test]
     fn teacher_and_map_follow_the_procedure() {

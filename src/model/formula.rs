@@ -311,9 +311,7 @@ pub fn adjugate<T: Scalar>(a: &Mat<T>) -> Mat<T> {
 mod tests {
     use super::*;
 
-    fn q(p: i64, d: i64) -> BigRational {
-        BigRational::new(p.into(), d.into())
-    }
+    use crate::model::ratio as q;
 
     #[test]
     fn rational_products_and_traces() {

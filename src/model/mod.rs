@@ -26,6 +26,7 @@ pub use dynamics::{Dynamics, DynamicsParameter, Procedure, StabilityVerdict, orb
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
 pub use index_sets::subsets;
+pub(crate) use rational::ratio;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};
 pub use record::InstanceRecord;
 

@@ -112,6 +112,11 @@ pub fn rational_from_f64(x: f64, what: &str) -> Result<BigRational> {
     parse_rational(&format!("{x:e}"), what)
 }
 
+/// The rational `num/den` (`den ≠ 0`), for fixed constants written in code.
+pub(crate) fn ratio(num: i64, den: i64) -> BigRational {
+    BigRational::new(num.into(), den.into())
+}
+
 /// Nearest `f64` to a rational (saturating for huge values).
 pub fn to_f64(x: &BigRational) -> f64 {
     x.to_f64().unwrap_or_else(|| {

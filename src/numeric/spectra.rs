@@ -124,20 +124,7 @@ pub fn classify_continuous(
     expected_tangent: usize,
     tol: &SpectralTolerances,
 ) -> SpectrumSummary {
-    let scale = j.amax().max(1.0);
-    let Some(eig) = eigenvalues(j) else {
-        return failed(j.nrows(), expected_tangent);
-    };
-    summarize(
-        eig.iter()
-            .map(|&(re, im)| ((re * re + im * im).sqrt(), re))
-            .collect(),
-        j.nrows(),
-        expected_tangent,
-        tol,
-        scale,
-        0.0,
-    )
+    classify_dense(j, expected_tangent, tol, false)
 }
 
 /// Classifies the Jacobian of a discrete map (tangent eigenvalues at 1,
@@ -147,53 +134,92 @@ pub fn classify_discrete(
     expected_tangent: usize,
     tol: &SpectralTolerances,
 ) -> SpectrumSummary {
+    classify_dense(j, expected_tangent, tol, true)
+}
+
+fn classify_dense(
+    j: &DMatrix<f64>,
+    expected_tangent: usize,
+    tol: &SpectralTolerances,
+    discrete: bool,
+) -> SpectrumSummary {
     let scale = j.amax().max(1.0);
     let Some(eig) = eigenvalues(j) else {
         return failed(j.nrows(), expected_tangent);
     };
     summarize(
-        eig.iter()
-            .map(|&(re, im)| {
-                let d1 = ((re - 1.0).powi(2) + im * im).sqrt();
-                (d1, (re * re + im * im).sqrt())
-            })
-            .collect(),
+        eig.into_iter().map(|z| (spectral_item(z, discrete), 1)),
         j.nrows(),
         expected_tangent,
         tol,
         scale,
-        1.0,
+        discrete,
     )
 }
 
-/// `items` are (distance to the tangent value, quantity compared with `threshold`).
-fn summarize(
-    items: Vec<(f64, f64)>,
+/// What the classification compares of an eigenvalue `re + i im`: its
+/// distance to the tangent value (0 for flows, 1 for maps) and the quantity
+/// compared with the stability threshold (the real part for flows, the
+/// modulus for maps).
+pub(crate) fn spectral_item((re, im): (f64, f64), discrete: bool) -> (f64, f64) {
+    if discrete {
+        (
+            ((re - 1.0).powi(2) + im * im).sqrt(),
+            (re * re + im * im).sqrt(),
+        )
+    } else {
+        ((re * re + im * im).sqrt(), re)
+    }
+}
+
+/// The classification of a spectrum given as [`spectral_item`]s, each
+/// counted `multiplicity` times (1 for a dense spectrum, more for the closed
+/// forms of a structured one): items within `tol.zero · scale` of the
+/// tangent value are the tangent ones; the others are compared with the
+/// threshold (1 for maps, 0 for flows).
+pub(crate) fn summarize(
+    items: impl Iterator<Item = ((f64, f64), usize)>,
     dimension: usize,
     expected_tangent: usize,
     tol: &SpectralTolerances,
     scale: f64,
-    threshold: f64,
+    discrete: bool,
 ) -> SpectrumSummary {
+    let threshold = if discrete { 1.0 } else { 0.0 };
     let zero = tol.zero * scale;
-    let (tangent, rest): (Vec<_>, Vec<_>) = items.into_iter().partition(|&(d, _)| d <= zero);
-    let tangent_max = tangent.iter().map(|t| t.0).fold(0.0, f64::max);
-    let rest_min = rest.iter().map(|t| t.0).fold(f64::INFINITY, f64::min);
-    let rest_abscissa = rest.iter().map(|t| t.1).fold(f64::NEG_INFINITY, f64::max);
-    let unstable_count = rest.iter().filter(|t| t.1 > threshold + tol.sign).count();
-    let boundary = rest.iter().any(|t| (t.1 - threshold).abs() <= tol.sign);
-    let verdict = if tangent.len() != expected_tangent || boundary {
+    let mut tangent_count = 0usize;
+    let mut rest_count = 0usize;
+    let mut tangent_max = 0.0f64;
+    let mut rest_min = f64::INFINITY;
+    let mut rest_abscissa = f64::NEG_INFINITY;
+    let mut unstable_count = 0usize;
+    let mut boundary = false;
+    for ((d, q), mult) in items.filter(|&(_, mult)| mult > 0) {
+        if d <= zero {
+            tangent_count += mult;
+            tangent_max = tangent_max.max(d);
+        } else {
+            rest_count += mult;
+            rest_min = rest_min.min(d);
+            rest_abscissa = rest_abscissa.max(q);
+            if q > threshold + tol.sign {
+                unstable_count += mult;
+            }
+            boundary |= (q - threshold).abs() <= tol.sign;
+        }
+    }
+    let verdict = if tangent_count != expected_tangent || boundary {
         StabilityVerdict::Degenerate
     } else if unstable_count == 0 {
         StabilityVerdict::Stable
-    } else if unstable_count == rest.len() {
+    } else if unstable_count == rest_count {
         StabilityVerdict::Unstable
     } else {
         StabilityVerdict::Saddle
     };
     SpectrumSummary {
         dimension,
-        tangent_count: tangent.len(),
+        tangent_count,
         expected_tangent,
         tangent_max,
         rest_min,

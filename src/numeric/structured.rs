@@ -47,7 +47,7 @@ use serde::Serialize;
 
 use super::equilibria::{numerical_rank, ser_matrix};
 use super::fields::{DiscreteMap, Model, State};
-use super::spectra::{SpectralTolerances, SpectrumSummary, eigenvalues};
+use super::spectra::{SpectralTolerances, SpectrumSummary, eigenvalues, spectral_item, summarize};
 use crate::error::{Error, Result};
 use crate::model::{Dynamics, Procedure, StabilityVerdict, orbit_dimension};
 
@@ -244,83 +244,23 @@ impl StructuredSpectrum {
     /// the orbit, to reproduce its classification exactly).
     pub fn classify_with_scale(&self, tol: &SpectralTolerances, scale: f64) -> SpectrumSummary {
         let discrete = self.dynamics.is_map();
-        let item = |(re, im): (f64, f64)| {
-            if discrete {
-                (
-                    ((re - 1.0).powi(2) + im * im).sqrt(),
-                    (re * re + im * im).sqrt(),
-                )
-            } else {
-                ((re * re + im * im).sqrt(), re)
-            }
-        };
-        let items = self.range_block.iter().map(|&z| (item(z), 1)).chain(
-            self.closed_form
-                .iter()
-                .map(|c| (item(c.value), c.multiplicity)),
-        );
-        summarize_weighted(
+        let items = self
+            .range_block
+            .iter()
+            .map(|&z| (spectral_item(z, discrete), 1))
+            .chain(
+                self.closed_form
+                    .iter()
+                    .map(|c| (spectral_item(c.value, discrete), c.multiplicity)),
+            );
+        summarize(
             items,
             self.dimension,
             self.expected_tangent,
             tol,
             scale,
-            if discrete { 1.0 } else { 0.0 },
+            discrete,
         )
-    }
-}
-
-/// The weighted twin of the private `summarize` of [`super::spectra`]: the
-/// same partition, folds and verdict rules, each item counted `multiplicity`
-/// times (the tests compare it with the dense classifiers).
-fn summarize_weighted(
-    items: impl Iterator<Item = ((f64, f64), usize)>,
-    dimension: usize,
-    expected_tangent: usize,
-    tol: &SpectralTolerances,
-    scale: f64,
-    threshold: f64,
-) -> SpectrumSummary {
-    let zero = tol.zero * scale;
-    let mut tangent_count = 0usize;
-    let mut rest_count = 0usize;
-    let mut tangent_max = 0.0f64;
-    let mut rest_min = f64::INFINITY;
-    let mut rest_abscissa = f64::NEG_INFINITY;
-    let mut unstable_count = 0usize;
-    let mut boundary = false;
-    for ((d, q), mult) in items.filter(|&(_, mult)| mult > 0) {
-        if d <= zero {
-            tangent_count += mult;
-            tangent_max = tangent_max.max(d);
-        } else {
-            rest_count += mult;
-            rest_min = rest_min.min(d);
-            rest_abscissa = rest_abscissa.max(q);
-            if q > threshold + tol.sign {
-                unstable_count += mult;
-            }
-            boundary |= (q - threshold).abs() <= tol.sign;
-        }
-    }
-    let verdict = if tangent_count != expected_tangent || boundary {
-        StabilityVerdict::Degenerate
-    } else if unstable_count == 0 {
-        StabilityVerdict::Stable
-    } else if unstable_count == rest_count {
-        StabilityVerdict::Unstable
-    } else {
-        StabilityVerdict::Saddle
-    };
-    SpectrumSummary {
-        dimension,
-        tangent_count,
-        expected_tangent,
-        tangent_max,
-        rest_min,
-        rest_abscissa,
-        unstable_count,
-        verdict,
     }
 }
 

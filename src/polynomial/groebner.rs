@@ -235,22 +235,8 @@ fn gb_on_worker(
                 .collect();
             check_vars(&ps, nvars)?;
             match order {
-                MonomialOrder::GrevLex => {
-                    let ps: Vec<_> = ps.iter().map(|p| p.reorder::<GrevLexOrder>()).collect();
-                    let gb = GroebnerBasis::new(&ps, false);
-                    gb.system
-                        .iter()
-                        .map(|p| to_sparse(p.nterms(), nvars, |t| p.exponents(t), |t| read_q(p, t)))
-                        .collect::<Result<_>>()?
-                }
-                MonomialOrder::Lex => {
-                    let ps: Vec<_> = ps.iter().map(|p| p.reorder::<LexOrder>()).collect();
-                    let gb = GroebnerBasis::new(&ps, false);
-                    gb.system
-                        .iter()
-                        .map(|p| to_sparse(p.nterms(), nvars, |t| p.exponents(t), |t| read_q(p, t)))
-                        .collect::<Result<_>>()?
-                }
+                MonomialOrder::GrevLex => rational_basis::<GrevLexOrder>(&ps, nvars)?,
+                MonomialOrder::Lex => rational_basis::<LexOrder>(&ps, nvars)?,
             }
         }
         Field::Prime(_) => {
@@ -266,6 +252,19 @@ fn gb_on_worker(
         field,
         seconds: 0.0,
     })
+}
+
+/// The reduced Gröbner basis over Q of `ps` in the monomial order `O`.
+fn rational_basis<O: symbolica::poly::MonomialOrder>(
+    ps: &[MultivariatePolynomial<Q, u16>],
+    nvars: usize,
+) -> Result<Vec<SparsePoly>> {
+    let ps: Vec<_> = ps.iter().map(|p| p.reorder::<O>()).collect();
+    let gb = GroebnerBasis::new(&ps, false);
+    gb.system
+        .iter()
+        .map(|p| to_sparse(p.nterms(), nvars, |t| p.exponents(t), |t| read_q(p, t)))
+        .collect()
 }
 
 fn read_q<O: symbolica::poly::MonomialOrder>(

@@ -153,34 +153,17 @@ fn worker() -> &'static Mutex<Sender<Job>> {
 /// Runs `f` on the Symbolica worker thread and returns its result. Safe to call
 /// from any number of threads at once: jobs run one after another.
 pub fn with_symbolica<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R> {
-    process_lock()?;
-    let (tx, rx) = channel();
-    let job: Job = Box::new(move || {
-        let _ = tx.send(f());
-    });
-    {
-        let sender = worker()
-            .lock()
-            .map_err(|_| Error::Computation("the Symbolica worker lock is poisoned".into()))?;
-        sender
-            .send(job)
-            .map_err(|_| Error::Computation("the Symbolica worker thread is not running".into()))?;
-    }
-    rx.recv().map_err(|_| {
-        Error::Computation("the Symbolica job failed before returning a result".into())
-    })
+    with_symbolica_budget(None, f)?.ok_or_else(job_failed)
 }
 
 /// Like [`with_symbolica`], but stops waiting when `budget` runs out and then
-/// returns `Ok(None)`. The job itself cannot be interrupted: it finishes on
-/// the worker thread and later jobs wait for it.
+/// returns `Ok(None)` (with no budget it waits for the result). The job itself
+/// cannot be interrupted: it finishes on the worker thread and later jobs wait
+/// for it. This is the one function that hands work to the worker thread.
 pub fn with_symbolica_budget<R: Send + 'static>(
     budget: Option<std::time::Duration>,
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Result<Option<R>> {
-    let Some(budget) = budget else {
-        return with_symbolica(f).map(Some);
-    };
     process_lock()?;
     let (tx, rx) = channel();
     let job: Job = Box::new(move || {
@@ -194,13 +177,18 @@ pub fn with_symbolica_budget<R: Send + 'static>(
             .send(job)
             .map_err(|_| Error::Computation("the Symbolica worker thread is not running".into()))?;
     }
+    let Some(budget) = budget else {
+        return rx.recv().map(Some).map_err(|_| job_failed());
+    };
     match rx.recv_timeout(budget) {
         Ok(r) => Ok(Some(r)),
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(None),
-        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::Computation(
-            "the Symbolica job failed before returning a result".into(),
-        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(job_failed()),
     }
+}
+
+fn job_failed() -> Error {
+    Error::Computation("the Symbolica job failed before returning a result".into())
 }
 
 /// Whether `lhs − rhs` expands to the zero polynomial (an exact identity over

@@ -477,9 +477,7 @@ mod tests {
         names.iter().map(|s| s.to_string()).collect()
     }
 
-    fn q(p: i64, d: i64) -> BigRational {
-        BigRational::new(p.into(), d.into())
-    }
+    use crate::model::ratio as q;
 
     #[test]
     fn parses_and_prints_symbolica_syntax() {

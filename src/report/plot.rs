@@ -324,6 +324,62 @@ fn keep(log: bool) -> impl Fn(&(f64, f64)) -> bool {
     move |&(x, y)| x.is_finite() && y.is_finite() && (!log || y > 0.0)
 }
 
+/// Draws the legend of `chart`'s labelled series at `position`, in the
+/// style every figure shares.
+fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .label_font(("sans-serif", 12))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .position(position)
+        .draw()
+        .map_err(draw_err)
+}
+
+/// Builds the chart of panel `$p` (titled, with its axis labels) on `$area`
+/// over `$xr` × `$yr`, the y axis logarithmic when `$p.log_y`, draws its
+/// mesh, then runs `$draw` with the chart bound to `$chart`. A macro because
+/// the two y axes give the chart two types.
+macro_rules! panel_chart {
+    ($area:expr, $p:expr, $xr:expr, $yr:expr, |$chart:ident| $draw:block) => {{
+        let (xs, ys) = ($xr.end - $xr.start, $yr.end - $yr.start);
+        let mut b = ChartBuilder::on($area);
+        b.caption(&$p.title, ("sans-serif", 17))
+            .margin(8)
+            .x_label_area_size(34)
+            .y_label_area_size(62);
+        macro_rules! mesh {
+            ($c:expr) => {
+                $c.configure_mesh()
+                    .x_desc($p.x_label.as_str())
+                    .y_desc($p.y_label.as_str())
+                    .x_labels(6)
+                    .x_label_formatter(&|v| tick_in(*v, xs))
+                    .y_label_formatter(&|v| if $p.log_y { tick(*v) } else { tick_in(*v, ys) })
+                    .label_style(("sans-serif", 12))
+                    .light_line_style(WHITE.mix(0.0))
+                    .draw()
+                    .map_err(draw_err)?
+            };
+        }
+        if $p.log_y {
+            let mut $chart = b
+                .build_cartesian_2d($xr, $yr.log_scale())
+                .map_err(draw_err)?;
+            mesh!($chart);
+            $draw
+        } else {
+            let mut $chart = b.build_cartesian_2d($xr, $yr).map_err(draw_err)?;
+            mesh!($chart);
+            $draw
+        }
+    }};
+}
+
 fn draw_lines<DB: DrawingBackend>(area: &Area<DB>, p: &LinePanel) -> Result<()> {
     let xr = range_of(
         p.series.iter().flat_map(|s| s.points.iter().map(|q| q.0)),
@@ -347,56 +403,24 @@ fn draw_lines<DB: DrawingBackend>(area: &Area<DB>, p: &LinePanel) -> Result<()> 
         })
         .collect();
     let position = legend_position(&ends, &yr, p.log_y);
-    let (xs, ys) = (xr.end - xr.start, yr.end - yr.start);
-    let mut b = ChartBuilder::on(area);
-    b.caption(&p.title, ("sans-serif", 17))
-        .margin(8)
-        .x_label_area_size(34)
-        .y_label_area_size(62);
-    macro_rules! body {
-        ($chart:expr) => {{
-            let mut chart = $chart;
+    panel_chart!(area, p, xr, yr, |chart| {
+        for s in &p.series {
+            let c = colour(s.colour);
             chart
-                .configure_mesh()
-                .x_desc(p.x_label.as_str())
-                .y_desc(p.y_label.as_str())
-                .x_labels(6)
-                .x_label_formatter(&|v| tick_in(*v, xs))
-                .y_label_formatter(&|v| if p.log_y { tick(*v) } else { tick_in(*v, ys) })
-                .label_style(("sans-serif", 12))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(draw_err)?;
-            for s in &p.series {
-                let c = colour(s.colour);
-                chart
-                    .draw_series(LineSeries::new(
-                        s.points.iter().copied().filter(keep(p.log_y)),
-                        c.stroke_width(2),
-                    ))
-                    .map_err(draw_err)?
-                    .label(s.name.as_str())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
-                    });
-            }
-            if p.series.iter().any(|s| !s.name.is_empty()) {
-                chart
-                    .configure_series_labels()
-                    .label_font(("sans-serif", 12))
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK.mix(0.3))
-                    .position(position.clone())
-                    .draw()
-                    .map_err(draw_err)?;
-            }
-        }};
-    }
-    if p.log_y {
-        body!(b.build_cartesian_2d(xr, yr.log_scale()).map_err(draw_err)?);
-    } else {
-        body!(b.build_cartesian_2d(xr, yr).map_err(draw_err)?);
-    }
+                .draw_series(LineSeries::new(
+                    s.points.iter().copied().filter(keep(p.log_y)),
+                    c.stroke_width(2),
+                ))
+                .map_err(draw_err)?
+                .label(s.name.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
+                });
+        }
+        if p.series.iter().any(|s| !s.name.is_empty()) {
+            draw_legend(&mut chart, position.clone())?;
+        }
+    });
     Ok(())
 }
 
@@ -409,54 +433,22 @@ fn draw_scatter<DB: DrawingBackend>(area: &Area<DB>, p: &ScatterPanel) -> Result
         .collect();
     let xr = range_of(pts.iter().map(|q| q.0), false);
     let yr = range_of(pts.iter().map(|q| q.1), p.log_y);
-    let (xs, ys) = (xr.end - xr.start, yr.end - yr.start);
-    let mut b = ChartBuilder::on(area);
-    b.caption(&p.title, ("sans-serif", 17))
-        .margin(8)
-        .x_label_area_size(34)
-        .y_label_area_size(62);
-    macro_rules! body {
-        ($chart:expr) => {{
-            let mut chart = $chart;
+    panel_chart!(area, p, xr, yr, |chart| {
+        for (k, (name, ci)) in p.classes.iter().enumerate() {
+            let c = colour(*ci);
+            let count = pts.iter().filter(|q| q.2 == k).count();
             chart
-                .configure_mesh()
-                .x_desc(p.x_label.as_str())
-                .y_desc(p.y_label.as_str())
-                .x_labels(6)
-                .x_label_formatter(&|v| tick_in(*v, xs))
-                .y_label_formatter(&|v| if p.log_y { tick(*v) } else { tick_in(*v, ys) })
-                .label_style(("sans-serif", 12))
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(draw_err)?;
-            for (k, (name, ci)) in p.classes.iter().enumerate() {
-                let c = colour(*ci);
-                let count = pts.iter().filter(|q| q.2 == k).count();
-                chart
-                    .draw_series(
-                        pts.iter()
-                            .filter(|q| q.2 == k)
-                            .map(|&(x, y, _)| Circle::new((x, y), 2, c.mix(0.6).filled())),
-                    )
-                    .map_err(draw_err)?
-                    .label(format!("{name} ({count})"))
-                    .legend(move |(x, y)| Circle::new((x + 6, y), 4, c.filled()));
-            }
-            chart
-                .configure_series_labels()
-                .label_font(("sans-serif", 12))
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.3))
-                .position(SeriesLabelPosition::UpperLeft)
-                .draw()
-                .map_err(draw_err)?;
-        }};
-    }
-    if p.log_y {
-        body!(b.build_cartesian_2d(xr, yr.log_scale()).map_err(draw_err)?);
-    } else {
-        body!(b.build_cartesian_2d(xr, yr).map_err(draw_err)?);
-    }
+                .draw_series(
+                    pts.iter()
+                        .filter(|q| q.2 == k)
+                        .map(|&(x, y, _)| Circle::new((x, y), 2, c.mix(0.6).filled())),
+                )
+                .map_err(draw_err)?
+                .label(format!("{name} ({count})"))
+                .legend(move |(x, y)| Circle::new((x + 6, y), 4, c.filled()));
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    });
     Ok(())
 }
 
@@ -764,14 +756,7 @@ impl Figure for SpectrumFigure<'_> {
             .map_err(draw_err)?
             .label(format!("eigenvalues ({})", pts.len()))
             .legend(move |(x, y)| Cross::new((x + 6, y), 4, c.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 12))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(draw_err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }

@@ -270,9 +270,7 @@ mod tests {
         exact(i.lo) <= *q && *q <= exact(i.hi)
     }
 
-    fn q(p: i64, d: i64) -> BigRational {
-        BigRational::new(p.into(), d.into())
-    }
+    use crate::model::ratio as q;
 
     #[test]
     fn rationals_are_enclosed_tightly() {

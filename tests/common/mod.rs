@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: the built binary ([`bin`]), a
+//! Helpers shared by the integration tests: the built binary ([`bin`]) and a
+//! run that must succeed ([`run_ok`], [`stdout_ok`]), a
 //! per-process scratch directory ([`temp_dir`]), and the probes of the tests
 //! that cross-check us against external systems.
 //!
@@ -13,7 +14,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 /// The command-line binary built for these tests.
 pub fn bin() -> Command {
@@ -50,4 +51,22 @@ pub fn require(system: &str, mut probe: Command, install: &str) {
          SSL_REQUIRE_CROSSCHECKS={:?}",
         option_env!("SSL_REQUIRE_CROSSCHECKS").unwrap_or(""),
     );
+}
+
+/// Runs `cmd` and returns its output, failing with the command and its
+/// stderr unless it exited with code 0.
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// [`run_ok`], with the standard output as text.
+pub fn stdout_ok(cmd: &mut Command) -> String {
+    String::from_utf8(run_ok(cmd).stdout).unwrap()
 }

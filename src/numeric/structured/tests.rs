@@ -1,7 +1,6 @@
 //! Checks of the structured spectra against the dense Jacobians.
 
 use nalgebra::DMatrix;
-use num_bigint::BigInt;
 use num_rational::BigRational;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,9 +11,7 @@ use crate::numeric::equilibria::{SearchOptions, search_stratum};
 use crate::numeric::random::{gaussian, orthogonal};
 use crate::numeric::spectra::{classify_continuous, classify_discrete, max_stable_step};
 
-fn q(num: i64, den: i64) -> BigRational {
-    BigRational::new(BigInt::from(num), BigInt::from(den))
-}
+use crate::model::ratio as q;
 
 /// The model of `Generator::random(m, seed)` with embedding dimension n and λ.
 fn model(m: usize, n: usize, lambda: BigRational) -> Model {

@@ -8,8 +8,8 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::{
-    Area, Figure, LinePanel, Series, TrajectoryPoint, colour, draw_err, draw_lines, keep, range_of,
-    tick_in, write_figure,
+    Area, Figure, LinePanel, Series, TrajectoryPoint, colour, draw_err, draw_legend, draw_lines,
+    keep, range_of, tick_in, write_figure,
 };
 use crate::error::Result;
 
@@ -174,15 +174,7 @@ impl PhaseFigure<'_> {
             .map(|&(x, y)| ((x - xr0) / xs, (y - yr0) / ys))
             .collect();
         let (x0, y0) = free_spot(&scaled, chart.plotting_area().dim_in_pixel(), legend);
-        chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 12))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .position(SeriesLabelPosition::Coordinate(x0, y0))
-            .draw()
-            .map_err(draw_err)?;
-        Ok(())
+        draw_legend(&mut chart, SeriesLabelPosition::Coordinate(x0, y0))
     }
 
     fn time_panel(&self) -> LinePanel {
