@@ -373,6 +373,12 @@ pub(crate) fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
     ((u128::from(a) * u128::from(b)) % u128::from(p)) as u64
 }
 
+/// `x mod p`, `None` when p divides the denominator.
+pub(crate) fn rational_mod(x: &BigRational, p: u64) -> Option<u64> {
+    let d = reduce(x.denom(), p);
+    (d != 0).then(|| mul_mod(reduce(x.numer(), p), inv_mod(d, p), p))
+}
+
 fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
     let mut r = 1u64;
     while e > 0 {

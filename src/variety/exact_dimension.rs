@@ -29,11 +29,10 @@
 //! involved; the only randomness is the choice of roots modulo `P`, which
 //! affects how fast a prime is found, never the result.
 
-use num_rational::BigRational;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::exact::intpoly::{gcd_mod, inv_mod, mul_mod, primes, reduce};
+use crate::exact::intpoly::{gcd_mod, inv_mod, mul_mod, primes, rational_mod};
 use crate::exact::upoly::UPoly;
 use crate::model::RationalMatrix;
 use crate::polynomial::sparse::SparsePoly;
@@ -48,18 +47,12 @@ const PRIME_ATTEMPTS: usize = 400;
 /// closing the gap between the bounds.
 const RANK_ATTEMPTS: usize = 3;
 
-/// `x mod P`, `None` when `P` divides the denominator.
-fn rat_mod(x: &BigRational, p: u64) -> Option<u64> {
-    let d = reduce(x.denom(), p);
-    (d != 0).then(|| mul_mod(reduce(x.numer(), p), inv_mod(d, p), p))
-}
-
 /// The coefficients of `f` modulo `P` (lowest degree first, trimmed).
 fn upoly_mod(f: &UPoly, p: u64) -> Option<Vec<u64>> {
     let mut v = f
         .coeffs()
         .iter()
-        .map(|c| rat_mod(c, p))
+        .map(|c| rational_mod(c, p))
         .collect::<Option<Vec<u64>>>()?;
     while v.last() == Some(&0) {
         v.pop();
@@ -195,7 +188,7 @@ fn rank_mod(mut rows: Vec<Vec<u64>>, p: u64) -> usize {
 pub(crate) fn eval_sparse_mod(f: &SparsePoly, x: &[u64], p: u64) -> Option<u64> {
     let mut acc = 0u64;
     for (e, c) in f.terms() {
-        let mut t = rat_mod(c, p)?;
+        let mut t = rational_mod(c, p)?;
         for (&k, &xi) in e.iter().zip(x) {
             for _ in 0..k {
                 t = mul_mod(t, xi, p);
@@ -335,7 +328,7 @@ fn bounds_at(
         let km = (0..m)
             .map(|i| {
                 (0..m)
-                    .map(|j| rat_mod(k.get(i, j), p))
+                    .map(|j| rational_mod(k.get(i, j), p))
                     .collect::<Option<Vec<u64>>>()
             })
             .collect::<Option<Vec<_>>>()?;
@@ -405,6 +398,7 @@ mod tests {
     #[test]
     fn the_circle_has_dimension_one_and_its_centre_zero() {
         use num_bigint::BigInt;
+        use num_rational::BigRational;
         let q = |n: i64| BigRational::from_integer(BigInt::from(n));
         // m = 2, variables s11, s12, s22, z: the circle
         // (s11 − 1)² + s12² = 1, s22 = 0, z = 1, and its point

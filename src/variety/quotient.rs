@@ -15,7 +15,7 @@ use num_rational::BigRational;
 
 use crate::exact::UPoly;
 use crate::exact::algebraic::multimodular::{ModRing, Ring};
-use crate::exact::intpoly::{inv_mod, reduce};
+use crate::exact::intpoly::{inv_mod, mul_mod, rational_mod, reduce};
 use crate::exact::qt::{Qt, QtElem};
 
 /// The operations the substituted stratum formulas need.
@@ -83,7 +83,7 @@ impl QtModP {
             return None;
         }
         let inv = inv_mod(residues[d], p);
-        let low: Vec<u64> = residues[..d].iter().map(|&x| mul(x, inv, p)).collect();
+        let low: Vec<u64> = residues[..d].iter().map(|&x| mul_mod(x, inv, p)).collect();
         let mut t = vec![0; d];
         if d > 1 {
             t[1] = 1;
@@ -123,16 +123,6 @@ impl QtModP {
     }
 }
 
-fn mul(a: u64, b: u64, p: u64) -> u64 {
-    ((u128::from(a) * u128::from(b)) % u128::from(p)) as u64
-}
-
-/// `c mod p`, or `None` when p divides its denominator.
-fn rational_mod(c: &BigRational, p: u64) -> Option<u64> {
-    let den = reduce(c.denom(), p);
-    (den != 0).then(|| mul(reduce(c.numer(), p), inv_mod(den, p), p))
-}
-
 /// Elements: residues of the coefficients, lowest degree first (length
 /// deg χ). Rationals that are not p-integral map to 0: callers check
 /// [`QtModP::admits`] first.
@@ -155,7 +145,7 @@ impl QuotientRing for QtModP {
     }
     fn scale(&self, a: &Vec<u64>, c: &BigRational) -> Vec<u64> {
         let k = rational_mod(c, self.p).unwrap_or(0);
-        a.iter().map(|&x| mul(x, k, self.p)).collect()
+        a.iter().map(|&x| mul_mod(x, k, self.p)).collect()
     }
     fn elem(&self, q: &UPoly) -> Vec<u64> {
         // Horner in the ring, so degrees ≥ deg χ are reduced.
