@@ -990,24 +990,28 @@ pub fn grad_ebar_zero_locus(inst: &Instance, rur: &Rur) -> Result<UPoly> {
         .take(3)
         .find_map(|p| Substituted::modular(rur, m, &md, p))
     {
-        let tr = grad_ebar_trace(&sub, &md);
+        let (tr, _) = grad_ebar_trace(&sub, &md);
         let chi = sub.ring.chi_residues();
         if crate::exact::intpoly::gcd_mod(chi, tr, sub.ring.prime()).len() == 1 {
             return Ok(UPoly::one());
         }
     }
     let sub = Substituted::new(rur, m)?;
-    if sub.det(&sub.shifted(&md, false)).is_zero() {
+    let (tr, det) = grad_ebar_trace(&sub, &md);
+    if det.is_zero() {
         return Err(Error::Computation(
             "det(S·Mxx + λI) vanishes identically".into(),
         ));
     }
-    let tr = grad_ebar_trace(&sub, &md);
     Ok(rur.chi.gcd(&tr.to_upoly()).monic())
 }
 
-/// `tr(X̂ᵀ H X̂)` of [`grad_ebar_zero_locus`] in the ring of `sub`.
-fn grad_ebar_trace<R: QuotientRing>(sub: &Substituted<R>, md: &ModelData<BigRational>) -> R::E {
+/// `tr(X̂ᵀ H X̂)` of [`grad_ebar_zero_locus`] in the ring of `sub`, and
+/// `det N̂` on the way.
+fn grad_ebar_trace<R: QuotientRing>(
+    sub: &Substituted<R>,
+    md: &ModelData<BigRational>,
+) -> (R::E, R::E) {
     let m = sub.h.len();
     let ring = &sub.ring;
     let nhat = sub.shifted(md, false);
@@ -1046,7 +1050,8 @@ fn grad_ebar_trace<R: QuotientRing>(sub: &Substituted<R>, md: &ModelData<BigRati
         .map(|i| (0..m).map(|j| xhat[j][i].clone()).collect())
         .collect();
     let prod = sub.matmul(&xt, &sub.matmul(&sub.h, &xhat));
-    (0..m).fold(ring.zero(), |acc, i| ring.add(&acc, &prod[i][i]))
+    let tr = (0..m).fold(ring.zero(), |acc, i| ring.add(&acc, &prod[i][i]));
+    (tr, det)
 }
 
 /// Whether `∇Ē` vanishes at the equilibria over the solution at `root`,
@@ -1516,12 +1521,12 @@ mod tests {
             let st = stratum(&inst, r, &opts).unwrap();
             let rur = st.rur.as_ref().expect("a representation");
             let md: ModelData<BigRational> = ModelData::from_instance(&inst);
-            let exact = grad_ebar_trace(&Substituted::new(rur, inst.m()).unwrap(), &md);
+            let (exact, _) = grad_ebar_trace(&Substituted::new(rur, inst.m()).unwrap(), &md);
             let p = crate::exact::intpoly::primes()
                 .find(|&p| Substituted::modular(rur, inst.m(), &md, p).is_some())
                 .unwrap();
             let sub = Substituted::modular(rur, inst.m(), &md, p).unwrap();
-            let image = grad_ebar_trace(&sub, &md);
+            let (image, _) = grad_ebar_trace(&sub, &md);
             let want = sub.ring.elem(&exact.to_upoly());
             assert_eq!(image, want, "{name} r = {r}");
             assert!(
