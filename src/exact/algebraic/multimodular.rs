@@ -240,12 +240,11 @@ fn log2_big(x: &BigInt) -> f64 {
 /// `Q[t]/(χ)` of `qt`), as [`berkowitz_in`] over the ring itself would give
 /// them, by Chinese remaindering under a proved bound (module docs).
 pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> Vec<Vec<QtElem>> {
-    let chi = qt.chi_integer();
-    let d = chi.len() - 1;
-    let lc = chi[d].clone();
-    // χ̂_k = χ̃_k · lc^{d−1−k}, k < d.
-    let pow = |e: usize| num_traits::pow(lc.clone(), e);
-    let chi_low: Vec<BigInt> = (0..d).map(|k| &chi[k] * pow(d - 1 - k)).collect();
+    // χ̂, the powers of lc and the reductions uᵏ mod χ̂, computed once.
+    let ring = IntRing::new(qt);
+    let d = ring.d;
+    let chi_low = &ring.chi_low;
+    let pow = |e: usize| &ring.lc_pow[e];
     // Entries num(t)/den = (Σ a_k lc^{d−1−k} u^k)/(den·lc^{d−1}); common
     // denominator s = lcm(den)·lc^{d−1}.
     let mut l = BigInt::one();
@@ -273,20 +272,11 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
         .collect();
     let s = &l * pow(d - 1);
     // ρ = 1 + Σ_k ‖uᵏ mod χ̂‖_∞ over k = d..=2d−2, exactly.
-    let mut rho = BigInt::one();
-    let mut cur: Vec<BigInt> = chi_low.iter().map(|c| -c).collect();
-    for _ in 0..d.saturating_sub(1) {
-        rho += cur.iter().map(|c| c.abs()).max().unwrap_or_default();
-        let top = cur[d - 1].clone();
-        let mut next = vec![BigInt::zero(); d];
-        for k in (1..d).rev() {
-            next[k] = cur[k - 1].clone();
-        }
-        for (k, x) in next.iter_mut().enumerate() {
-            *x -= &top * &chi_low[k];
-        }
-        cur = next;
-    }
+    let rho = ring
+        .reductions
+        .iter()
+        .map(|red| red.iter().map(|c| c.abs()).max().unwrap_or_default())
+        .fold(BigInt::one(), |acc, x| acc + x);
     let bounds = BoundRing {
         product: (d as f64).log2() + log2_big(&rho) + 1.0,
     };
@@ -310,7 +300,7 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
     let images: Vec<Vec<Vec<Vec<u64>>>> = chosen
         .par_iter()
         .map(|&p| {
-            let ring = ModRing::new(&chi_low, p);
+            let ring = ModRing::new(chi_low, p);
             let am: Vec<Vec<Vec<u64>>> = scaled
                 .iter()
                 .map(|row| {
@@ -409,6 +399,8 @@ impl Crt {
 #[derive(Debug)]
 pub(super) struct IntRing {
     d: usize,
+    /// `χ̂_0, …, χ̂_{d−1}` (χ̂ monic of degree d).
+    chi_low: Vec<BigInt>,
     /// `lc^k`, `k = 0..=d−1`.
     lc_pow: Vec<BigInt>,
     /// `uᵏ mod χ̂` for `k = d..=2d−2`.
@@ -438,8 +430,9 @@ impl IntRing {
         let lc = chi[d].clone();
         let lc_pow: Vec<BigInt> = (0..d).map(|k| num_traits::pow(lc.clone(), k)).collect();
         // χ̂_k = χ̃_k · lc^{d−1−k}; u^d = −Σ χ̂_k u^k.
-        let mut cur: Vec<BigInt> = (0..d).map(|k| -(&chi[k] * &lc_pow[d - 1 - k])).collect();
-        let minus_chi = cur.clone();
+        let chi_low: Vec<BigInt> = (0..d).map(|k| &chi[k] * &lc_pow[d - 1 - k]).collect();
+        let minus_chi: Vec<BigInt> = chi_low.iter().map(|c| -c).collect();
+        let mut cur = minus_chi.clone();
         let mut reductions = Vec::with_capacity(d.saturating_sub(1));
         for _ in 0..d.saturating_sub(1) {
             reductions.push(cur.clone());
@@ -457,6 +450,7 @@ impl IntRing {
         }
         Self {
             d,
+            chi_low,
             lc_pow,
             reductions,
         }
