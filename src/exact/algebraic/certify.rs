@@ -240,19 +240,20 @@ pub fn certify_algebraic_on_family(
                 "the {expected} directions inside it of the orbit ({in_orbit}) and of the family ({family})"
             )
         };
-        let what = if multiplicity > expected {
-            "more than"
+        let (what, why) = if multiplicity > expected {
+            (
+                "more than",
+                "a neutral direction transverse to the equilibria or a Jordan block",
+            )
         } else {
-            "fewer than"
+            (
+                "fewer than",
+                "the family's neutral directions are not all in the range block, so the count is not decided here",
+            )
         };
         Verdict::Degenerate {
             reason: format!(
-                "the range block has the eigenvalue {tau} with algebraic multiplicity {multiplicity}, {what} {directions}: {}{}",
-                if multiplicity > expected {
-                    "a neutral direction transverse to the equilibria or a Jordan block"
-                } else {
-                    "the family's neutral directions are not all in the range block, so the count is not decided here"
-                },
+                "the range block has the eigenvalue {tau} with algebraic multiplicity {multiplicity}, {what} {directions}: {why}{}",
                 unstable_note(u)
             ),
         }
