@@ -63,13 +63,7 @@ fn verify(instances: &[&str]) -> Value {
             cmd.arg("--instance").arg(&f);
         }
     }
-    let out = cmd.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_ok(&mut cmd);
     serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap()
 }
 
