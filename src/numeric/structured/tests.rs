@@ -656,34 +656,44 @@ fn weighted_classification_reproduces_the_dense_classifiers() {
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (i, s) in cases.iter().enumerate() {
-        let j = realize(s);
-        let scale = j.amax().max(1.0);
-        let w = s.classify_with_scale(&tol, scale);
-        let d = if s.dynamics.is_map() {
-            classify_discrete(&j, s.expected_tangent, &tol)
-        } else {
-            classify_continuous(&j, s.expected_tangent, &tol)
-        };
-        let key = |x: &SpectrumSummary| {
-            (
-                x.dimension,
-                x.tangent_count,
-                x.expected_tangent,
-                x.unstable_count,
-                x.verdict,
-            )
-        };
-        assert_eq!(key(&w), key(&d), "case {i}");
-        for (x, y) in [
-            (w.tangent_max, d.tangent_max),
-            (w.rest_min, d.rest_min),
-            (w.rest_abscissa, d.rest_abscissa),
-        ] {
-            assert!(x == y || (x - y).abs() <= 1e-12, "case {i}: {x} vs {y}");
-        }
-        seen.insert(w.verdict.as_str());
+        seen.insert(weighted_matches_dense(i, s, &tol).as_str());
     }
     assert_eq!(seen.len(), 4, "all four verdicts are exercised: {seen:?}");
+}
+
+/// Asserts that the weighted classifier and the dense one agree on case `i`
+/// (counts and verdict exactly, margins to 1e-12) and returns the verdict.
+fn weighted_matches_dense(
+    i: usize,
+    s: &StructuredSpectrum,
+    tol: &SpectralTolerances,
+) -> StabilityVerdict {
+    let j = realize(s);
+    let scale = j.amax().max(1.0);
+    let w = s.classify_with_scale(tol, scale);
+    let d = if s.dynamics.is_map() {
+        classify_discrete(&j, s.expected_tangent, tol)
+    } else {
+        classify_continuous(&j, s.expected_tangent, tol)
+    };
+    let key = |x: &SpectrumSummary| {
+        (
+            x.dimension,
+            x.tangent_count,
+            x.expected_tangent,
+            x.unstable_count,
+            x.verdict,
+        )
+    };
+    assert_eq!(key(&w), key(&d), "case {i}");
+    for (x, y) in [
+        (w.tangent_max, d.tangent_max),
+        (w.rest_min, d.rest_min),
+        (w.rest_abscissa, d.rest_abscissa),
+    ] {
+        assert!(x == y || (x - y).abs() <= 1e-12, "case {i}: {x} vs {y}");
+    }
+    w.verdict
 }
 
 /// The verdict depends only on the reduced equilibrium for n > r: the
@@ -849,16 +859,21 @@ fn step_limits_agree_with_the_dense_classification_m3() {
     step_limits(3);
 }
 
+/// The error message of a refused input.
+fn refusal(r: Result<StructuredSpectrum>) -> String {
+    match r {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
 #[test]
 fn inputs_are_validated_with_named_errors() {
     let model = model(2, 3, q(1, 10));
     let a = DMatrix::from_row_slice(3, 2, &[1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
     let b = DMatrix::zeros(3, 3);
     let sg = StructuredDynamics::StopGradient;
-    let msg = |r: Result<StructuredSpectrum>| match r {
-        Ok(_) => panic!("accepted"),
-        Err(e) => e.to_string(),
-    };
+    let msg = refusal;
     // Shapes.
     let e = msg(structured_spectrum(&model, &DMatrix::zeros(3, 3), &b, sg));
     assert!(
@@ -913,7 +928,18 @@ fn inputs_are_validated_with_named_errors() {
     no_decay.lambda = 0.0;
     let e = msg(structured_spectrum(&no_decay, &a, &b, sg));
     assert!(e.contains("lambda") && e.contains("λ > 0"), "{e}");
-    // structured_from_reduced: n < r, wrong reduced model, rank-deficient K.
+    assert!(max_stable_step_ema(&model, &a, &b, -0.1, &SpectralTolerances::default()).is_err());
+    // Well-formed input passes (a non-equilibrium point of the form is fine).
+    assert!(structured_spectrum(&model, &a, &b, sg).is_ok());
+}
+
+/// `structured_from_reduced` refuses n < r, a wrong reduced model, a
+/// rank-deficient K and a B̃ of the wrong shape, by name.
+#[test]
+fn reduced_inputs_are_validated_with_named_errors() {
+    let model = model(2, 3, q(1, 10));
+    let sg = StructuredDynamics::StopGradient;
+    let msg = refusal;
     let red = model.with_embedding_dimension(2);
     let k = DMatrix::identity(2, 2);
     let bt = DMatrix::zeros(2, 2);
@@ -937,9 +963,6 @@ fn inputs_are_validated_with_named_errors() {
         sg,
     ));
     assert!(e.contains("B̃") && e.contains("2×2"), "{e}");
-    assert!(max_stable_step_ema(&model, &a, &b, -0.1, &SpectralTolerances::default()).is_err());
-    // Well-formed input passes (a non-equilibrium point of the form is fine).
-    assert!(structured_spectrum(&model, &a, &b, sg).is_ok());
 }
 
 /// The full path at n = 4096 (`B` is 4096×4096, 134 MB; ignored by default
