@@ -474,15 +474,22 @@ struct Tally {
     failed: bool,
 }
 
-/// Searches random valid instances for a counterexample to `property`;
-/// `progress(k)` is called after each instance of the initial search.
-pub fn falsify(
-    property: PropertyId,
-    cfg: &FalsifyConfig,
-    progress: impl Fn(u32),
-) -> FalsifyOutcome {
-    let b = &cfg.bounds;
-    let ranges = format!(
+impl Tally {
+    /// Counts one finding of the initial search.
+    fn count(&mut self, f: &Finding) {
+        self.run += 1;
+        match (f.applies, f.verdict) {
+            (false, _) => self.not_applicable += 1,
+            (true, Verdict::Holds | Verdict::HoldsWithCondition) => self.held += 1,
+            (true, Verdict::Inconclusive) => self.inconclusive += 1,
+            (true, Verdict::Fails) => self.failed = true,
+        }
+    }
+}
+
+/// The shapes, λ range and structure searched, in words.
+fn describe_bounds(b: &InstanceBounds) -> String {
+    format!(
         "n ∈ [{}, {}], m ∈ [{}, {}], λ ∈ [{}, {}], structure {:?}",
         b.n.start(),
         b.n.end(),
@@ -491,7 +498,12 @@ pub fn falsify(
         *b.lambda_thousandths.start() as f64 / 1000.0,
         *b.lambda_thousandths.end() as f64 / 1000.0,
         b.structure
-    );
+    )
+}
+
+/// A proptest runner seeded from `cfg.seed` (ChaCha), with the case count
+/// and shrinking budget of `cfg` and no failure persistence.
+fn seeded_runner(cfg: &FalsifyConfig) -> TestRunner {
     let config = Config {
         cases: cfg.cases,
         failure_persistence: None,
@@ -502,8 +514,19 @@ pub fn falsify(
     };
     let mut seed = [0u8; 32];
     seed[..8].copy_from_slice(&cfg.seed.to_le_bytes());
-    let mut runner =
-        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed))
+}
+
+/// Searches random valid instances for a counterexample to `property`;
+/// `progress(k)` is called after each instance of the initial search.
+pub fn falsify(
+    property: PropertyId,
+    cfg: &FalsifyConfig,
+    progress: impl Fn(u32),
+) -> FalsifyOutcome {
+    let b = &cfg.bounds;
+    let ranges = describe_bounds(b);
+    let mut runner = seeded_runner(cfg);
     let tally = RefCell::new(Tally::default());
     let mut analysis = cfg.analysis.clone();
     if !property.needs_trajectories() {
@@ -515,13 +538,7 @@ pub fn falsify(
         let f = evaluate_property(property, &an, analysis);
         let mut t = tally.borrow_mut();
         if !t.failed {
-            t.run += 1;
-            match (f.applies, f.verdict) {
-                (false, _) => t.not_applicable += 1,
-                (true, Verdict::Holds | Verdict::HoldsWithCondition) => t.held += 1,
-                (true, Verdict::Inconclusive) => t.inconclusive += 1,
-                (true, Verdict::Fails) => t.failed = true,
-            }
+            t.count(&f);
             progress(t.run);
         }
         if f.applies && f.verdict == Verdict::Fails {

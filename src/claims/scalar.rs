@@ -272,15 +272,28 @@ pub(super) fn rule(instance: &str, f: &Facts, detail: &str) -> Finding {
         }
         _ => {}
     }
+    match tally(&expect, completeness) {
+        Ok(t) => verdict_from_tally(instance, t, expected, completeness, detail),
+        Err((why, level)) => fail(why, level),
+    }
+}
+
+/// With the spheres as expected and no contradiction: inconclusive while a
+/// verdict is undecided, otherwise holds (on condition of a smaller step
+/// when a discrete map needs one).
+fn verdict_from_tally(
+    instance: &str,
+    t: Tally,
+    expected: usize,
+    completeness: Level,
+    detail: &str,
+) -> Finding {
     let Tally {
         level,
         notes,
         undecided,
         step_bound,
-    } = match tally(&expect, completeness) {
-        Ok(t) => t,
-        Err((why, level)) => return fail(why, level),
-    };
+    } = t;
     if !undecided.is_empty() {
         return Finding::new(
             instance,

@@ -201,6 +201,26 @@ pub fn rational_equilibrium(
     lambda: &BigRational,
     seed: u64,
 ) -> Result<RationalEquilibrium> {
+    check_construction(n, m, r, lambda)?;
+    let name = format!("rational-n{n}-m{m}-r{r}-seed{seed}");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (a, b) = balanced_point(n, m, r, &mut rng)?;
+    let mxx = spd(m, &mut rng);
+    let myx = consistent_myx(&a, &b, &mxx, lambda, &name, &mut rng)?;
+    let myy = dominating_myy(&myx, &mxx)?;
+    let instance = Instance::new(&name, n, Moments { mxx, myx, myy }, lambda.clone())?;
+    let rank = check_constructed(&instance, &a, &b, r)?;
+    Ok(RationalEquilibrium {
+        instance,
+        a,
+        b,
+        rank,
+    })
+}
+
+/// Rejects dimensions, rank or weight decay outside what the construction
+/// supports.
+fn check_construction(n: usize, m: usize, r: usize, lambda: &BigRational) -> Result<()> {
     let max = MAX_CONSTRUCTION_DIMENSION;
     if n == 0 || n > max {
         return Err(Error::param("n", n, &format!("1 ≤ n ≤ {max}")));
@@ -218,13 +238,23 @@ pub fn rational_equilibrium(
     if lambda.is_negative() {
         return Err(Error::param("lambda", lambda, "a weight decay λ ≥ 0"));
     }
-    let name = format!("rational-n{n}-m{m}-r{r}-seed{seed}");
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let u = rational_orthogonal(n, &mut rng)?;
-    let w = rational_orthogonal(m, &mut rng)?;
-    let y_r = rational_orthogonal(r, &mut rng)?;
+    Ok(())
+}
+
+/// A balanced point of rank `r`: `A = U D Wᵀ` and `B = U Y D̃ Uᵀ` with
+/// random rational orthogonal `U`, `W`, `Y` (Y acting on the first `r`
+/// coordinates) and `r` distinct positive singular values `D`.
+fn balanced_point(
+    n: usize,
+    m: usize,
+    r: usize,
+    rng: &mut ChaCha8Rng,
+) -> Result<(RationalMatrix, RationalMatrix)> {
+    let u = rational_orthogonal(n, rng)?;
+    let w = rational_orthogonal(m, rng)?;
+    let y_r = rational_orthogonal(r, rng)?;
     let mut pool = vec![q(1, 2), q(2, 3), q(1, 1), q(4, 3), q(3, 2), q(2, 1)];
-    pool.shuffle(&mut rng);
+    pool.shuffle(rng);
     while pool.len() < r {
         // More distinct values than the pool holds (r > 6).
         let k = pool.len() as i64;
@@ -256,9 +286,21 @@ pub fn rational_equilibrium(
     });
     let a = u.mul(&d).mul(&w.transpose());
     let b = u.mul(&y).mul(&d_tilde).mul(&u.transpose());
-    let mxx = spd(m, &mut rng);
+    Ok((a, b))
+}
 
-    let (l, rhs) = myx_system(&a, &b, &mxx, lambda);
+/// A `Myx` that makes `(A, B)` an equilibrium: a particular solution of the
+/// linear system `P = Q = 0` plus a random combination of its null space.
+fn consistent_myx(
+    a: &RationalMatrix,
+    b: &RationalMatrix,
+    mxx: &RationalMatrix,
+    lambda: &BigRational,
+    name: &str,
+    rng: &mut ChaCha8Rng,
+) -> Result<RationalMatrix> {
+    let m = mxx.nrows();
+    let (l, rhs) = myx_system(a, b, mxx, lambda);
     let particular = linalg::solve(&l, &rhs)?.ok_or_else(|| {
         Error::Computation(format!(
             "the equilibrium equations P = Q = 0 are inconsistent in Myx for A = {a}, B = {b}, Mxx = {mxx}, λ = {lambda} (instance {name}); the construction guarantees consistency, so this is a bug"
@@ -272,44 +314,50 @@ pub fn rational_equilibrium(
             *xi += &c * vi;
         }
     }
-    let myx = unvec(&x, m);
+    Ok(unvec(&x, m))
+}
+
+/// `Myy = c·I` with the integer `c = ⌊tr(Myx Mxx⁻¹ Mxy)⌋ + 1`: the trace of
+/// a PSD matrix bounds its largest eigenvalue, so the Schur complement
+/// `Myy − Myx Mxx⁻¹ Mxy ⪰ (c − tr)·I ≻ 0` and the joint matrix is PSD.
+fn dominating_myy(myx: &RationalMatrix, mxx: &RationalMatrix) -> Result<RationalMatrix> {
     let mxx_inv = mxx.inverse().ok_or_else(|| {
         Error::Computation(format!("Mxx = {mxx} is singular, but it was built ≻ 0"))
     })?;
-    // Myy = c·I with the integer c = ⌊tr(Myx Mxx⁻¹ Mxy)⌋ + 1: the trace of a
-    // PSD matrix bounds its largest eigenvalue, so the Schur complement
-    // Myy − Myx Mxx⁻¹ Mxy ⪰ (c − tr)·I ≻ 0 and the joint matrix is PSD.
     let explained = myx.mul(&mxx_inv).mul(&myx.transpose());
     let c = explained.trace().floor() + q(1, 1);
-    let myy = RationalMatrix::identity(m).scale(&c);
-    let instance = Instance::new(&name, n, Moments { mxx, myx, myy }, lambda.clone())?;
+    Ok(RationalMatrix::identity(mxx.nrows()).scale(&c))
+}
 
-    // Exact checks of what was built.
-    let check: ModelData<BigRational> = ModelData::from_instance(&instance);
-    let (p, qm) = check.student_field(&a, &b, &a);
+/// Exact checks of what was built: `(A, B)` is a balanced equilibrium of
+/// `instance` and `A` has rank `r` (returned).
+fn check_constructed(
+    instance: &Instance,
+    a: &RationalMatrix,
+    b: &RationalMatrix,
+    r: usize,
+) -> Result<usize> {
+    let (name, n, m) = (instance.name(), a.nrows(), a.ncols());
+    let check: ModelData<BigRational> = ModelData::from_instance(instance);
+    let (p, qm) = check.student_field(a, b, a);
     if p != RationalMatrix::zeros(n, m) || qm != RationalMatrix::zeros(n, n) {
         return Err(Error::Computation(format!(
             "the constructed point of {name} is not an equilibrium: P = {p}, Q = {qm} (expected both 0)"
         )));
     }
-    let bal = balance(&a, &b);
+    let bal = balance(a, b);
     if bal != RationalMatrix::zeros(n, n) {
         return Err(Error::Computation(format!(
             "the constructed point of {name} is not balanced: AAᵀ − BᵀB = {bal} (expected 0)"
         )));
     }
-    let rank = linalg::rank(&a);
+    let rank = linalg::rank(a);
     if rank != r {
         return Err(Error::Computation(format!(
             "the constructed A = {a} of {name} has rank {rank}, expected {r}"
         )));
     }
-    Ok(RationalEquilibrium {
-        instance,
-        a,
-        b,
-        rank,
-    })
+    Ok(rank)
 }
 
 #[cfg(test)]

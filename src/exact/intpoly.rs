@@ -10,7 +10,9 @@ use std::cmp::Ordering;
 use num_bigint::{BigInt, Sign};
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{One, Signed, Zero};
+
+pub(crate) use crate::model::{clear_denominators, int_gcd};
 
 /// An integer polynomial, lowest degree first, no trailing zeros.
 pub(crate) type IPoly = Vec<BigInt>;
@@ -41,66 +43,7 @@ pub(crate) fn sign_of_rat(x: &BigRational) -> Ordering {
     sign_of_int(x.numer())
 }
 
-/// Non-negative gcd of two integers by Lehmer's algorithm (Knuth, TAOCP
-/// vol. 2, §4.5.2, Algorithm L): the Euclidean quotients are computed from
-/// the leading 62 bits in machine arithmetic and applied to the full
-/// numbers as one 2×2 linear combination per ~30 bits, with a full division
-/// step when the leading bits do not determine a quotient (in particular
-/// when the sizes differ). The binary gcd of `num-integer`, used by
-/// `num-rational`, costs one pass over the numbers per bit instead, which
-/// dominates everything for numbers of 10⁵ bits.
-pub(crate) fn int_gcd(a: &BigInt, b: &BigInt) -> BigInt {
-    let (mut u, mut v) = (a.abs(), b.abs());
-    if u < v {
-        std::mem::swap(&mut u, &mut v);
-    }
-    while v.bits() > 64 {
-        // Invariant: u ≥ v > 0.
-        let shift = u.bits() - 62;
-        let mut x = i128::from((&u >> shift).to_u64().unwrap_or(0));
-        let mut y = i128::from((&v >> shift).to_u64().unwrap_or(0));
-        let (mut aa, mut bb, mut cc, mut dd) = (1i128, 0i128, 0i128, 1i128);
-        loop {
-            if y + cc == 0 || y + dd == 0 {
-                break;
-            }
-            let q = (x + aa) / (y + cc);
-            if q != (x + bb) / (y + dd) {
-                break;
-            }
-            (aa, cc) = (cc, aa - q * cc);
-            (bb, dd) = (dd, bb - q * dd);
-            (x, y) = (y, x - q * y);
-        }
-        // The matrix [[aa, bb], [cc, dd]] is a product of [[0, 1], [1, −q]],
-        // so it is unimodular and preserves the gcd whatever the quotients;
-        // the progress check below guarantees termination.
-        let mut stepped = false;
-        if bb != 0 {
-            let big = |k: i128| BigInt::from(k);
-            let mut nu = (big(aa) * &u + big(bb) * &v).abs();
-            let mut nv = (big(cc) * &u + big(dd) * &v).abs();
-            if nu < nv {
-                std::mem::swap(&mut nu, &mut nv);
-            }
-            if nu < u {
-                u = nu;
-                v = nv;
-                stepped = true;
-            }
-        }
-        if !stepped {
-            let r = &u % &v;
-            u = std::mem::replace(&mut v, r);
-        }
-    }
-    if !v.is_zero() && u.bits() > 64 {
-        u = &u % &v; // the binary gcd is slow on a large and a small number
-    }
-    u.gcd(&v)
-}
-
-/// `n/d` in lowest terms (`d ≠ 0`) using the fast gcd above.
+/// `n/d` in lowest terms (`d ≠ 0`) using the fast gcd [`int_gcd`].
 pub(crate) fn ratio(n: BigInt, d: BigInt) -> BigRational {
     let g = int_gcd(&n, &d);
     let (mut n, mut d) = if g.is_one() { (n, d) } else { (n / &g, d / &g) };
@@ -136,24 +79,6 @@ pub(crate) fn primitive(mut p: IPoly) -> IPoly {
         }
     }
     p
-}
-
-/// Clears the denominators of rational coefficients: `(L·c, L)` with `L > 0`
-/// the lcm of the denominators of `c` (1 for an empty or integer `c`), so
-/// `L·cᵢ` is an integer for every `i`. The lcm is built with the Lehmer gcd
-/// ([`int_gcd`]) and integer denominators are skipped. This is the one
-/// implementation; polynomials, matrix rows and ring elements all use it.
-pub(crate) fn clear_denominators(c: &[BigRational]) -> (IPoly, BigInt) {
-    let l = c.iter().fold(BigInt::one(), |l, x| {
-        let d = x.denom();
-        if d.is_one() {
-            l
-        } else {
-            &l / int_gcd(&l, d) * d
-        }
-    });
-    let ints = c.iter().map(|x| x.numer() * (&l / x.denom())).collect();
-    (ints, l)
 }
 
 /// The primitive integer polynomial `c·p` with `c > 0` rational (so the sign

@@ -667,15 +667,7 @@ pub fn real_roots(p: &UPoly) -> Vec<RealRoot> {
     }
     let s = squarefree_int(&intpoly::from_rational(p.coeffs()));
     let poly = UPoly::new(intpoly::to_rational(&s)).monic();
-    // Cauchy bound.
-    let n = s.len() - 1;
-    let lead = BigRational::from_integer(s[n].abs());
-    let max = s[..n].iter().map(Signed::abs).max().unwrap_or_default();
-    let cauchy = BigRational::one() + BigRational::from_integer(max) / lead;
-    let mut bound = BigRational::one();
-    while bound <= cauchy {
-        bound *= two();
-    }
+    let bound = cauchy_power_of_two(&s);
     let make = |lo: BigRational, hi: BigRational, sign_lo: Ordering| RealRoot {
         poly: poly.clone(),
         ipoly: s.clone(),
@@ -700,42 +692,8 @@ pub fn real_roots(p: &UPoly) -> Vec<RealRoot> {
         match intpoly::descartes_bound(&s, &lo, &hi) {
             0 => {}
             1 => {
-                // Exactly one root in the open (lo, hi); an end may be a
-                // root found before: move it inwards using the sign at the
-                // other end (not a root if the first is).
-                let (mut lo, mut hi) = (lo, hi);
-                loop {
-                    let (slo, shi) = (intpoly::sign_at(&s, &lo), intpoly::sign_at(&s, &hi));
-                    if slo != Ordering::Equal && shi != Ordering::Equal {
-                        out.push(make(lo, hi, slo));
-                        break;
-                    }
-                    let mid = (&lo + &hi) / two();
-                    let smid = intpoly::sign_at(&s, &mid);
-                    if smid == Ordering::Equal {
-                        out.push(make(mid.clone(), mid, Ordering::Equal));
-                        break;
-                    }
-                    // The root is on the side where the sign changes (or,
-                    // when both ends are roots, where Descartes finds it).
-                    if slo == Ordering::Equal && shi == Ordering::Equal {
-                        if intpoly::descartes_bound(&s, &lo, &mid) == 1 {
-                            hi = mid;
-                        } else {
-                            lo = mid;
-                        }
-                    } else if slo == Ordering::Equal {
-                        if smid == shi {
-                            hi = mid;
-                        } else {
-                            lo = mid;
-                        }
-                    } else if smid == slo {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
+                let (lo, hi, sign_lo) = isolate_single(&s, lo, hi);
+                out.push(make(lo, hi, sign_lo));
             }
             _ => {
                 let mid = (&lo + &hi) / two();
@@ -749,6 +707,63 @@ pub fn real_roots(p: &UPoly) -> Vec<RealRoot> {
         }
     }
     out
+}
+
+/// The smallest power of two exceeding Cauchy's bound `1 + maxᵢ |aᵢ/aₙ|`
+/// on the roots of the integer polynomial `s` (coefficients from the
+/// constant term up).
+fn cauchy_power_of_two(s: &[BigInt]) -> BigRational {
+    let n = s.len() - 1;
+    let lead = BigRational::from_integer(s[n].abs());
+    let max = s[..n].iter().map(Signed::abs).max().unwrap_or_default();
+    let cauchy = BigRational::one() + BigRational::from_integer(max) / lead;
+    let mut bound = BigRational::one();
+    while bound <= cauchy {
+        bound *= two();
+    }
+    bound
+}
+
+/// Given exactly one root of `s` in the open `(lo, hi)`, an interval around
+/// it whose ends are not roots, with the sign of `s` at `lo`; or the root
+/// itself (`lo = hi`, sign `Equal`) when a bisection point hits it. An end
+/// may be a root found before: it is moved inwards using the sign at the
+/// other end (not a root if the first is).
+fn isolate_single(
+    s: &[BigInt],
+    mut lo: BigRational,
+    mut hi: BigRational,
+) -> (BigRational, BigRational, Ordering) {
+    loop {
+        let (slo, shi) = (intpoly::sign_at(s, &lo), intpoly::sign_at(s, &hi));
+        if slo != Ordering::Equal && shi != Ordering::Equal {
+            return (lo, hi, slo);
+        }
+        let mid = (&lo + &hi) / two();
+        let smid = intpoly::sign_at(s, &mid);
+        if smid == Ordering::Equal {
+            return (mid.clone(), mid, Ordering::Equal);
+        }
+        // The root is on the side where the sign changes (or, when both
+        // ends are roots, where Descartes finds it).
+        if slo == Ordering::Equal && shi == Ordering::Equal {
+            if intpoly::descartes_bound(s, &lo, &mid) == 1 {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        } else if slo == Ordering::Equal {
+            if smid == shi {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        } else if smid == slo {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
 }
 
 /// The real roots of `p` in `(0, ∞)`, isolated. When the coefficients of

@@ -368,30 +368,20 @@ fn moments_model(xv: &DMatrix<f64>, yv: &DMatrix<f64>, n: usize, lambda: f64) ->
     }
 }
 
+/// The three procedures, in the order of the report.
+const PROCEDURES: [Procedure; 3] = [
+    Procedure::GradientDescent,
+    Procedure::StopGradient,
+    Procedure::Ema,
+];
+
 /// Trains GD, SG and EMA on `ds` and reports the curves and findings.
 /// `progress(k)` is called with the number of steps done (all procedures).
 pub fn run(ds: &Dataset, cfg: &RealConfig, progress: &dyn Fn(usize)) -> Result<RealReport> {
     let (d, samples) = ds.x.shape();
     cfg.validate(d, samples)?;
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
-    // Split, then center with the training mean.
-    let mut order: Vec<usize> = (0..samples).collect();
-    for i in (1..samples).rev() {
-        let j = rng.gen_range(0..=i);
-        order.swap(i, j);
-    }
-    let n_test = (samples as f64 * cfg.test_fraction).round() as usize;
-    let test: Vec<usize> = order[..n_test].to_vec();
-    let train: Vec<usize> = order[n_test..].to_vec();
-    let mut mean = DVector::zeros(d);
-    for &i in &train {
-        mean += ds.x.column(i);
-    }
-    mean /= train.len() as f64;
-    let mut x = ds.x.clone();
-    for mut c in x.column_iter_mut() {
-        c -= &mean;
-    }
+    let (x, train, test) = split_and_center(&ds.x, cfg.test_fraction, &mut rng);
     // Evaluation moments.
     let mut eval_rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x5EED_E7A1);
     let reps: Vec<usize> = (0..cfg.eval_copies)
@@ -410,32 +400,104 @@ pub fn run(ds: &Dataset, cfg: &RealConfig, progress: &dyn Fn(usize)) -> Result<R
     };
     // References: raw pixels and the top-n principal directions.
     let probe_raw_pixels = eval.probe(&DMatrix::identity(d, d));
+    let probe_pca = eval.probe(&principal_directions(&x, &eval.train, cfg.n));
+    let (states, records) = train_all(&eval, cfg, &mut rng, progress)?;
+    let summaries: Vec<RealSummary> = PROCEDURES
+        .iter()
+        .zip(&records)
+        .map(|(p, r)| summarize(p.short(), r, cfg.steps))
+        .collect();
+    let findings = findings(&summaries, probe_pca, cfg);
+    Ok(RealReport {
+        config: cfg.clone(),
+        dataset: format!(
+            "UCI handwritten digits: {samples} images of {d} pixels, {} classes",
+            ds.classes
+        ),
+        split: (eval.train.len(), eval.test.len()),
+        probe_raw_pixels,
+        probe_pca,
+        records: PROCEDURES
+            .iter()
+            .map(|p| p.short().to_owned())
+            .zip(records)
+            .collect(),
+        summaries,
+        findings,
+        final_states: PROCEDURES
+            .iter()
+            .map(|p| p.short().to_owned())
+            .zip(states)
+            .collect(),
+        eval_model: eval.model.clone(),
+    })
+}
+
+/// Shuffles the samples (columns of `x`) into a test and a training set and
+/// centers the data with the training mean. Returns the centered data, the
+/// training and the test indices.
+fn split_and_center(
+    x: &DMatrix<f64>,
+    test_fraction: f64,
+    rng: &mut ChaCha8Rng,
+) -> (DMatrix<f64>, Vec<usize>, Vec<usize>) {
+    let (d, samples) = x.shape();
+    let mut order: Vec<usize> = (0..samples).collect();
+    for i in (1..samples).rev() {
+        let j = rng.gen_range(0..=i);
+        order.swap(i, j);
+    }
+    let n_test = (samples as f64 * test_fraction).round() as usize;
+    let test: Vec<usize> = order[..n_test].to_vec();
+    let train: Vec<usize> = order[n_test..].to_vec();
+    let mut mean = DVector::zeros(d);
+    for &i in &train {
+        mean += x.column(i);
+    }
+    mean /= train.len() as f64;
+    let mut x = x.clone();
+    for mut c in x.column_iter_mut() {
+        c -= &mean;
+    }
+    (x, train, test)
+}
+
+/// The top-`n` principal directions of the training columns of `x` (which is
+/// centered), as the rows of an n×d matrix.
+fn principal_directions(x: &DMatrix<f64>, train: &[usize], n: usize) -> DMatrix<f64> {
+    let d = x.nrows();
     let mut cov = DMatrix::zeros(d, d);
-    for &i in &eval.train {
+    for &i in train {
         let c = x.column(i);
         cov += c * c.transpose();
     }
     let eig = cov.symmetric_eigen();
     let mut idx: Vec<usize> = (0..d).collect();
     idx.sort_by(|&i, &j| eig.eigenvalues[j].total_cmp(&eig.eigenvalues[i]));
-    let mut pca = DMatrix::zeros(cfg.n, d);
-    for (r, &i) in idx.iter().take(cfg.n).enumerate() {
+    let mut pca = DMatrix::zeros(n, d);
+    for (r, &i) in idx.iter().take(n).enumerate() {
         pca.row_mut(r)
             .copy_from(&eig.eigenvectors.column(i).transpose());
     }
-    let probe_pca = eval.probe(&pca);
+    pca
+}
 
-    let procedures = [
-        Procedure::GradientDescent,
-        Procedure::StopGradient,
-        Procedure::Ema,
-    ];
-    let start = random_state(cfg.n, d, Procedure::Ema, cfg.init_scale, &mut rng);
-    let maps: Vec<DiscreteMap> = procedures
+/// Trains the three procedures from one random start on the same minibatches
+/// and views, recording every `eval_every` steps. Returns the final states
+/// and the records, or an error naming the first procedure that diverged.
+fn train_all(
+    eval: &Eval,
+    cfg: &RealConfig,
+    rng: &mut ChaCha8Rng,
+    progress: &dyn Fn(usize),
+) -> Result<(Vec<State>, Vec<Vec<RealRecord>>)> {
+    let d = eval.x.nrows();
+    let start = random_state(cfg.n, d, Procedure::Ema, cfg.init_scale, rng);
+    let maps: Vec<DiscreteMap> = PROCEDURES
         .iter()
         .map(|&p| DiscreteMap::new(p, cfg.eta, cfg.alpha))
         .collect::<Result<_>>()?;
-    let mut states: Vec<State> = procedures
+    let mut states: Vec<State> = PROCEDURES
         .iter()
         .map(|&p| State::new(p, start.a.clone(), start.b.clone()))
         .collect();
@@ -450,8 +512,8 @@ pub fn run(ds: &Dataset, cfg: &RealConfig, progress: &dyn Fn(usize)) -> Result<R
         for b in batch.iter_mut() {
             *b = eval.train[rng.gen_range(0..eval.train.len())];
         }
-        let xv = view(&x, &batch, cfg.keep, cfg.noise, &mut rng);
-        let yv = view(&x, &batch, cfg.keep, cfg.noise, &mut rng);
+        let xv = view(eval.x, &batch, cfg.keep, cfg.noise, rng);
+        let yv = view(eval.x, &batch, cfg.keep, cfg.noise, rng);
         let model = moments_model(&xv, &yv, cfg.n, cfg.lambda);
         for p in 0..3 {
             if diverged[p].is_some() {
@@ -484,39 +546,11 @@ pub fn run(ds: &Dataset, cfg: &RealConfig, progress: &dyn Fn(usize)) -> Result<R
     {
         return Err(Error::Computation(format!(
             "{} diverged at step {k} (η = {} too large?)",
-            procedures[p].short(),
+            PROCEDURES[p].short(),
             cfg.eta
         )));
     }
-    let summaries: Vec<RealSummary> = procedures
-        .iter()
-        .zip(&records)
-        .map(|(p, r)| summarize(p.short(), r, cfg.steps))
-        .collect();
-    let findings = findings(&summaries, probe_pca, cfg);
-    Ok(RealReport {
-        config: cfg.clone(),
-        dataset: format!(
-            "UCI handwritten digits: {samples} images of {d} pixels, {} classes",
-            ds.classes
-        ),
-        split: (eval.train.len(), eval.test.len()),
-        probe_raw_pixels,
-        probe_pca,
-        records: procedures
-            .iter()
-            .map(|p| p.short().to_owned())
-            .zip(records)
-            .collect(),
-        summaries,
-        findings,
-        final_states: procedures
-            .iter()
-            .map(|p| p.short().to_owned())
-            .zip(states)
-            .collect(),
-        eval_model: eval.model.clone(),
-    })
+    Ok((states, records))
 }
 
 fn summarize(name: &str, r: &[RealRecord], steps: usize) -> RealSummary {

@@ -9,8 +9,10 @@
 //! It also holds what every layer shares, so that no layer borrows it from
 //! another: the procedures and dynamics of SPEC §2 ([`Procedure`],
 //! [`Dynamics`]), the orbit dimension, the stability class
-//! ([`StabilityVerdict`]), the k-subsets that index minors ([`subsets`]) and
-//! the exact record of an instance in results ([`InstanceRecord`]).
+//! ([`StabilityVerdict`]), the k-subsets that index minors ([`subsets`]),
+//! the exact record of an instance in results ([`InstanceRecord`]) and the
+//! integer arithmetic of the exact and polynomial layers (a fast gcd and the
+//! clearing of denominators).
 
 mod builtin;
 mod dynamics;
@@ -18,6 +20,7 @@ mod file;
 pub mod formula;
 mod generator;
 mod index_sets;
+mod integer;
 mod rational;
 mod record;
 
@@ -26,6 +29,7 @@ pub use dynamics::{Dynamics, DynamicsParameter, Procedure, StabilityVerdict, orb
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
 pub use index_sets::subsets;
+pub(crate) use integer::{clear_denominators, int_gcd};
 pub(crate) use rational::ratio;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};
 pub use record::InstanceRecord;

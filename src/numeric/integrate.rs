@@ -99,45 +99,11 @@ pub fn integrate(
         let h_now = h.min(opts.t_max - t);
         if opts.fixed_step.is_some() {
             // RK4 with the fixed step h (set from `fixed_step` above).
-            let k2 = f(&(&x + &k1 * (h_now / 2.0)));
-            let k3 = f(&(&x + &k2 * (h_now / 2.0)));
-            let k4 = f(&(&x + &k3 * h_now));
-            x += (&k1 + &k2 * 2.0 + &k3 * 2.0 + &k4) * (h_now / 6.0);
+            x = rk4_step(&f, &x, &k1, h_now);
             t += h_now;
         } else {
             // Dormand–Prince 5(4) with FSAL.
-            let k2 = f(&(&x + &k1 * (h_now / 5.0)));
-            let k3 = f(&(&x + (&k1 * (3.0 / 40.0) + &k2 * (9.0 / 40.0)) * h_now));
-            let k4 = f(
-                &(&x + (&k1 * (44.0 / 45.0) - &k2 * (56.0 / 15.0) + &k3 * (32.0 / 9.0)) * h_now)
-            );
-            let k5 = f(&(&x
-                + (&k1 * (19372.0 / 6561.0) - &k2 * (25360.0 / 2187.0)
-                    + &k3 * (64448.0 / 6561.0)
-                    - &k4 * (212.0 / 729.0))
-                    * h_now));
-            let k6 = f(&(&x
-                + (&k1 * (9017.0 / 3168.0) - &k2 * (355.0 / 33.0)
-                    + &k3 * (46732.0 / 5247.0)
-                    + &k4 * (49.0 / 176.0)
-                    - &k5 * (5103.0 / 18656.0))
-                    * h_now));
-            let y = &x
-                + (&k1 * (35.0 / 384.0) + &k3 * (500.0 / 1113.0) + &k4 * (125.0 / 192.0)
-                    - &k5 * (2187.0 / 6784.0)
-                    + &k6 * (11.0 / 84.0))
-                    * h_now;
-            let k7 = f(&y);
-            let err_vec = (&k1 * (71.0 / 57600.0) - &k3 * (71.0 / 16695.0) + &k4 * (71.0 / 1920.0)
-                - &k5 * (17253.0 / 339200.0)
-                + &k6 * (22.0 / 525.0)
-                - &k7 * (1.0 / 40.0))
-                * h_now;
-            let mut err: f64 = 0.0;
-            for i in 0..x.len() {
-                let sc = opts.atol + opts.rtol * x[i].abs().max(y[i].abs());
-                err = err.max((err_vec[i] / sc).abs());
-            }
+            let DopriTrial { y, k7, err } = dopri_trial(&f, &x, &k1, h_now, opts);
             if !err.is_finite() {
                 h = h_now / 10.0;
                 if h < 1e-14 {
@@ -180,6 +146,71 @@ pub fn integrate(
         converged: norm < opts.field_tol,
         field_norm: norm,
     })
+}
+
+/// One classical Runge–Kutta step of size `h` from `x`, where `k1 = f(x)`.
+fn rk4_step(
+    f: &impl Fn(&DVector<f64>) -> DVector<f64>,
+    x: &DVector<f64>,
+    k1: &DVector<f64>,
+    h: f64,
+) -> DVector<f64> {
+    let k2 = f(&(x + k1 * (h / 2.0)));
+    let k3 = f(&(x + &k2 * (h / 2.0)));
+    let k4 = f(&(x + &k3 * h));
+    x + (k1 + &k2 * 2.0 + &k3 * 2.0 + &k4) * (h / 6.0)
+}
+
+/// A trial step of Dormand–Prince 5(4).
+struct DopriTrial {
+    /// The fifth-order solution.
+    y: DVector<f64>,
+    /// `f(y)`, the first stage of the next step (FSAL).
+    k7: DVector<f64>,
+    /// The error estimate in the max norm scaled by `atol + rtol·|x|`
+    /// (accept when ≤ 1; not finite when the step blew up).
+    err: f64,
+}
+
+/// One Dormand–Prince 5(4) trial step of size `h` from `x`, where
+/// `k1 = f(x)`, with its scaled error estimate.
+fn dopri_trial(
+    f: &impl Fn(&DVector<f64>) -> DVector<f64>,
+    x: &DVector<f64>,
+    k1: &DVector<f64>,
+    h: f64,
+    opts: &OdeOptions,
+) -> DopriTrial {
+    let k2 = f(&(x + k1 * (h / 5.0)));
+    let k3 = f(&(x + (k1 * (3.0 / 40.0) + &k2 * (9.0 / 40.0)) * h));
+    let k4 = f(&(x + (k1 * (44.0 / 45.0) - &k2 * (56.0 / 15.0) + &k3 * (32.0 / 9.0)) * h));
+    let k5 = f(&(x
+        + (k1 * (19372.0 / 6561.0) - &k2 * (25360.0 / 2187.0) + &k3 * (64448.0 / 6561.0)
+            - &k4 * (212.0 / 729.0))
+            * h));
+    let k6 = f(&(x
+        + (k1 * (9017.0 / 3168.0) - &k2 * (355.0 / 33.0)
+            + &k3 * (46732.0 / 5247.0)
+            + &k4 * (49.0 / 176.0)
+            - &k5 * (5103.0 / 18656.0))
+            * h));
+    let y = x
+        + (k1 * (35.0 / 384.0) + &k3 * (500.0 / 1113.0) + &k4 * (125.0 / 192.0)
+            - &k5 * (2187.0 / 6784.0)
+            + &k6 * (11.0 / 84.0))
+            * h;
+    let k7 = f(&y);
+    let err_vec = (k1 * (71.0 / 57600.0) - &k3 * (71.0 / 16695.0) + &k4 * (71.0 / 1920.0)
+        - &k5 * (17253.0 / 339200.0)
+        + &k6 * (22.0 / 525.0)
+        - &k7 * (1.0 / 40.0))
+        * h;
+    let mut err: f64 = 0.0;
+    for i in 0..x.len() {
+        let sc = opts.atol + opts.rtol * x[i].abs().max(y[i].abs());
+        err = err.max((err_vec[i] / sc).abs());
+    }
+    DopriTrial { y, k7, err }
 }
 
 /// Iterates a discrete map from `start` for at most `max_steps` steps, stopping

@@ -903,6 +903,9 @@ pub fn max_stable_step_sg(
     )
 }
 
+/// Scans the step sizes of the map `dynamics_at(η)` on a log grid for the
+/// first unstable one, bisects the edge, and sets the result beside the
+/// closed-form limits (and, `with_formula`, the explicit formula limit).
 fn scan_steps(
     model: &Model,
     d: &Decomposition,
@@ -910,24 +913,10 @@ fn scan_steps(
     dynamics_at: impl Fn(f64) -> StructuredDynamics,
     with_formula: bool,
 ) -> Result<StepLimit> {
-    let lambda = model.lambda;
     let prepared = prepare(model, d);
     let cont = prepared.spectrum(StructuredDynamics::StopGradient, None)?;
     let flows = prepared.flow_jacobians(dynamics_at(1.0).has_teacher());
-    let mu_max = cont.gram_eigenvalues.last().copied().unwrap_or(0.0);
-    let radius = cont
-        .range_block
-        .iter()
-        .map(|&(re, im)| (re * re + im * im).sqrt())
-        .fold(0.0, f64::max);
-    let rho = lambda.max(mu_max + lambda).max(radius);
-    let lo = 1e-4 / rho;
-    let hi = (1e3 / rho).max(4.0 / lambda);
-    let decades = (hi / lo).log10();
-    let grid_points = (decades * STEPS_PER_DECADE as f64).ceil() as usize + 1;
-    let grid: Vec<f64> = (0..grid_points)
-        .map(|i| lo * 10f64.powf(i as f64 / STEPS_PER_DECADE as f64))
-        .collect();
+    let grid = step_grid(model.lambda, &cont);
     let stable = |eta: f64| -> bool {
         prepared
             .spectrum(dynamics_at(eta), Some(&flows))
@@ -937,7 +926,7 @@ fn scan_steps(
     let flags: Vec<bool> = grid.iter().map(|&eta| stable(eta)).collect();
     let first_bad = flags.iter().position(|&s| !s);
     let (eta_max, resumes_later) = match first_bad {
-        None => (grid[grid_points - 1], false),
+        None => (grid[grid.len() - 1], false),
         Some(0) => (0.0, flags.iter().any(|&s| s)),
         Some(i) => {
             let (mut good, mut bad) = (grid[i - 1], grid[i]);
@@ -952,33 +941,8 @@ fn scan_steps(
             (good, flags[i..].iter().any(|&s| s))
         }
     };
-
-    // Explicit limits of the closed forms: 1 + ηc with c < 0 leaves the unit
-    // disc at η = −2/c; c ≥ 0 (a tangent or unstable rate) gives no limit.
-    let (closed_form_limit, closed_form_label) = cont
-        .closed_form
-        .iter()
-        .filter(|c| c.value.0 < -tol.zero * cont.scale)
-        .map(|c| (-2.0 / c.value.0, c.label.clone()))
-        .fold((f64::INFINITY, None), |acc, (l, lab)| {
-            if l < acc.0 { (l, Some(lab)) } else { acc }
-        });
-    let formula_limit = with_formula.then(|| {
-        let zero = tol.zero * cont.scale;
-        cont.range_block
-            .iter()
-            .map(|&z| (z, 1))
-            .chain(cont.closed_form.iter().map(|c| (c.value, c.multiplicity)))
-            .filter(|&((re, im), mult)| mult > 0 && (re * re + im * im).sqrt() > zero)
-            .map(|((re, im), _)| {
-                if re < 0.0 {
-                    -2.0 * re / (re * re + im * im)
-                } else {
-                    0.0
-                }
-            })
-            .fold(f64::INFINITY, f64::min)
-    });
+    let (closed_form_limit, closed_form_label) = closed_form_step_limit(&cont, tol);
+    let formula_limit = with_formula.then(|| formula_step_limit(&cont, tol));
     Ok(StepLimit {
         eta_max,
         resumes_later,
@@ -986,9 +950,64 @@ fn scan_steps(
         closed_form_limit,
         closed_form_label,
         formula_limit,
-        grid: (lo, grid[grid_points - 1]),
-        grid_points,
+        grid: (grid[0], grid[grid.len() - 1]),
+        grid_points: grid.len(),
     })
+}
+
+/// The log grid of step sizes scanned, [`STEPS_PER_DECADE`] per decade, from
+/// `10⁻⁴/ρ` to `max(10³/ρ, 4/λ)` where `ρ` bounds the rates of the
+/// continuous spectrum `cont`.
+fn step_grid(lambda: f64, cont: &StructuredSpectrum) -> Vec<f64> {
+    let mu_max = cont.gram_eigenvalues.last().copied().unwrap_or(0.0);
+    let radius = cont
+        .range_block
+        .iter()
+        .map(|&(re, im)| (re * re + im * im).sqrt())
+        .fold(0.0, f64::max);
+    let rho = lambda.max(mu_max + lambda).max(radius);
+    let lo = 1e-4 / rho;
+    let hi = (1e3 / rho).max(4.0 / lambda);
+    let decades = (hi / lo).log10();
+    let grid_points = (decades * STEPS_PER_DECADE as f64).ceil() as usize + 1;
+    (0..grid_points)
+        .map(|i| lo * 10f64.powf(i as f64 / STEPS_PER_DECADE as f64))
+        .collect()
+}
+
+/// Explicit limits of the closed forms: `1 + ηc` with `c < 0` leaves the
+/// unit disc at `η = −2/c`; `c ≥ 0` (a tangent or unstable rate) gives no
+/// limit. The smallest, with its label.
+fn closed_form_step_limit(
+    cont: &StructuredSpectrum,
+    tol: &SpectralTolerances,
+) -> (f64, Option<String>) {
+    cont.closed_form
+        .iter()
+        .filter(|c| c.value.0 < -tol.zero * cont.scale)
+        .map(|c| (-2.0 / c.value.0, c.label.clone()))
+        .fold((f64::INFINITY, None), |acc, (l, lab)| {
+            if l < acc.0 { (l, Some(lab)) } else { acc }
+        })
+}
+
+/// `min −2 Re μ / |μ|²` over the non-zero rates μ of the continuous
+/// spectrum (0 for a rate with `Re μ ≥ 0`).
+fn formula_step_limit(cont: &StructuredSpectrum, tol: &SpectralTolerances) -> f64 {
+    let zero = tol.zero * cont.scale;
+    cont.range_block
+        .iter()
+        .map(|&z| (z, 1))
+        .chain(cont.closed_form.iter().map(|c| (c.value, c.multiplicity)))
+        .filter(|&((re, im), mult)| mult > 0 && (re * re + im * im).sqrt() > zero)
+        .map(|((re, im), _)| {
+            if re < 0.0 {
+                -2.0 * re / (re * re + im * im)
+            } else {
+                0.0
+            }
+        })
+        .fold(f64::INFINITY, f64::min)
 }
 
 #[cfg(test)]

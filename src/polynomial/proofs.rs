@@ -45,10 +45,10 @@ use super::expr::{Sym, var_matrix};
 use super::system::{Data, Unknowns, Velocity, count_terms, unknowns, velocity};
 use super::with_symbolica;
 use crate::error::{Error, Result};
-use crate::model::Procedure;
 use crate::model::formula::{
     Mat, ModelData, Scalar, adjugate, balance, balance_rate, determinant, s_equation,
 };
+use crate::model::{Instance, Procedure};
 
 /// Largest `n` and `m` for which the identities are proved with symbolic
 /// data (the default range of `verify` is n, m ≤ [`DEFAULT_PROOF_DIMENSION`]).
@@ -418,12 +418,7 @@ fn gd_collapse(data: &Data) -> Result<Proof> {
     // Sum of squares: E‖BAx − Ay‖² = Σ_i w_iᵀ J w_i with w_i the i-th row of
     // W = [BA, −A] and J the joint moment matrix [[Mxx, Mxy], [Myx, Myy]];
     // the Gram matrix is I_n ⊗ J.
-    let joint = Mat::from_fn(2 * m, 2 * m, |i, j| match (i < m, j < m) {
-        (true, true) => md.mxx.get(i, j).clone(),
-        (true, false) => md.myx.get(j - m, i).clone(),
-        (false, true) => md.myx.get(i - m, j).clone(),
-        (false, false) => md.myy.get(i - m, j - m).clone(),
-    });
+    let joint = joint_moments(&md);
     let ba = u.b.mul(&u.a);
     let w = Mat::from_fn(n, 2 * m, |i, j| {
         if j < m {
@@ -446,46 +441,7 @@ fn gd_collapse(data: &Data) -> Result<Proof> {
     ];
     let mut outcome = decided(euler && sos);
     match data {
-        Data::Instance(inst) => {
-            let j = inst.joint_moments();
-            let psd = j.is_positive_semidefinite();
-            let pd = j.positive_definite_failure().is_none();
-            let lambda_pos = inst.lambda() > &BigRational::from_integer(0.into());
-            parts.push(format!(
-                "J ⪰ 0 exactly: {}; λ = {} > 0: {}; J ≻ 0: {}",
-                psd, inst.lambda(), lambda_pos, pd
-            ));
-            if psd && lambda_pos {
-                parts.push(
-                    "so every real critical point of Ē has A = 0, then B = 0, and Ē ≥ (λ/2)(‖A‖² + ‖B‖²) is coercive: the flow converges to (0, 0)"
-                        .into(),
-                );
-            } else if pd {
-                // λ = 0: the sum of squares forces A = 0 at real critical
-                // points, but every (0, B) is then critical and Ē is not
-                // coercive in B, so convergence of the flow is not shown.
-                parts.push(
-                    "with λ = 0 and J ≻ 0 every real critical point of Ē has A = 0 (B is free: every (0, B) is critical)"
-                        .into(),
-                );
-                if outcome.is_proved() {
-                    outcome = ProofOutcome::Partial(
-                        "with λ = 0, convergence of the flow to A = 0 (Ē is not coercive in B)"
-                            .into(),
-                    );
-                }
-            } else {
-                // Outside the hypotheses nothing about the flow is shown
-                // (and nothing refuted): the identities alone are proved.
-                if outcome.is_proved() {
-                    outcome = ProofOutcome::Partial(
-                        "the conclusion: its hypotheses (J ⪰ 0 and λ > 0, or J ≻ 0) fail on this instance"
-                            .into(),
-                    );
-                }
-                parts.push("the hypotheses (J ⪰ 0 and λ > 0, or J ≻ 0) fail".into());
-            }
-        }
+        Data::Instance(inst) => instance_conclusion(inst, &mut outcome, &mut parts),
         Data::Symbolic { .. } => parts.push(
             "for valid data (J ⪰ 0) with λ > 0: every real critical point of Ē has A = 0, then B = 0, and Ē is coercive; with λ = 0 and J ≻ 0 only A = 0 at real critical points (B is free)".into(),
         ),
@@ -501,6 +457,63 @@ fn gd_collapse(data: &Data) -> Result<Proof> {
         parts.join("; "),
         vec![gram],
     ))
+}
+
+/// The joint moment matrix `J = [[Mxx, Mxy], [Myx, Myy]]` of the data.
+fn joint_moments(md: &ModelData<Sym>) -> Mat<Sym> {
+    let m = md.mxx.nrows();
+    Mat::from_fn(2 * m, 2 * m, |i, j| match (i < m, j < m) {
+        (true, true) => md.mxx.get(i, j).clone(),
+        (true, false) => md.myx.get(j - m, i).clone(),
+        (false, true) => md.myx.get(i - m, j).clone(),
+        (false, false) => md.myy.get(i - m, j - m).clone(),
+    })
+}
+
+/// What GD-COLLAPSE concludes on an instance's data from the identities:
+/// whether its hypotheses (J ⪰ 0 and λ > 0, or J ≻ 0) hold, and the
+/// outcome downgraded to partial when they do not give the full statement.
+fn instance_conclusion(inst: &Instance, outcome: &mut ProofOutcome, parts: &mut Vec<String>) {
+    let j = inst.joint_moments();
+    let psd = j.is_positive_semidefinite();
+    let pd = j.positive_definite_failure().is_none();
+    let lambda_pos = inst.lambda() > &BigRational::from_integer(0.into());
+    parts.push(format!(
+        "J ⪰ 0 exactly: {}; λ = {} > 0: {}; J ≻ 0: {}",
+        psd,
+        inst.lambda(),
+        lambda_pos,
+        pd
+    ));
+    if psd && lambda_pos {
+        parts.push(
+            "so every real critical point of Ē has A = 0, then B = 0, and Ē ≥ (λ/2)(‖A‖² + ‖B‖²) is coercive: the flow converges to (0, 0)"
+                .into(),
+        );
+    } else if pd {
+        // λ = 0: the sum of squares forces A = 0 at real critical
+        // points, but every (0, B) is then critical and Ē is not
+        // coercive in B, so convergence of the flow is not shown.
+        parts.push(
+            "with λ = 0 and J ≻ 0 every real critical point of Ē has A = 0 (B is free: every (0, B) is critical)"
+                .into(),
+        );
+        if outcome.is_proved() {
+            *outcome = ProofOutcome::Partial(
+                "with λ = 0, convergence of the flow to A = 0 (Ē is not coercive in B)".into(),
+            );
+        }
+    } else {
+        // Outside the hypotheses nothing about the flow is shown
+        // (and nothing refuted): the identities alone are proved.
+        if outcome.is_proved() {
+            *outcome = ProofOutcome::Partial(
+                "the conclusion: its hypotheses (J ⪰ 0 and λ > 0, or J ≻ 0) fail on this instance"
+                    .into(),
+            );
+        }
+        parts.push("the hypotheses (J ⪰ 0 and λ > 0, or J ≻ 0) fail".into());
+    }
 }
 
 /// The field of one procedure at a state: `(v_A, v_B, v_C)`.

@@ -241,14 +241,8 @@ impl SparsePoly {
         if self.is_zero() {
             return self.clone();
         }
-        let lcm = self.terms.iter().fold(BigInt::one(), |acc, (_, c)| {
-            num_integer::Integer::lcm(&acc, c.denom())
-        });
-        let ints: Vec<BigInt> = self
-            .terms
-            .iter()
-            .map(|(_, c)| (c * BigRational::from_integer(lcm.clone())).to_integer())
-            .collect();
+        let coefficients: Vec<BigRational> = self.terms.iter().map(|(_, c)| c.clone()).collect();
+        let (ints, _) = crate::model::clear_denominators(&coefficients);
         let g = ints
             .iter()
             .fold(BigInt::zero(), |acc, x| num_integer::Integer::gcd(&acc, x));

@@ -295,79 +295,23 @@ fn components(
 fn build_on_worker(kind: SystemKind, data: &Data) -> Result<PolynomialSystem> {
     let (n, m) = data.shape();
     let (md, mut parameters) = data.model_data()?;
-    let mut equations = Vec::new();
-    let variables;
-    match kind {
-        SystemKind::SgEquilibrium | SystemKind::GdCritical => {
-            let u = unknowns(n, m, false)?;
-            let (p, q) = if kind == SystemKind::SgEquilibrium {
-                md.student_field(&u.a, &u.b, &u.a)
-            } else {
-                md.grad_ebar(&u.a, &u.b)
-            };
-            let (lp, lq) = if kind == SystemKind::SgEquilibrium {
-                ("P", "Q")
-            } else {
-                ("dE/dA", "dE/dB")
-            };
-            entries(lp, &p, &mut equations);
-            entries(lq, &q, &mut equations);
-            variables = u.names;
+    let (variables, equations) = match kind {
+        SystemKind::SgEquilibrium | SystemKind::GdCritical | SystemKind::EmaEquilibrium => {
+            critical_equations(kind, &md, n, m)?
         }
-        SystemKind::EmaEquilibrium => {
-            let u = unknowns(n, m, true)?;
-            let c =
-                u.c.as_ref()
-                    .ok_or_else(|| Error::Computation("no teacher".into()))?;
-            let (p, q) = md.student_field(&u.a, &u.b, c);
-            entries("P", &p, &mut equations);
-            entries("Q", &q, &mut equations);
-            entries("A-C", &u.a.sub(c), &mut equations);
-            variables = u.names;
-        }
-        SystemKind::SEquation => {
-            let s = var_matrix("s", m, m, true)?;
-            let e = s_equation(&md, &s);
-            let mut names = Vec::new();
-            for i in 0..m {
-                for j in i..m {
-                    names.push(var_name("s", i, j));
-                    equations.push(Equation {
-                        label: format!("S-eq[{},{}]", i + 1, j + 1),
-                        polynomial: e.get(i, j).expanded().0.to_string(),
-                    });
-                }
-            }
-            variables = names;
-        }
-        SystemKind::Field(proc) | SystemKind::Map(proc) => {
-            let teacher = proc.has_teacher();
-            let u = unknowns(n, m, teacher)?;
+        SystemKind::SEquation => s_equations(&md, m)?,
+        SystemKind::Field(proc) => {
+            let u = unknowns(n, m, proc.has_teacher())?;
             let (va, vb, vc) = velocity(&md, proc, &u, &mut parameters)?;
-            if let SystemKind::Field(_) = kind {
-                let mut mats = vec![&va, &vb];
-                if let Some(vc) = &vc {
-                    mats.push(vc);
-                }
-                equations = components(&u.names, |x| format!("d{x}/dt"), &mats);
-            } else {
-                let eta = Sym::var("eta")?;
-                parameters.push("eta".into());
-                let a1 = u.a.add(&va.scale(&eta));
-                let b1 = u.b.add(&vb.scale(&eta));
-                let mut mats = vec![a1.clone(), b1];
-                if let Some(c) = &u.c {
-                    let alpha = Sym::var("alpha")?;
-                    parameters.push("alpha".into());
-                    let one_minus = Sym::from_int(1) - alpha.clone();
-                    mats.push(c.scale(&alpha).add(&a1.scale(&one_minus)));
-                }
-                let refs: Vec<&Mat<Sym>> = mats.iter().collect();
-                equations = components(&u.names, |x| format!("{x}+"), &refs);
+            let mut mats = vec![&va, &vb];
+            if let Some(vc) = &vc {
+                mats.push(vc);
             }
-            variables = u.names;
+            let equations = components(&u.names, |x| format!("d{x}/dt"), &mats);
+            (u.names, equations)
         }
-    }
+        SystemKind::Map(proc) => map_equations(proc, &md, n, m, &mut parameters)?,
+    };
     Ok(PolynomialSystem {
         kind,
         n,
@@ -377,6 +321,87 @@ fn build_on_worker(kind: SystemKind, data: &Data) -> Result<PolynomialSystem> {
         parameters,
         equations,
     })
+}
+
+/// The unknowns and equations of an equilibrium or critical-point system:
+/// `P = Q = 0` (SG), `∇Ē = 0` (GD), or `P = Q = 0, A = C` (EMA).
+fn critical_equations(
+    kind: SystemKind,
+    md: &ModelData<Sym>,
+    n: usize,
+    m: usize,
+) -> Result<(Vec<String>, Vec<Equation>)> {
+    let mut equations = Vec::new();
+    if kind == SystemKind::EmaEquilibrium {
+        let u = unknowns(n, m, true)?;
+        let c =
+            u.c.as_ref()
+                .ok_or_else(|| Error::Computation("no teacher".into()))?;
+        let (p, q) = md.student_field(&u.a, &u.b, c);
+        entries("P", &p, &mut equations);
+        entries("Q", &q, &mut equations);
+        entries("A-C", &u.a.sub(c), &mut equations);
+        return Ok((u.names, equations));
+    }
+    let u = unknowns(n, m, false)?;
+    let (p, q) = if kind == SystemKind::SgEquilibrium {
+        md.student_field(&u.a, &u.b, &u.a)
+    } else {
+        md.grad_ebar(&u.a, &u.b)
+    };
+    let (lp, lq) = if kind == SystemKind::SgEquilibrium {
+        ("P", "Q")
+    } else {
+        ("dE/dA", "dE/dB")
+    };
+    entries(lp, &p, &mut equations);
+    entries(lq, &q, &mut equations);
+    Ok((u.names, equations))
+}
+
+/// The S-equation `S·G(S) = 0` on the upper triangle of a symmetric `S`.
+fn s_equations(md: &ModelData<Sym>, m: usize) -> Result<(Vec<String>, Vec<Equation>)> {
+    let s = var_matrix("s", m, m, true)?;
+    let e = s_equation(md, &s);
+    let mut names = Vec::new();
+    let mut equations = Vec::new();
+    for i in 0..m {
+        for j in i..m {
+            names.push(var_name("s", i, j));
+            equations.push(Equation {
+                label: format!("S-eq[{},{}]", i + 1, j + 1),
+                polynomial: e.get(i, j).expanded().0.to_string(),
+            });
+        }
+    }
+    Ok((names, equations))
+}
+
+/// The discrete map of `proc`: `A⁺ = A + η v_A`, `B⁺ = B + η v_B` and, with
+/// a teacher, `C⁺ = αC + (1 − α)A⁺` (adds `eta`, `alpha` to `parameters`).
+fn map_equations(
+    proc: Procedure,
+    md: &ModelData<Sym>,
+    n: usize,
+    m: usize,
+    parameters: &mut Vec<String>,
+) -> Result<(Vec<String>, Vec<Equation>)> {
+    let u = unknowns(n, m, proc.has_teacher())?;
+    let (va, vb, _) = velocity(md, proc, &u, parameters)?;
+    let eta = Sym::var("eta")?;
+    parameters.push("eta".into());
+    let a1 = u.a.add(&va.scale(&eta));
+    let b1 = u.b.add(&vb.scale(&eta));
+    let mut mats = vec![a1.clone(), b1];
+    if let Some(c) = &u.c {
+        let alpha = Sym::var("alpha")?;
+        parameters.push("alpha".into());
+        let one_minus = Sym::from_int(1) - alpha.clone();
+        mats.push(c.scale(&alpha).add(&a1.scale(&one_minus)));
+    }
+    let refs: Vec<&Mat<Sym>> = mats.iter().collect();
+    let equations = components(&u.names, |x| format!("{x}+"), &refs);
+    Ok((u.names, equations))
 }
 
 /// `(Ȧ, Ḃ, Ċ)` as expression matrices.

@@ -3,8 +3,12 @@
 
 use std::fmt::Write as _;
 
-use crate::analysis::characterize::{Characterization, Component, StratumReport};
+use crate::analysis::characterize::{
+    Characterization, Component, StratumReport, WholeVarietyReport,
+};
+use crate::analysis::commuting::ClosedFormCheck;
 use crate::variety::counting::CountRow;
+use crate::variety::scalar::ScalarDerivation;
 use crate::variety::strata::RealSolution;
 
 fn matrix_inline(rows: &[Vec<String>]) -> String {
@@ -206,8 +210,28 @@ fn component_lines(c: &Component, alpha: f64, detailed: bool, out: &mut String) 
 /// The readable characterization.
 pub fn render_text(c: &Characterization, detailed: bool) -> String {
     let mut out = String::new();
+    header_text(c, detailed, &mut out);
+    for s in &c.strata {
+        stratum_text(s, &c.instance, c.config.alpha, detailed, &mut out);
+    }
+    if !c.not_computed.is_empty() {
+        let _ = writeln!(out, "not computed: {}", c.not_computed.join("; "));
+    }
+    let _ = writeln!(out, "existence: {}", c.existence);
+    if let Some(cf) = &c.closed_form {
+        closed_form_text(cf, detailed, &mut out);
+    }
+    if let Some(d) = &c.scalar {
+        scalar_text(d, &mut out);
+    }
+    varieties_text(&c.variety, detailed, &mut out);
+    out
+}
+
+/// The instance line, what the equilibria are, and whether the identities
+/// behind the S-equation hold on this instance.
+fn header_text(c: &Characterization, detailed: bool, out: &mut String) {
     let i = &c.instance;
-    let c_alpha = c.config.alpha;
     let _ = writeln!(
         out,
         "ssl-equilibria characterize {}: n = {}, m = {}, λ = {} ({:.2} s)",
@@ -235,160 +259,175 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
             }
         );
     }
-    for s in &c.strata {
-        let _ = writeln!(out, "{}", stratum_header(s, i.n, i.m));
-        if s.stratum.rank > 0 {
-            let _ = writeln!(out, "    {}", s.stratum.method);
-            if detailed {
-                if let Some(f) = &s.stratum.separating_form {
-                    let _ = writeln!(out, "    t = {f}");
-                }
-                if let Some(p) = &s.stratum.minimal_polynomial {
-                    let _ = writeln!(out, "    χ(t) = {p}");
-                }
-                if let Some(hs) = &s.stratum.numerators {
-                    for (v, h) in hs {
-                        let _ = writeln!(out, "    {v} = ({h})/χ'(t)");
-                    }
-                }
-            }
-        }
-        let mut comps = s.components.iter();
-        let mut shown: Vec<usize> = Vec::new();
-        for (k, sol) in s.stratum.real_solutions.iter().enumerate() {
-            let _ = writeln!(out, "  [{}] {}", k + 1, solution_line(sol));
-            if detailed {
-                let _ = writeln!(
-                    out,
-                    "      t ∈ ({}, {}]",
-                    sol.t_interval.0, sol.t_interval.1
-                );
-            }
-            if let Some(f) = sol.family
-                && sol.psd
-            {
-                // Another point of a family already shown: same verdicts.
-                if shown.contains(&f) {
-                    let _ = writeln!(out, "      (another point of family #{})", f + 1);
-                    continue;
-                }
-                shown.push(f);
-            }
-            if sol.psd
-                && sol.orbit_dimension.is_some()
-                && let Some(comp) = comps.next()
-            {
-                if let Some(d) = comp.family_dimension.filter(|&d| d > 0) {
-                    let _ = writeln!(
-                        out,
-                        "      equilibria over the family: dimension {} + {d} = {} (orbit + family); stability modulo that tangent space",
-                        comp.orbit_dimension,
-                        comp.orbit_dimension + d
-                    );
-                    let _ = writeln!(out, "      {}", family_facts(comp, d));
-                }
-                component_lines(comp, c_alpha, detailed, &mut out);
-            }
-        }
-    }
-    if !c.not_computed.is_empty() {
-        let _ = writeln!(out, "not computed: {}", c.not_computed.join("; "));
-    }
-    let _ = writeln!(out, "existence: {}", c.existence);
-    if let Some(cf) = &c.closed_form {
-        let pairs: Vec<String> = cf
-            .form
-            .pairs
-            .iter()
-            .map(|p| {
-                let roots: Vec<String> = p.roots.iter().map(|x| format!("{x:.6}")).collect();
-                format!(
-                    "(ρ, τ) = ({}, {}) ×{}: roots of (ρs + λ)² = τ²s [{}]",
-                    p.rho,
-                    p.tau,
-                    p.multiplicity,
-                    roots.join(", ")
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "commuting moments, closed form: {}; {} famil{} of solutions commuting with the data (dimension Σ_j [m_j(m_j−1) − Σ k(k−1)]/2)",
-            pairs.join("; "),
-            cf.form.families.len(),
-            if cf.form.families.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            }
-        );
+}
+
+/// One stratum: its header and method, then each real solution with the
+/// verdicts of its equilibrium component (once per family).
+fn stratum_text(
+    s: &StratumReport,
+    i: &crate::model::InstanceRecord,
+    alpha: f64,
+    detailed: bool,
+    out: &mut String,
+) {
+    let _ = writeln!(out, "{}", stratum_header(s, i.n, i.m));
+    if s.stratum.rank > 0 {
+        let _ = writeln!(out, "    {}", s.stratum.method);
         if detailed {
-            for f in &cf.form.families {
-                let e: Vec<String> = f.eigenvalues.iter().map(|x| format!("{x:.6}")).collect();
-                let _ = writeln!(
-                    out,
-                    "    rank {}: eigenvalues [{}], dimension {}",
-                    f.rank,
-                    e.join(", "),
-                    f.dimension
-                );
+            if let Some(f) = &s.stratum.separating_form {
+                let _ = writeln!(out, "    t = {f}");
+            }
+            if let Some(p) = &s.stratum.minimal_polynomial {
+                let _ = writeln!(out, "    χ(t) = {p}");
+            }
+            if let Some(hs) = &s.stratum.numerators {
+                for (v, h) in hs {
+                    let _ = writeln!(out, "    {v} = ({h})/χ'(t)");
+                }
             }
         }
-        let _ = writeln!(
-            out,
-            "    the general machinery {}: {} matched, {} missing, {} unexpected; {} component(s) do not commute with the data{}",
-            if cf.agrees { "agrees" } else { "DISAGREES" },
-            cf.matched,
-            cf.missing.len(),
-            cf.unexpected.len(),
-            cf.non_aligned,
-            if cf.agrees {
-                String::new()
-            } else {
-                format!(
-                    " (missing: {}; unexpected: {})",
-                    cf.missing.join("; "),
-                    cf.unexpected.join("; ")
-                )
+    }
+    let mut comps = s.components.iter();
+    let mut shown: Vec<usize> = Vec::new();
+    for (k, sol) in s.stratum.real_solutions.iter().enumerate() {
+        let _ = writeln!(out, "  [{}] {}", k + 1, solution_line(sol));
+        if detailed {
+            let _ = writeln!(
+                out,
+                "      t ∈ ({}, {}]",
+                sol.t_interval.0, sol.t_interval.1
+            );
+        }
+        if let Some(f) = sol.family
+            && sol.psd
+        {
+            // Another point of a family already shown: same verdicts.
+            if shown.contains(&f) {
+                let _ = writeln!(out, "      (another point of family #{})", f + 1);
+                continue;
             }
-        );
+            shown.push(f);
+        }
+        if sol.psd
+            && sol.orbit_dimension.is_some()
+            && let Some(comp) = comps.next()
+        {
+            if let Some(d) = comp.family_dimension.filter(|&d| d > 0) {
+                let _ = writeln!(
+                    out,
+                    "      equilibria over the family: dimension {} + {d} = {} (orbit + family); stability modulo that tangent space",
+                    comp.orbit_dimension,
+                    comp.orbit_dimension + d
+                );
+                let _ = writeln!(out, "      {}", family_facts(comp, d));
+            }
+            component_lines(comp, alpha, detailed, out);
+        }
     }
-    if let Some(d) = &c.scalar {
-        let _ = writeln!(
-            out,
-            "scalar case derived (ρ, τ, λ symbolic; Gröbner basis and factorizations):"
-        );
-        let _ = writeln!(out, "    eliminated: {}", d.eliminated.join("; "));
-        let _ = writeln!(
-            out,
-            "    sphere polynomial in s = ‖a‖²: {}",
-            d.sphere_polynomial
-        );
-        let _ = writeln!(
-            out,
-            "    discriminant {} = {}·{}",
-            d.discriminant,
-            d.discriminant_constant,
-            d.discriminant_factors
-                .iter()
-                .map(|(f, k)| if *k > 1 {
-                    format!("({f})^{k}")
-                } else {
-                    format!("({f})")
-                })
-                .collect::<Vec<_>>()
-                .join("·")
-        );
-        let _ = writeln!(out, "    Δ = {}  (real spheres iff Δ ≥ 0)", d.delta);
-        let _ = writeln!(out, "    with Δ = δ²: {}", d.radii.join(", "));
+}
+
+/// The closed form for commuting moments and how the general machinery
+/// compares with it.
+fn closed_form_text(cf: &ClosedFormCheck, detailed: bool, out: &mut String) {
+    let pairs: Vec<String> = cf
+        .form
+        .pairs
+        .iter()
+        .map(|p| {
+            let roots: Vec<String> = p.roots.iter().map(|x| format!("{x:.6}")).collect();
+            format!(
+                "(ρ, τ) = ({}, {}) ×{}: roots of (ρs + λ)² = τ²s [{}]",
+                p.rho,
+                p.tau,
+                p.multiplicity,
+                roots.join(", ")
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "commuting moments, closed form: {}; {} famil{} of solutions commuting with the data (dimension Σ_j [m_j(m_j−1) − Σ k(k−1)]/2)",
+        pairs.join("; "),
+        cf.form.families.len(),
+        if cf.form.families.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        }
+    );
+    if detailed {
+        for f in &cf.form.families {
+            let e: Vec<String> = f.eigenvalues.iter().map(|x| format!("{x:.6}")).collect();
+            let _ = writeln!(
+                out,
+                "    rank {}: eigenvalues [{}], dimension {}",
+                f.rank,
+                e.join(", "),
+                f.dimension
+            );
+        }
     }
-    if c.variety.systems.is_empty() {
-        if let Some(n) = &c.variety.note {
+    let _ = writeln!(
+        out,
+        "    the general machinery {}: {} matched, {} missing, {} unexpected; {} component(s) do not commute with the data{}",
+        if cf.agrees { "agrees" } else { "DISAGREES" },
+        cf.matched,
+        cf.missing.len(),
+        cf.unexpected.len(),
+        cf.non_aligned,
+        if cf.agrees {
+            String::new()
+        } else {
+            format!(
+                " (missing: {}; unexpected: {})",
+                cf.missing.join("; "),
+                cf.unexpected.join("; ")
+            )
+        }
+    );
+}
+
+/// The symbolic derivation of the scalar case.
+fn scalar_text(d: &ScalarDerivation, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "scalar case derived (ρ, τ, λ symbolic; Gröbner basis and factorizations):"
+    );
+    let _ = writeln!(out, "    eliminated: {}", d.eliminated.join("; "));
+    let _ = writeln!(
+        out,
+        "    sphere polynomial in s = ‖a‖²: {}",
+        d.sphere_polynomial
+    );
+    let _ = writeln!(
+        out,
+        "    discriminant {} = {}·{}",
+        d.discriminant,
+        d.discriminant_constant,
+        d.discriminant_factors
+            .iter()
+            .map(|(f, k)| if *k > 1 {
+                format!("({f})^{k}")
+            } else {
+                format!("({f})")
+            })
+            .collect::<Vec<_>>()
+            .join("·")
+    );
+    let _ = writeln!(out, "    Δ = {}  (real spheres iff Δ ≥ 0)", d.delta);
+    let _ = writeln!(out, "    with Δ = δ²: {}", d.radii.join(", "));
+}
+
+/// Dimension and degree of the whole varieties, or why they were not
+/// computed.
+fn varieties_text(variety: &WholeVarietyReport, detailed: bool, out: &mut String) {
+    if variety.systems.is_empty() {
+        if let Some(n) = &variety.note {
             let _ = writeln!(out, "whole varieties: {n}");
         }
     } else {
         let _ = writeln!(out, "whole varieties (complex points):");
-        for v in &c.variety.systems {
+        for v in &variety.systems {
             let _ = writeln!(
                 out,
                 "    {:<28} {:>2} unknowns: dimension {}, degree {}{}",
@@ -404,7 +443,6 @@ pub fn render_text(c: &Characterization, detailed: bool) -> String {
             );
         }
     }
-    out
 }
 
 /// The count table as text.
@@ -485,59 +523,15 @@ pub fn render_latex(c: &Characterization) -> String {
         i.m,
         i.lambda
     );
-    let mat = |rows: &[Vec<String>]| {
-        let body: Vec<String> = rows.iter().map(|r| r.join(" & ")).collect();
-        format!(
-            "\\begin{{pmatrix}} {} \\end{{pmatrix}}",
-            body.join(" \\\\ ")
-        )
-    };
     let _ = writeln!(
         out,
         "\\[ M_{{xx}} = {}, \\quad M_{{yx}} = {}, \\quad M_{{yy}} = {} \\]",
-        mat(&i.mxx.to_string_rows()),
-        mat(&i.myx.to_string_rows()),
-        mat(&i.myy.to_string_rows())
+        tex_matrix(&i.mxx.to_string_rows()),
+        tex_matrix(&i.myx.to_string_rows()),
+        tex_matrix(&i.myy.to_string_rows())
     );
     for s in &c.strata {
-        let _ = writeln!(out, "\\subsection*{{Rank {}}}", s.stratum.rank);
-        let _ = writeln!(out, "{}\\par", tex(&stratum_header(s, i.n, i.m)));
-        if s.stratum.rank > 0 {
-            let _ = writeln!(out, "\\noindent {}\\par", tex(&s.stratum.method));
-        }
-        let mut comps = s.components.iter();
-        let _ = writeln!(out, "\\begin{{enumerate}}");
-        for sol in &s.stratum.real_solutions {
-            let body = sol.s_exact.clone().unwrap_or_else(|| sol.s_digits.clone());
-            let _ = write!(
-                out,
-                "\\item $S = {}$, $\\operatorname{{tr}} S = {:.6}$",
-                mat(&body),
-                sol.trace
-            );
-            if !sol.psd {
-                let _ = write!(out, " (not PSD: no equilibrium)");
-            }
-            if sol.psd
-                && sol.orbit_dimension.is_some()
-                && let Some(comp) = comps.next()
-            {
-                let _ = writeln!(out, "\n\\begin{{itemize}}");
-                for v in &comp.verdicts {
-                    let _ = writeln!(
-                        out,
-                        "\\item {}: {} ({})",
-                        tex(&v.dynamics.to_string()),
-                        tex(v.verdict.as_str()),
-                        v.level.as_str()
-                    );
-                }
-                let _ = writeln!(out, "\\end{{itemize}}");
-            } else {
-                let _ = writeln!(out);
-            }
-        }
-        let _ = writeln!(out, "\\end{{enumerate}}");
+        stratum_latex(s, i, &mut out);
     }
     let _ = writeln!(
         out,
@@ -563,6 +557,58 @@ pub fn render_latex(c: &Characterization) -> String {
     }
     let _ = writeln!(out, "\\end{{document}}");
     out
+}
+
+/// A matrix of entries (already LaTeX) as a `pmatrix`.
+fn tex_matrix(rows: &[Vec<String>]) -> String {
+    let body: Vec<String> = rows.iter().map(|r| r.join(" & ")).collect();
+    format!(
+        "\\begin{{pmatrix}} {} \\end{{pmatrix}}",
+        body.join(" \\\\ ")
+    )
+}
+
+/// One stratum as a LaTeX subsection: its header, method and the real
+/// solutions with the verdicts of their components.
+fn stratum_latex(s: &StratumReport, i: &crate::model::InstanceRecord, out: &mut String) {
+    let _ = writeln!(out, "\\subsection*{{Rank {}}}", s.stratum.rank);
+    let _ = writeln!(out, "{}\\par", tex(&stratum_header(s, i.n, i.m)));
+    if s.stratum.rank > 0 {
+        let _ = writeln!(out, "\\noindent {}\\par", tex(&s.stratum.method));
+    }
+    let mut comps = s.components.iter();
+    let _ = writeln!(out, "\\begin{{enumerate}}");
+    for sol in &s.stratum.real_solutions {
+        let body = sol.s_exact.clone().unwrap_or_else(|| sol.s_digits.clone());
+        let _ = write!(
+            out,
+            "\\item $S = {}$, $\\operatorname{{tr}} S = {:.6}$",
+            tex_matrix(&body),
+            sol.trace
+        );
+        if !sol.psd {
+            let _ = write!(out, " (not PSD: no equilibrium)");
+        }
+        if sol.psd
+            && sol.orbit_dimension.is_some()
+            && let Some(comp) = comps.next()
+        {
+            let _ = writeln!(out, "\n\\begin{{itemize}}");
+            for v in &comp.verdicts {
+                let _ = writeln!(
+                    out,
+                    "\\item {}: {} ({})",
+                    tex(&v.dynamics.to_string()),
+                    tex(v.verdict.as_str()),
+                    v.level.as_str()
+                );
+            }
+            let _ = writeln!(out, "\\end{{itemize}}");
+        } else {
+            let _ = writeln!(out);
+        }
+    }
+    let _ = writeln!(out, "\\end{{enumerate}}");
 }
 
 /// How a local dimension was obtained, for the text report.

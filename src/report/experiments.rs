@@ -30,8 +30,20 @@ pub(crate) fn paper_cells(p: &PaperFractions) -> [String; 4] {
 /// intervals) next to the paper's, the not-converged detail, the verdict,
 /// and the sweep if one was run.
 pub fn render_synthetic(r: &SyntheticReport, sweep: Option<&[SweepPoint]>) -> String {
-    let c = &r.config;
     let mut out = String::new();
+    synthetic_settings(r, &mut out);
+    synthetic_rows(r, &mut out);
+    synthetic_conclusion(r, &mut out);
+    if let Some(points) = sweep {
+        out.push_str(&render_sweep(points));
+    }
+    out
+}
+
+/// The draws, the settings the paper does not give, and how end points are
+/// classified.
+fn synthetic_settings(r: &SyntheticReport, out: &mut String) {
+    let c = &r.config;
     let _ = writeln!(
         out,
         "ssl-equilibria reproduce synthetic: {} draws (seed {}), m = 1, ρ ~ U({}, {}], τ ~ U[{}, {}], λ ~ U[{}, {}]",
@@ -61,6 +73,10 @@ pub fn render_synthetic(r: &SyntheticReport, sweep: Option<&[SweepPoint]>) -> St
         "draws with Δ = τ² − 4ρλ ≥ 0: {} of {}\n",
         r.trials_delta_nonnegative, c.trials
     );
+}
+
+/// The table: the paper's rows next to ours (Δ ≥ 0 and all draws).
+fn synthetic_rows(r: &SyntheticReport, out: &mut String) {
     let _ = writeln!(
         out,
         "{:<16} {:<22} {:<22} {:<22} {:<22}",
@@ -74,14 +90,14 @@ pub fn render_synthetic(r: &SyntheticReport, sweep: Option<&[SweepPoint]>) -> St
         );
     };
     for (name, t) in [("EMA", &r.ema), ("SG", &r.sg)] {
-        row(&mut out, &format!("{name} paper"), paper_cells(&t.paper));
-        row(
-            &mut out,
-            &format!("{name} Δ ≥ 0"),
-            cells(&t.delta_nonnegative),
-        );
-        row(&mut out, &format!("{name} all draws"), cells(&t.all));
+        row(out, &format!("{name} paper"), paper_cells(&t.paper));
+        row(out, &format!("{name} Δ ≥ 0"), cells(&t.delta_nonnegative));
+        row(out, &format!("{name} all draws"), cells(&t.all));
     }
+}
+
+/// The not-converged detail, the distance to the paper and the verdict.
+fn synthetic_conclusion(r: &SyntheticReport, out: &mut String) {
     let detail = |t: &ProcedureTable| {
         format!(
             "{} out of steps, {} diverged, {} unmatched; median {} steps",
@@ -119,10 +135,6 @@ pub fn render_synthetic(r: &SyntheticReport, sweep: Option<&[SweepPoint]>) -> St
         },
         r.verdict.rule
     );
-    if let Some(points) = sweep {
-        out.push_str(&render_sweep(points));
-    }
-    out
 }
 
 /// The sweep as a table, with the closest setting.

@@ -98,6 +98,28 @@ pub fn verify_page(
         report.seconds,
         report.config.seed
     );
+    claims_table(&mut b, report);
+    instances_table(&mut b, report);
+    if !report.skipped.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p>Skipped (time budget): {}</p>",
+            esc(&report.skipped.join(", "))
+        );
+    }
+    if let Some(s) = synthetic {
+        synthetic_table(&mut b, s);
+    }
+    findings_section(&mut b, report);
+    if !figs.is_empty() {
+        b.push_str("<h2>Figures</h2>\n");
+        figures(&mut b, figs);
+    }
+    page("ssl-equilibria verify", &b)
+}
+
+/// The claim table: verdict, level, instances, condition or reason, summary.
+fn claims_table(b: &mut String, report: &Report) {
     b.push_str("<h2>Claims</h2>\n<table id=\"claims\">\n<tr><th>claim</th><th>verdict</th><th>level</th><th>instances</th><th>condition, reason or counterexamples</th><th>summary</th></tr>\n");
     for c in &report.claims {
         let note = if let Some(cond) = &c.condition {
@@ -121,7 +143,12 @@ pub fn verify_page(
             esc(&c.summary)
         );
     }
-    b.push_str("</table>\n<h2>Instances</h2>\n<table id=\"instances\">\n<tr><th>instance</th><th>n</th><th>m</th><th>λ</th><th>components per rank (source)</th><th>SG ends per rank</th><th>EMA ends per rank</th><th>not converged</th><th>stability (STABILITY finding)</th></tr>\n");
+    b.push_str("</table>\n");
+}
+
+/// The instance table, with each instance's STABILITY finding.
+fn instances_table(b: &mut String, report: &Report) {
+    b.push_str("<h2>Instances</h2>\n<table id=\"instances\">\n<tr><th>instance</th><th>n</th><th>m</th><th>λ</th><th>components per rank (source)</th><th>SG ends per rank</th><th>EMA ends per rank</th><th>not converged</th><th>stability (STABILITY finding)</th></tr>\n");
     let stability = report
         .claims
         .iter()
@@ -153,16 +180,10 @@ pub fn verify_page(
         );
     }
     b.push_str("</table>\n");
-    if !report.skipped.is_empty() {
-        let _ = writeln!(
-            b,
-            "<p>Skipped (time budget): {}</p>",
-            esc(&report.skipped.join(", "))
-        );
-    }
-    if let Some(s) = synthetic {
-        synthetic_table(&mut b, s);
-    }
+}
+
+/// Each claim's findings per instance, one collapsible table per claim.
+fn findings_section(b: &mut String, report: &Report) {
     b.push_str("<h2>Findings per claim and instance</h2>\n");
     for c in &report.claims {
         let _ = writeln!(
@@ -186,11 +207,6 @@ pub fn verify_page(
         }
         b.push_str("</table></details>\n");
     }
-    if !figs.is_empty() {
-        b.push_str("<h2>Figures</h2>\n");
-        figures(&mut b, figs);
-    }
-    page("ssl-equilibria verify", &b)
 }
 
 /// The paper's m = 1 table next to ours (SYNTHETIC-TABLE).

@@ -66,6 +66,30 @@ fn render(report: &Report, detailed: bool, styled: bool) -> String {
             )
         )
     );
+    claim_lines(&mut out, report, &paint);
+    let _ = writeln!(out);
+    instance_lines(&mut out, report);
+    if !report.skipped.is_empty() {
+        let line = format!("  skipped (time budget): {}", report.skipped.join(", "));
+        let _ = writeln!(out, "{}", fit(&line));
+    }
+    if detailed {
+        details(&mut out, report);
+    } else {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(
+                Style::new().dimmed(),
+                "(--details: each claim's full summary and every finding per instance; --json FILE: all)"
+            )
+        );
+    }
+    out
+}
+
+/// One line per claim: identifier, verdict, level, coverage, key finding.
+fn claim_lines(out: &mut String, report: &Report, paint: &dyn Fn(Style, &str) -> String) {
     for c in &report.claims {
         let coverage = coverage(report, c);
         let prefix_width = ID + VERDICT + LEVEL + COVERAGE + 8;
@@ -81,7 +105,11 @@ fn render(report: &Report, detailed: bool, styled: bool) -> String {
             c.level.as_str(),
         );
     }
-    let _ = writeln!(out);
+}
+
+/// One line per instance: components, runs' ends and non-converged runs per
+/// rank.
+fn instance_lines(out: &mut String, report: &Report) {
     if !report.instances.is_empty() {
         let _ = writeln!(
             out,
@@ -106,23 +134,6 @@ fn render(report: &Report, detailed: bool, styled: bool) -> String {
         );
         let _ = writeln!(out, "{}", fit(&line));
     }
-    if !report.skipped.is_empty() {
-        let line = format!("  skipped (time budget): {}", report.skipped.join(", "));
-        let _ = writeln!(out, "{}", fit(&line));
-    }
-    if detailed {
-        details(&mut out, report);
-    } else {
-        let _ = writeln!(
-            out,
-            "{}",
-            paint(
-                Style::new().dimmed(),
-                "(--details: each claim's full summary and every finding per instance; --json FILE: all)"
-            )
-        );
-    }
-    out
 }
 
 fn verdict_style(v: Verdict) -> Style {

@@ -470,8 +470,46 @@ pub fn check_certificate(cert: &OrbitCertificate) -> Result<CheckOutcome> {
     let inst = cert.instance.clone().into_instance("certificate")?;
     let field = SgField::<Interval>::new(&inst, 1);
     let d = field.dim();
+    check_shape(cert, d)?;
+    let sh = Shooting {
+        reflected: cert.reflected,
+        n_seg: cert.segments,
+        d,
+        j: cert.phase_coordinate,
+        c: cert.phase_value,
+    };
+    let centre: Vec<f64> = cert
+        .points
+        .concat()
+        .into_iter()
+        .chain([cert.period])
+        .collect();
+    let zbox: Vec<Interval> = centre
+        .iter()
+        .map(|&c| Interval::ball(c, cert.radius))
+        .collect();
+    let proved = linearize(cert, &field, &sh, &zbox).and_then(|lin| {
+        let image = krawczyk_image(&lin, &centre, &zbox, cert.radius)?;
+        not_an_equilibrium(&zbox, &sh)?;
+        Ok(floquet_and_ranges(
+            &inst,
+            &field,
+            &zbox,
+            &lin.derivs,
+            &image,
+            &sh,
+        ))
+    });
+    Ok(match proved {
+        Ok(proof) => CheckOutcome::Proved(proof),
+        Err(why) => CheckOutcome::Rejected(why),
+    })
+}
+
+/// Rejects (as bad input, not as a failed proof) a certificate whose points,
+/// step counts or radius cannot describe a shooting system in dimension `d`.
+fn check_shape(cert: &OrbitCertificate, d: usize) -> Result<()> {
     let n = cert.segments;
-    let reject = |why: String| Ok(CheckOutcome::Rejected(why));
     if n < 2 || cert.points.len() != n || cert.points.iter().any(|p| p.len() != d) {
         return Err(Error::param(
             "points",
@@ -502,66 +540,68 @@ pub fn check_certificate(cert: &OrbitCertificate) -> Result<CheckOutcome> {
             "finite positive numbers",
         ));
     }
-    let sh = Shooting {
-        reflected: cert.reflected,
-        n_seg: n,
-        d,
-        j: cert.phase_coordinate,
-        c: cert.phase_value,
-    };
-    let size = sh.size();
-    let centre: Vec<f64> = cert
-        .points
-        .concat()
-        .into_iter()
-        .chain([cert.period])
-        .collect();
-    let zbox: Vec<Interval> = centre
-        .iter()
-        .map(|&c| Interval::ball(c, cert.radius))
-        .collect();
+    Ok(())
+}
+
+/// The shooting system around a certificate: `G` at the centre, `DG` over
+/// the box, and each segment's flow derivative (for the monodromy).
+struct Linearization {
+    /// `G(ẑ)`, one entry per unknown.
+    g: Vec<Interval>,
+    /// `DG(Z)` as (row, column, value) triples.
+    dg: Vec<(usize, usize, Interval)>,
+    /// Per segment, the enclosure of its flow's derivative (d×d, row-major).
+    derivs: Vec<Vec<Interval>>,
+    /// The number of unknowns, `N·d + 1`.
+    size: usize,
+}
+
+/// Encloses `G` at the centre and `DG` over the box by integrating each
+/// segment's flow and variational equation; `Err` says why the enclosure
+/// could not be made.
+fn linearize(
+    cert: &OrbitCertificate,
+    field: &SgField<Interval>,
+    sh: &Shooting,
+    zbox: &[Interval],
+) -> std::result::Result<Linearization, String> {
+    let (n, d) = (sh.n_seg, sh.d);
     if zbox[n * d].lo <= 0.0 {
-        return reject("the period's box contains non-positive times".into());
+        return Err("the period's box contains non-positive times".into());
     }
-    // G at the centre.
+    let size = sh.size();
     let tau_c = Interval::point(cert.period).div_int(n);
     let tau_z = zbox[n * d].div_int(n);
     let mut g = vec![Interval::point(0.0); size];
-    // DG over the box, as (row, column, value) triples, and the segment
-    // derivatives for the monodromy.
     let mut dg: Vec<(usize, usize, Interval)> = Vec::new();
     let mut derivs = Vec::with_capacity(n);
     let fail = |i: usize, e: StepFailure| format!("segment {i}: {}", e.0);
     for i in 0..n {
         let next = (i + 1) % n;
         let xc: Vec<Interval> = cert.points[i].iter().map(|&v| Interval::point(v)).collect();
-        let y = match interval_flow(
-            &field,
+        let y = interval_flow(
+            field,
             System::Flow,
             &xc,
             tau_c,
             cert.steps_per_segment,
             cert.order,
-        ) {
-            Ok(y) => y,
-            Err(e) => return reject(fail(i, e)),
-        };
+        )
+        .map_err(|e| fail(i, e))?;
         for r in 0..d {
             let sign = sh.sign(i, r, field.m);
             g[i * d + r] = y[r] - Interval::point(sign * cert.points[next][r]);
         }
         let xb = &zbox[i * d..(i + 1) * d];
-        let yv = match interval_flow(
-            &field,
+        let yv = interval_flow(
+            field,
             System::Variational,
             &with_identity(xb),
             tau_z,
             cert.steps_per_segment,
             cert.order,
-        ) {
-            Ok(y) => y,
-            Err(e) => return reject(fail(i, e)),
-        };
+        )
+        .map_err(|e| fail(i, e))?;
         let fy = field.eval(&yv[..d]);
         for r in 0..d {
             for c in 0..d {
@@ -578,22 +618,45 @@ pub fn check_certificate(cert: &OrbitCertificate) -> Result<CheckOutcome> {
     }
     g[n * d] = Interval::point(cert.points[0][sh.j]) - Interval::point(sh.c);
     dg.push((n * d, sh.j, Interval::point(1.0)));
-    // C ≈ (mid DG)⁻¹.
+    Ok(Linearization {
+        g,
+        dg,
+        derivs,
+        size,
+    })
+}
+
+/// How the Krawczyk image sits in the box.
+struct KrawczykImage {
+    /// `max |K − ẑ| / r` over the coordinates.
+    contraction: f64,
+    /// The largest width of the image.
+    width: f64,
+}
+
+/// The Krawczyk test `K = ẑ − C G(ẑ) + (I − C DG(Z))(Z − ẑ) ⊂ int Z`, with
+/// `C ≈ (mid DG)⁻¹`; `Err` says why it failed, with the numbers.
+fn krawczyk_image(
+    lin: &Linearization,
+    centre: &[f64],
+    zbox: &[Interval],
+    radius: f64,
+) -> std::result::Result<KrawczykImage, String> {
+    let size = lin.size;
     let mut mid = DMatrix::<f64>::zeros(size, size);
-    for &(r, c, v) in &dg {
+    for &(r, c, v) in &lin.dg {
         mid[(r, c)] += v.mid();
     }
     let Some(cinv) = mid.try_inverse() else {
-        return reject("the midpoint of DG is singular".into());
+        return Err("the midpoint of DG is singular".into());
     };
-    // K = ẑ − C G(ẑ) + (I − C DG(Z))(Z − ẑ).
     let mut by_row: Vec<Vec<(usize, Interval)>> = vec![Vec::new(); size];
-    for &(r, c, v) in &dg {
+    for &(r, c, v) in &lin.dg {
         by_row[r].push((c, v));
     }
     let delta: Vec<Interval> = zbox
         .iter()
-        .zip(&centre)
+        .zip(centre)
         .map(|(zb, &c)| *zb - Interval::point(c))
         .collect();
     let mut worst: f64 = 0.0;
@@ -608,66 +671,91 @@ pub fn check_certificate(cert: &OrbitCertificate) -> Result<CheckOutcome> {
             if cinv[(r, k)] == 0.0 {
                 continue;
             }
-            cg = cg + ck * g[k];
+            cg = cg + ck * lin.g[k];
             for &(col, v) in &by_row[k] {
                 row[col] = row[col] - ck * v;
             }
         }
-        let lin = row
+        let linear = row
             .iter()
             .zip(&delta)
             .fold(Interval::point(0.0), |acc, (a, b)| acc + *a * *b);
-        let k = Interval::point(centre[r]) - cg + lin;
+        let k = Interval::point(centre[r]) - cg + linear;
         kwidth = kwidth.max(k.width());
         inside &= k.interior_of(&zbox[r]);
-        worst = worst.max((k.lo - centre[r]).abs().max((k.hi - centre[r]).abs()) / cert.radius);
+        worst = worst.max((k.lo - centre[r]).abs().max((k.hi - centre[r]).abs()) / radius);
         if !k.is_finite() {
-            return reject(format!("unbounded Krawczyk image in coordinate {r}"));
+            return Err(format!("unbounded Krawczyk image in coordinate {r}"));
         }
     }
     if !inside {
-        return reject(format!(
-            "the Krawczyk image is not inside the box: max |K − ẑ| / r = {worst:.3} (needs < 1; r = {:.1e}, image width {kwidth:.1e})",
-            cert.radius
+        return Err(format!(
+            "the Krawczyk image is not inside the box: max |K − ẑ| / r = {worst:.3} (needs < 1; r = {radius:.1e}, image width {kwidth:.1e})"
         ));
     }
-    // Not an equilibrium: the boxes of x₀ and x_{N/2} are disjoint.
-    let half = n / 2;
-    let apart = (0..d).any(|k| zbox[k].disjoint(&zbox[half * d + k]));
-    if !apart {
-        return reject(
-            "the boxes of x₀ and x_{N/2} overlap: a constant solution is not excluded".into(),
-        );
-    }
-    Ok(CheckOutcome::Proved(floquet_and_ranges(
-        &inst,
-        &field,
-        &zbox,
-        &derivs,
-        worst,
-        kwidth,
-        n,
-        d,
-        cert.reflected,
-    )))
+    Ok(KrawczykImage {
+        contraction: worst,
+        width: kwidth,
+    })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Not an equilibrium: the boxes of `x₀` and `x_{N/2}` are disjoint.
+fn not_an_equilibrium(zbox: &[Interval], sh: &Shooting) -> std::result::Result<(), String> {
+    let (half, d) = (sh.n_seg / 2, sh.d);
+    if (0..d).any(|k| zbox[k].disjoint(&zbox[half * d + k])) {
+        Ok(())
+    } else {
+        Err("the boxes of x₀ and x_{N/2} overlap: a constant solution is not excluded".into())
+    }
+}
+
+/// What the proved box gives: the period, the balance and Floquet
+/// multipliers, and the ranges of `‖A‖` and `Ē` along the orbit.
 fn floquet_and_ranges(
     inst: &Instance,
     field: &SgField<Interval>,
     zbox: &[Interval],
     derivs: &[Vec<Interval>],
-    contraction: f64,
-    kwidth: f64,
-    n: usize,
-    d: usize,
-    reflected: bool,
+    image: &KrawczykImage,
+    sh: &Shooting,
 ) -> OrbitProof {
+    let (n, d, reflected) = (sh.n_seg, sh.d, sh.reflected);
     let period = zbox[n * d];
     let two = Interval::point(2.0);
     let balance_multiplier = (-(two * field.data.lambda * period)).exp();
-    // Monodromy Φ_{N−1} ⋯ Φ_0.
+    let mono = monodromy(derivs, d, reflected);
+    let floquet = (d == 3).then(|| remaining_multiplier(&mono, reflected, balance_multiplier));
+    let attracting = floquet.and_then(|mu| {
+        if mu.mag() < 1.0 {
+            Some(true)
+        } else if mu.lo > 1.0 || mu.hi < -1.0 {
+            Some(false)
+        } else {
+            None
+        }
+    });
+    let (norm_a, ebar) = ranges_along(inst, field, zbox, sh);
+    OrbitProof {
+        closing_time: period,
+        reflected,
+        period: if reflected {
+            Interval::point(2.0) * period
+        } else {
+            period
+        },
+        balance_multiplier,
+        floquet,
+        attracting,
+        krawczyk_width: image.width,
+        contraction: image.contraction,
+        norm_a: norm_a.unwrap_or(Interval::ENTIRE),
+        ebar: ebar.unwrap_or(Interval::ENTIRE),
+    }
+}
+
+/// The monodromy `Φ_{N−1} ⋯ Φ_0` (d×d, row-major), composed with `σ` when
+/// the orbit closes up to the reflection.
+fn monodromy(derivs: &[Vec<Interval>], d: usize, reflected: bool) -> Vec<Interval> {
     let mut mono: Vec<Interval> = with_identity(&vec![Interval::point(0.0); d])[d..].to_vec();
     for phi in derivs {
         let mut next = vec![Interval::point(0.0); d * d];
@@ -688,30 +776,38 @@ fn floquet_and_ranges(
             }
         }
     }
-    let floquet = (d == 3).then(|| {
-        let e = |i: usize, j: usize| mono[i * d + j];
-        let det = e(0, 0) * (e(1, 1) * e(2, 2) - e(1, 2) * e(2, 1))
-            - e(0, 1) * (e(1, 0) * e(2, 2) - e(1, 2) * e(2, 0))
-            + e(0, 2) * (e(1, 0) * e(2, 1) - e(1, 1) * e(2, 0));
-        // det σ = (−1)^m.
-        let det = if reflected && (d - 1) % 2 == 1 {
-            -det
-        } else {
-            det
-        };
-        let by_det = det.divide(balance_multiplier);
-        let by_trace = e(0, 0) + e(1, 1) + e(2, 2) - Interval::point(1.0) - balance_multiplier;
-        by_det.intersect(&by_trace).unwrap_or(by_det)
-    });
-    let attracting = floquet.and_then(|mu| {
-        if mu.mag() < 1.0 {
-            Some(true)
-        } else if mu.lo > 1.0 || mu.hi < -1.0 {
-            Some(false)
-        } else {
-            None
-        }
-    });
+    mono
+}
+
+/// For a 3×3 monodromy (`m = 2`): the Floquet multiplier left once the
+/// trivial one (1) and the balance multiplier are removed, enclosed both by
+/// the determinant and by the trace and intersected.
+fn remaining_multiplier(mono: &[Interval], reflected: bool, balance: Interval) -> Interval {
+    let d = 3;
+    let e = |i: usize, j: usize| mono[i * d + j];
+    let det = e(0, 0) * (e(1, 1) * e(2, 2) - e(1, 2) * e(2, 1))
+        - e(0, 1) * (e(1, 0) * e(2, 2) - e(1, 2) * e(2, 0))
+        + e(0, 2) * (e(1, 0) * e(2, 1) - e(1, 1) * e(2, 0));
+    // det σ = (−1)^m.
+    let det = if reflected && (d - 1) % 2 == 1 {
+        -det
+    } else {
+        det
+    };
+    let by_det = det.divide(balance);
+    let by_trace = e(0, 0) + e(1, 1) + e(2, 2) - Interval::point(1.0) - balance;
+    by_det.intersect(&by_trace).unwrap_or(by_det)
+}
+
+/// The hulls of `‖A‖` and of `Ē` over the boxes of the points (`None` when
+/// there are no points).
+fn ranges_along(
+    inst: &Instance,
+    field: &SgField<Interval>,
+    zbox: &[Interval],
+    sh: &Shooting,
+) -> (Option<Interval>, Option<Interval>) {
+    let (n, d) = (sh.n_seg, sh.d);
     let myy = crate::model::formula::ModelData::<Interval>::from_instance(inst).myy;
     let mut norm_a: Option<Interval> = None;
     let mut ebar: Option<Interval> = None;
@@ -728,20 +824,5 @@ fn floquet_and_ranges(
         norm_a = Some(norm_a.map_or(na, |v| v.hull(&na)));
         ebar = Some(ebar.map_or(eb, |v| v.hull(&eb)));
     }
-    OrbitProof {
-        closing_time: period,
-        reflected,
-        period: if reflected {
-            Interval::point(2.0) * period
-        } else {
-            period
-        },
-        balance_multiplier,
-        floquet,
-        attracting,
-        krawczyk_width: kwidth,
-        contraction,
-        norm_a: norm_a.unwrap_or(Interval::ENTIRE),
-        ebar: ebar.unwrap_or(Interval::ENTIRE),
-    }
+    (norm_a, ebar)
 }

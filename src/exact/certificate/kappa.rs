@@ -315,39 +315,7 @@ pub fn certify_ema_all_kappa(
     let constant_term_positive_roots = critical.len();
     let hurwitz = hurwitz_conditions(&quotient, &bounds, &mut critical)?;
 
-    // Critical values and regions.
-    critical.sort_by(|x, y| x.compare(y));
-    critical.dedup_by(|x, y| x.compare(y) == Ordering::Equal);
-    let evaluate = |k: &BigRational| -> (bool, Vec<usize>, Option<usize>) {
-        let failing: Vec<usize> = hurwitz
-            .iter()
-            .filter(|h| !eval_fast(&h.determinant, k).is_positive())
-            .map(|h| h.index)
-            .collect();
-        let stable = failing.is_empty() && !eval_fast(&constant_term, k).is_zero();
-        (
-            stable,
-            failing,
-            routh(&quotient_at(&quotient, k)).right_half_plane,
-        )
-    };
-    let samples = region_samples(&mut critical);
-    let records: Vec<RootRecord> = critical.into_iter().map(RootRecord::new).collect();
-    let regions: Vec<KappaRegion> = samples
-        .into_iter()
-        .enumerate()
-        .map(|(i, sample)| {
-            let (stable, failing, unstable_at_sample) = evaluate(&sample);
-            KappaRegion {
-                lower: i.checked_sub(1).map(|j| records[j].clone()),
-                upper: records.get(i).cloned(),
-                sample,
-                stable,
-                failing,
-                unstable_at_sample,
-            }
-        })
-        .collect();
+    let regions = kappa_regions(&hurwitz, &quotient, &constant_term, critical);
 
     let verdict = if let Some(reason) =
         neutral_mismatch(d, kernel.len(), tangent_rank, tangent_in_kernel, d, "0")
@@ -387,6 +355,49 @@ pub fn certify_ema_all_kappa(
         regions,
         verdict,
     })
+}
+
+/// The κ-axis cut at the sorted, deduplicated `critical` values: for each
+/// open interval, its sample point, whether the flow is stable there, the
+/// failing Hurwitz conditions and the Routh count at the sample.
+fn kappa_regions(
+    hurwitz: &[HurwitzCondition],
+    quotient: &[UPoly],
+    constant_term: &UPoly,
+    mut critical: Vec<RealRoot>,
+) -> Vec<KappaRegion> {
+    critical.sort_by(|x, y| x.compare(y));
+    critical.dedup_by(|x, y| x.compare(y) == Ordering::Equal);
+    let evaluate = |k: &BigRational| -> (bool, Vec<usize>, Option<usize>) {
+        let failing: Vec<usize> = hurwitz
+            .iter()
+            .filter(|h| !eval_fast(&h.determinant, k).is_positive())
+            .map(|h| h.index)
+            .collect();
+        let stable = failing.is_empty() && !eval_fast(constant_term, k).is_zero();
+        (
+            stable,
+            failing,
+            routh(&quotient_at(quotient, k)).right_half_plane,
+        )
+    };
+    let samples = region_samples(&mut critical);
+    let records: Vec<RootRecord> = critical.into_iter().map(RootRecord::new).collect();
+    samples
+        .into_iter()
+        .enumerate()
+        .map(|(i, sample)| {
+            let (stable, failing, unstable_at_sample) = evaluate(&sample);
+            KappaRegion {
+                lower: i.checked_sub(1).map(|j| records[j].clone()),
+                upper: records.get(i).cloned(),
+                sample,
+                stable,
+                failing,
+                unstable_at_sample,
+            }
+        })
+        .collect()
 }
 
 /// Refuses a Jacobian larger than [`MAX_KAPPA_JACOBIAN`] and a point that

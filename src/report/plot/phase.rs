@@ -22,6 +22,9 @@ pub struct PhaseMarks {
     pub points: Vec<(f64, f64)>,
 }
 
+/// Points `(‖A‖, Ē)` of the phase plane.
+type PlanePoints = Vec<(f64, f64)>;
+
 struct PhaseFigure<'a> {
     title: &'a str,
     x_label: &'a str,
@@ -75,8 +78,9 @@ fn free_spot(points: &[(f64, f64)], area: (u32, u32), legend: (u32, u32)) -> (i3
 }
 
 impl PhaseFigure<'_> {
-    fn draw_plane<DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<()> {
-        let paths: Vec<Vec<(f64, f64)>> = self
+    /// The drawable `(‖A‖, Ē)` points: one path per run, and the marks.
+    fn plane_points(&self) -> (Vec<PlanePoints>, PlanePoints) {
+        let paths: Vec<PlanePoints> = self
             .runs
             .iter()
             .map(|(_, pts)| {
@@ -86,10 +90,39 @@ impl PhaseFigure<'_> {
                     .collect()
             })
             .collect();
-        let marks: Vec<(f64, f64)> = self
+        let marks: PlanePoints = self
             .marks
             .map(|m| m.points.iter().copied().filter(keep(false)).collect())
             .unwrap_or_default();
+        (paths, marks)
+    }
+
+    /// The legend's size in pixels, estimated from its labels and the
+    /// 12-pixel font.
+    fn legend_size(&self) -> (u32, u32) {
+        let several = self.runs.len() > 1;
+        let mut labels: Vec<String> = Vec::new();
+        for (name, _) in self.runs {
+            let suffix = if several {
+                format!(" ({name})")
+            } else {
+                String::new()
+            };
+            labels.extend([
+                format!("{name} trajectory"),
+                format!("start{suffix}"),
+                format!("end{suffix}"),
+            ]);
+        }
+        labels.extend(self.marks.map(|m| m.name.clone()));
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        (longest as u32 * 6 + 34, labels.len() as u32 * 18 + 6)
+    }
+
+    /// The (‖A‖, Ē) panel: each run's path with its start and end, the
+    /// marks, and the legend where it covers the fewest points.
+    fn draw_plane<DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<()> {
+        let (paths, marks) = self.plane_points();
         let all: Vec<(f64, f64)> = paths.iter().flatten().chain(&marks).copied().collect();
         let xr = range_of(all.iter().map(|p| p.0), false);
         let yr = range_of(all.iter().map(|p| p.1), false);
@@ -114,7 +147,6 @@ impl PhaseFigure<'_> {
             .draw()
             .map_err(draw_err)?;
         let several = self.runs.len() > 1;
-        let mut labels: Vec<String> = Vec::new();
         for (i, ((name, _), path)) in self.runs.iter().zip(&paths).enumerate() {
             let c = colour(i);
             chart
@@ -152,23 +184,8 @@ impl PhaseFigure<'_> {
                 .label(m.name.as_str())
                 .legend(move |(x, y)| Cross::new((x + 9, y), 5, c.stroke_width(2)));
         }
-        // The legend where it covers the fewest points (sizes estimated
-        // from the 12-pixel font).
-        for (name, _) in self.runs {
-            let suffix = if several {
-                format!(" ({name})")
-            } else {
-                String::new()
-            };
-            labels.extend([
-                format!("{name} trajectory"),
-                format!("start{suffix}"),
-                format!("end{suffix}"),
-            ]);
-        }
-        labels.extend(self.marks.map(|m| m.name.clone()));
-        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-        let legend = (longest as u32 * 6 + 34, labels.len() as u32 * 18 + 6);
+        // The legend where it covers the fewest points.
+        let legend = self.legend_size();
         let scaled: Vec<(f64, f64)> = all
             .iter()
             .map(|&(x, y)| ((x - xr0) / xs, (y - yr0) / ys))
