@@ -372,11 +372,74 @@ pub(crate) fn primes() -> impl Iterator<Item = u64> {
 
 /// `x mod p` in `[0, p)`.
 pub(crate) fn reduce(x: &BigInt, p: u64) -> u64 {
-    let mut r: u64 = 0;
-    for d in x.magnitude().iter_u64_digits().rev() {
-        r = (((u128::from(r)) << 64 | u128::from(d)) % u128::from(p)) as u64;
+    Modulus::new(p).reduce(x)
+}
+
+/// A fixed modulus `1 < p < 2⁶³` with Barrett's constant
+/// `μ = ⌊(2¹²⁸ − 1)/p⌋`, so that remainders of 128-bit numbers cost four
+/// word products instead of a 128-bit division (a software routine, and the
+/// bulk of the multimodular characteristic polynomials before).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Modulus {
+    p: u64,
+    mu_hi: u64,
+    mu_lo: u64,
+}
+
+impl Modulus {
+    /// The modulus `p` (`1 < p < 2⁶³`).
+    pub(crate) fn new(p: u64) -> Self {
+        assert!(p > 1 && p < 1 << 63, "Modulus: p = {p} is not in (1, 2⁶³)");
+        let mu = u128::MAX / u128::from(p);
+        Self {
+            p,
+            mu_hi: (mu >> 64) as u64,
+            mu_lo: mu as u64,
+        }
     }
-    if x.is_negative() && r != 0 { p - r } else { r }
+
+    /// The modulus.
+    pub(crate) fn p(&self) -> u64 {
+        self.p
+    }
+
+    /// `x mod p`. With `Q = ⌊x/p⌋`, `q = ⌊x·μ/2¹²⁸⌋` satisfies
+    /// `Q − 2 ≤ q ≤ Q`: `2¹²⁸/p − 1 − 1/p < μ ≤ 2¹²⁸/p` and `x < 2¹²⁸` give
+    /// `x/p − 2 < x·μ/2¹²⁸ ≤ x/p`. So `0 ≤ x − q·p < 3p < 2⁶⁵` and at most
+    /// two subtractions remain.
+    pub(crate) fn rem(&self, x: u128) -> u64 {
+        const LOW: u128 = u64::MAX as u128;
+        let (x1, x0) = (x >> 64, x & LOW);
+        let (m1, m0) = (u128::from(self.mu_hi), u128::from(self.mu_lo));
+        let (x0m0, x1m0, x0m1) = (x0 * m0, x1 * m0, x0 * m1);
+        // The high 128 bits of x·μ, carries included exactly.
+        let mid = (x0m0 >> 64) + (x1m0 & LOW) + (x0m1 & LOW);
+        let q = x1 * m1 + (x1m0 >> 64) + (x0m1 >> 64) + (mid >> 64);
+        let p = u128::from(self.p);
+        let mut r = x - q * p;
+        while r >= p {
+            r -= p;
+        }
+        r as u64
+    }
+
+    /// `a·b mod p` for `a, b < p`.
+    pub(crate) fn mul(&self, a: u64, b: u64) -> u64 {
+        self.rem(u128::from(a) * u128::from(b))
+    }
+
+    /// `x mod p` in `[0, p)` for an integer of any size.
+    pub(crate) fn reduce(&self, x: &BigInt) -> u64 {
+        let mut r: u64 = 0;
+        for d in x.magnitude().iter_u64_digits().rev() {
+            r = self.rem(u128::from(r) << 64 | u128::from(d));
+        }
+        if x.is_negative() && r != 0 {
+            self.p - r
+        } else {
+            r
+        }
+    }
 }
 
 fn trim_mod(p: &mut Vec<u64>) {
@@ -585,6 +648,57 @@ pub(crate) fn symmetric(x: BigInt, m: &BigInt) -> BigInt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn barrett_remainders_equal_the_division(
+            p in 2u64..(1 << 63),
+            hi in proptest::prelude::any::<u64>(),
+            lo in proptest::prelude::any::<u64>(),
+            a in proptest::prelude::any::<u64>(),
+            b in proptest::prelude::any::<u64>(),
+        ) {
+            let m = Modulus::new(p);
+            let pp = u128::from(p);
+            let x = u128::from(hi) << 64 | u128::from(lo);
+            proptest::prop_assert_eq!(u128::from(m.rem(x)), x % pp);
+            let (a, b) = (a % p, b % p);
+            proptest::prop_assert_eq!(u128::from(m.mul(a, b)), u128::from(a) * u128::from(b) % pp);
+        }
+    }
+
+    #[test]
+    fn barrett_at_the_edges() {
+        let big = BigInt::from(u128::MAX) * BigInt::from(u128::MAX) - BigInt::from(12345);
+        for p in [
+            2,
+            3,
+            (1 << 62) - 57,
+            (1 << 63) - 25,
+            (1 << 63) - 1,
+            primes().next().unwrap(),
+        ] {
+            let m = Modulus::new(p);
+            let pp = u128::from(p);
+            for x in [
+                0,
+                1,
+                pp - 1,
+                pp,
+                pp * pp - 1,
+                pp << 64,
+                (pp << 64) - 1,
+                u128::MAX,
+                u128::MAX - pp,
+            ] {
+                assert_eq!(u128::from(m.rem(x)), x % pp, "p = {p}, x = {x}");
+            }
+            for x in [big.clone(), -big.clone(), BigInt::from(-1), BigInt::zero()] {
+                let expected = ((&x % BigInt::from(p)) + BigInt::from(p)) % BigInt::from(p);
+                assert_eq!(BigInt::from(m.reduce(&x)), expected, "p = {p}, x = {x}");
+            }
+        }
+    }
     use proptest::prelude::*;
     use rand::{Rng, SeedableRng};
 

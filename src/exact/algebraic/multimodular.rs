@@ -33,7 +33,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rayon::prelude::*;
 
-use crate::exact::intpoly::{self, inv_mod, primes, reduce};
+use crate::exact::intpoly::{self, Modulus, inv_mod, primes};
 use crate::exact::qt::{Qt, QtElem};
 
 /// A commutative ring for [`berkowitz_in`].
@@ -108,6 +108,7 @@ pub(super) fn berkowitz_in<R: Ring>(ring: &R, a: &[Vec<R::E>], all: bool) -> Vec
 /// `𝔽_p[u]/(χ̂)` with χ̂ monic of degree d; elements have length d.
 pub(crate) struct ModRing {
     p: u64,
+    modulus: Modulus,
     d: usize,
     /// `uᵏ mod χ̂` for `k = d..=2d−2`.
     reductions: Vec<Vec<u64>>,
@@ -118,8 +119,12 @@ impl ModRing {
     /// (reduced modulo p here) and a prime p < 2⁶².
     pub(crate) fn new(chi_low: &[BigInt], p: u64) -> Self {
         let d = chi_low.len();
+        let modulus = Modulus::new(p);
         // u^d = −Σ χ̂_k u^k.
-        let mut cur: Vec<u64> = chi_low.iter().map(|c| (p - reduce(c, p)) % p).collect();
+        let mut cur: Vec<u64> = chi_low
+            .iter()
+            .map(|c| (p - modulus.reduce(c)) % p)
+            .collect();
         let mut reductions = Vec::with_capacity(d.saturating_sub(1));
         for _ in 0..d.saturating_sub(1) {
             reductions.push(cur.clone());
@@ -130,17 +135,18 @@ impl ModRing {
                 next[k] = cur[k - 1];
             }
             for (k, x) in next.iter_mut().enumerate() {
-                let add = mul(top, reductions[0][k], p);
+                let add = modulus.mul(top, reductions[0][k]);
                 *x = (*x + add) % p;
             }
             cur = next;
         }
-        Self { p, d, reductions }
+        Self {
+            p,
+            modulus,
+            d,
+            reductions,
+        }
     }
-}
-
-fn mul(a: u64, b: u64, p: u64) -> u64 {
-    ((u128::from(a) * u128::from(b)) % u128::from(p)) as u64
 }
 
 impl Ring for ModRing {
@@ -163,8 +169,8 @@ impl Ring for ModRing {
         a.iter().map(|&x| (self.p - x) % self.p).collect()
     }
     fn mul(&self, a: &Vec<u64>, b: &Vec<u64>) -> Vec<u64> {
-        let (p, d) = (self.p, self.d);
-        let pp = u128::from(p);
+        let (m, d) = (&self.modulus, self.d);
+        let pp = u128::from(self.p);
         // Sums of products (each below p² < 2^124) are accumulated in u128
         // and reduced only when the next one could overflow, and the high
         // part is folded back through uᵏ mod χ̂ before the one final
@@ -173,7 +179,7 @@ impl Ring for ModRing {
         let limit = u128::MAX - pp * pp;
         let add = |acc: &mut u128, x: u64, y: u64| {
             let s = *acc + u128::from(x) * u128::from(y);
-            *acc = if s > limit { s % pp } else { s };
+            *acc = if s > limit { u128::from(m.rem(s)) } else { s };
         };
         let mut prod = vec![0u128; 2 * d - 1];
         for (i, &x) in a.iter().enumerate() {
@@ -186,7 +192,7 @@ impl Ring for ModRing {
         }
         let (out, high) = prod.split_at_mut(d);
         for (red, &h) in self.reductions.iter().zip(high.iter()) {
-            let c = (h % pp) as u64;
+            let c = m.rem(h);
             if c == 0 {
                 continue;
             }
@@ -194,7 +200,7 @@ impl Ring for ModRing {
                 add(o, c, r);
             }
         }
-        out.iter().map(|&x| (x % pp) as u64).collect()
+        out.iter().map(|&x| m.rem(x)).collect()
     }
 }
 
@@ -309,11 +315,12 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
         .par_iter()
         .map(|&p| {
             let ring = ModRing::new(chi_low, p);
+            let m = ring.modulus;
             let am: Vec<Vec<Vec<u64>>> = scaled
                 .iter()
                 .map(|row| {
                     row.iter()
-                        .map(|v| v.iter().map(|c| reduce(c, p)).collect())
+                        .map(|v| v.iter().map(|c| m.reduce(c)).collect())
                         .collect()
                 })
                 .collect();
@@ -352,7 +359,7 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
 /// Chinese remaindering over a fixed list of primes `p₀, p₁, …`: the
 /// prefix products `M_i = p₀⋯p_{i−1}` and `M_i⁻¹ mod p_i`, computed once.
 struct Crt {
-    primes: Vec<u64>,
+    moduli: Vec<Modulus>,
     prefix: Vec<BigInt>,
     inverses: Vec<u64>,
 }
@@ -363,13 +370,13 @@ impl Crt {
         let mut inverses = Vec::with_capacity(primes.len());
         let mut m = BigInt::one();
         for &p in primes {
-            inverses.push(inv_mod(reduce(&m, p), p));
+            inverses.push(inv_mod(Modulus::new(p).reduce(&m), p));
             prefix.push(m.clone());
             m *= BigInt::from(p);
         }
         prefix.push(m);
         Self {
-            primes: primes.to_vec(),
+            moduli: primes.iter().map(|&p| Modulus::new(p)).collect(),
             prefix,
             inverses,
         }
@@ -381,13 +388,14 @@ impl Crt {
     /// much smaller than M costs one small reduction per prime.
     fn symmetric(&self, residues: &[u64]) -> BigInt {
         let mut x = BigInt::zero();
-        for (i, (&r, &p)) in residues.iter().zip(&self.primes).enumerate() {
-            let xm = reduce(&x, p);
+        for (i, (&r, m)) in residues.iter().zip(&self.moduli).enumerate() {
+            let xm = m.reduce(&x);
             if xm == r {
                 continue;
             }
+            let p = m.p();
             let diff = (r + p - xm) % p;
-            let t = mul(diff, self.inverses[i], p);
+            let t = m.mul(diff, self.inverses[i]);
             x += &self.prefix[i] * BigInt::from(t);
             let next = &self.prefix[i + 1];
             if &x * 2 > *next {
