@@ -168,9 +168,6 @@ pub struct RealRoot {
     sign_lo: Ordering,
 }
 
-/// The largest number of bits [`RealRoot::shrink`] is asked for at once.
-const MAX_SHRINK_BITS: u32 = 1 << 16;
-
 fn two() -> BigRational {
     BigRational::from_integer(BigInt::from(2))
 }
@@ -480,9 +477,8 @@ impl RealRoot {
     /// divides the squarefree `poly`, its only possible root in the interval
     /// is this one and `g(lo)`, `g(hi)` are non-zero, so this is decided by
     /// `g(lo)·g(hi) < 0` (equivalent to a Sturm count of `g` on `(lo, hi]`
-    /// being 1). Otherwise a clone of the interval is narrowed (Newton steps
-    /// checked by sign changes of `poly`, else bisections, the bits gained
-    /// between two tests doubling) until `q` is non-zero at both ends and Descartes' rule of signs (on `q` transformed
+    /// being 1). Otherwise a clone of the interval is bisected until `q` is
+    /// non-zero at both ends and Descartes' rule of signs (on `q` transformed
     /// to the interval) shows no root of `q` inside, and the sign of `q(lo)`
     /// is returned. This terminates because `q(root) ≠ 0`: on small enough
     /// intervals Descartes' bound is exact (Obreshkoff's two-circle
@@ -508,9 +504,8 @@ impl RealRoot {
         if g.len() > 1 && intpoly::sign_at(&g, &self.lo) != intpoly::sign_at(&g, &self.hi) {
             return Ordering::Equal;
         }
-        // q(root) ≠ 0: narrow until Descartes' rule shows that q has no
+        // q(root) ≠ 0: bisect until Descartes' rule shows that q has no
         // root in the closed interval.
-        let mut bits = 1;
         loop {
             if let Some(x) = self.exact() {
                 return intpoly::sign_of_rat(&q.eval(&x));
@@ -522,66 +517,8 @@ impl RealRoot {
             {
                 return s;
             }
-            // The precision gained between two tests doubles, so `q` (whose
-            // coefficients may be far larger than `poly`'s) is evaluated
-            // O(log bits) times rather than once per bit.
-            self.shrink(bits);
-            bits = (2 * bits).min(MAX_SHRINK_BITS);
-        }
-    }
-
-    /// Narrows the interval to `2⁻ᵏ` of its width (or finds the root
-    /// exactly): one Newton step from the midpoint, accepted only when
-    /// `poly` changes sign across the narrowed interval, which lies inside
-    /// the old one and so holds the root (the old interval isolates it);
-    /// otherwise `k` bisections. Near a simple root Newton's step gains as
-    /// many bits as the interval already has, so calls with doubling `k`
-    /// cost O(log) evaluations of `poly` instead of one per bit.
-    fn shrink(&mut self, k: u32) {
-        if self.is_exact() || self.newton_shrink(k) {
-            return;
-        }
-        for _ in 0..k {
             self.bisect();
         }
-    }
-
-    /// The Newton step of [`Self::shrink`]; `false` when it is not
-    /// accepted (the interval is then unchanged).
-    fn newton_shrink(&mut self, k: u32) -> bool {
-        let Some(d) = intpoly::degree(&self.ipoly).filter(|&d| d >= 1) else {
-            return false;
-        };
-        let m = (&self.lo + &self.hi) / two();
-        let pows = intpoly::powers(m.denom(), d);
-        // b^d·p(a/b) and b^(d−1)·p'(a/b) for m = a/b.
-        let v = intpoly::homogeneous_value(&self.ipoly, m.numer(), &pows);
-        let dv = intpoly::homogeneous_value(&intpoly::derivative(&self.ipoly), m.numer(), &pows);
-        if dv.is_zero() {
-            return false;
-        }
-        let x = &m - BigRational::new(v, m.denom() * dv);
-        let delta = self.width() / BigRational::from_integer(BigInt::one() << (k + 1));
-        let j = (&x / &delta).round();
-        let one = BigRational::one();
-        let (lo, hi) = ((&j - &one) * &delta, (&j + &one) * &delta);
-        if lo < self.lo || hi > self.hi {
-            return false;
-        }
-        match (
-            intpoly::sign_at(&self.ipoly, &lo),
-            intpoly::sign_at(&self.ipoly, &hi),
-        ) {
-            (Ordering::Equal, _) => self.collapse(lo),
-            (_, Ordering::Equal) => self.collapse(hi),
-            (a, b) if a != b => {
-                self.lo = lo;
-                self.hi = hi;
-                self.sign_lo = a;
-            }
-            _ => return false,
-        }
-        true
     }
 
     /// Compares this root with a rational number, exactly.
@@ -985,60 +922,6 @@ mod tests {
         let mut r = sqrt2.clone();
         assert_eq!(r.sign_of_refining(&q2), Ordering::Less);
         assert!(r.hi() - r.lo() < sqrt2.hi() - sqrt2.lo());
-    }
-
-    #[test]
-    fn shrink_keeps_the_root_and_reaches_the_width_asked() {
-        // √2, the largest root of (t − 1/3)(3t² − 6), and the real root of a
-        // cubic with large coefficients.
-        let cases = [
-            (UPoly::from_ints(&[-2, 0, 1]), 1),
-            (UPoly::from_ints(&[2, -6, -1, 3]), 2),
-            (UPoly::from_ints(&[-1_000_003, 999_999_937, 0, 12_345]), 0),
-        ];
-        for (p, idx) in cases {
-            let mut r = real_roots(&p).remove(idx);
-            let x = r.to_f64();
-            let mut k = 1;
-            for _ in 0..10 {
-                let before = r.width();
-                r.shrink(k);
-                let after = r.width();
-                assert!(
-                    after * BigRational::from_integer(BigInt::one() << k) <= before,
-                    "{p:?}: shrink({k}) did not narrow enough"
-                );
-                // Still isolating: the ends have opposite signs, and the
-                // root is where it was.
-                let (a, b) = (p.eval(r.lo()), p.eval(r.hi()));
-                assert!(a.is_zero() && b.is_zero() || a.signum() != b.signum());
-                assert_eq!(r.to_f64(), x);
-                k *= 2;
-            }
-            // 2¹⁰ − 1 bits in all.
-            assert!(
-                r.width() * BigRational::from_integer(BigInt::one() << 1000)
-                    < before_width(&p, idx)
-            );
-        }
-
-        fn before_width(p: &UPoly, idx: usize) -> BigRational {
-            real_roots(p).remove(idx).width()
-        }
-    }
-
-    #[test]
-    fn signs_need_many_bits() {
-        // t − a with a the 300-digit truncation of √2 (and one unit more):
-        // deciding the sign needs about a thousand bits.
-        let sqrt2 = real_roots(&UPoly::from_ints(&[-2, 0, 1])).remove(1);
-        let ten = num_traits::pow(BigInt::from(10), 300);
-        let a = (BigInt::from(2) * &ten * &ten).sqrt();
-        for (num, sign) in [(a.clone(), Ordering::Greater), (a + 1, Ordering::Less)] {
-            let approx = BigRational::new(num, ten.clone());
-            let q = UPoly::new(vec![-approx, BigRational::one()]);
-            assert_eq!(sqrt2.sign_of(&q), sign);
-        }
     }
 
     #[test]

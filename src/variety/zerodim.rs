@@ -807,29 +807,61 @@ impl ModQuotient {
     }
 
     /// Normal form of a monomial as coordinates on the standard monomials.
+    ///
+    /// Each reducible monomial is `lead·shift`, replaced by the tail times
+    /// `shift`; the tail's monomials are smaller, so the reductions form a
+    /// finite DAG. It is walked with an explicit stack (children first,
+    /// every result memoized): the chains get long enough on larger
+    /// quotients to overflow a thread's stack when walked by recursion.
     fn nf(&self, mono: &[u16], memo: &mut HashMap<Vec<u16>, Vec<u64>>) -> Vec<u64> {
         let d = self.basis.len();
-        if let Some(&i) = self.index.get(mono) {
+        let unit = |i: usize| {
             let mut v = vec![0; d];
             v[i] = 1;
-            return v;
+            v
+        };
+        if let Some(&i) = self.index.get(mono) {
+            return unit(i);
         }
-        if let Some(v) = memo.get(mono) {
-            return v.clone();
-        }
-        let mut out = vec![0u64; d];
-        if let Some((lead, tail)) = self.gb.iter().find(|(l, _)| divides(l, mono)) {
-            let shift: Vec<u16> = mono.iter().zip(lead).map(|(a, b)| a - b).collect();
-            for (e, c) in tail {
-                let m: Vec<u16> = e.iter().zip(&shift).map(|(a, b)| a + b).collect();
-                let sub = self.nf(&m, memo);
+        let known = |m: &[u16], memo: &HashMap<Vec<u16>, Vec<u64>>| {
+            self.index.contains_key(m) || memo.contains_key(m)
+        };
+        // (monomial, its children were pushed)
+        let mut stack: Vec<(Vec<u16>, bool)> = vec![(mono.to_vec(), false)];
+        while let Some((m, expanded)) = stack.pop() {
+            if !expanded && known(&m, memo) {
+                continue;
+            }
+            let Some((lead, tail)) = self.gb.iter().find(|(l, _)| divides(l, &m)) else {
+                memo.insert(m, vec![0u64; d]);
+                continue;
+            };
+            let shift: Vec<u16> = m.iter().zip(lead).map(|(a, b)| a - b).collect();
+            let children = tail.iter().map(|(e, _)| {
+                e.iter()
+                    .zip(&shift)
+                    .map(|(a, b)| a + b)
+                    .collect::<Vec<u16>>()
+            });
+            if !expanded {
+                let pending: Vec<Vec<u16>> = children.filter(|c| !known(c, memo)).collect();
+                stack.push((m, true));
+                stack.extend(pending.into_iter().map(|c| (c, false)));
+                continue;
+            }
+            let mut out = vec![0u64; d];
+            for ((_, c), child) in tail.iter().zip(children) {
+                let sub = match self.index.get(&child) {
+                    Some(&i) => unit(i),
+                    None => memo[&child].clone(),
+                };
                 for (o, s) in out.iter_mut().zip(sub) {
                     *o = self.f.sub(*o, self.f.mul(*c, s));
                 }
             }
+            memo.insert(m, out);
         }
-        memo.insert(mono.to_vec(), out.clone());
-        out
+        memo[mono].clone()
     }
 
     fn rur(&self, form: &[i64]) -> ModRur {
