@@ -107,7 +107,6 @@ pub(super) fn berkowitz_in<R: Ring>(ring: &R, a: &[Vec<R::E>], all: bool) -> Vec
 
 /// `𝔽_p[u]/(χ̂)` with χ̂ monic of degree d; elements have length d.
 pub(crate) struct ModRing {
-    p: u64,
     modulus: Modulus,
     d: usize,
     /// `uᵏ mod χ̂` for `k = d..=2d−2`.
@@ -141,7 +140,6 @@ impl ModRing {
             cur = next;
         }
         Self {
-            p,
             modulus,
             d,
             reductions,
@@ -163,14 +161,16 @@ impl Ring for ModRing {
         a.iter().all(|&x| x == 0)
     }
     fn add(&self, a: &Vec<u64>, b: &Vec<u64>) -> Vec<u64> {
-        a.iter().zip(b).map(|(&x, &y)| (x + y) % self.p).collect()
+        let p = self.modulus.p();
+        a.iter().zip(b).map(|(&x, &y)| (x + y) % p).collect()
     }
     fn neg(&self, a: &Vec<u64>) -> Vec<u64> {
-        a.iter().map(|&x| (self.p - x) % self.p).collect()
+        let p = self.modulus.p();
+        a.iter().map(|&x| (p - x) % p).collect()
     }
     fn mul(&self, a: &Vec<u64>, b: &Vec<u64>) -> Vec<u64> {
         let (m, d) = (&self.modulus, self.d);
-        let pp = u128::from(self.p);
+        let pp = u128::from(m.p());
         // Sums of products (each below p² < 2^124) are accumulated in u128
         // and reduced only when the next one could overflow, and the high
         // part is folded back through uᵏ mod χ̂ before the one final
