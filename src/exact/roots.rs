@@ -18,7 +18,7 @@ use num_traits::{One, Signed, Zero};
 
 use super::intpoly::{self, IPoly};
 use super::upoly::{UPoly, squarefree_int};
-use crate::model::to_f64;
+use crate::model::{cmp_rational, to_f64};
 
 /// The Sturm sequence `s₀ = p / gcd(p, p′)`, `s₁ = s₀′`,
 /// `sₖ₊₁ = −rem(sₖ₋₁, sₖ)` of the squarefree part of `p`.
@@ -135,7 +135,7 @@ impl SturmSequence {
     /// The number of distinct real roots in the half-open interval
     /// `(lo, hi]` (0 when `lo ≥ hi`).
     pub fn count_in(&self, lo: &BigRational, hi: &BigRational) -> usize {
-        if lo >= hi {
+        if !lt(lo, hi) {
             return 0;
         }
         self.sign_changes_at(lo)
@@ -167,6 +167,15 @@ pub struct RealRoot {
     /// Sign of `poly(lo)` (`Equal` exactly when the root is exact).
     sign_lo: Ordering,
 }
+
+/// `a < b`, without the recursion of `num-rational`'s comparison
+/// ([`cmp_rational`]): the ends of a refined interval agree to many bits.
+fn lt(a: &BigRational, b: &BigRational) -> bool {
+    cmp_rational(a, b) == Ordering::Less
+}
+
+/// The largest number of bits [`RealRoot::shrink`] is asked for at once.
+const MAX_SHRINK_BITS: u32 = 1 << 16;
 
 fn two() -> BigRational {
     BigRational::from_integer(BigInt::from(2))
@@ -356,7 +365,7 @@ impl RealRoot {
     /// Ensures `t` is not in the open interval `(lo, hi)`: splits there
     /// (finding the root exactly if it is `t`).
     fn split_at(&mut self, t: &BigRational) {
-        if !self.is_exact() && self.lo < *t && *t < self.hi {
+        if !self.is_exact() && lt(&self.lo, t) && lt(t, &self.hi) {
             self.bisect_at(t.clone());
         }
     }
@@ -368,7 +377,7 @@ impl RealRoot {
         if !width.is_positive() {
             return;
         }
-        while !self.is_exact() && &self.hi - &self.lo > *width {
+        while !self.is_exact() && lt(width, &(&self.hi - &self.lo)) {
             self.bisect();
         }
     }
@@ -393,7 +402,7 @@ impl RealRoot {
             let adjacent = (a.is_finite() && b == a.next_up())
                 || (a == f64::MAX && b == f64::INFINITY)
                 || (a == f64::NEG_INFINITY && b == -f64::MAX);
-            match f64_tie(a, b).filter(|t| adjacent && r.lo < *t && *t < r.hi) {
+            match f64_tie(a, b).filter(|t| adjacent && lt(&r.lo, t) && lt(t, &r.hi)) {
                 Some(t) => r.bisect_at(t),
                 None => r.bisect(),
             }
@@ -417,7 +426,7 @@ impl RealRoot {
             if let Some(x) = r.exact() {
                 return format_rational(&x, digits);
             }
-            let negative = r.hi <= BigRational::zero();
+            let negative = !r.hi.is_positive();
             let (a, b) = if negative {
                 (-&r.hi, -&r.lo)
             } else {
@@ -432,7 +441,7 @@ impl RealRoot {
                 break ea;
             }
             let t = if negative { -pow10(eb) } else { pow10(eb) };
-            if eb == ea + 1 && r.lo < t && t < r.hi {
+            if eb == ea + 1 && lt(&r.lo, &t) && lt(&t, &r.hi) {
                 r.bisect_at(t);
             } else {
                 r.bisect();
@@ -444,7 +453,7 @@ impl RealRoot {
             if let Some(x) = r.exact() {
                 return format_rational(&x, digits);
             }
-            let negative = r.hi <= BigRational::zero();
+            let negative = !r.hi.is_positive();
             let (a, b) = if negative {
                 (-&r.hi, -&r.lo)
             } else {
@@ -463,7 +472,7 @@ impl RealRoot {
             }
             let boundary = (BigRational::from_integer(ka.clone()) + &half) * &unit;
             let t = if negative { -boundary } else { boundary };
-            if kb == ka + 1 && r.lo < t && t < r.hi {
+            if kb == ka + 1 && lt(&r.lo, &t) && lt(&t, &r.hi) {
                 r.bisect_at(t);
             } else {
                 r.bisect();
@@ -477,8 +486,9 @@ impl RealRoot {
     /// divides the squarefree `poly`, its only possible root in the interval
     /// is this one and `g(lo)`, `g(hi)` are non-zero, so this is decided by
     /// `g(lo)·g(hi) < 0` (equivalent to a Sturm count of `g` on `(lo, hi]`
-    /// being 1). Otherwise a clone of the interval is bisected until `q` is
-    /// non-zero at both ends and Descartes' rule of signs (on `q` transformed
+    /// being 1). Otherwise a clone of the interval is narrowed (Newton steps
+    /// checked by sign changes of `poly`, else bisections, the bits gained
+    /// between two tests doubling) until `q` is non-zero at both ends and Descartes' rule of signs (on `q` transformed
     /// to the interval) shows no root of `q` inside, and the sign of `q(lo)`
     /// is returned. This terminates because `q(root) ≠ 0`: on small enough
     /// intervals Descartes' bound is exact (Obreshkoff's two-circle
@@ -504,8 +514,9 @@ impl RealRoot {
         if g.len() > 1 && intpoly::sign_at(&g, &self.lo) != intpoly::sign_at(&g, &self.hi) {
             return Ordering::Equal;
         }
-        // q(root) ≠ 0: bisect until Descartes' rule shows that q has no
+        // q(root) ≠ 0: narrow until Descartes' rule shows that q has no
         // root in the closed interval.
+        let mut bits = 1;
         loop {
             if let Some(x) = self.exact() {
                 return intpoly::sign_of_rat(&q.eval(&x));
@@ -517,19 +528,77 @@ impl RealRoot {
             {
                 return s;
             }
+            // The precision gained between two tests doubles, so `q` (whose
+            // coefficients may be far larger than `poly`'s) is evaluated
+            // O(log bits) times rather than once per bit.
+            self.shrink(bits);
+            bits = (2 * bits).min(MAX_SHRINK_BITS);
+        }
+    }
+
+    /// Narrows the interval to `2⁻ᵏ` of its width (or finds the root
+    /// exactly): one Newton step from the midpoint, accepted only when
+    /// `poly` changes sign across the narrowed interval, which lies inside
+    /// the old one and so holds the root (the old interval isolates it);
+    /// otherwise `k` bisections. Near a simple root Newton's step gains as
+    /// many bits as the interval already has, so calls with doubling `k`
+    /// cost O(log) evaluations of `poly` instead of one per bit.
+    fn shrink(&mut self, k: u32) {
+        if self.is_exact() || self.newton_shrink(k) {
+            return;
+        }
+        for _ in 0..k {
             self.bisect();
         }
+    }
+
+    /// The Newton step of [`Self::shrink`]; `false` when it is not
+    /// accepted (the interval is then unchanged).
+    fn newton_shrink(&mut self, k: u32) -> bool {
+        let Some(d) = intpoly::degree(&self.ipoly).filter(|&d| d >= 1) else {
+            return false;
+        };
+        let m = (&self.lo + &self.hi) / two();
+        let pows = intpoly::powers(m.denom(), d);
+        // b^d·p(a/b) and b^(d−1)·p'(a/b) for m = a/b.
+        let v = intpoly::homogeneous_value(&self.ipoly, m.numer(), &pows);
+        let dv = intpoly::homogeneous_value(&intpoly::derivative(&self.ipoly), m.numer(), &pows);
+        if dv.is_zero() {
+            return false;
+        }
+        let x = &m - BigRational::new(v, m.denom() * dv);
+        let delta = self.width() / BigRational::from_integer(BigInt::one() << (k + 1));
+        let j = (&x / &delta).round();
+        let one = BigRational::one();
+        let (lo, hi) = ((&j - &one) * &delta, (&j + &one) * &delta);
+        if lt(&lo, &self.lo) || lt(&self.hi, &hi) {
+            return false;
+        }
+        match (
+            intpoly::sign_at(&self.ipoly, &lo),
+            intpoly::sign_at(&self.ipoly, &hi),
+        ) {
+            (Ordering::Equal, _) => self.collapse(lo),
+            (_, Ordering::Equal) => self.collapse(hi),
+            (a, b) if a != b => {
+                self.lo = lo;
+                self.hi = hi;
+                self.sign_lo = a;
+            }
+            _ => return false,
+        }
+        true
     }
 
     /// Compares this root with a rational number, exactly.
     pub fn compare_rational(&self, r: &BigRational) -> Ordering {
         if let Some(x) = self.exact() {
-            return x.cmp(r);
+            return cmp_rational(&x, r);
         }
-        if *r <= self.lo {
+        if !lt(&self.lo, r) {
             return Ordering::Greater;
         }
-        if *r >= self.hi {
+        if !lt(r, &self.hi) {
             return Ordering::Less;
         }
         let mut c = self.clone();
@@ -555,9 +624,17 @@ impl RealRoot {
         if let Some(y) = other.exact() {
             return self.compare_rational(&y);
         }
-        let lo = (&self.lo).max(&other.lo);
-        let hi = (&self.hi).min(&other.hi);
-        if lo < hi {
+        let lo = if lt(&self.lo, &other.lo) {
+            &other.lo
+        } else {
+            &self.lo
+        };
+        let hi = if lt(&other.hi, &self.hi) {
+            &other.hi
+        } else {
+            &self.hi
+        };
+        if lt(lo, hi) {
             let g = intpoly::gcd(&self.ipoly, &other.ipoly);
             if g.len() > 1 && intpoly::sign_at(&g, lo) != intpoly::sign_at(&g, hi) {
                 return Ordering::Equal;
@@ -568,13 +645,13 @@ impl RealRoot {
             if a.is_exact() || b.is_exact() {
                 return a.compare(&b);
             }
-            if a.hi <= b.lo {
+            if !lt(&b.lo, &a.hi) {
                 return Ordering::Less;
             }
-            if b.hi <= a.lo {
+            if !lt(&a.lo, &b.hi) {
                 return Ordering::Greater;
             }
-            if &a.hi - &a.lo >= &b.hi - &b.lo {
+            if !lt(&a.width(), &b.width()) {
                 a.bisect();
             } else {
                 b.bisect();
@@ -728,7 +805,7 @@ pub(crate) fn positive_roots(p: &UPoly) -> Vec<RealRoot> {
 pub(crate) fn between(x: &mut RealRoot, y: &mut RealRoot) -> BigRational {
     let two = BigRational::from_integer(BigInt::from(2));
     loop {
-        if x.hi() < y.lo() {
+        if lt(x.hi(), y.lo()) {
             // x ≤ x.hi < y.lo < y.
             return (x.hi() + y.lo()) / &two;
         }
@@ -922,6 +999,84 @@ mod tests {
         let mut r = sqrt2.clone();
         assert_eq!(r.sign_of_refining(&q2), Ordering::Less);
         assert!(r.hi() - r.lo() < sqrt2.hi() - sqrt2.lo());
+    }
+
+    #[test]
+    fn shrink_keeps_the_root_and_reaches_the_width_asked() {
+        // √2, the largest root of (t − 1/3)(3t² − 6), and the real root of a
+        // cubic with large coefficients.
+        let cases = [
+            (UPoly::from_ints(&[-2, 0, 1]), 1),
+            (UPoly::from_ints(&[2, -6, -1, 3]), 2),
+            (UPoly::from_ints(&[-1_000_003, 999_999_937, 0, 12_345]), 0),
+        ];
+        for (p, idx) in cases {
+            let mut r = real_roots(&p).remove(idx);
+            let x = r.to_f64();
+            let mut k = 1;
+            for _ in 0..10 {
+                let before = r.width();
+                r.shrink(k);
+                let after = r.width();
+                assert!(
+                    after * BigRational::from_integer(BigInt::one() << k) <= before,
+                    "{p:?}: shrink({k}) did not narrow enough"
+                );
+                // Still isolating: the ends have opposite signs, and the
+                // root is where it was.
+                let (a, b) = (p.eval(r.lo()), p.eval(r.hi()));
+                assert!(a.is_zero() && b.is_zero() || a.signum() != b.signum());
+                assert_eq!(r.to_f64(), x);
+                k *= 2;
+            }
+            // 2¹⁰ − 1 bits in all.
+            assert!(
+                r.width() * BigRational::from_integer(BigInt::one() << 1000)
+                    < before_width(&p, idx)
+            );
+        }
+
+        fn before_width(p: &UPoly, idx: usize) -> BigRational {
+            real_roots(p).remove(idx).width()
+        }
+    }
+
+    #[test]
+    fn signs_need_many_bits() {
+        // t − a with a the 300-digit truncation of √2 (and one unit more):
+        // deciding the sign needs about a thousand bits.
+        let sqrt2 = real_roots(&UPoly::from_ints(&[-2, 0, 1])).remove(1);
+        let ten = num_traits::pow(BigInt::from(10), 300);
+        let a = (BigInt::from(2) * &ten * &ten).sqrt();
+        for (num, sign) in [(a.clone(), Ordering::Greater), (a + 1, Ordering::Less)] {
+            let approx = BigRational::new(num, ten.clone());
+            let q = UPoly::new(vec![-approx, BigRational::one()]);
+            assert_eq!(sqrt2.sign_of(&q), sign);
+        }
+    }
+
+    #[test]
+    fn signs_at_tens_of_thousands_of_bits_fit_a_small_stack() {
+        // As above with 10 000 digits (about 33 000 bits): the ends of the
+        // refined interval share thousands of continued-fraction partial
+        // quotients, which a recursive comparison of rationals turns into
+        // as many stack frames. Run on a 256 KiB stack.
+        let run = || {
+            let sqrt2 = real_roots(&UPoly::from_ints(&[-2, 0, 1])).remove(1);
+            let ten = num_traits::pow(BigInt::from(10), 10_000);
+            let a = (BigInt::from(2) * &ten * &ten).sqrt();
+            for (num, sign) in [(a.clone(), Ordering::Greater), (a + 1, Ordering::Less)] {
+                let approx = BigRational::new(num, ten.clone());
+                let q = UPoly::new(vec![-approx, BigRational::one()]);
+                assert_eq!(sqrt2.sign_of(&q), sign);
+            }
+        };
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]

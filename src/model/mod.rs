@@ -30,8 +30,8 @@ pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse
 pub use generator::Generator;
 pub use index_sets::subsets;
 pub(crate) use integer::{clear_denominators, int_gcd};
-pub(crate) use rational::ratio;
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};
+pub(crate) use rational::{cmp_rational, ratio};
 pub use record::InstanceRecord;
 
 use nalgebra::DMatrix;

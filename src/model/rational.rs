@@ -13,6 +13,27 @@ use std::fmt;
 use super::formula::Mat;
 use crate::error::{Error, Result};
 
+/// `a` compared with `b` by one cross-multiplication (denominators are
+/// positive in `num-rational`).
+///
+/// `num-rational`'s `Ord` compares by continued fractions and recurses once
+/// per partial quotient the two numbers share. Two rationals that agree to
+/// N bits, such as the ends of a finely refined isolating interval, share
+/// about N/2 partial quotients, so the recursion depth grows with the
+/// precision: at a few tens of thousands of bits it overflowed a 2 MiB
+/// thread stack. A cross-multiplication has no recursion and costs one
+/// product of the sizes.
+pub(crate) fn cmp_rational(a: &BigRational, b: &BigRational) -> std::cmp::Ordering {
+    let (sa, sb) = (a.numer().sign(), b.numer().sign());
+    if sa != sb {
+        return sa.cmp(&sb);
+    }
+    if a.denom() == b.denom() {
+        return a.numer().cmp(b.numer());
+    }
+    (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
+}
+
 /// Parses an exact rational from text: an integer (`-3`), a decimal with an
 /// optional exponent (`0.25`, `1e-3`, `-1.5E+2`) or a fraction `p/q`.
 ///
@@ -342,6 +363,63 @@ impl fmt::Display for Mat<BigRational> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cmp_rational_agrees_with_the_sign_of_the_difference() {
+        let r = |a: i64, b: i64| BigRational::new(a.into(), b.into());
+        let xs = [
+            r(-3, 2),
+            r(-1, 3),
+            r(0, 1),
+            r(1, 3),
+            r(2, 6),
+            r(5, 7),
+            r(7, 5),
+        ];
+        for x in &xs {
+            for y in &xs {
+                let d = x - y;
+                let expected = if d.is_zero() {
+                    std::cmp::Ordering::Equal
+                } else if d.is_positive() {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Less
+                };
+                assert_eq!(cmp_rational(x, y), expected, "{x} vs {y}");
+            }
+        }
+    }
+
+    #[test]
+    fn cmp_rational_of_close_ratios_fits_a_small_stack() {
+        // Consecutive ratios of Fibonacci numbers F(k+1)/F(k) share all but
+        // their last continued-fraction partial quotient (all ones): a
+        // recursive comparison needs one frame per quotient, here 20 000.
+        let run = || {
+            let (mut a, mut b) = (BigInt::from(1), BigInt::from(1));
+            for _ in 0..20_000 {
+                let c = &a + &b;
+                a = std::mem::replace(&mut b, c);
+            }
+            let c = &a + &b;
+            let x = BigRational::new(b.clone(), a.clone());
+            let y = BigRational::new(c, b);
+            let expected = if (&x - &y).is_positive() {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Less
+            };
+            assert_eq!(cmp_rational(&x, &y), expected);
+            assert_eq!(cmp_rational(&y, &x), expected.reverse());
+        };
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
     fn q(s: &str) -> BigRational {
         parse_rational(s, "x").unwrap()

@@ -225,7 +225,11 @@ pub(super) fn value_f64(root: &mut RealRoot, p: &UPoly, q: &UPoly) -> f64 {
     if root.sign_of_refining(p) == Ordering::Equal {
         return 0.0;
     }
-    let scale = root.lo().abs().max(root.hi().abs()).max(BigRational::one());
+    // Compared without recursion (the ends may agree to many bits).
+    let scale = [root.lo().abs(), root.hi().abs(), BigRational::one()]
+        .into_iter()
+        .max_by(crate::model::cmp_rational)
+        .unwrap_or_else(BigRational::one);
     let width = scale * BigRational::new(BigInt::one(), BigInt::one() << 120usize);
     root.refine(&width);
     let x = root.hi().clone();
