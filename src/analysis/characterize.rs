@@ -420,9 +420,46 @@ pub struct Characterization {
 pub fn characterize(
     inst: &Instance,
     cfg: &CharacterizeConfig,
-    mut progress: impl FnMut(&str),
+    progress: impl FnMut(&str),
 ) -> Result<Characterization> {
     let started = Instant::now();
+    check_characterizable(inst, cfg)?;
+    let mut run = Run {
+        inst,
+        cfg,
+        started,
+        progress,
+    };
+    let model = Model::from_instance(inst);
+    let (strata, not_computed) = run.strata(&model)?;
+    (run.progress)(&format!("{}: identities", inst.name()));
+    let s_equation_identities = Some(s_equation_check(inst));
+    let scalar = if inst.m() == 1 {
+        (run.progress)("scalar derivation");
+        Some(derive(Some(Duration::from_secs(30)))?)
+    } else {
+        None
+    };
+    let variety = run.whole_variety(&strata)?;
+    let existence = existence_summary(inst, &strata);
+    let closed_form = super::commuting::check(inst, &strata);
+    Ok(Characterization {
+        instance: InstanceRecord::of(inst),
+        strata,
+        variety,
+        s_equation_identities,
+        scalar,
+        closed_form,
+        existence,
+        not_computed,
+        config: cfg.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Whether `characterize` accepts `inst` and `cfg`: m ≤ [`MAX_STRATA_M`],
+/// λ > 0, and a requested rank at most min(n, m).
+fn check_characterizable(inst: &Instance, cfg: &CharacterizeConfig) -> Result<()> {
     let (n, m) = (inst.n(), inst.m());
     if m > MAX_STRATA_M {
         return Err(Error::param(
@@ -450,168 +487,201 @@ pub fn characterize(
             &format!("a rank 0 ≤ r ≤ min(n, m) = {rmax}"),
         ));
     }
-    let left = || {
-        cfg.timeout
-            .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
-    };
-    let model = Model::from_instance(inst);
-    let mut strata = Vec::new();
-    let mut not_computed = Vec::new();
-    let ranks: Vec<usize> = match cfg.rank {
-        Some(r) => vec![r],
-        None => (0..=rmax).collect(),
-    };
-    for r in ranks {
-        if left().is_some_and(|t| t <= 0.0) {
-            not_computed.push(format!(
-                "rank {r}: the time budget ran out before it started"
-            ));
-            continue;
+    Ok(())
+}
+
+/// What the steps of [`characterize`] share: the instance, the settings,
+/// the start of the time budget and the progress callback.
+struct Run<'a, P> {
+    inst: &'a Instance,
+    cfg: &'a CharacterizeConfig,
+    started: Instant,
+    progress: P,
+}
+
+impl<P: FnMut(&str)> Run<'_, P> {
+    /// Seconds left of the time budget (`None`: no budget).
+    fn left(&self) -> Option<f64> {
+        self.cfg
+            .timeout
+            .map(|t| (t - self.started.elapsed().as_secs_f64()).max(0.0))
+    }
+
+    /// Whether the time budget has run out.
+    fn out_of_time(&self) -> bool {
+        self.left().is_some_and(|t| t <= 0.0)
+    }
+
+    /// The strata of every rank asked for, with their components, and the
+    /// ranks not started in time.
+    fn strata(&mut self, model: &Model) -> Result<(Vec<StratumReport>, Vec<String>)> {
+        let inst = self.inst;
+        let rmax = inst.n().min(inst.m());
+        let mut strata = Vec::new();
+        let mut not_computed = Vec::new();
+        let ranks: Vec<usize> = match self.cfg.rank {
+            Some(r) => vec![r],
+            None => (0..=rmax).collect(),
+        };
+        for r in ranks {
+            if self.out_of_time() {
+                not_computed.push(format!(
+                    "rank {r}: the time budget ran out before it started"
+                ));
+                continue;
+            }
+            (self.progress)(&format!("{}: stratum of rank {r}", inst.name()));
+            strata.push(self.stratum_report(model, r)?);
         }
-        progress(&format!("{}: stratum of rank {r}", inst.name()));
+        Ok((strata, not_computed))
+    }
+
+    /// The stratum of rank `r`, exactly, with its components (when r ≤ n).
+    fn stratum_report(&self, model: &Model, r: usize) -> Result<StratumReport> {
+        let inst = self.inst;
         let st = if r == 0 {
             stratum_zero(inst)
         } else {
             let opts = StrataOptions {
                 solve: SolveOptions {
-                    rational_basis_budget: cfg.rational_basis_budget,
-                    budget: left(),
+                    rational_basis_budget: self.cfg.rational_basis_budget,
+                    budget: self.left(),
                     ..SolveOptions::default()
                 },
-                digits: cfg.digits,
+                digits: self.cfg.digits,
             };
             stratum(inst, r, &opts)?
         };
-        let mut components = Vec::new();
-        if r <= n {
-            let mut psd = st.real_solutions.iter().filter(|s| s.psd).peekable();
-            // ∇Ē's zero locus on the stratum, once (only if some PSD root).
-            let zero_locus = match (&st.rur, psd.peek().is_some()) {
-                (Some(rur), true) => Some(grad_ebar_zero_locus(inst, rur)?),
-                _ => None,
-            };
-            let mut seen: Vec<usize> = Vec::new();
-            for sol in psd {
-                // One component per family: its first critical point
-                // represents it, the others are counted.
-                if let Some(k) = sol.family {
-                    if seen.contains(&k) {
-                        continue;
-                    }
-                    seen.push(k);
-                }
-                let mut c =
-                    component(inst, &model, sol, st.rur.as_ref(), zero_locus.as_ref(), cfg)?;
-                c.family_dimension_level = family_dimension_level(&st, sol);
-                c.real_psd_dimension = c.family_dimension;
-                components.push(c);
-            }
-        }
-        for c in &mut components {
-            if let Some(k) = c.family {
-                c.family_points = st
-                    .real_solutions
-                    .iter()
-                    .filter(|s| s.psd && s.family == Some(k))
-                    .count();
-            }
-        }
-        strata.push(StratumReport {
+        let components = if r <= inst.n() {
+            components(inst, model, &st, self.cfg)?
+        } else {
+            Vec::new()
+        };
+        Ok(StratumReport {
             stratum: st,
             components,
-        });
+        })
     }
-    progress(&format!("{}: identities", inst.name()));
-    let proof_started = Instant::now();
-    let s_equation_identities = Some(
-        match prove(Identity::SEquation, &Data::Instance(inst.clone())) {
-            Ok(p) => IdentityCheck {
-                status: match p.outcome {
-                    ProofOutcome::Proved => IdentityStatus::Proved,
-                    ProofOutcome::Refuted => IdentityStatus::Refuted,
-                    ProofOutcome::Partial(_) => IdentityStatus::Partial,
-                },
-                detail: p.detail,
-                seconds: p.seconds,
-            },
-            // A proof that errored shows nothing either way: kept as such,
-            // never turned into a refutation.
-            Err(e) => IdentityCheck {
-                status: IdentityStatus::Errored,
-                detail: format!("the proof raised an error: {e}"),
-                seconds: proof_started.elapsed().as_secs_f64(),
-            },
-        },
-    );
-    let scalar = if m == 1 {
-        progress("scalar derivation");
-        Some(derive(Some(Duration::from_secs(30)))?)
-    } else {
-        None
-    };
-    let unknowns = n * m + n * n;
-    let want_whole = match cfg.whole_variety {
-        WholeVariety::Always => true,
-        WholeVariety::Never => false,
-        WholeVariety::Auto => unknowns <= AUTO_WHOLE_UNKNOWNS,
-    };
-    let mut variety = Vec::new();
-    let mut variety_note = None;
-    if want_whole && cfg.rank.is_none() {
-        let guess = strata
-            .iter()
-            .filter(|s| s.stratum.complex_solutions.unwrap_or(1) > 0)
-            .map(|s| s.stratum.orbit_dimension)
-            .max()
-            .unwrap_or(0);
-        for system in WholeSystem::ALL {
-            if left().is_some_and(|t| t <= 0.0) {
-                variety_note =
-                    Some("the time budget ran out before the whole-variety facts".into());
-                break;
+
+    /// The whole-variety facts, when asked for (or cheap, by default) and
+    /// every rank is computed; otherwise a note says why not.
+    fn whole_variety(&mut self, strata: &[StratumReport]) -> Result<WholeVarietyReport> {
+        let (inst, cfg) = (self.inst, self.cfg);
+        let (n, m) = (inst.n(), inst.m());
+        let unknowns = n * m + n * n;
+        let want_whole = match cfg.whole_variety {
+            WholeVariety::Always => true,
+            WholeVariety::Never => false,
+            WholeVariety::Auto => unknowns <= AUTO_WHOLE_UNKNOWNS,
+        };
+        let mut variety = Vec::new();
+        let mut variety_note = None;
+        if want_whole && cfg.rank.is_none() {
+            let guess = strata
+                .iter()
+                .filter(|s| s.stratum.complex_solutions.unwrap_or(1) > 0)
+                .map(|s| s.stratum.orbit_dimension)
+                .max()
+                .unwrap_or(0);
+            for system in WholeSystem::ALL {
+                if self.out_of_time() {
+                    variety_note =
+                        Some("the time budget ran out before the whole-variety facts".into());
+                    break;
+                }
+                (self.progress)(&format!("{}: {}", inst.name(), system.describe()));
+                let g = match system {
+                    WholeSystem::SgEquilibriumNoDecay => n * n,
+                    _ => guess,
+                };
+                variety.push(whole_variety(
+                    inst,
+                    system,
+                    g,
+                    cfg.seed,
+                    self.left().map(Duration::from_secs_f64),
+                )?);
             }
-            progress(&format!("{}: {}", inst.name(), system.describe()));
-            let g = match system {
-                WholeSystem::SgEquilibriumNoDecay => n * n,
-                _ => guess,
-            };
-            variety.push(whole_variety(
-                inst,
-                system,
-                g,
-                cfg.seed,
-                left().map(Duration::from_secs_f64),
-            )?);
+        } else if cfg.rank.is_some() {
+            variety_note = Some("not computed for a single rank".into());
+        } else {
+            variety_note = Some(format!(
+                "not computed: {unknowns} unknowns (automatic up to {AUTO_WHOLE_UNKNOWNS}); use --whole-variety (for (n, m) = (3, 2) about 20 to 30 s per ideal)"
+            ));
         }
-    } else if cfg.rank.is_some() {
-        variety_note = Some("not computed for a single rank".into());
-    } else {
-        variety_note = Some(format!(
-            "not computed: {unknowns} unknowns (automatic up to {AUTO_WHOLE_UNKNOWNS}); use --whole-variety (for (n, m) = (3, 2) about 20 to 30 s per ideal)"
-        ));
-    }
-    let existence = existence_summary(inst, &strata);
-    let closed_form = super::commuting::check(inst, &strata);
-    let sg = variety
-        .iter()
-        .find(|v: &&VarietyFacts| v.system == WholeSystem::SgEquilibrium);
-    Ok(Characterization {
-        instance: InstanceRecord::of(inst),
-        strata,
-        variety: WholeVarietyReport {
+        let sg = variety
+            .iter()
+            .find(|v: &&VarietyFacts| v.system == WholeSystem::SgEquilibrium);
+        Ok(WholeVarietyReport {
             dimension: sg.and_then(|v| v.dimension),
             degree: sg.and_then(|v| v.degree),
             note: variety_note,
             systems: variety,
+        })
+    }
+}
+
+/// The components of the stratum `st`: one per real PSD solution, or per
+/// family (its first critical point represents it, the others are counted).
+fn components(
+    inst: &Instance,
+    model: &Model,
+    st: &Stratum,
+    cfg: &CharacterizeConfig,
+) -> Result<Vec<Component>> {
+    let mut components = Vec::new();
+    let mut psd = st.real_solutions.iter().filter(|s| s.psd).peekable();
+    // ∇Ē's zero locus on the stratum, once (only if some PSD root).
+    let zero_locus = match (&st.rur, psd.peek().is_some()) {
+        (Some(rur), true) => Some(grad_ebar_zero_locus(inst, rur)?),
+        _ => None,
+    };
+    let mut seen: Vec<usize> = Vec::new();
+    for sol in psd {
+        if let Some(k) = sol.family {
+            if seen.contains(&k) {
+                continue;
+            }
+            seen.push(k);
+        }
+        let mut c = component(inst, model, sol, st.rur.as_ref(), zero_locus.as_ref(), cfg)?;
+        c.family_dimension_level = family_dimension_level(st, sol);
+        c.real_psd_dimension = c.family_dimension;
+        components.push(c);
+    }
+    for c in &mut components {
+        if let Some(k) = c.family {
+            c.family_points = st
+                .real_solutions
+                .iter()
+                .filter(|s| s.psd && s.family == Some(k))
+                .count();
+        }
+    }
+    Ok(components)
+}
+
+/// The S-equation identities proved on the instance's data. A proof that
+/// errored shows nothing either way: kept as such, never turned into a
+/// refutation.
+fn s_equation_check(inst: &Instance) -> IdentityCheck {
+    let proof_started = Instant::now();
+    match prove(Identity::SEquation, &Data::Instance(inst.clone())) {
+        Ok(p) => IdentityCheck {
+            status: match p.outcome {
+                ProofOutcome::Proved => IdentityStatus::Proved,
+                ProofOutcome::Refuted => IdentityStatus::Refuted,
+                ProofOutcome::Partial(_) => IdentityStatus::Partial,
+            },
+            detail: p.detail,
+            seconds: p.seconds,
         },
-        s_equation_identities,
-        scalar,
-        closed_form,
-        existence,
-        not_computed,
-        config: cfg.clone(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
+        Err(e) => IdentityCheck {
+            status: IdentityStatus::Errored,
+            detail: format!("the proof raised an error: {e}"),
+            seconds: proof_started.elapsed().as_secs_f64(),
+        },
+    }
 }
 
 /// How the family dimension of `sol` is known: on a zero-dimensional
