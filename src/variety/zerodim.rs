@@ -857,15 +857,8 @@ impl ModQuotient {
         budget: Option<Duration>,
     ) -> Result<Option<Quot>> {
         let f = Fp::new(p);
-        // A prime dividing a denominator or the content is unusable.
-        for poly in polys {
-            let prim = poly.primitive();
-            if prim.terms().is_empty() {
-                continue;
-            }
-            if prim.terms().iter().all(|(_, c)| f.from_int(c.numer()) == 0) {
-                return Ok(Some(Quot::Unusable));
-            }
+        if divides_some_content(polys, f) {
+            return Ok(Some(Quot::Unusable));
         }
         let gb = match groebner_basis(
             polys,
@@ -880,27 +873,7 @@ impl ModQuotient {
             Err(e) => return Err(e),
         };
         let nvars = variables.len();
-        let mut elems = Vec::new();
-        for g in &gb.polys {
-            let Some((lead, lc)) = g.leading(MonomialOrder::GrevLex) else {
-                continue;
-            };
-            let lead = lead.to_vec();
-            let inv = f
-                .from_rational(lc)
-                .and_then(|c| f.inv(c))
-                .ok_or_else(|| Error::Computation("a zero leading coefficient modulo p".into()))?;
-            let tail: Vec<(Vec<u16>, u64)> = g
-                .terms()
-                .iter()
-                .filter(|(e, _)| *e != lead)
-                .filter_map(|(e, c)| {
-                    let v = f.mul(f.from_rational(c).unwrap_or(0), inv);
-                    (v != 0).then(|| (e.clone(), v))
-                })
-                .collect();
-            elems.push((lead, tail));
-        }
+        let elems = monic_elements(&gb.polys, f)?;
         if elems.iter().any(|(l, _)| l.iter().all(|&x| x == 0)) {
             return Ok(Some(Quot::Empty));
         }
@@ -920,25 +893,70 @@ impl ModQuotient {
             index,
             mult: Vec::new(),
         };
+        q.mult = q.multiplication_matrices(nvars);
+        Ok(Some(Quot::Finite(q)))
+    }
+
+    /// The matrices of multiplication by each variable on the standard
+    /// monomials (`m[row][col]`: column j is the normal form of the variable
+    /// times the j-th standard monomial).
+    fn multiplication_matrices(&self, nvars: usize) -> Vec<Vec<Vec<u64>>> {
         let mut memo: HashMap<Vec<u16>, Vec<u64>> = HashMap::new();
-        let d = q.basis.len();
+        let d = self.basis.len();
         let mut mult = Vec::with_capacity(nvars);
         for v in 0..nvars {
             let mut m = vec![vec![0u64; d]; d]; // m[row][col]
-            for (j, b) in q.basis.clone().iter().enumerate() {
+            for (j, b) in self.basis.iter().enumerate() {
                 let mut x = b.clone();
                 x[v] += 1;
-                let col = q.nf(&x, &mut memo);
+                let col = self.nf(&x, &mut memo);
                 for (i, &c) in col.iter().enumerate() {
                     m[i][j] = c;
                 }
             }
             mult.push(m);
         }
-        q.mult = mult;
-        Ok(Some(Quot::Finite(q)))
+        mult
     }
+}
 
+/// Whether the prime of `f` is unusable for `polys`: it divides the content
+/// of one of them (so the system changes modulo p).
+fn divides_some_content(polys: &[SparsePoly], f: Fp) -> bool {
+    polys.iter().any(|poly| {
+        let prim = poly.primitive();
+        !prim.terms().is_empty() && prim.terms().iter().all(|(_, c)| f.from_int(c.numer()) == 0)
+    })
+}
+
+/// The basis `gb` modulo the prime of `f`, each element made monic: its
+/// leading monomial and its other non-zero terms.
+fn monic_elements(gb: &[SparsePoly], f: Fp) -> Result<Vec<ModElement>> {
+    let mut elems = Vec::new();
+    for g in gb {
+        let Some((lead, lc)) = g.leading(MonomialOrder::GrevLex) else {
+            continue;
+        };
+        let lead = lead.to_vec();
+        let inv = f
+            .from_rational(lc)
+            .and_then(|c| f.inv(c))
+            .ok_or_else(|| Error::Computation("a zero leading coefficient modulo p".into()))?;
+        let tail: Vec<(Vec<u16>, u64)> = g
+            .terms()
+            .iter()
+            .filter(|(e, _)| *e != lead)
+            .filter_map(|(e, c)| {
+                let v = f.mul(f.from_rational(c).unwrap_or(0), inv);
+                (v != 0).then(|| (e.clone(), v))
+            })
+            .collect();
+        elems.push((lead, tail));
+    }
+    Ok(elems)
+}
+
+impl ModQuotient {
     /// Normal form of a monomial as coordinates on the standard monomials.
     ///
     /// Each reducible monomial is `lead·shift`, replaced by the tail times
