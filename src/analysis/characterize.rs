@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::exact::algebraic::Established;
 use crate::exact::certificate::{KappaVerdict, StabilityCertificate, Verdict};
 use crate::exact::{
-    AlgebraicCertificate, AlgebraicPoint, Dynamics, certify, certify_algebraic_on_family,
+    AlgebraicCertificate, AlgebraicPoint, Dynamics, RealRoot, certify, certify_algebraic_on_family,
     certify_ema_all_kappa, certify_sg_step_bracket,
 };
 use crate::model::{Instance, InstanceRecord, RationalMatrix, builtin_witness, rational_from_f64};
@@ -420,9 +420,46 @@ pub struct Characterization {
 pub fn characterize(
     inst: &Instance,
     cfg: &CharacterizeConfig,
-    mut progress: impl FnMut(&str),
+    progress: impl FnMut(&str),
 ) -> Result<Characterization> {
     let started = Instant::now();
+    check_characterizable(inst, cfg)?;
+    let mut run = Run {
+        inst,
+        cfg,
+        started,
+        progress,
+    };
+    let model = Model::from_instance(inst);
+    let (strata, not_computed) = run.strata(&model)?;
+    (run.progress)(&format!("{}: identities", inst.name()));
+    let s_equation_identities = Some(s_equation_check(inst));
+    let scalar = if inst.m() == 1 {
+        (run.progress)("scalar derivation");
+        Some(derive(Some(Duration::from_secs(30)))?)
+    } else {
+        None
+    };
+    let variety = run.whole_variety(&strata)?;
+    let existence = existence_summary(inst, &strata);
+    let closed_form = super::commuting::check(inst, &strata);
+    Ok(Characterization {
+        instance: InstanceRecord::of(inst),
+        strata,
+        variety,
+        s_equation_identities,
+        scalar,
+        closed_form,
+        existence,
+        not_computed,
+        config: cfg.clone(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Whether `characterize` accepts `inst` and `cfg`: m ≤ [`MAX_STRATA_M`],
+/// λ > 0, and a requested rank at most min(n, m).
+fn check_characterizable(inst: &Instance, cfg: &CharacterizeConfig) -> Result<()> {
     let (n, m) = (inst.n(), inst.m());
     if m > MAX_STRATA_M {
         return Err(Error::param(
@@ -450,168 +487,201 @@ pub fn characterize(
             &format!("a rank 0 ≤ r ≤ min(n, m) = {rmax}"),
         ));
     }
-    let left = || {
-        cfg.timeout
-            .map(|t| (t - started.elapsed().as_secs_f64()).max(0.0))
-    };
-    let model = Model::from_instance(inst);
-    let mut strata = Vec::new();
-    let mut not_computed = Vec::new();
-    let ranks: Vec<usize> = match cfg.rank {
-        Some(r) => vec![r],
-        None => (0..=rmax).collect(),
-    };
-    for r in ranks {
-        if left().is_some_and(|t| t <= 0.0) {
-            not_computed.push(format!(
-                "rank {r}: the time budget ran out before it started"
-            ));
-            continue;
+    Ok(())
+}
+
+/// What the steps of [`characterize`] share: the instance, the settings,
+/// the start of the time budget and the progress callback.
+struct Run<'a, P> {
+    inst: &'a Instance,
+    cfg: &'a CharacterizeConfig,
+    started: Instant,
+    progress: P,
+}
+
+impl<P: FnMut(&str)> Run<'_, P> {
+    /// Seconds left of the time budget (`None`: no budget).
+    fn left(&self) -> Option<f64> {
+        self.cfg
+            .timeout
+            .map(|t| (t - self.started.elapsed().as_secs_f64()).max(0.0))
+    }
+
+    /// Whether the time budget has run out.
+    fn out_of_time(&self) -> bool {
+        self.left().is_some_and(|t| t <= 0.0)
+    }
+
+    /// The strata of every rank asked for, with their components, and the
+    /// ranks not started in time.
+    fn strata(&mut self, model: &Model) -> Result<(Vec<StratumReport>, Vec<String>)> {
+        let inst = self.inst;
+        let rmax = inst.n().min(inst.m());
+        let mut strata = Vec::new();
+        let mut not_computed = Vec::new();
+        let ranks: Vec<usize> = match self.cfg.rank {
+            Some(r) => vec![r],
+            None => (0..=rmax).collect(),
+        };
+        for r in ranks {
+            if self.out_of_time() {
+                not_computed.push(format!(
+                    "rank {r}: the time budget ran out before it started"
+                ));
+                continue;
+            }
+            (self.progress)(&format!("{}: stratum of rank {r}", inst.name()));
+            strata.push(self.stratum_report(model, r)?);
         }
-        progress(&format!("{}: stratum of rank {r}", inst.name()));
+        Ok((strata, not_computed))
+    }
+
+    /// The stratum of rank `r`, exactly, with its components (when r ≤ n).
+    fn stratum_report(&self, model: &Model, r: usize) -> Result<StratumReport> {
+        let inst = self.inst;
         let st = if r == 0 {
             stratum_zero(inst)
         } else {
             let opts = StrataOptions {
                 solve: SolveOptions {
-                    rational_basis_budget: cfg.rational_basis_budget,
-                    budget: left(),
+                    rational_basis_budget: self.cfg.rational_basis_budget,
+                    budget: self.left(),
                     ..SolveOptions::default()
                 },
-                digits: cfg.digits,
+                digits: self.cfg.digits,
             };
             stratum(inst, r, &opts)?
         };
-        let mut components = Vec::new();
-        if r <= n {
-            let mut psd = st.real_solutions.iter().filter(|s| s.psd).peekable();
-            // ∇Ē's zero locus on the stratum, once (only if some PSD root).
-            let zero_locus = match (&st.rur, psd.peek().is_some()) {
-                (Some(rur), true) => Some(grad_ebar_zero_locus(inst, rur)?),
-                _ => None,
-            };
-            let mut seen: Vec<usize> = Vec::new();
-            for sol in psd {
-                // One component per family: its first critical point
-                // represents it, the others are counted.
-                if let Some(k) = sol.family {
-                    if seen.contains(&k) {
-                        continue;
-                    }
-                    seen.push(k);
-                }
-                let mut c =
-                    component(inst, &model, sol, st.rur.as_ref(), zero_locus.as_ref(), cfg)?;
-                c.family_dimension_level = family_dimension_level(&st, sol);
-                c.real_psd_dimension = c.family_dimension;
-                components.push(c);
-            }
-        }
-        for c in &mut components {
-            if let Some(k) = c.family {
-                c.family_points = st
-                    .real_solutions
-                    .iter()
-                    .filter(|s| s.psd && s.family == Some(k))
-                    .count();
-            }
-        }
-        strata.push(StratumReport {
+        let components = if r <= inst.n() {
+            components(inst, model, &st, self.cfg)?
+        } else {
+            Vec::new()
+        };
+        Ok(StratumReport {
             stratum: st,
             components,
-        });
+        })
     }
-    progress(&format!("{}: identities", inst.name()));
-    let proof_started = Instant::now();
-    let s_equation_identities = Some(
-        match prove(Identity::SEquation, &Data::Instance(inst.clone())) {
-            Ok(p) => IdentityCheck {
-                status: match p.outcome {
-                    ProofOutcome::Proved => IdentityStatus::Proved,
-                    ProofOutcome::Refuted => IdentityStatus::Refuted,
-                    ProofOutcome::Partial(_) => IdentityStatus::Partial,
-                },
-                detail: p.detail,
-                seconds: p.seconds,
-            },
-            // A proof that errored shows nothing either way: kept as such,
-            // never turned into a refutation.
-            Err(e) => IdentityCheck {
-                status: IdentityStatus::Errored,
-                detail: format!("the proof raised an error: {e}"),
-                seconds: proof_started.elapsed().as_secs_f64(),
-            },
-        },
-    );
-    let scalar = if m == 1 {
-        progress("scalar derivation");
-        Some(derive(Some(Duration::from_secs(30)))?)
-    } else {
-        None
-    };
-    let unknowns = n * m + n * n;
-    let want_whole = match cfg.whole_variety {
-        WholeVariety::Always => true,
-        WholeVariety::Never => false,
-        WholeVariety::Auto => unknowns <= AUTO_WHOLE_UNKNOWNS,
-    };
-    let mut variety = Vec::new();
-    let mut variety_note = None;
-    if want_whole && cfg.rank.is_none() {
-        let guess = strata
-            .iter()
-            .filter(|s| s.stratum.complex_solutions.unwrap_or(1) > 0)
-            .map(|s| s.stratum.orbit_dimension)
-            .max()
-            .unwrap_or(0);
-        for system in WholeSystem::ALL {
-            if left().is_some_and(|t| t <= 0.0) {
-                variety_note =
-                    Some("the time budget ran out before the whole-variety facts".into());
-                break;
+
+    /// The whole-variety facts, when asked for (or cheap, by default) and
+    /// every rank is computed; otherwise a note says why not.
+    fn whole_variety(&mut self, strata: &[StratumReport]) -> Result<WholeVarietyReport> {
+        let (inst, cfg) = (self.inst, self.cfg);
+        let (n, m) = (inst.n(), inst.m());
+        let unknowns = n * m + n * n;
+        let want_whole = match cfg.whole_variety {
+            WholeVariety::Always => true,
+            WholeVariety::Never => false,
+            WholeVariety::Auto => unknowns <= AUTO_WHOLE_UNKNOWNS,
+        };
+        let mut variety = Vec::new();
+        let mut variety_note = None;
+        if want_whole && cfg.rank.is_none() {
+            let guess = strata
+                .iter()
+                .filter(|s| s.stratum.complex_solutions.unwrap_or(1) > 0)
+                .map(|s| s.stratum.orbit_dimension)
+                .max()
+                .unwrap_or(0);
+            for system in WholeSystem::ALL {
+                if self.out_of_time() {
+                    variety_note =
+                        Some("the time budget ran out before the whole-variety facts".into());
+                    break;
+                }
+                (self.progress)(&format!("{}: {}", inst.name(), system.describe()));
+                let g = match system {
+                    WholeSystem::SgEquilibriumNoDecay => n * n,
+                    _ => guess,
+                };
+                variety.push(whole_variety(
+                    inst,
+                    system,
+                    g,
+                    cfg.seed,
+                    self.left().map(Duration::from_secs_f64),
+                )?);
             }
-            progress(&format!("{}: {}", inst.name(), system.describe()));
-            let g = match system {
-                WholeSystem::SgEquilibriumNoDecay => n * n,
-                _ => guess,
-            };
-            variety.push(whole_variety(
-                inst,
-                system,
-                g,
-                cfg.seed,
-                left().map(Duration::from_secs_f64),
-            )?);
+        } else if cfg.rank.is_some() {
+            variety_note = Some("not computed for a single rank".into());
+        } else {
+            variety_note = Some(format!(
+                "not computed: {unknowns} unknowns (automatic up to {AUTO_WHOLE_UNKNOWNS}); use --whole-variety (for (n, m) = (3, 2) about 20 to 30 s per ideal)"
+            ));
         }
-    } else if cfg.rank.is_some() {
-        variety_note = Some("not computed for a single rank".into());
-    } else {
-        variety_note = Some(format!(
-            "not computed: {unknowns} unknowns (automatic up to {AUTO_WHOLE_UNKNOWNS}); use --whole-variety (for (n, m) = (3, 2) about 20 to 30 s per ideal)"
-        ));
-    }
-    let existence = existence_summary(inst, &strata);
-    let closed_form = super::commuting::check(inst, &strata);
-    let sg = variety
-        .iter()
-        .find(|v: &&VarietyFacts| v.system == WholeSystem::SgEquilibrium);
-    Ok(Characterization {
-        instance: InstanceRecord::of(inst),
-        strata,
-        variety: WholeVarietyReport {
+        let sg = variety
+            .iter()
+            .find(|v: &&VarietyFacts| v.system == WholeSystem::SgEquilibrium);
+        Ok(WholeVarietyReport {
             dimension: sg.and_then(|v| v.dimension),
             degree: sg.and_then(|v| v.degree),
             note: variety_note,
             systems: variety,
+        })
+    }
+}
+
+/// The components of the stratum `st`: one per real PSD solution, or per
+/// family (its first critical point represents it, the others are counted).
+fn components(
+    inst: &Instance,
+    model: &Model,
+    st: &Stratum,
+    cfg: &CharacterizeConfig,
+) -> Result<Vec<Component>> {
+    let mut components = Vec::new();
+    let mut psd = st.real_solutions.iter().filter(|s| s.psd).peekable();
+    // ∇Ē's zero locus on the stratum, once (only if some PSD root).
+    let zero_locus = match (&st.rur, psd.peek().is_some()) {
+        (Some(rur), true) => Some(grad_ebar_zero_locus(inst, rur)?),
+        _ => None,
+    };
+    let mut seen: Vec<usize> = Vec::new();
+    for sol in psd {
+        if let Some(k) = sol.family {
+            if seen.contains(&k) {
+                continue;
+            }
+            seen.push(k);
+        }
+        let mut c = component(inst, model, sol, st.rur.as_ref(), zero_locus.as_ref(), cfg)?;
+        c.family_dimension_level = family_dimension_level(st, sol);
+        c.real_psd_dimension = c.family_dimension;
+        components.push(c);
+    }
+    for c in &mut components {
+        if let Some(k) = c.family {
+            c.family_points = st
+                .real_solutions
+                .iter()
+                .filter(|s| s.psd && s.family == Some(k))
+                .count();
+        }
+    }
+    Ok(components)
+}
+
+/// The S-equation identities proved on the instance's data. A proof that
+/// errored shows nothing either way: kept as such, never turned into a
+/// refutation.
+fn s_equation_check(inst: &Instance) -> IdentityCheck {
+    let proof_started = Instant::now();
+    match prove(Identity::SEquation, &Data::Instance(inst.clone())) {
+        Ok(p) => IdentityCheck {
+            status: match p.outcome {
+                ProofOutcome::Proved => IdentityStatus::Proved,
+                ProofOutcome::Refuted => IdentityStatus::Refuted,
+                ProofOutcome::Partial(_) => IdentityStatus::Partial,
+            },
+            detail: p.detail,
+            seconds: p.seconds,
         },
-        s_equation_identities,
-        scalar,
-        closed_form,
-        existence,
-        not_computed,
-        config: cfg.clone(),
-        seconds: started.elapsed().as_secs_f64(),
-    })
+        Err(e) => IdentityCheck {
+            status: IdentityStatus::Errored,
+            detail: format!("the proof raised an error: {e}"),
+            seconds: proof_started.elapsed().as_secs_f64(),
+        },
+    }
 }
 
 /// How the family dimension of `sol` is known: on a zero-dimensional
@@ -820,6 +890,9 @@ fn exact_detail(c: &StabilityCertificate) -> String {
     out
 }
 
+/// The component over the real PSD solution `sol`: its representative
+/// `(A, B(A))`, the numeric verdicts, and the exact ones where a rational or
+/// a real algebraic point is known.
 fn component(
     inst: &Instance,
     model: &Model,
@@ -842,70 +915,14 @@ fn component(
     let (p, q) = model.pq(&a, &b, &a);
     let (ga, gb) = model.grad_ebar(&a, &b);
     let tol = &cfg.spectral;
+    let mut verdicts = Verdicts::new(inst, cfg);
     // An undecided family dimension leaves the expected count at the orbit
     // dimension: the extra zero eigenvalues then make the verdict
     // degenerate, never stable.
-    let family_extra = sol.family_dimension.unwrap_or(0);
-    let mut verdicts = Vec::new();
-    // A floating-point spectrum that cannot be computed (e.g. λ below the
-    // smallest f64, so the model's λ is 0) leaves that dynamics "not
-    // certified", with the reason; the exact certificates below may still
-    // decide it, and the run keeps its exact strata.
-    let mut numeric = |dynamics: StructuredDynamics,
-                       label: DynamicsKind|
-     -> Option<(SpectrumSummary, StructuredSpectrum)> {
-        let computed = structured_spectrum(model, &a, &b, dynamics).map(|mut sp| {
-            // Over a family of S the equilibria form a set of dimension
-            // orbit + family: that many eigenvalues are expected at the
-            // tangent value (0 for flows, 1 for maps).
-            sp.expected_tangent += family_extra;
-            (sp.classify(tol), sp)
-        });
-        match computed {
-            Ok((summary, sp)) => {
-                verdicts.push(DynamicsVerdict {
-                    dynamics: label,
-                    verdict: summary.verdict.into(),
-                    level: Level::Numeric,
-                    detail: summary_detail(&summary, dynamics.is_map()),
-                });
-                Some((summary, sp))
-            }
-            Err(e) => {
-                verdicts.push(DynamicsVerdict {
-                    dynamics: label,
-                    verdict: ComponentVerdict::NotCertified,
-                    level: Level::Numeric,
-                    detail: format!("floating-point spectrum not computed: {e}"),
-                });
-                None
-            }
-        }
-    };
-    let sg_numeric = numeric(StructuredDynamics::StopGradient, DynamicsKind::SgFlow);
-    for &kappa in &cfg.kappa_grid {
-        numeric(
-            StructuredDynamics::Ema { kappa },
-            DynamicsKind::EmaFlow { kappa },
-        );
-    }
-    numeric(
-        StructuredDynamics::SgMap { eta: cfg.eta },
-        DynamicsKind::SgMap { eta: cfg.eta },
-    );
-    numeric(
-        StructuredDynamics::EmaMap {
-            eta: cfg.eta,
-            alpha: cfg.alpha,
-        },
-        DynamicsKind::EmaMap {
-            eta: cfg.eta,
-            alpha: cfg.alpha,
-        },
-    );
-    let sg_eigenvalues = sg_numeric
+    let sg_spectrum = verdicts.numeric(model, &a, &b, sol.family_dimension.unwrap_or(0));
+    let sg_eigenvalues = sg_spectrum
         .as_ref()
-        .map(|(_, sp)| sp.expanded())
+        .map(StructuredSpectrum::expanded)
         .unwrap_or_default();
     let sg_eta_max = max_stable_step_sg(model, &a, &b, tol)
         .ok()
@@ -913,161 +930,7 @@ fn component(
     let ema_eta_max = max_stable_step_ema(model, &a, &b, cfg.alpha, tol)
         .ok()
         .map(|l| (l.eta_max, l.resumes_later));
-    let mut sg_verdict = sg_numeric.map_or(ComponentVerdict::NotCertified, |(sg, _)| {
-        ComponentVerdict::from(sg.verdict)
-    });
-    let mut sg_level = Level::Numeric;
-    let mut certificates = Vec::new();
-    let mut sg_eta_bracket = None;
-    let mut rational_point = None;
-    let mut algebraic_certificates = Vec::new();
-    // The rational certificates expect the orbit's zero eigenvalues only,
-    // so they run at isolated solutions. The algebraic ones also run on a
-    // family whose dimension is proved (ranks modulo a prime at the exact
-    // point): they then expect orbit + family zero eigenvalues. Where the
-    // dimension is undecided or only read off singular values, the
-    // verdicts stay numeric.
-    let isolated = sol.family_dimension == Some(0);
-    let algebraic_family = if isolated {
-        Some(0)
-    } else {
-        sol.local_dimension
-            .filter(|l| l.is_exact())
-            .and_then(|l| l.family())
-    };
-    let witness = if isolated {
-        rational_witness(inst, sol)
-    } else {
-        None
-    };
-    if let Some((ra, rb)) = witness {
-        rational_point = Some(RationalPoint {
-            a: ra.to_string_rows(),
-            b: rb.to_string_rows(),
-        });
-        for (label, dynamics) in exact_dynamics(cfg)? {
-            let c = certify(inst, &ra, &rb, &dynamics)?;
-            if label == DynamicsKind::SgFlow {
-                sg_verdict = ComponentVerdict::from(&c.verdict);
-                sg_level = Level::Exact;
-            }
-            verdicts.push(DynamicsVerdict {
-                dynamics: label,
-                verdict: ComponentVerdict::from(&c.verdict),
-                level: Level::Exact,
-                detail: exact_detail(&c),
-            });
-            certificates.push(c);
-        }
-        match certify_ema_all_kappa(inst, &ra, &rb) {
-            Ok(k) => verdicts.push(DynamicsVerdict {
-                dynamics: DynamicsKind::EmaFlowAllKappa,
-                verdict: match &k.verdict {
-                    KappaVerdict::StableForAllKappa => ComponentVerdict::StableForAllKappa,
-                    KappaVerdict::StableForNoKappa => ComponentVerdict::StableForNoKappa,
-                    KappaVerdict::StableForSomeKappa => ComponentVerdict::StableForSomeKappa,
-                    KappaVerdict::Degenerate { .. } => ComponentVerdict::Degenerate,
-                },
-                level: Level::Exact,
-                detail: k.summary(),
-            }),
-            Err(e) => verdicts.push(DynamicsVerdict {
-                dynamics: DynamicsKind::EmaFlowAllKappa,
-                verdict: ComponentVerdict::NotCertified,
-                level: Level::Exact,
-                detail: e.to_string(),
-            }),
-        }
-        if sg_verdict == ComponentVerdict::Stable
-            && let Some(guess) = sg_eta_max.filter(|e| e.is_finite() && *e > 0.0)
-            && let Ok(br) = certify_sg_step_bracket(inst, &ra, &rb, guess)
-        {
-            sg_eta_bracket = Some((br.eta_lo.to_string(), br.eta_hi.to_string()));
-        }
-    }
-    if rational_point.is_none()
-        && r > 0
-        && let Some(family) = algebraic_family
-        && let (Some(rur), Some(root)) = (rur, sol.root.as_ref())
-    {
-        let k = m * (m + 1) / 2;
-        let degree = rur.chi.degree().unwrap_or(0);
-        let digits = rur
-            .chi
-            .coeffs()
-            .iter()
-            .map(|c| c.numer().to_string().len().max(c.denom().to_string().len()))
-            .max()
-            .unwrap_or(0);
-        let point = AlgebraicPoint::from_rur_numerators(
-            rur.chi.clone(),
-            rur.numerators[..k].to_vec(),
-            root.clone(),
-            r,
-        );
-        if let Ok(point) = point {
-            for (label, dynamics) in exact_dynamics(cfg)? {
-                let teacher = matches!(dynamics, Dynamics::Ema { .. } | Dynamics::EmaMap { .. });
-                if !algebraic_affordable(m, r, degree, digits, teacher) {
-                    continue;
-                }
-                // A failure (e.g. a degenerate case the test cannot decide)
-                // leaves the numeric verdict in place.
-                if let Ok(c) = certify_algebraic_on_family(inst, &point, &dynamics, family) {
-                    let verdict = ComponentVerdict::from(&c.verdict);
-                    // Exact only if every part of the reduction from the full
-                    // Jacobian is proved or checked at the point; a part that
-                    // rests on the hand derivation (tested numerically) makes
-                    // the verdict numeric.
-                    let unproved: Vec<&str> = c
-                        .reduction
-                        .iter()
-                        .filter(|p| p.established == Established::Derivation)
-                        .map(|p| p.statement.as_str())
-                        .collect();
-                    let level = if unproved.is_empty() {
-                        Level::Exact
-                    } else {
-                        Level::Numeric
-                    };
-                    if label == DynamicsKind::SgFlow && level > sg_level {
-                        sg_verdict = verdict;
-                        sg_level = level;
-                    }
-                    let caveat = if unproved.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; level numeric: the reduction rests on a derivation tested numerically for: {}",
-                            unproved.join("; ")
-                        )
-                    };
-                    verdicts.push(DynamicsVerdict {
-                        dynamics: label,
-                        verdict,
-                        level,
-                        detail: format!(
-                            "exact at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} over Q[t]/χ, tangent multiplicity {} (orbit dimension {}{}), {} test: {}",
-                            c.range_block_size,
-                            c.multiplicity + c.closed_forms.iter().map(|f| f.tangent).sum::<usize>(),
-                            c.orbit_dimension,
-                            if family > 0 {
-                                format!(" + proved family dimension {family}")
-                            } else {
-                                String::new()
-                            },
-                            c.test.criterion,
-                            c.test.unstable.map_or_else(
-                                || "singular (degenerate)".to_string(),
-                                |u| format!("{u} unstable root(s)")
-                            )
-                        ) + caveat.as_str(),
-                    });
-                    algebraic_certificates.push(c);
-                }
-            }
-        }
-    }
+    let exact = verdicts.exact(sol, rur, sg_eta_max)?;
     let grad_ebar_nonzero_exact = match (grad_zero_locus, &sol.root) {
         (Some(g), Some(root)) => Some(!grad_ebar_vanishes(g, root)),
         _ => None,
@@ -1090,17 +953,340 @@ fn component(
         field_norm: (p.norm_squared() + q.norm_squared()).sqrt(),
         grad_ebar: (ga.norm_squared() + gb.norm_squared()).sqrt(),
         grad_ebar_nonzero_exact,
-        sg_verdict,
-        sg_level,
-        verdicts,
+        sg_verdict: verdicts.sg,
+        sg_level: verdicts.sg_level,
+        verdicts: verdicts.all,
         sg_eta_max,
         ema_eta_max,
-        sg_eta_bracket,
-        rational_point,
-        certificates,
-        algebraic_certificates,
+        sg_eta_bracket: exact.sg_eta_bracket,
+        rational_point: exact.rational_point,
+        certificates: exact.certificates,
+        algebraic_certificates: exact.algebraic_certificates,
         sg_eigenvalues,
     })
+}
+
+/// What the exact certificates add to a component: a rational point with
+/// its certificates and the SG map's step bracket, or the certificates at a
+/// real algebraic point.
+#[derive(Default)]
+struct ExactEvidence {
+    rational_point: Option<RationalPoint>,
+    certificates: Vec<StabilityCertificate>,
+    sg_eta_bracket: Option<(String, String)>,
+    algebraic_certificates: Vec<AlgebraicCertificate>,
+}
+
+/// The verdicts about one component as they accumulate (numeric first, then
+/// exact where a certificate applies), with the headline SG-flow verdict
+/// and its level.
+struct Verdicts<'a> {
+    inst: &'a Instance,
+    cfg: &'a CharacterizeConfig,
+    all: Vec<DynamicsVerdict>,
+    sg: ComponentVerdict,
+    sg_level: Level,
+}
+
+impl<'a> Verdicts<'a> {
+    fn new(inst: &'a Instance, cfg: &'a CharacterizeConfig) -> Self {
+        Self {
+            inst,
+            cfg,
+            all: Vec::new(),
+            sg: ComponentVerdict::NotCertified,
+            sg_level: Level::Numeric,
+        }
+    }
+
+    /// The numeric verdicts at `(A, B)` from the structured spectrum (SG,
+    /// EMA at each κ of the grid, the SG map, the EMA map), expecting
+    /// `family_extra` zero eigenvalues beyond the orbit's; the SG flow's
+    /// becomes the headline. Returns the SG flow's spectrum, if computed.
+    fn numeric(
+        &mut self,
+        model: &Model,
+        a: &DMatrix<f64>,
+        b: &DMatrix<f64>,
+        family_extra: usize,
+    ) -> Option<StructuredSpectrum> {
+        let (cfg, tol) = (self.cfg, &self.cfg.spectral);
+        let verdicts = &mut self.all;
+        // A floating-point spectrum that cannot be computed (e.g. λ below the
+        // smallest f64, so the model's λ is 0) leaves that dynamics "not
+        // certified", with the reason; the exact certificates may still
+        // decide it, and the run keeps its exact strata.
+        let mut numeric = |dynamics: StructuredDynamics,
+                           label: DynamicsKind|
+         -> Option<(SpectrumSummary, StructuredSpectrum)> {
+            let computed = structured_spectrum(model, a, b, dynamics).map(|mut sp| {
+                // Over a family of S the equilibria form a set of dimension
+                // orbit + family: that many eigenvalues are expected at the
+                // tangent value (0 for flows, 1 for maps).
+                sp.expected_tangent += family_extra;
+                (sp.classify(tol), sp)
+            });
+            match computed {
+                Ok((summary, sp)) => {
+                    verdicts.push(DynamicsVerdict {
+                        dynamics: label,
+                        verdict: summary.verdict.into(),
+                        level: Level::Numeric,
+                        detail: summary_detail(&summary, dynamics.is_map()),
+                    });
+                    Some((summary, sp))
+                }
+                Err(e) => {
+                    verdicts.push(DynamicsVerdict {
+                        dynamics: label,
+                        verdict: ComponentVerdict::NotCertified,
+                        level: Level::Numeric,
+                        detail: format!("floating-point spectrum not computed: {e}"),
+                    });
+                    None
+                }
+            }
+        };
+        let sg_numeric = numeric(StructuredDynamics::StopGradient, DynamicsKind::SgFlow);
+        for &kappa in &cfg.kappa_grid {
+            numeric(
+                StructuredDynamics::Ema { kappa },
+                DynamicsKind::EmaFlow { kappa },
+            );
+        }
+        numeric(
+            StructuredDynamics::SgMap { eta: cfg.eta },
+            DynamicsKind::SgMap { eta: cfg.eta },
+        );
+        numeric(
+            StructuredDynamics::EmaMap {
+                eta: cfg.eta,
+                alpha: cfg.alpha,
+            },
+            DynamicsKind::EmaMap {
+                eta: cfg.eta,
+                alpha: cfg.alpha,
+            },
+        );
+        let (sg, sp) = sg_numeric?;
+        self.sg = ComponentVerdict::from(sg.verdict);
+        Some(sp)
+    }
+
+    /// The exact verdicts at `sol`, where they apply.
+    ///
+    /// The rational certificates expect the orbit's zero eigenvalues only,
+    /// so they run at isolated solutions. The algebraic ones also run on a
+    /// family whose dimension is proved (ranks modulo a prime at the exact
+    /// point): they then expect orbit + family zero eigenvalues. Where the
+    /// dimension is undecided or only read off singular values, the
+    /// verdicts stay numeric.
+    fn exact(
+        &mut self,
+        sol: &RealSolution,
+        rur: Option<&Rur>,
+        sg_eta_max: Option<f64>,
+    ) -> Result<ExactEvidence> {
+        let isolated = sol.family_dimension == Some(0);
+        let algebraic_family = if isolated {
+            Some(0)
+        } else {
+            sol.local_dimension
+                .filter(|l| l.is_exact())
+                .and_then(|l| l.family())
+        };
+        let witness = if isolated {
+            rational_witness(self.inst, sol)
+        } else {
+            None
+        };
+        let mut exact = ExactEvidence::default();
+        if let Some((ra, rb)) = witness {
+            exact = self.rational(&ra, &rb, sg_eta_max)?;
+        }
+        if exact.rational_point.is_none()
+            && sol.rank > 0
+            && let Some(family) = algebraic_family
+            && let (Some(rur), Some(root)) = (rur, sol.root.as_ref())
+        {
+            exact.algebraic_certificates = self.algebraic(rur, root, sol.rank, family)?;
+        }
+        Ok(exact)
+    }
+
+    /// The exact certificates at the rational point `(ra, rb)` for every
+    /// dynamics, the EMA flow for all κ at once, and (when the SG flow is
+    /// stable there) the exact bracket of the SG map's stability limit
+    /// around the numeric `sg_eta_max`.
+    fn rational(
+        &mut self,
+        ra: &RationalMatrix,
+        rb: &RationalMatrix,
+        sg_eta_max: Option<f64>,
+    ) -> Result<ExactEvidence> {
+        let inst = self.inst;
+        let mut exact = ExactEvidence {
+            rational_point: Some(RationalPoint {
+                a: ra.to_string_rows(),
+                b: rb.to_string_rows(),
+            }),
+            ..ExactEvidence::default()
+        };
+        for (label, dynamics) in exact_dynamics(self.cfg)? {
+            let c = certify(inst, ra, rb, &dynamics)?;
+            if label == DynamicsKind::SgFlow {
+                self.sg = ComponentVerdict::from(&c.verdict);
+                self.sg_level = Level::Exact;
+            }
+            self.all.push(DynamicsVerdict {
+                dynamics: label,
+                verdict: ComponentVerdict::from(&c.verdict),
+                level: Level::Exact,
+                detail: exact_detail(&c),
+            });
+            exact.certificates.push(c);
+        }
+        self.all.push(ema_all_kappa_verdict(inst, ra, rb));
+        if self.sg == ComponentVerdict::Stable
+            && let Some(guess) = sg_eta_max.filter(|e| e.is_finite() && *e > 0.0)
+            && let Ok(br) = certify_sg_step_bracket(inst, ra, rb, guess)
+        {
+            exact.sg_eta_bracket = Some((br.eta_lo.to_string(), br.eta_hi.to_string()));
+        }
+        Ok(exact)
+    }
+
+    /// The exact certificates at the real algebraic point of rank `r` given
+    /// by `rur` at `root`, on a family of proved dimension `family`, for
+    /// every dynamics whose cost is affordable; a certificate that fails
+    /// (e.g. a degenerate case the test cannot decide) leaves the numeric
+    /// verdict in place.
+    fn algebraic(
+        &mut self,
+        rur: &Rur,
+        root: &RealRoot,
+        r: usize,
+        family: usize,
+    ) -> Result<Vec<AlgebraicCertificate>> {
+        let m = self.inst.m();
+        let k = m * (m + 1) / 2;
+        let degree = rur.chi.degree().unwrap_or(0);
+        let digits = rur
+            .chi
+            .coeffs()
+            .iter()
+            .map(|c| c.numer().to_string().len().max(c.denom().to_string().len()))
+            .max()
+            .unwrap_or(0);
+        let point = AlgebraicPoint::from_rur_numerators(
+            rur.chi.clone(),
+            rur.numerators[..k].to_vec(),
+            root.clone(),
+            r,
+        );
+        let mut certificates = Vec::new();
+        let Ok(point) = point else {
+            return Ok(certificates);
+        };
+        for (label, dynamics) in exact_dynamics(self.cfg)? {
+            let teacher = matches!(dynamics, Dynamics::Ema { .. } | Dynamics::EmaMap { .. });
+            if !algebraic_affordable(m, r, degree, digits, teacher) {
+                continue;
+            }
+            if let Ok(c) = certify_algebraic_on_family(self.inst, &point, &dynamics, family) {
+                let verdict = algebraic_verdict(&c, label, degree, family);
+                if label == DynamicsKind::SgFlow && verdict.level > self.sg_level {
+                    self.sg = verdict.verdict;
+                    self.sg_level = verdict.level;
+                }
+                self.all.push(verdict);
+                certificates.push(c);
+            }
+        }
+        Ok(certificates)
+    }
+}
+
+/// The exact verdict on the EMA flow for every κ > 0 at the rational point
+/// `(ra, rb)`; "not certified", with the reason, when it fails.
+fn ema_all_kappa_verdict(
+    inst: &Instance,
+    ra: &RationalMatrix,
+    rb: &RationalMatrix,
+) -> DynamicsVerdict {
+    match certify_ema_all_kappa(inst, ra, rb) {
+        Ok(k) => DynamicsVerdict {
+            dynamics: DynamicsKind::EmaFlowAllKappa,
+            verdict: match &k.verdict {
+                KappaVerdict::StableForAllKappa => ComponentVerdict::StableForAllKappa,
+                KappaVerdict::StableForNoKappa => ComponentVerdict::StableForNoKappa,
+                KappaVerdict::StableForSomeKappa => ComponentVerdict::StableForSomeKappa,
+                KappaVerdict::Degenerate { .. } => ComponentVerdict::Degenerate,
+            },
+            level: Level::Exact,
+            detail: k.summary(),
+        },
+        Err(e) => DynamicsVerdict {
+            dynamics: DynamicsKind::EmaFlowAllKappa,
+            verdict: ComponentVerdict::NotCertified,
+            level: Level::Exact,
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// The verdict of the certificate `c` at a real algebraic point (χ of
+/// degree `degree`, family of proved dimension `family`) under `label`.
+///
+/// Exact only if every part of the reduction from the full Jacobian is
+/// proved or checked at the point; a part that rests on the hand derivation
+/// (tested numerically) makes the verdict numeric.
+fn algebraic_verdict(
+    c: &AlgebraicCertificate,
+    label: DynamicsKind,
+    degree: usize,
+    family: usize,
+) -> DynamicsVerdict {
+    let unproved: Vec<&str> = c
+        .reduction
+        .iter()
+        .filter(|p| p.established == Established::Derivation)
+        .map(|p| p.statement.as_str())
+        .collect();
+    let level = if unproved.is_empty() {
+        Level::Exact
+    } else {
+        Level::Numeric
+    };
+    let caveat = if unproved.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; level numeric: the reduction rests on a derivation tested numerically for: {}",
+            unproved.join("; ")
+        )
+    };
+    DynamicsVerdict {
+        dynamics: label,
+        verdict: ComponentVerdict::from(&c.verdict),
+        level,
+        detail: format!(
+            "exact at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} over Q[t]/χ, tangent multiplicity {} (orbit dimension {}{}), {} test: {}",
+            c.range_block_size,
+            c.multiplicity + c.closed_forms.iter().map(|f| f.tangent).sum::<usize>(),
+            c.orbit_dimension,
+            if family > 0 {
+                format!(" + proved family dimension {family}")
+            } else {
+                String::new()
+            },
+            c.test.criterion,
+            c.test.unstable.map_or_else(
+                || "singular (degenerate)".to_string(),
+                |u| format!("{u} unstable root(s)")
+            )
+        ) + caveat.as_str(),
+    }
 }
 
 /// The dynamics certified exactly, with their labels (those of the numeric

@@ -331,9 +331,14 @@ pub fn analyze(instance: &Instance, cfg: &VerifyConfig) -> InstanceAnalysis {
             .map(|(p, _, start)| integrate(&model, *p, cfg.kappa, start, &cfg.ode, |_, _| {}))
             .collect()
     };
+    let mut catalogue = Catalogue {
+        model: &model,
+        cfg,
+        components: &mut components,
+    };
     let mut endpoints = Vec::new();
     for ((procedure, scale, _), out) in starts.into_iter().zip(outcomes) {
-        endpoints.push(run_one(&model, procedure, scale, out, cfg, &mut components));
+        endpoints.push(catalogue.run_one(procedure, scale, out));
     }
     InstanceAnalysis {
         instance: instance.clone(),
@@ -344,72 +349,90 @@ pub fn analyze(instance: &Instance, cfg: &VerifyConfig) -> InstanceAnalysis {
     }
 }
 
-fn run_one(
-    model: &Model,
-    procedure: Procedure,
-    scale: f64,
-    out: crate::Result<crate::numeric::Outcome>,
-    cfg: &VerifyConfig,
-    components: &mut Vec<Component>,
-) -> Endpoint {
-    let Ok(out) = out else {
-        return Endpoint {
+/// The component catalogue of one instance as the runs are matched to it:
+/// a converged endpoint counts as a hit of the component with its S, or
+/// adds the equilibrium the stratum search missed.
+struct Catalogue<'a> {
+    model: &'a Model,
+    cfg: &'a VerifyConfig,
+    components: &'a mut Vec<Component>,
+}
+
+impl Catalogue<'_> {
+    /// The endpoint of one run from a start of `procedure` at `scale`,
+    /// polished and matched to the catalogue when it converged.
+    fn run_one(
+        &mut self,
+        procedure: Procedure,
+        scale: f64,
+        out: crate::Result<crate::numeric::Outcome>,
+    ) -> Endpoint {
+        let model = self.model;
+        let Ok(out) = out else {
+            return Endpoint {
+                procedure,
+                init_scale: scale,
+                converged: false,
+                t: f64::NAN,
+                rank: 0,
+                singular_values: vec![],
+                s: None,
+                state: None,
+                field_norm: f64::INFINITY,
+                grad_ebar: f64::NAN,
+                b_norm: f64::NAN,
+                component: None,
+            };
+        };
+        let end = &out.state;
+        let mut ep = Endpoint {
             procedure,
             init_scale: scale,
-            converged: false,
-            t: f64::NAN,
-            rank: 0,
-            singular_values: vec![],
+            converged: out.converged,
+            t: out.t,
+            rank: numerical_rank(&end.a),
+            singular_values: crate::numeric::singular_values(&end.a),
             s: None,
             state: None,
-            field_norm: f64::INFINITY,
-            grad_ebar: f64::NAN,
-            b_norm: f64::NAN,
+            field_norm: out.field_norm,
+            grad_ebar: {
+                let (ga, gb) = model.grad_ebar(&end.a, &end.b);
+                norm2(&ga, &gb)
+            },
+            b_norm: end.b.norm(),
             component: None,
         };
-    };
-    let end = &out.state;
-    let mut ep = Endpoint {
-        procedure,
-        init_scale: scale,
-        converged: out.converged,
-        t: out.t,
-        rank: numerical_rank(&end.a),
-        singular_values: crate::numeric::singular_values(&end.a),
-        s: None,
-        state: None,
-        field_norm: out.field_norm,
-        grad_ebar: {
-            let (ga, gb) = model.grad_ebar(&end.a, &end.b);
-            norm2(&ga, &gb)
-        },
-        b_norm: end.b.norm(),
-        component: None,
-    };
-    if out.converged && procedure == Procedure::GradientDescent {
-        // Polish on the GD field: near the origin its Jacobian is invertible,
-        // so Newton lands on the critical point the run was approaching.
-        let mut st = State::new(Procedure::GradientDescent, end.a.clone(), end.b.clone());
-        ep.field_norm = polish(model, Procedure::GradientDescent, 0.0, &mut st, 20);
-        ep.rank = numerical_rank(&st.a);
-        ep.singular_values = crate::numeric::singular_values(&st.a);
-        ep.b_norm = st.b.norm();
-        ep.state = Some(st);
+        if out.converged && procedure == Procedure::GradientDescent {
+            // Polish on the GD field: near the origin its Jacobian is invertible,
+            // so Newton lands on the critical point the run was approaching.
+            let st = polish_end(model, Procedure::GradientDescent, end, &mut ep);
+            ep.b_norm = st.b.norm();
+            ep.state = Some(st);
+        }
+        if out.converged && procedure != Procedure::GradientDescent {
+            // Polish in SG coordinates: an EMA equilibrium has C = A and the same (A, B).
+            let st = polish_end(model, Procedure::StopGradient, end, &mut ep);
+            let s = st.a.transpose() * &st.a;
+            let (ga, gb) = model.grad_ebar(&st.a, &st.b);
+            ep.grad_ebar = norm2(&ga, &gb);
+            ep.component = self.attribute(&ep, &st, &s);
+            ep.s = Some(s);
+            ep.state = Some(st);
+        }
+        ep
     }
-    if out.converged && procedure != Procedure::GradientDescent {
-        // Polish in SG coordinates: an EMA equilibrium has C = A and the same (A, B).
-        let mut st = State::new(Procedure::StopGradient, end.a.clone(), end.b.clone());
-        ep.field_norm = polish(model, Procedure::StopGradient, 0.0, &mut st, 20);
-        ep.rank = numerical_rank(&st.a);
-        ep.singular_values = crate::numeric::singular_values(&st.a);
-        let s = st.a.transpose() * &st.a;
-        let (ga, gb) = model.grad_ebar(&st.a, &st.b);
-        ep.grad_ebar = norm2(&ga, &gb);
+
+    /// The component of the polished SG state `st` (S = `s`), counting the
+    /// hit: the catalogued one with the same rank and S, or, when none
+    /// matches and `st` is an equilibrium, a new component marked as missed
+    /// by the search.
+    fn attribute(&mut self, ep: &Endpoint, st: &State, s: &DMatrix<f64>) -> Option<usize> {
+        let components = &mut *self.components;
         let tol = 1e-5 * (1.0 + s.amax());
-        ep.component = components
+        let mut found = components
             .iter()
-            .position(|c| c.equilibrium.rank == ep.rank && (&c.equilibrium.s - &s).amax() < tol);
-        if ep.component.is_none() && ep.field_norm < cfg.search.field_tol {
+            .position(|c| c.equilibrium.rank == ep.rank && (&c.equilibrium.s - s).amax() < tol);
+        if found.is_none() && ep.field_norm < self.cfg.search.field_tol {
             // An equilibrium the stratum search missed: add it, marked as such.
             let eq = NumericEquilibrium {
                 rank: ep.rank,
@@ -417,18 +440,26 @@ fn run_one(
                 a: st.a.clone(),
                 b: st.b.clone(),
                 field_norm: ep.field_norm,
-                orbit_dimension: orbit_dimension(model.n, ep.rank),
+                orbit_dimension: orbit_dimension(self.model.n, ep.rank),
             };
-            let mut c = component(model, eq, cfg);
+            let mut c = component(self.model, eq, self.cfg);
             c.found_by_search = false;
             components.push(c);
-            ep.component = Some(components.len() - 1);
+            found = Some(components.len() - 1);
         }
-        if let Some(i) = ep.component {
+        if let Some(i) = found {
             components[i].hits += 1;
         }
-        ep.s = Some(s);
-        ep.state = Some(st);
+        found
     }
-    ep
+}
+
+/// Newton on `procedure`'s field from the end state `end`: the polished
+/// state, with its field norm, rank and singular values recorded in `ep`.
+fn polish_end(model: &Model, procedure: Procedure, end: &State, ep: &mut Endpoint) -> State {
+    let mut st = State::new(procedure, end.a.clone(), end.b.clone());
+    ep.field_norm = polish(model, procedure, 0.0, &mut st, 20);
+    ep.rank = numerical_rank(&st.a);
+    ep.singular_values = crate::numeric::singular_values(&st.a);
+    st
 }

@@ -137,26 +137,11 @@ pub(super) fn rule(instance: &str, top: &Known, comps: &[Verdicts], detail: &str
         .filter(|(d, _, _)| d.is_flow() || d.is_map())
         .map(|(_, _, l)| *l)
         .fold(completeness, Level::min);
-    let at = |c: &Verdicts, d: DynamicsKind| c.iter().find(|(x, _, _)| *x == d).map(|v| v.1);
-    let mut tally = Vec::new();
-    let mut unstable_flow = None;
-    let mut undecided = false;
-    for &d in &flows {
-        let stable = comps
-            .iter()
-            .filter(|c| at(c, d) == Some(ComponentVerdict::Stable))
-            .count();
-        let open = comps
-            .iter()
-            .filter(|c| !at(c, d).is_some_and(decided))
-            .count();
-        undecided |= open > 0;
-        if stable == 0 && open == 0 && unstable_flow.is_none() {
-            unstable_flow = Some(d);
-        }
-        tally.push(format!("{d}: {stable} of {} stable", comps.len()));
-    }
-    let tally = tally.join(", ");
+    let FlowTally {
+        tally,
+        unstable_flow,
+        undecided,
+    } = flow_tally(comps, &flows);
     if let Some(d) = unstable_flow {
         return Finding::new(
             instance,
@@ -173,21 +158,7 @@ pub(super) fn rule(instance: &str, top: &Known, comps: &[Verdicts], detail: &str
         )
         .at(level);
     }
-    // The maps, at the components stable for every flow.
-    let mut map_fails = Vec::new();
-    for c in comps {
-        if !flows
-            .iter()
-            .all(|&d| at(c, d) == Some(ComponentVerdict::Stable))
-        {
-            continue;
-        }
-        for (d, v, _) in c.iter().filter(|(d, _, _)| d.is_map()) {
-            if *v != ComponentVerdict::Stable && !map_fails.contains(d) {
-                map_fails.push(*d);
-            }
-        }
-    }
+    let map_fails = unstable_maps(comps, &flows);
     let f = Finding::new(instance, Verdict::Holds, format!("{tally}; {detail}")).at(level);
     if map_fails.is_empty() {
         f
@@ -198,6 +169,68 @@ pub(super) fn rule(instance: &str, top: &Known, comps: &[Verdicts], detail: &str
             maps.join(", ")
         ))
     }
+}
+
+/// The class of one component's verdict under `d`, if it has one.
+fn verdict_at(c: &Verdicts, d: DynamicsKind) -> Option<ComponentVerdict> {
+    c.iter().find(|(x, _, _)| *x == d).map(|v| v.1)
+}
+
+/// How the components fare under the flows judged.
+struct FlowTally {
+    /// "SG: 1 of 2 stable, …".
+    tally: String,
+    /// The first flow for which no component is stable and none undecided.
+    unstable_flow: Option<DynamicsKind>,
+    /// Whether some component's verdict under some flow is undecided.
+    undecided: bool,
+}
+
+/// Counts, for each flow, the components stable under it and those
+/// undecided.
+fn flow_tally(comps: &[Verdicts], flows: &[DynamicsKind]) -> FlowTally {
+    let mut tally = Vec::new();
+    let mut unstable_flow = None;
+    let mut undecided = false;
+    for &d in flows {
+        let stable = comps
+            .iter()
+            .filter(|c| verdict_at(c, d) == Some(ComponentVerdict::Stable))
+            .count();
+        let open = comps
+            .iter()
+            .filter(|c| !verdict_at(c, d).is_some_and(decided))
+            .count();
+        undecided |= open > 0;
+        if stable == 0 && open == 0 && unstable_flow.is_none() {
+            unstable_flow = Some(d);
+        }
+        tally.push(format!("{d}: {stable} of {} stable", comps.len()));
+    }
+    FlowTally {
+        tally: tally.join(", "),
+        unstable_flow,
+        undecided,
+    }
+}
+
+/// The maps not stable at some component stable for every flow.
+fn unstable_maps(comps: &[Verdicts], flows: &[DynamicsKind]) -> Vec<DynamicsKind> {
+    let mut map_fails = Vec::new();
+    for c in comps {
+        if !flows
+            .iter()
+            .all(|&d| verdict_at(c, d) == Some(ComponentVerdict::Stable))
+        {
+            continue;
+        }
+        for (d, v, _) in c.iter().filter(|(d, _, _)| d.is_map()) {
+            if *v != ComponentVerdict::Stable && !map_fails.contains(d) {
+                map_fails.push(*d);
+            }
+        }
+    }
+    map_fails
 }
 
 /// A component's numeric verdicts in the rule's vocabulary.

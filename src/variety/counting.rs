@@ -123,91 +123,113 @@ pub fn count_instance(
     }
     let (names, polys) = s_system(inst);
     let nv = names.len();
+    let (count, evidence) = modular_counts(&polys, &names, budget)?;
     let mut row = CountRow {
         m,
         seed,
         unknowns: nv,
         bezout: 1u64 << nv,
-        count: None,
+        count,
         distinct: None,
-        evidence: String::new(),
+        evidence,
         count_exact: false,
         real: None,
         real_completeness: None,
         positive_definite: None,
         seconds: 0.0,
     };
-    // Two independent primes, in parallel (the modular engine is ours).
-    let (a, b) = rayon::join(
-        || modular_count(&polys, &names, PRIME_A, budget),
-        || modular_count(&polys, &names, PRIME_B, budget),
-    );
-    let (a, b) = (a?, b?);
-    match (a, b) {
-        (Some(Some(x)), Some(Some(y))) if x == y => {
-            row.count = Some(x);
-            row.evidence = format!(
-                "Gröbner bases over Z/{PRIME_A} and Z/{PRIME_B} agree (modular: exact unless both primes are unlucky)"
-            );
-        }
-        (Some(None), _) | (_, Some(None)) => {
-            row.evidence = "not zero-dimensional modulo p".into();
-        }
-        (None, _) | (_, None) => row.evidence = "the time budget ran out".into(),
-        (Some(Some(x)), Some(Some(y))) => {
-            row.evidence = format!("the two primes disagree ({x} and {y})");
-        }
-    }
+    let opts = SolveOptions {
+        rational_basis_budget: rational_budget,
+        budget: budget.map(|b| b.as_secs_f64()),
+        ..SolveOptions::default()
+    };
     // Distinctness and, for small systems, an exact count over Q: solve.
     if row.count.is_some() && (exact_real || m <= 2) {
-        let opts = SolveOptions {
-            rational_basis_budget: rational_budget,
-            budget: budget.map(|b| b.as_secs_f64()),
-            ..SolveOptions::default()
-        };
-        match solve(&polys, &names, &opts, None)? {
-            Solved::Finite(f) => {
-                row.distinct = Some(true);
-                if let CountEvidence::RationalBasis { seconds } = f.count_evidence {
-                    row.evidence = format!("Gröbner basis over Q ({seconds:.2} s)");
-                    row.count_exact = true;
-                }
-            }
-            Solved::NotRadical { .. } => row.distinct = Some(false),
-            _ => {}
-        }
+        add_distinctness(&polys, &names, &opts, &mut row)?;
     }
     if exact_real && m <= MAX_STRATA_M {
-        let full = Instance::new(
-            inst.name(),
-            m,
-            inst.moments().clone(),
-            inst.lambda().clone(),
-        )?;
-        let st = stratum(
-            &full,
-            m,
-            &StrataOptions {
-                solve: SolveOptions {
-                    rational_basis_budget: rational_budget,
-                    budget: budget.map(|b| b.as_secs_f64()),
-                    ..SolveOptions::default()
-                },
-                digits: 6,
-            },
-        )?;
-        if st.complex_solutions.is_some() {
-            row.real = Some(st.real_solutions.len());
-            row.positive_definite = Some(st.equilibria().count());
-            row.real_completeness = Some(st.completeness);
-            row.evidence.push_str(&format!(
-                "; real and PD counts: {}",
-                st.completeness.describe()
-            ));
-        }
+        add_real_counts(inst, &opts, &mut row)?;
     }
     row.seconds = started.elapsed().as_secs_f64();
     Ok(row)
+}
+
+/// The count modulo two independent primes (in parallel: the modular engine
+/// is ours), when they agree, with the evidence (or why there is no count).
+fn modular_counts(
+    polys: &[SparsePoly],
+    names: &[String],
+    budget: Option<Duration>,
+) -> Result<(Option<usize>, String)> {
+    let (a, b) = rayon::join(
+        || modular_count(polys, names, PRIME_A, budget),
+        || modular_count(polys, names, PRIME_B, budget),
+    );
+    let (a, b) = (a?, b?);
+    Ok(match (a, b) {
+        (Some(Some(x)), Some(Some(y))) if x == y => (
+            Some(x),
+            format!(
+                "Gröbner bases over Z/{PRIME_A} and Z/{PRIME_B} agree (modular: exact unless both primes are unlucky)"
+            ),
+        ),
+        (Some(None), _) | (_, Some(None)) => (None, "not zero-dimensional modulo p".into()),
+        (None, _) | (_, None) => (None, "the time budget ran out".into()),
+        (Some(Some(x)), Some(Some(y))) => (None, format!("the two primes disagree ({x} and {y})")),
+    })
+}
+
+/// Whether the solutions are distinct (a separating representation found
+/// by [`solve`]), and the count made exact when a Gröbner basis over Q
+/// confirmed it.
+fn add_distinctness(
+    polys: &[SparsePoly],
+    names: &[String],
+    opts: &SolveOptions,
+    row: &mut CountRow,
+) -> Result<()> {
+    match solve(polys, names, opts, None)? {
+        Solved::Finite(f) => {
+            row.distinct = Some(true);
+            if let CountEvidence::RationalBasis { seconds } = f.count_evidence {
+                row.evidence = format!("Gröbner basis over Q ({seconds:.2} s)");
+                row.count_exact = true;
+            }
+        }
+        Solved::NotRadical { .. } => row.distinct = Some(false),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The real and positive definite counts, from the full-rank stratum of
+/// `inst` computed exactly.
+fn add_real_counts(inst: &Instance, opts: &SolveOptions, row: &mut CountRow) -> Result<()> {
+    let m = inst.m();
+    let full = Instance::new(
+        inst.name(),
+        m,
+        inst.moments().clone(),
+        inst.lambda().clone(),
+    )?;
+    let st = stratum(
+        &full,
+        m,
+        &StrataOptions {
+            solve: opts.clone(),
+            digits: 6,
+        },
+    )?;
+    if st.complex_solutions.is_some() {
+        row.real = Some(st.real_solutions.len());
+        row.positive_definite = Some(st.equilibria().count());
+        row.real_completeness = Some(st.completeness);
+        row.evidence.push_str(&format!(
+            "; real and PD counts: {}",
+            st.completeness.describe()
+        ));
+    }
+    Ok(())
 }
 
 /// The table: `per_m` random instances for each m in `ms`.

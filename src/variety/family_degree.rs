@@ -81,7 +81,6 @@ pub fn family_degree(
     budget: Option<Duration>,
 ) -> Result<FamilyDegree> {
     let nv = names.len();
-    let ns = nv - 1;
     let invariants = invariant_polys(inst, nv);
     let mut rng = ChaCha8Rng::seed_from_u64(0xd0e6 ^ d as u64);
     let mut counts: Vec<(usize, u32)> = Vec::new();
@@ -92,59 +91,104 @@ pub fn family_degree(
         let Some(point) = image_point(rur, phi, u64::from(p), &mut rng) else {
             continue;
         };
-        let mut sys = polys.to_vec();
-        let mut usable = true;
-        for f in &invariants {
-            let Some(v) = eval_sparse_mod(f, &point, u64::from(p)) else {
-                usable = false;
-                break;
-            };
-            sys.push(f.sub(&SparsePoly::constant(nv, int(v))));
-        }
-        if !usable {
+        let Some(mut sys) = level_set(polys, &invariants, &point, p) else {
             continue;
+        };
+        sys.extend(random_hyperplanes(d, nv, &mut rng));
+        match section_count(&sys, names, p, d, budget)? {
+            Section::Count(n) => counts.push((n, p)),
+            Section::Unusable => continue,
+            Section::Stop(why) => return Ok(why),
         }
-        for _ in 0..d {
+    }
+    Ok(agreed_degree(&counts))
+}
+
+/// The stratum's equations `polys` and the level set of the orbit
+/// `invariants` at `point`, modulo `p`; `None` when an invariant cannot be
+/// evaluated there (a denominator divisible by p).
+fn level_set(
+    polys: &[SparsePoly],
+    invariants: &[SparsePoly],
+    point: &[u64],
+    p: u32,
+) -> Option<Vec<SparsePoly>> {
+    let mut sys = polys.to_vec();
+    for f in invariants {
+        let v = eval_sparse_mod(f, point, u64::from(p))?;
+        sys.push(f.sub(&SparsePoly::constant(f.nvars(), int(v))));
+    }
+    Some(sys)
+}
+
+/// `d` random affine linear equations in the S variables (all variables of
+/// `nv` but the last), coefficients in 1..1000.
+fn random_hyperplanes(d: usize, nv: usize, rng: &mut ChaCha8Rng) -> Vec<SparsePoly> {
+    (0..d)
+        .map(|_| {
             let mut terms = vec![(vec![0u16; nv], int(rng.gen_range(1..1000)))];
-            for v in 0..ns {
+            for v in 0..nv - 1 {
                 let mut e = vec![0u16; nv];
                 e[v] = 1;
                 terms.push((e, int(rng.gen_range(1..1000))));
             }
-            sys.push(SparsePoly::from_terms(nv, terms));
+            SparsePoly::from_terms(nv, terms)
+        })
+        .collect()
+}
+
+/// What one linear section modulo a prime gave.
+enum Section {
+    /// Its number of points with multiplicity.
+    Count(usize),
+    /// The prime is unusable (the Gröbner basis failed modulo it).
+    Unusable,
+    /// No degree: the answer, with why.
+    Stop(FamilyDegree),
+}
+
+/// The number of points of the section `sys` modulo `p`, from a Gröbner
+/// basis (our F4).
+fn section_count(
+    sys: &[SparsePoly],
+    names: &[String],
+    p: u32,
+    d: usize,
+    budget: Option<Duration>,
+) -> Result<Section> {
+    let nv = names.len();
+    let gb = match groebner_basis(sys, names, MonomialOrder::GrevLex, Field::Prime(p), budget) {
+        Ok(Some(gb)) => gb,
+        Ok(None) => {
+            return Ok(Section::Stop(FamilyDegree::NotComputed {
+                why: "the time budget ran out on the linear section".into(),
+            }));
         }
-        let gb = match groebner_basis(&sys, names, MonomialOrder::GrevLex, Field::Prime(p), budget)
-        {
-            Ok(Some(gb)) => gb,
-            Ok(None) => {
-                return Ok(FamilyDegree::NotComputed {
-                    why: "the time budget ran out on the linear section".into(),
-                });
-            }
-            Err(Error::Computation(_)) => continue,
-            Err(e) => return Err(e),
-        };
-        let leads = gb.leading_monomials();
-        if leads.iter().any(|l| l.iter().all(|&x| x == 0)) {
-            return Ok(FamilyDegree::NotComputed {
-                why: format!(
-                    "the linear section modulo {p} is empty, which a family of dimension {d} through the point excludes: an unlucky prime or section"
-                ),
-            });
-        }
-        match standard_monomials(&leads, nv, 100_000) {
-            Some(b) => counts.push((b.len(), p)),
-            None => {
-                return Ok(FamilyDegree::NotComputed {
-                    why: format!(
-                        "the level set of the orbit invariants has dimension above {d} (the section modulo {p} has dimension {})",
-                        krull_dimension(&leads, nv)
-                    ),
-                });
-            }
-        }
+        Err(Error::Computation(_)) => return Ok(Section::Unusable),
+        Err(e) => return Err(e),
+    };
+    let leads = gb.leading_monomials();
+    if leads.iter().any(|l| l.iter().all(|&x| x == 0)) {
+        return Ok(Section::Stop(FamilyDegree::NotComputed {
+            why: format!(
+                "the linear section modulo {p} is empty, which a family of dimension {d} through the point excludes: an unlucky prime or section"
+            ),
+        }));
     }
-    Ok(match counts.as_slice() {
+    Ok(match standard_monomials(&leads, nv, 100_000) {
+        Some(b) => Section::Count(b.len()),
+        None => Section::Stop(FamilyDegree::NotComputed {
+            why: format!(
+                "the level set of the orbit invariants has dimension above {d} (the section modulo {p} has dimension {})",
+                krull_dimension(&leads, nv)
+            ),
+        }),
+    })
+}
+
+/// The bound when both sections agree on the count; otherwise why not.
+fn agreed_degree(counts: &[(usize, u32)]) -> FamilyDegree {
+    match counts {
         [] | [_] => FamilyDegree::NotComputed {
             why: "no prime with a root of the point's minimal polynomial".into(),
         },
@@ -162,7 +206,7 @@ pub fn family_degree(
                     .join(", ")
             ),
         },
-    })
+    }
 }
 
 fn int(v: u64) -> BigRational {

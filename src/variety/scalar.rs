@@ -62,29 +62,19 @@ pub fn derive(budget: Option<Duration>) -> Result<ScalarDerivation> {
     let started = Instant::now();
     let vars = names(&VARS);
     let nv = vars.len();
-    let var = |k: usize| SparsePoly::var(nv, k);
-    let mat = |p: SparsePoly| Mat::from_fn(1, 1, |_, _| p.clone());
-    let md = ModelData {
-        mxx: mat(var(3)),
-        myx: mat(var(4)),
-        myy: mat(SparsePoly::zero(nv)),
-        lambda: var(5),
-    };
-    let (a, b) = (mat(var(0)), mat(var(1)));
-    let (p, q) = md.student_field(&a, &b, &a);
-    let system = vec![
-        p.get(0, 0).clone(),
-        q.get(0, 0).clone(),
-        var(2).sub(&var(0).mul(&var(0))),
-    ];
-    let gb = groebner_basis(&system, &vars, MonomialOrder::Lex, Field::Rational, budget)?
-        .ok_or_else(|| Error::Computation("the elimination ran out of time".into()))?;
+    let gb = groebner_basis(
+        &equilibrium_system(nv),
+        &vars,
+        MonomialOrder::Lex,
+        Field::Rational,
+        budget,
+    )?
+    .ok_or_else(|| Error::Computation("the elimination ran out of time".into()))?;
     let elim: Vec<&SparsePoly> = gb
         .polys
         .iter()
         .filter(|g| g.terms().iter().all(|(e, _)| e[0] == 0 && e[1] == 0))
         .collect();
-    let s_degree = |g: &SparsePoly| g.terms().iter().map(|(e, _)| e[2]).max().unwrap_or(0);
     let target = elim
         .iter()
         .filter(|g| s_degree(g) > 0)
@@ -97,51 +87,9 @@ pub fn derive(budget: Option<Duration>) -> Result<ScalarDerivation> {
         .find(|f| s_degree(f) == 2)
         .ok_or_else(|| Error::Computation("no factor of degree 2 in s".into()))?
         .clone();
-    // Coefficients of the quadratic in s, as polynomials in ρ, τ, λ.
-    let coeff = |k: u16| {
-        SparsePoly::from_terms(
-            nv,
-            sphere
-                .terms()
-                .iter()
-                .filter(|(e, _)| e[2] == k)
-                .map(|(e, c)| {
-                    let mut e = e.clone();
-                    e[2] = 0;
-                    (e, c.clone())
-                })
-                .collect(),
-        )
-    };
-    let (c2, c1, c0) = (coeff(2), coeff(1), coeff(0));
-    let four = SparsePoly::constant(nv, BigRational::from_integer(4.into()));
-    let disc = c1.mul(&c1).sub(&four.mul(&c2).mul(&c0));
+    let disc = discriminant_in_s(&sphere);
     let disc_factors = factor(&disc, &vars)?;
-    // disc = c · Π fᵢ^kᵢ (the factorization drops the constant c); real roots
-    // s exist iff sign(c)·Π_{kᵢ odd} fᵢ ≥ 0, which defines Δ.
-    let product = disc_factors.iter().fold(
-        SparsePoly::constant(nv, BigRational::one()),
-        |acc, (f, k)| (0..*k).fold(acc, |a, _| a.mul(f)),
-    );
-    let lc = |p: &SparsePoly| p.terms().first().map(|(_, c)| c.clone());
-    let c = match (lc(&disc), lc(&product)) {
-        (Some(x), Some(y)) => x / y,
-        _ => return Err(Error::Computation("a zero discriminant".into())),
-    };
-    if product.scale(&c) != disc {
-        return Err(Error::Computation(
-            "the factorization of the discriminant does not multiply back".into(),
-        ));
-    }
-    let sign = if c < BigRational::from_integer(0.into()) {
-        -BigRational::one()
-    } else {
-        BigRational::one()
-    };
-    let delta = disc_factors
-        .iter()
-        .filter(|(_, k)| k % 2 == 1)
-        .fold(SparsePoly::constant(nv, sign), |acc, (f, _)| acc.mul(f));
+    let (c, delta) = delta_of(&disc, &disc_factors)?;
     // Radii: with Δ = δ² (Δ is linear in λ: Δ = α + βλ), λ = (δ² − α)/β;
     // substitute into the sphere polynomial at s = r², clear β.
     let rvars = names(&["r", "rho", "tau", "delta"]);
@@ -163,6 +111,90 @@ pub fn derive(budget: Option<Duration>) -> Result<ScalarDerivation> {
         radii,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The SG equilibrium equations `P = Q = 0` of the model with n = m = 1
+/// (ρ, τ, λ as symbols, myy = 0), plus `s − a²`, in the variables [`VARS`].
+fn equilibrium_system(nv: usize) -> Vec<SparsePoly> {
+    let var = |k: usize| SparsePoly::var(nv, k);
+    let mat = |p: SparsePoly| Mat::from_fn(1, 1, |_, _| p.clone());
+    let md = ModelData {
+        mxx: mat(var(3)),
+        myx: mat(var(4)),
+        myy: mat(SparsePoly::zero(nv)),
+        lambda: var(5),
+    };
+    let (a, b) = (mat(var(0)), mat(var(1)));
+    let (p, q) = md.student_field(&a, &b, &a);
+    vec![
+        p.get(0, 0).clone(),
+        q.get(0, 0).clone(),
+        var(2).sub(&var(0).mul(&var(0))),
+    ]
+}
+
+/// The degree of `g` in s (the variable of index 2 in [`VARS`]).
+fn s_degree(g: &SparsePoly) -> u16 {
+    g.terms().iter().map(|(e, _)| e[2]).max().unwrap_or(0)
+}
+
+/// The discriminant `c₁² − 4c₂c₀` in s of the quadratic `sphere`, as a
+/// polynomial in ρ, τ, λ.
+fn discriminant_in_s(sphere: &SparsePoly) -> SparsePoly {
+    let nv = VARS.len();
+    // Coefficients of the quadratic in s, as polynomials in ρ, τ, λ.
+    let coeff = |k: u16| {
+        SparsePoly::from_terms(
+            nv,
+            sphere
+                .terms()
+                .iter()
+                .filter(|(e, _)| e[2] == k)
+                .map(|(e, c)| {
+                    let mut e = e.clone();
+                    e[2] = 0;
+                    (e, c.clone())
+                })
+                .collect(),
+        )
+    };
+    let (c2, c1, c0) = (coeff(2), coeff(1), coeff(0));
+    let four = SparsePoly::constant(nv, BigRational::from_integer(4.into()));
+    c1.mul(&c1).sub(&four.mul(&c2).mul(&c0))
+}
+
+/// The constant c with `disc = c · Π fᵢ^kᵢ` (the factorization drops it),
+/// checked by multiplying back, and Δ: real roots s exist iff
+/// `Δ = sign(c)·Π_{kᵢ odd} fᵢ ≥ 0`.
+fn delta_of(
+    disc: &SparsePoly,
+    disc_factors: &[(SparsePoly, u32)],
+) -> Result<(BigRational, SparsePoly)> {
+    let nv = VARS.len();
+    let product = disc_factors.iter().fold(
+        SparsePoly::constant(nv, BigRational::one()),
+        |acc, (f, k)| (0..*k).fold(acc, |a, _| a.mul(f)),
+    );
+    let lc = |p: &SparsePoly| p.terms().first().map(|(_, c)| c.clone());
+    let c = match (lc(disc), lc(&product)) {
+        (Some(x), Some(y)) => x / y,
+        _ => return Err(Error::Computation("a zero discriminant".into())),
+    };
+    if product.scale(&c) != *disc {
+        return Err(Error::Computation(
+            "the factorization of the discriminant does not multiply back".into(),
+        ));
+    }
+    let sign = if c < BigRational::from_integer(0.into()) {
+        -BigRational::one()
+    } else {
+        BigRational::one()
+    };
+    let delta = disc_factors
+        .iter()
+        .filter(|(_, k)| k % 2 == 1)
+        .fold(SparsePoly::constant(nv, sign), |acc, (f, _)| acc.mul(f));
+    Ok((c, delta))
 }
 
 /// The derivation evaluated at one instance `(ρ, τ, λ)`: the derived Δ

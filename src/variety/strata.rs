@@ -657,55 +657,27 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
 
 /// Characterizes stratum `r` (1 ≤ r ≤ min(n, m)) of `inst` exactly.
 pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratum> {
-    let (n, m) = (inst.n(), inst.m());
-    if m > MAX_STRATA_M {
-        return Err(Error::param(
-            "m",
-            m,
-            &format!("m ≤ {MAX_STRATA_M} for the exact strata (the systems grow too fast beyond)"),
-        ));
-    }
-    if r == 0 || r > n.min(m) {
-        return Err(Error::param(
-            "rank",
-            r,
-            &format!("a rank 1 ≤ r ≤ min(n, m) = {}", n.min(m)),
-        ));
-    }
-    if inst.lambda().is_zero() {
-        return Err(Error::param(
-            "lambda",
-            inst.lambda(),
-            "λ > 0 for the strata (with λ = 0 the balance AAᵀ − BᵀB is only conserved and equilibria need not satisfy the S-equation)",
-        ));
-    }
+    check_stratum(inst, r)?;
     let started = Instant::now();
     let (names, polys) = stratum_system(inst, r);
     let mut sopts = opts.solve.clone();
     sopts.form_variables = (0..names.len() - 1).collect();
-    let verifier = |rur: &Rur| verify_stratum(inst, r, rur);
-    let solved = solve(&polys, &names, &sopts, Some(&verifier))?;
-    let mut st = Stratum {
-        rank: r,
-        orbit_dimension: orbit_dimension(n, r),
-        complex_solutions: None,
-        bezout_bound: (r == m).then(|| 1u64 << (m * (m + 1) / 2).min(63)),
-        count_evidence: None,
-        real_solutions: Vec::new(),
-        status: StratumStatus::Inconclusive {
-            why: "not solved".into(),
-        },
-        method: String::new(),
-        exact: false,
-        completeness: Completeness::Unresolved,
-        minimal_polynomial: None,
-        separating_form: None,
-        numerators: None,
-        primes_used: 0,
-        coefficient_digits: 0,
-        seconds: 0.0,
-        rur: None,
+    let problem = StratumProblem {
+        inst,
+        r,
+        names,
+        polys,
+        sopts,
+        digits: opts.digits,
     };
+    let verifier = |rur: &Rur| verify_stratum(inst, r, rur);
+    let solved = solve(
+        &problem.polys,
+        &problem.names,
+        &problem.sopts,
+        Some(&verifier),
+    )?;
+    let mut st = unsolved_stratum(inst, r);
     match solved {
         Solved::Empty { evidence } => {
             st.status = StratumStatus::Solved;
@@ -720,16 +692,7 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
             st.method = format!(
                 "the stratum system has a complex solution set of dimension {dimension} (over Z/p): not isolated; no exact characterization"
             );
-            decompose(
-                inst,
-                r,
-                &names,
-                &polys,
-                dimension,
-                &sopts,
-                opts.digits,
-                &mut st,
-            )?;
+            decompose(&problem, dimension, &mut st)?;
         }
         Solved::NotRadical {
             count,
@@ -755,6 +718,76 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
     }
     st.seconds = started.elapsed().as_secs_f64();
     Ok(st)
+}
+
+/// Whether [`stratum`] accepts `inst` and `r`: m ≤ [`MAX_STRATA_M`],
+/// 1 ≤ r ≤ min(n, m), λ > 0.
+fn check_stratum(inst: &Instance, r: usize) -> Result<()> {
+    let (n, m) = (inst.n(), inst.m());
+    if m > MAX_STRATA_M {
+        return Err(Error::param(
+            "m",
+            m,
+            &format!("m ≤ {MAX_STRATA_M} for the exact strata (the systems grow too fast beyond)"),
+        ));
+    }
+    if r == 0 || r > n.min(m) {
+        return Err(Error::param(
+            "rank",
+            r,
+            &format!("a rank 1 ≤ r ≤ min(n, m) = {}", n.min(m)),
+        ));
+    }
+    if inst.lambda().is_zero() {
+        return Err(Error::param(
+            "lambda",
+            inst.lambda(),
+            "λ > 0 for the strata (with λ = 0 the balance AAᵀ − BᵀB is only conserved and equilibria need not satisfy the S-equation)",
+        ));
+    }
+    Ok(())
+}
+
+/// The stratum of rank `r` before its system is solved: nothing known but
+/// the orbit dimension and (for r = m) the Bézout bound.
+fn unsolved_stratum(inst: &Instance, r: usize) -> Stratum {
+    let (n, m) = (inst.n(), inst.m());
+    Stratum {
+        rank: r,
+        orbit_dimension: orbit_dimension(n, r),
+        complex_solutions: None,
+        bezout_bound: (r == m).then(|| 1u64 << (m * (m + 1) / 2).min(63)),
+        count_evidence: None,
+        real_solutions: Vec::new(),
+        status: StratumStatus::Inconclusive {
+            why: "not solved".into(),
+        },
+        method: String::new(),
+        exact: false,
+        completeness: Completeness::Unresolved,
+        minimal_polynomial: None,
+        separating_form: None,
+        numerators: None,
+        primes_used: 0,
+        coefficient_digits: 0,
+        seconds: 0.0,
+        rur: None,
+    }
+}
+
+/// The system of one stratum with its solver settings: what the steps of
+/// [`decompose`] share.
+struct StratumProblem<'a> {
+    inst: &'a Instance,
+    /// The rank.
+    r: usize,
+    /// The unknowns (the entries of S, then the separating variable).
+    names: Vec<String>,
+    /// The stratum's equations.
+    polys: Vec<SparsePoly>,
+    sopts: SolveOptions,
+    /// Significant digits of the printed entries of S.
+    digits: usize,
 }
 
 /// Fills `st` with the real solutions and the representation of `f`.
@@ -817,37 +850,44 @@ fn fill_finite(
 /// the critical-point equations of a generic distance along the data's
 /// symmetry orbits (see [`super::families`]), then classifies every real
 /// solution by its local dimension and groups them into families.
-#[allow(clippy::too_many_arguments)]
-fn decompose(
-    inst: &Instance,
-    r: usize,
-    names: &[String],
-    polys: &[SparsePoly],
-    dimension: usize,
-    sopts: &SolveOptions,
-    digits: usize,
-    st: &mut Stratum,
-) -> Result<()> {
-    let m = inst.m();
-    let basis = symmetry_algebra(inst);
+fn decompose(p: &StratumProblem, dimension: usize, st: &mut Stratum) -> Result<()> {
+    let basis = symmetry_algebra(p.inst);
     if basis.is_empty() {
         st.method.push_str(
             "; the data has no continuous symmetry, so its families cannot be cut down to points by the critical-point method: components unknown",
         );
         return Ok(());
     }
+    if !critical_points(p, &basis, dimension, st)? {
+        return Ok(());
+    }
+    classify_families(p, &basis, dimension, st)
+}
+
+/// Solves the stratum system augmented by the critical-point equations
+/// `⟨[S, U], K⟩ = 0` (K in the symmetry algebra `basis`) and records the
+/// outcome in `st`; `false` when that system is not resolved (the
+/// components stay unknown).
+fn critical_points(
+    p: &StratumProblem,
+    basis: &[RationalMatrix],
+    dimension: usize,
+    st: &mut Stratum,
+) -> Result<bool> {
+    let (inst, r) = (p.inst, p.r);
+    let m = inst.m();
     let u = generic_symmetric(m, 1);
-    let mut augmented = polys.to_vec();
-    augmented.extend(critical_equations(m, names.len(), &basis, &u));
+    let mut augmented = p.polys.to_vec();
+    augmented.extend(critical_equations(m, p.names.len(), basis, &u));
     let verifier = |rur: &Rur| verify_stratum(inst, r, rur);
     let lead = format!(
         "solution set of dimension {dimension} (over Z/p); the data's symmetry algebra has dimension {}: added the {} equations ⟨[S, U], K⟩ = 0 (S critical for the distance to a generic U along its symmetry orbit), which keep every isolated solution and meet every compact connected component of the real part",
         basis.len(),
         basis.len()
     );
-    match solve(&augmented, names, sopts, Some(&verifier))? {
+    match solve(&augmented, &p.names, &p.sopts, Some(&verifier))? {
         Solved::Finite(f) => {
-            fill_finite(inst, r, f, digits, st)?;
+            fill_finite(inst, r, f, p.digits, st)?;
             st.method = format!("{lead}; critical points: {}", st.method);
         }
         Solved::Empty { evidence } => {
@@ -871,25 +911,40 @@ fn decompose(
                     _ => String::new(),
                 }
             );
-            return Ok(());
+            return Ok(false);
         }
     }
-    let nvars = names.len();
-    let system = TangentSystem::new(polys, nvars);
+    Ok(true)
+}
+
+/// Classifies every real critical point of `st` by its local dimension
+/// (proved where the ranks modulo a prime decide it, else read off singular
+/// values) and groups the points of positive dimension into families by
+/// their orbit invariants.
+fn classify_families(
+    p: &StratumProblem,
+    basis: &[RationalMatrix],
+    dimension: usize,
+    st: &mut Stratum,
+) -> Result<()> {
+    let m = p.inst.m();
+    let nvars = p.names.len();
+    let system = TangentSystem::new(&p.polys, nvars);
     let factors = match &st.rur {
         Some(rur) => chi_factors(&rur.chi)?,
         None => Vec::new(),
     };
     let mut groups: Vec<Vec<f64>> = Vec::new();
     let (mut isolated, mut undecided, mut proved) = (0, 0, 0);
+    let rur = st.rur.as_ref();
     for sol in &mut st.real_solutions {
         let s = DMatrix::from_fn(m, m, |i, j| sol.s[i][j]);
-        let exact = match (&st.rur, &sol.root) {
+        let exact = match (rur, &sol.root) {
             (Some(rur), Some(root)) => factor_at(&factors, root)
-                .and_then(|phi| local_dimension_exact(&system, rur, &phi, &basis, m)),
+                .and_then(|phi| local_dimension_exact(&system, rur, &phi, basis, m)),
             _ => None,
         };
-        let local = choose_local_dimension(exact, || local_dimension(polys, nvars, &s, &basis));
+        let local = choose_local_dimension(exact, || local_dimension(&p.polys, nvars, &s, basis));
         if local.is_some_and(|l| l.is_exact() && l.family().is_some()) {
             proved += 1;
         }
@@ -899,34 +954,12 @@ fn decompose(
             Some(0) => isolated += 1,
             None => undecided += 1,
             Some(_) => {
-                let inv = orbit_invariants(inst, &s);
+                let inv = orbit_invariants(p.inst, &s);
                 let k = match groups.iter().position(|g| same_invariants(g, &inv)) {
                     Some(k) => k,
                     None => {
                         groups.push(inv);
-                        // The first point of a new family: its degree.
-                        sol.family_degree = match (&st.rur, &sol.root, sol.family_dimension) {
-                            (Some(rur), Some(root), Some(d)) => {
-                                Some(match factor_at(&factors, root) {
-                                    Some(phi) => family_degree(
-                                        inst,
-                                        polys,
-                                        names,
-                                        rur,
-                                        &phi,
-                                        d,
-                                        Some(Duration::from_secs(20)),
-                                    )?,
-                                    None => FamilyDegree::NotComputed {
-                                        why: "χ was not factored (degree above 64)".into(),
-                                    },
-                                })
-                            }
-                            _ => None,
-                        };
-                        if let Some(rur) = &st.rur {
-                            sol.defining_equations = invariant_equations(inst, rur)?;
-                        }
+                        describe_family(p, sol, rur, &factors)?;
                         groups.len() - 1
                     }
                 };
@@ -943,6 +976,37 @@ fn decompose(
         dimensions_proved: proved == st.real_solutions.len(),
     };
     st.exact = false;
+    Ok(())
+}
+
+/// At the first point `sol` of a new family: the family's degree and its
+/// defining equations beyond the stratum's.
+fn describe_family(
+    p: &StratumProblem,
+    sol: &mut RealSolution,
+    rur: Option<&Rur>,
+    factors: &[UPoly],
+) -> Result<()> {
+    sol.family_degree = match (rur, &sol.root, sol.family_dimension) {
+        (Some(rur), Some(root), Some(d)) => Some(match factor_at(factors, root) {
+            Some(phi) => family_degree(
+                p.inst,
+                &p.polys,
+                &p.names,
+                rur,
+                &phi,
+                d,
+                Some(Duration::from_secs(20)),
+            )?,
+            None => FamilyDegree::NotComputed {
+                why: "χ was not factored (degree above 64)".into(),
+            },
+        }),
+        _ => None,
+    };
+    if let Some(rur) = rur {
+        sol.defining_equations = invariant_equations(p.inst, rur)?;
+    }
     Ok(())
 }
 

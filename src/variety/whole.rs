@@ -182,12 +182,6 @@ pub fn whole_variety(
     let started = Instant::now();
     let (names, polys) = whole_system(inst, system)?;
     let nv = names.len();
-    let left = || {
-        budget.map(|b| {
-            b.saturating_sub(started.elapsed())
-                .max(Duration::from_millis(10))
-        })
-    };
     let mut facts = VarietyFacts {
         system,
         unknowns: nv,
@@ -201,62 +195,114 @@ pub fn whole_variety(
             format!("not computed: {nv} unknowns, at most {MAX_MASK_VARIABLES} for the dimension");
         return Ok(facts);
     }
-    let timeout = |f: &mut VarietyFacts, k: usize| {
-        f.method = format!(
-            "not computed: a Gröbner basis with {k} hyperplane sections did not finish within the time budget"
-        );
+    let sections = Sections {
+        polys: &polys,
+        names: &names,
+        seed,
+        started,
+        budget,
     };
-    // Find d with V ∩ H₁..H_d finite and non-empty.
-    let mut k = guess.min(nv);
-    let mut tried = Vec::new();
-    let (d, count) = loop {
-        if tried.contains(&k) || tried.len() > nv + 2 {
-            return Err(Error::Computation(format!(
-                "the hyperplane sections of {} do not settle on a dimension",
-                system.describe()
-            )));
-        }
-        tried.push(k);
-        let Some(s) = section(&polys, &names, k, PRIME_A, seed, left())? else {
-            timeout(&mut facts, k);
-            facts.seconds = started.elapsed().as_secs_f64();
-            return Ok(facts);
-        };
-        match s {
-            Section::Points(c) => break (k, c),
-            Section::Positive(extra) => k += extra,
-            Section::Empty if k == 0 => {
-                facts.dimension = None;
-                facts.degree = Some(0);
-                facts.method = "empty: the ideal is the whole ring over Z/p".into();
-                facts.seconds = started.elapsed().as_secs_f64();
-                return Ok(facts);
-            }
-            Section::Empty => k -= 1,
-        }
-    };
-    // Confirm: d + 1 sections are empty, and a second prime agrees.
-    let beyond = section(&polys, &names, d + 1, PRIME_A, seed, left())?;
-    let second = section(&polys, &names, d, PRIME_B, seed, left())?;
-    match (beyond, second) {
-        (Some(Section::Empty), Some(Section::Points(c2))) if c2 == count => {
-            facts.dimension = Some(d);
-            facts.degree = Some(count);
-            facts.method = format!(
-                "generic linear sections over Z/{PRIME_A}: {d} seeded hyperplanes leave {count} points (with multiplicity), {} leave none; Z/{PRIME_B} agrees",
-                d + 1
-            );
-        }
-        (None, _) | (_, None) => timeout(&mut facts, d + 1),
-        (b, s) => {
-            facts.method = format!(
-                "inconsistent sections (with {} hyperplanes: {b:?}; second prime: {s:?}); not decided",
-                d + 1
-            );
+    match sections.settle(system, guess)? {
+        Settled::Finite { d, count } => sections.confirm(d, count, &mut facts)?,
+        Settled::OutOfTime { k } => record_timeout(&mut facts, k),
+        Settled::Empty => {
+            facts.dimension = None;
+            facts.degree = Some(0);
+            facts.method = "empty: the ideal is the whole ring over Z/p".into();
         }
     }
     facts.seconds = started.elapsed().as_secs_f64();
     Ok(facts)
+}
+
+/// Records that a Gröbner basis with `k` hyperplane sections did not finish
+/// within the time budget.
+fn record_timeout(facts: &mut VarietyFacts, k: usize) {
+    facts.method = format!(
+        "not computed: a Gröbner basis with {k} hyperplane sections did not finish within the time budget"
+    );
+}
+
+/// Where the search for the number of sections that leaves finitely many
+/// points ended.
+enum Settled {
+    /// `d` sections leave `count` points (with multiplicity).
+    Finite { d: usize, count: usize },
+    /// The Gröbner basis with `k` sections did not finish in time.
+    OutOfTime { k: usize },
+    /// No section at all leaves a point: the ideal is the whole ring.
+    Empty,
+}
+
+/// The seeded hyperplane sections of one system, within one time budget.
+struct Sections<'a> {
+    polys: &'a [SparsePoly],
+    names: &'a [String],
+    seed: u64,
+    started: Instant,
+    budget: Option<Duration>,
+}
+
+impl Sections<'_> {
+    /// The section by `k` hyperplanes modulo `prime`, with the time left
+    /// (`None`: it ran out).
+    fn at(&self, k: usize, prime: u32) -> Result<Option<Section>> {
+        let left = self.budget.map(|b| {
+            b.saturating_sub(self.started.elapsed())
+                .max(Duration::from_millis(10))
+        });
+        section(self.polys, self.names, k, prime, self.seed, left)
+    }
+
+    /// Finds d with V ∩ H₁..H_d finite and non-empty, starting at `guess`.
+    fn settle(&self, system: WholeSystem, guess: usize) -> Result<Settled> {
+        let nv = self.names.len();
+        let mut k = guess.min(nv);
+        let mut tried = Vec::new();
+        loop {
+            if tried.contains(&k) || tried.len() > nv + 2 {
+                return Err(Error::Computation(format!(
+                    "the hyperplane sections of {} do not settle on a dimension",
+                    system.describe()
+                )));
+            }
+            tried.push(k);
+            let Some(s) = self.at(k, PRIME_A)? else {
+                return Ok(Settled::OutOfTime { k });
+            };
+            match s {
+                Section::Points(count) => return Ok(Settled::Finite { d: k, count }),
+                Section::Positive(extra) => k += extra,
+                Section::Empty if k == 0 => return Ok(Settled::Empty),
+                Section::Empty => k -= 1,
+            }
+        }
+    }
+
+    /// Confirms that `d` is the dimension and `count` the degree: d + 1
+    /// sections are empty, and a second prime agrees.
+    fn confirm(&self, d: usize, count: usize, facts: &mut VarietyFacts) -> Result<()> {
+        let beyond = self.at(d + 1, PRIME_A)?;
+        let second = self.at(d, PRIME_B)?;
+        match (beyond, second) {
+            (Some(Section::Empty), Some(Section::Points(c2))) if c2 == count => {
+                facts.dimension = Some(d);
+                facts.degree = Some(count);
+                facts.method = format!(
+                    "generic linear sections over Z/{PRIME_A}: {d} seeded hyperplanes leave {count} points (with multiplicity), {} leave none; Z/{PRIME_B} agrees",
+                    d + 1
+                );
+            }
+            (None, _) | (_, None) => record_timeout(facts, d + 1),
+            (b, s) => {
+                facts.method = format!(
+                    "inconsistent sections (with {} hyperplanes: {b:?}; second prime: {s:?}); not decided",
+                    d + 1
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The dimension of the full ideal from its own Gröbner basis (no sections),

@@ -31,6 +31,7 @@
 //! [`Completeness::Modular`]); the result says which.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use num_rational::BigRational;
@@ -239,90 +240,231 @@ pub fn solve(
     opts: &SolveOptions,
     verifier: Option<Verifier<'_>>,
 ) -> Result<Solved> {
-    let started = Instant::now();
-    let out_of_time = || {
-        opts.budget
-            .is_some_and(|b| started.elapsed().as_secs_f64() > b)
+    let run = SolveRun {
+        polys,
+        variables,
+        opts,
+        started: Instant::now(),
     };
-    let remaining = || {
-        opts.budget
-            .map(|b| Duration::from_secs_f64((b - started.elapsed().as_secs_f64()).max(0.01)))
-    };
-    let nvars = variables.len();
     let plist = primes(opts.max_primes.max(2) + 8);
     let mut pi = plist.iter().copied();
     // First prime: structure of the quotient.
-    let (first, q0) = loop {
-        let Some(p) = pi.next() else {
-            return Ok(Solved::Inconclusive("no usable prime".into()));
-        };
-        match ModQuotient::compute(polys, variables, p, remaining())? {
-            None => return Ok(Solved::Inconclusive(budget_msg(started))),
-            Some(Quot::Unusable) => continue,
-            Some(Quot::Empty) => {
-                return confirm_empty(polys, variables, p, &mut pi, remaining(), opts);
-            }
-            Some(Quot::Positive(d)) => return Ok(Solved::PositiveDimensional { dimension: d }),
-            Some(Quot::Finite(q)) => break (p, q),
-        }
+    let (first, q0) = match run.first_quotient(&mut pi)? {
+        ControlFlow::Break(solved) => return Ok(solved),
+        ControlFlow::Continue(found) => found,
     };
     let d = q0.basis.len();
     // A separating form with a squarefree minimal polynomial.
+    let (form, r0) = match separating_form(&q0, variables.len(), opts) {
+        Ok(found) => found,
+        Err(best_distinct) => {
+            return Ok(Solved::NotRadical {
+                count: d,
+                distinct_at_least: best_distinct,
+            });
+        }
+    };
+    // Reconstruction over more primes.
+    let rec = Reconstruction::new(first, d, variables.len(), form, &r0);
+    run.reconstruct(&q0, rec, &mut pi, verifier)
+}
+
+/// What the steps of [`solve`] share: the system, the options and the
+/// start of the time budget.
+struct SolveRun<'a> {
+    polys: &'a [SparsePoly],
+    variables: &'a [String],
+    opts: &'a SolveOptions,
+    started: Instant,
+}
+
+/// The state of the reconstruction over several primes: the separating
+/// form, the images of χ and the hᵢ combined by Chinese remaindering, the
+/// primes used, and when to try a rational reconstruction next.
+struct Reconstruction {
+    form: Vec<i64>,
+    /// The number of solutions (the degree of χ).
+    count: usize,
+    crts: Vec<Crt>,
+    first: u32,
+    second_prime: Option<u32>,
+    primes_used: usize,
+    next_check: usize,
+    /// The last candidate tried (refuted by verification).
+    last: Option<Vec<BigRational>>,
+}
+
+impl Reconstruction {
+    /// Starts from the image `r0` modulo the first prime.
+    fn new(first: u32, count: usize, nvars: usize, form: Vec<i64>, r0: &ModRurData) -> Self {
+        let mut rec = Self {
+            form,
+            count,
+            crts: vec![Crt::default(); count + nvars * count],
+            first,
+            second_prime: None,
+            primes_used: 1,
+            next_check: 2,
+            last: None,
+        };
+        rec.push(r0, first);
+        rec
+    }
+
+    fn push(&mut self, r: &ModRurData, p: u32) {
+        for (k, c) in r.flat().enumerate() {
+            self.crts[k].add(c, u64::from(p));
+        }
+    }
+
+    /// Adds the image modulo a further prime `p`.
+    fn add_image(&mut self, r: &ModRurData, p: u32) {
+        self.push(r, p);
+        self.primes_used += 1;
+        self.second_prime.get_or_insert(p);
+    }
+}
+
+/// A separating form among the deterministic candidates whose minimal
+/// polynomial modulo the first prime is squarefree, with the representation
+/// it gives; otherwise the largest degree of a squarefree part seen (a
+/// lower bound on the number of distinct solutions).
+fn separating_form(
+    q0: &ModQuotient,
+    nvars: usize,
+    opts: &SolveOptions,
+) -> std::result::Result<(Vec<i64>, ModRurData), usize> {
     let candidates = form_candidates(nvars, &opts.form_variables);
-    let mut chosen = None;
     let mut best_distinct = 0;
     for form in candidates.iter().take(24) {
         match q0.rur(form) {
-            ModRur::Ok(r) => {
-                chosen = Some((form.clone(), r));
-                break;
-            }
+            ModRur::Ok(r) => return Ok((form.clone(), r)),
             ModRur::NotSquarefree(k) => best_distinct = best_distinct.max(k),
             ModRur::NotCyclic => {}
         }
     }
-    let Some((form, r0)) = chosen else {
-        return Ok(Solved::NotRadical {
-            count: d,
-            distinct_at_least: best_distinct,
-        });
-    };
-    // Reconstruction over more primes.
-    let ncoef = d + nvars * d;
-    let mut crts: Vec<Crt> = vec![Crt::default(); ncoef];
-    let push = |crts: &mut [Crt], r: &ModRurData, p: u32| {
-        for (k, c) in r.flat().enumerate() {
-            crts[k].add(c, u64::from(p));
+    Err(best_distinct)
+}
+
+impl SolveRun<'_> {
+    fn out_of_time(&self) -> bool {
+        self.opts
+            .budget
+            .is_some_and(|b| self.started.elapsed().as_secs_f64() > b)
+    }
+
+    fn remaining(&self) -> Option<Duration> {
+        self.opts
+            .budget
+            .map(|b| Duration::from_secs_f64((b - self.started.elapsed().as_secs_f64()).max(0.01)))
+    }
+
+    /// The quotient modulo the first usable prime of `primes`, or the answer
+    /// when that prime already settles it (empty, positive-dimensional, out
+    /// of time, no usable prime).
+    fn first_quotient(
+        &self,
+        primes: &mut impl Iterator<Item = u32>,
+    ) -> Result<ControlFlow<Solved, (u32, ModQuotient)>> {
+        loop {
+            let Some(p) = primes.next() else {
+                return Ok(ControlFlow::Break(Solved::Inconclusive(
+                    "no usable prime".into(),
+                )));
+            };
+            let solved =
+                match ModQuotient::compute(self.polys, self.variables, p, self.remaining())? {
+                    None => Solved::Inconclusive(budget_msg(self.started)),
+                    Some(Quot::Unusable) => continue,
+                    Some(Quot::Empty) => confirm_empty(
+                        self.polys,
+                        self.variables,
+                        p,
+                        primes,
+                        self.remaining(),
+                        self.opts,
+                    )?,
+                    Some(Quot::Positive(d)) => Solved::PositiveDimensional { dimension: d },
+                    Some(Quot::Finite(q)) => return Ok(ControlFlow::Continue((p, q))),
+                };
+            return Ok(ControlFlow::Break(solved));
         }
-    };
-    push(&mut crts, &r0, first);
-    let mut primes_used = 1;
-    let mut second_prime = None;
-    let mut next_check = 2;
-    let mut last: Option<Vec<BigRational>> = None;
-    loop {
-        if out_of_time() {
-            return Ok(Solved::Inconclusive(budget_msg(started)));
+    }
+
+    /// Adds primes until a rational reconstruction of the representation
+    /// verifies exactly (or the budget or the primes run out).
+    fn reconstruct(
+        &self,
+        q0: &ModQuotient,
+        mut rec: Reconstruction,
+        primes: &mut impl Iterator<Item = u32>,
+        verifier: Option<Verifier<'_>>,
+    ) -> Result<Solved> {
+        let max_primes = self.opts.max_primes;
+        loop {
+            if self.out_of_time() {
+                return Ok(Solved::Inconclusive(budget_msg(self.started)));
+            }
+            if rec.primes_used >= max_primes {
+                return Ok(Solved::Inconclusive(format!(
+                    "the reconstruction did not stabilize with {} primes",
+                    rec.primes_used
+                )));
+            }
+            // The primes up to the next check are independent: computed in
+            // parallel, combined in their order (the same result as one by one).
+            let want = (rec.next_check - rec.primes_used).clamp(1, max_primes - rec.primes_used);
+            let batch: Vec<u32> = primes.by_ref().take(want).collect();
+            if batch.is_empty() {
+                return Ok(Solved::Inconclusive("ran out of primes".into()));
+            }
+            let images = self.images(&batch, q0, &rec.form);
+            for (&p, image) in batch.iter().zip(images) {
+                match image? {
+                    None => return Ok(Solved::Inconclusive(budget_msg(self.started))),
+                    Some(None) => {}
+                    Some(Some(r)) => rec.add_image(&r, p),
+                }
+            }
+            if rec.primes_used < rec.next_check {
+                continue;
+            }
+            rec.next_check = (rec.next_check * 3).div_ceil(2).max(rec.next_check + 1);
+            let Some(values) = rec
+                .crts
+                .iter()
+                .map(Crt::rational)
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            // A reconstruction already refuted by verification needs more primes.
+            if rec.last.as_ref() == Some(&values) {
+                continue;
+            }
+            rec.last = Some(values.clone());
+            if let Some(solved) = self.accept(&rec, values, verifier)? {
+                return Ok(solved);
+            }
         }
-        if primes_used >= opts.max_primes {
-            return Ok(Solved::Inconclusive(format!(
-                "the reconstruction did not stabilize with {primes_used} primes"
-            )));
-        }
-        // The primes up to the next check are independent: computed in
-        // parallel, combined in their order (the same result as one by one).
-        let want = (next_check - primes_used).clamp(1, opts.max_primes - primes_used);
-        let batch: Vec<u32> = pi.by_ref().take(want).collect();
-        if batch.is_empty() {
-            return Ok(Solved::Inconclusive("ran out of primes".into()));
-        }
-        let images: Vec<Result<Option<Option<ModRurData>>>> = batch
+    }
+
+    /// The representation's images modulo each prime of `batch`, in
+    /// parallel: `None` when the budget ran out, `Some(None)` for a prime
+    /// that is unusable or unlucky.
+    fn images(
+        &self,
+        batch: &[u32],
+        q0: &ModQuotient,
+        form: &[i64],
+    ) -> Vec<Result<Option<Option<ModRurData>>>> {
+        batch
             .par_iter()
             .map(|&p| {
                 Ok(
-                    match ModQuotient::compute(polys, variables, p, remaining())? {
+                    match ModQuotient::compute(self.polys, self.variables, p, self.remaining())? {
                         None => None,
-                        Some(Quot::Finite(q)) if q.basis == q0.basis => match q.rur(&form) {
+                        Some(Quot::Finite(q)) if q.basis == q0.basis => match q.rur(form) {
                             ModRur::Ok(r) => Some(Some(r)),
                             _ => Some(None),
                         },
@@ -332,30 +474,20 @@ pub fn solve(
                     },
                 )
             })
-            .collect();
-        for (&p, image) in batch.iter().zip(images) {
-            match image? {
-                None => return Ok(Solved::Inconclusive(budget_msg(started))),
-                Some(None) => {}
-                Some(Some(r)) => {
-                    push(&mut crts, &r, p);
-                    primes_used += 1;
-                    second_prime.get_or_insert(p);
-                }
-            }
-        }
-        if primes_used < next_check {
-            continue;
-        }
-        next_check = (next_check * 3).div_ceil(2).max(next_check + 1);
-        let Some(values) = crts.iter().map(Crt::rational).collect::<Option<Vec<_>>>() else {
-            continue;
-        };
-        // A reconstruction already refuted by verification needs more primes.
-        if last.as_ref() == Some(&values) {
-            continue;
-        }
-        last = Some(values.clone());
+            .collect()
+    }
+
+    /// The solutions, if the reconstructed coefficients `values` give a
+    /// representation that verifies exactly; `None` when it fails (more
+    /// primes are then added); inconclusive when it solves the system but
+    /// the form does not separate.
+    fn accept(
+        &self,
+        rec: &Reconstruction,
+        values: Vec<BigRational>,
+        verifier: Option<Verifier<'_>>,
+    ) -> Result<Option<Solved>> {
+        let (d, nvars) = (rec.count, self.variables.len());
         // Verify the candidate exactly (a wrong candidate fails and more
         // primes are added).
         let chi = {
@@ -367,7 +499,7 @@ pub fn solve(
             .map(|i| UPoly::new(values[d + i * d..d + (i + 1) * d].to_vec()))
             .collect();
         let rur = Rur {
-            form: form.clone(),
+            form: rec.form.clone(),
             chi,
             numerators,
         };
@@ -376,38 +508,39 @@ pub fn solve(
             && rur.chi.degree() == Some(d)
             && match verifier {
                 Some(v) => v(&rur)?,
-                None => verify_by_substitution(polys, &rur)?,
+                None => verify_by_substitution(self.polys, &rur)?,
             };
         if !ok {
-            continue;
+            return Ok(None);
         }
         // (d): the form gives back t. A representation that solves the
         // system but fails this lists its points ambiguously; it cannot
         // prove completeness, so it is not returned as a solution set.
         if !form_separates(&rur)? {
-            return Ok(Solved::Inconclusive(format!(
-                "the representation reconstructed from {primes_used} primes solves the system exactly, but the form {:?} does not give back t on it (Σ cᵢhᵢ ≢ t·χ' mod χ): the solutions are not shown distinct, so completeness is not proved",
-                rur.form
-            )));
+            return Ok(Some(Solved::Inconclusive(format!(
+                "the representation reconstructed from {} primes solves the system exactly, but the form {:?} does not give back t on it (Σ cᵢhᵢ ≢ t·χ' mod χ): the solutions are not shown distinct, so completeness is not proved",
+                rec.primes_used, rur.form
+            ))));
         }
         let digits = values
             .iter()
             .map(|c| c.numer().to_string().len() + c.denom().to_string().len())
             .max()
             .unwrap_or(0);
-        let count_evidence =
-            rational_count(polys, variables, d, opts)?.unwrap_or(CountEvidence::TwoPrimes {
-                primes: [first, second_prime.unwrap_or(first)],
-            });
-        return Ok(Solved::Finite(FiniteSolutions {
+        let count_evidence = rational_count(self.polys, self.variables, d, self.opts)?.unwrap_or(
+            CountEvidence::TwoPrimes {
+                primes: [rec.first, rec.second_prime.unwrap_or(rec.first)],
+            },
+        );
+        Ok(Some(Solved::Finite(FiniteSolutions {
             count: d,
             count_evidence,
             rur,
             separating: true,
-            primes_used,
+            primes_used: rec.primes_used,
             coefficient_digits: digits,
-            seconds: started.elapsed().as_secs_f64(),
-        }));
+            seconds: self.started.elapsed().as_secs_f64(),
+        })))
     }
 }
 
@@ -724,15 +857,8 @@ impl ModQuotient {
         budget: Option<Duration>,
     ) -> Result<Option<Quot>> {
         let f = Fp::new(p);
-        // A prime dividing a denominator or the content is unusable.
-        for poly in polys {
-            let prim = poly.primitive();
-            if prim.terms().is_empty() {
-                continue;
-            }
-            if prim.terms().iter().all(|(_, c)| f.from_int(c.numer()) == 0) {
-                return Ok(Some(Quot::Unusable));
-            }
+        if divides_some_content(polys, f) {
+            return Ok(Some(Quot::Unusable));
         }
         let gb = match groebner_basis(
             polys,
@@ -747,27 +873,7 @@ impl ModQuotient {
             Err(e) => return Err(e),
         };
         let nvars = variables.len();
-        let mut elems = Vec::new();
-        for g in &gb.polys {
-            let Some((lead, lc)) = g.leading(MonomialOrder::GrevLex) else {
-                continue;
-            };
-            let lead = lead.to_vec();
-            let inv = f
-                .from_rational(lc)
-                .and_then(|c| f.inv(c))
-                .ok_or_else(|| Error::Computation("a zero leading coefficient modulo p".into()))?;
-            let tail: Vec<(Vec<u16>, u64)> = g
-                .terms()
-                .iter()
-                .filter(|(e, _)| *e != lead)
-                .filter_map(|(e, c)| {
-                    let v = f.mul(f.from_rational(c).unwrap_or(0), inv);
-                    (v != 0).then(|| (e.clone(), v))
-                })
-                .collect();
-            elems.push((lead, tail));
-        }
+        let elems = monic_elements(&gb.polys, f)?;
         if elems.iter().any(|(l, _)| l.iter().all(|&x| x == 0)) {
             return Ok(Some(Quot::Empty));
         }
@@ -787,25 +893,70 @@ impl ModQuotient {
             index,
             mult: Vec::new(),
         };
+        q.mult = q.multiplication_matrices(nvars);
+        Ok(Some(Quot::Finite(q)))
+    }
+
+    /// The matrices of multiplication by each variable on the standard
+    /// monomials (`m[row][col]`: column j is the normal form of the variable
+    /// times the j-th standard monomial).
+    fn multiplication_matrices(&self, nvars: usize) -> Vec<Vec<Vec<u64>>> {
         let mut memo: HashMap<Vec<u16>, Vec<u64>> = HashMap::new();
-        let d = q.basis.len();
+        let d = self.basis.len();
         let mut mult = Vec::with_capacity(nvars);
         for v in 0..nvars {
             let mut m = vec![vec![0u64; d]; d]; // m[row][col]
-            for (j, b) in q.basis.clone().iter().enumerate() {
+            for (j, b) in self.basis.iter().enumerate() {
                 let mut x = b.clone();
                 x[v] += 1;
-                let col = q.nf(&x, &mut memo);
+                let col = self.nf(&x, &mut memo);
                 for (i, &c) in col.iter().enumerate() {
                     m[i][j] = c;
                 }
             }
             mult.push(m);
         }
-        q.mult = mult;
-        Ok(Some(Quot::Finite(q)))
+        mult
     }
+}
 
+/// Whether the prime of `f` is unusable for `polys`: it divides the content
+/// of one of them (so the system changes modulo p).
+fn divides_some_content(polys: &[SparsePoly], f: Fp) -> bool {
+    polys.iter().any(|poly| {
+        let prim = poly.primitive();
+        !prim.terms().is_empty() && prim.terms().iter().all(|(_, c)| f.from_int(c.numer()) == 0)
+    })
+}
+
+/// The basis `gb` modulo the prime of `f`, each element made monic: its
+/// leading monomial and its other non-zero terms.
+fn monic_elements(gb: &[SparsePoly], f: Fp) -> Result<Vec<ModElement>> {
+    let mut elems = Vec::new();
+    for g in gb {
+        let Some((lead, lc)) = g.leading(MonomialOrder::GrevLex) else {
+            continue;
+        };
+        let lead = lead.to_vec();
+        let inv = f
+            .from_rational(lc)
+            .and_then(|c| f.inv(c))
+            .ok_or_else(|| Error::Computation("a zero leading coefficient modulo p".into()))?;
+        let tail: Vec<(Vec<u16>, u64)> = g
+            .terms()
+            .iter()
+            .filter(|(e, _)| *e != lead)
+            .filter_map(|(e, c)| {
+                let v = f.mul(f.from_rational(c).unwrap_or(0), inv);
+                (v != 0).then(|| (e.clone(), v))
+            })
+            .collect();
+        elems.push((lead, tail));
+    }
+    Ok(elems)
+}
+
+impl ModQuotient {
     /// Normal form of a monomial as coordinates on the standard monomials.
     ///
     /// Each reducible monomial is `lead·shift`, replaced by the tail times
