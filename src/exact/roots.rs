@@ -177,6 +177,26 @@ fn lt(a: &BigRational, b: &BigRational) -> bool {
 /// The largest number of bits [`RealRoot::shrink`] is asked for at once.
 const MAX_SHRINK_BITS: u32 = 1 << 16;
 
+/// `(a + b)/2`, reduced by the fast gcd of [`intpoly::ratio`].
+fn midpoint(a: &BigRational, b: &BigRational) -> BigRational {
+    if a.denom() == b.denom() {
+        return intpoly::ratio(a.numer() + b.numer(), a.denom() << 1);
+    }
+    intpoly::ratio(
+        a.numer() * b.denom() + b.numer() * a.denom(),
+        (a.denom() * b.denom()) << 1,
+    )
+}
+
+/// `n/d` rounded to the nearest integer, halves away from zero (as
+/// `num-rational`'s `round`); `d ≠ 0`.
+fn round_div(n: BigInt, d: BigInt) -> BigInt {
+    let (n, d) = if d.is_negative() { (-n, -d) } else { (n, d) };
+    let twice = &d << 1;
+    let q: BigInt = (n.abs() * 2u32 + &d) / twice;
+    if n.is_negative() { -q } else { q }
+}
+
 fn two() -> BigRational {
     BigRational::from_integer(BigInt::from(2))
 }
@@ -357,7 +377,7 @@ impl RealRoot {
     /// One bisection step at the midpoint (no-op when exact).
     fn bisect(&mut self) {
         if !self.is_exact() {
-            let m = (&self.lo + &self.hi) / two();
+            let m = midpoint(&self.lo, &self.hi);
             self.bisect_at(m);
         }
     }
@@ -506,7 +526,20 @@ impl RealRoot {
         if let Some(x) = self.exact() {
             return intpoly::sign_of_rat(&q.eval(&x));
         }
-        let iq = intpoly::from_rational(q.coeffs());
+        self.sign_of_int_refining(intpoly::from_rational(q.coeffs()))
+    }
+
+    /// As [`Self::sign_of_refining`] for a polynomial with integer
+    /// coefficients (of any content and sign; the zero polynomial gives
+    /// `Equal`), without a detour through rationals.
+    pub(crate) fn sign_of_int_refining(&mut self, mut iq: IPoly) -> Ordering {
+        intpoly::trim(&mut iq);
+        if iq.is_empty() {
+            return Ordering::Equal;
+        }
+        if let Some(x) = self.exact() {
+            return intpoly::sign_at(&iq, &x);
+        }
         if iq.len() == 1 {
             return intpoly::sign_of_int(&iq[0]);
         }
@@ -519,7 +552,7 @@ impl RealRoot {
         let mut bits = 1;
         loop {
             if let Some(x) = self.exact() {
-                return intpoly::sign_of_rat(&q.eval(&x));
+                return intpoly::sign_at(&iq, &x);
             }
             let s = intpoly::sign_at(&iq, &self.lo);
             if s != Ordering::Equal
@@ -558,7 +591,7 @@ impl RealRoot {
         let Some(d) = intpoly::degree(&self.ipoly).filter(|&d| d >= 1) else {
             return false;
         };
-        let m = (&self.lo + &self.hi) / two();
+        let m = midpoint(&self.lo, &self.hi);
         let pows = intpoly::powers(m.denom(), d);
         // b^d·p(a/b) and b^(d−1)·p'(a/b) for m = a/b.
         let v = intpoly::homogeneous_value(&self.ipoly, m.numer(), &pows);
@@ -566,11 +599,18 @@ impl RealRoot {
         if dv.is_zero() {
             return false;
         }
-        let x = &m - BigRational::new(v, m.denom() * dv);
-        let delta = self.width() / BigRational::from_integer(BigInt::one() << (k + 1));
-        let j = (&x / &delta).round();
-        let one = BigRational::one();
-        let (lo, hi) = ((&j - &one) * &delta, (&j + &one) * &delta);
+        // In integers, reduced once at the end by the fast gcd (the
+        // binary gcd of num-rational's arithmetic dominated): the Newton
+        // point x = m − p/p' = (a·p' − p)/(b·p') in the scaled values above,
+        // δ = (hi − lo)/2^(k+1), j = round(x/δ), and the ends (j ∓ 1)·δ.
+        let (xn, xd) = (m.numer() * &dv - v, m.denom() * dv);
+        let (ln, ld) = (self.lo.numer(), self.lo.denom());
+        let (hn, hd) = (self.hi.numer(), self.hi.denom());
+        let delta_num = hn * ld - ln * hd;
+        let delta_den = (hd * ld) << (k + 1);
+        let j = round_div(xn * &delta_den, xd * &delta_num);
+        let lo = intpoly::ratio((&j - 1) * &delta_num, delta_den.clone());
+        let hi = intpoly::ratio((j + 1) * delta_num, delta_den);
         if lt(&lo, &self.lo) || lt(&self.hi, &hi) {
             return false;
         }

@@ -115,7 +115,8 @@ pub(super) fn sign_at(root: &mut RealRoot, e: &QtElem) -> Ordering {
     if e.is_zero() {
         Ordering::Equal
     } else {
-        root.sign_of_refining(&e.to_upoly())
+        // den > 0: the sign of num, without rationals.
+        root.sign_of_int_refining(crate::exact::intpoly::primitive(e.parts().0.clone()))
     }
 }
 
