@@ -1082,6 +1082,19 @@ mod tests {
     }
 
     #[test]
+    fn round_div_and_midpoint_agree_with_rational_arithmetic() {
+        for n in -13i64..=13 {
+            for d in [-4i64, -3, -2, -1, 1, 2, 3, 4] {
+                let (bn, bd) = (BigInt::from(n), BigInt::from(d));
+                let expected = BigRational::new(bn.clone(), bd.clone()).round();
+                assert_eq!(round_div(bn, bd), expected.to_integer(), "{n}/{d}");
+                let (a, b) = (q(n, d.abs()), q(d, 3));
+                assert_eq!(midpoint(&a, &b), (&a + &b) / two(), "{a}, {b}");
+            }
+        }
+    }
+
+    #[test]
     fn signs_need_many_bits() {
         // t − a with a the 300-digit truncation of √2 (and one unit more):
         // deciding the sign needs about a thousand bits.
