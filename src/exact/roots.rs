@@ -1094,12 +1094,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn signs_need_many_bits() {
-        // t − a with a the 300-digit truncation of √2 (and one unit more):
-        // deciding the sign needs about a thousand bits.
+    /// The signs of `t − a` at √2 for `a` the `digits`-digit truncation of
+    /// √2 (positive) and one unit more (negative): deciding them needs
+    /// about 3.3·`digits` bits.
+    fn sqrt2_truncation_signs(digits: usize) {
         let sqrt2 = real_roots(&UPoly::from_ints(&[-2, 0, 1])).remove(1);
-        let ten = num_traits::pow(BigInt::from(10), 300);
+        let ten = num_traits::pow(BigInt::from(10), digits);
         let a = (BigInt::from(2) * &ten * &ten).sqrt();
         for (num, sign) in [(a.clone(), Ordering::Greater), (a + 1, Ordering::Less)] {
             let approx = BigRational::new(num, ten.clone());
@@ -1109,24 +1109,19 @@ mod tests {
     }
 
     #[test]
+    fn signs_need_many_bits() {
+        sqrt2_truncation_signs(300);
+    }
+
+    #[test]
     fn signs_at_tens_of_thousands_of_bits_fit_a_small_stack() {
-        // As above with 10 000 digits (about 33 000 bits): the ends of the
-        // refined interval share thousands of continued-fraction partial
-        // quotients, which a recursive comparison of rationals turns into
-        // as many stack frames. Run on a 256 KiB stack.
-        let run = || {
-            let sqrt2 = real_roots(&UPoly::from_ints(&[-2, 0, 1])).remove(1);
-            let ten = num_traits::pow(BigInt::from(10), 10_000);
-            let a = (BigInt::from(2) * &ten * &ten).sqrt();
-            for (num, sign) in [(a.clone(), Ordering::Greater), (a + 1, Ordering::Less)] {
-                let approx = BigRational::new(num, ten.clone());
-                let q = UPoly::new(vec![-approx, BigRational::one()]);
-                assert_eq!(sqrt2.sign_of(&q), sign);
-            }
-        };
+        // About 33 000 bits: the ends of the refined interval share
+        // thousands of continued-fraction partial quotients, which a
+        // recursive comparison of rationals turns into as many stack
+        // frames. Run on a 256 KiB stack.
         std::thread::Builder::new()
             .stack_size(256 * 1024)
-            .spawn(run)
+            .spawn(|| sqrt2_truncation_signs(10_000))
             .unwrap()
             .join()
             .unwrap();
