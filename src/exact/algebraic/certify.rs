@@ -205,55 +205,116 @@ pub fn certify_algebraic_on_family(
     let asc: Vec<QtElem> = desc.iter().rev().cloned().collect();
     let in_orbit = r * (r - 1) / 2;
     let expected = in_orbit + family;
+    let multiplicity = tangent_multiplicity(&mut p.root, &asc, in_orbit, size)?;
+    let quotient = &asc[multiplicity..];
+    let test = range_test(&p.qt, &mut p.root, quotient, &c, map_eta.as_ref());
+    let (closed, mu) = closed_forms(inst, &mut p, dynamics)?;
+    let zeros = TangentCount {
+        in_orbit,
+        family,
+        expected,
+        multiplicity,
+    };
+    let verdict = decide(&zeros, size, map_eta.is_some(), &test, &closed);
+    let root_decimal = point.root().decimal(20);
+    let s = point.s_f64();
+    Ok(AlgebraicCertificate {
+        instance: InstanceRecord::of(inst),
+        dynamics: dynamics.clone(),
+        chi: point.chi().clone(),
+        h: point.h().to_vec(),
+        root_interval: (point.root().lo().to_string(), point.root().hi().to_string()),
+        root_decimal,
+        s_approx: (0..m)
+            .map(|i| (0..m).map(|j| format!("{:.15e}", s[(i, j)])).collect())
+            .collect(),
+        n,
+        m,
+        rank: r,
+        orbit_dimension: orbit_dimension(n, r),
+        principal_minors: p.minors.clone(),
+        index_set: p.index_set.clone(),
+        range_block_size: size,
+        scale: c.to_upoly(),
+        charpoly: asc.iter().map(QtElem::to_upoly).collect(),
+        family_dimension: family,
+        expected_multiplicity: expected,
+        multiplicity,
+        test,
+        closed_forms: closed,
+        mu_check: mu,
+        reduction,
+        verdict,
+    })
+}
+
+/// The algebraic multiplicity of the tangent eigenvalue (0 of a flow, 1 of
+/// a map, i.e. the root `y = 0` of the range block's characteristic
+/// polynomial `asc`, ascending coefficients) at `t₀`. The `O(r)`-orbit
+/// forces its `in_orbit` lowest coefficients to vanish; a non-zero one is
+/// an internal inconsistency.
+fn tangent_multiplicity(
+    root: &mut RealRoot,
+    asc: &[QtElem],
+    in_orbit: usize,
+    size: usize,
+) -> Result<usize> {
     for (i, coef) in asc.iter().enumerate().take(in_orbit) {
-        if sign_at(&mut p.root, coef) != Ordering::Equal {
+        if sign_at(root, coef) != Ordering::Equal {
             return Err(Error::Computation(format!(
                 "the coefficient of y^{i} of the characteristic polynomial of the range block is non-zero at t₀, but the O(r)-orbit gives {in_orbit} zero eigenvalues"
             )));
         }
     }
     let mut multiplicity = in_orbit;
-    while multiplicity < size && sign_at(&mut p.root, &asc[multiplicity]) == Ordering::Equal {
+    while multiplicity < size && sign_at(root, &asc[multiplicity]) == Ordering::Equal {
         multiplicity += 1;
     }
-    let quotient = &asc[multiplicity..];
-    let test = range_test(&p.qt, &mut p.root, quotient, &c, map_eta.as_ref());
-    let (closed, mu) = closed_forms(inst, &mut p, dynamics)?;
-    let k = size - multiplicity;
-    let tau = if map_eta.is_some() { "1" } else { "0" };
+    Ok(multiplicity)
+}
+
+/// The tangent eigenvalue of the range block: how many the orbit
+/// (`in_orbit`) and the family (`family`) account for, their sum
+/// `expected`, and the `multiplicity` found.
+struct TangentCount {
+    in_orbit: usize,
+    family: usize,
+    expected: usize,
+    multiplicity: usize,
+}
+
+/// `"; u eigenvalue(s) are strictly unstable…"` when `u > 0`, else empty.
+fn unstable_note(u: usize) -> String {
+    if u > 0 {
+        format!("; {u} eigenvalue(s) are strictly unstable, so the point is unstable")
+    } else {
+        String::new()
+    }
+}
+
+/// The verdict from the tangent count `zeros` of the range block (of
+/// `size` rows; `is_map` for the maps, whose tangent eigenvalue is 1), its
+/// root-location `test` on the quotient, and the `closed` forms off the
+/// range block: degenerate on an unexpected multiplicity or an eigenvalue
+/// on the boundary, otherwise from the counts.
+fn decide(
+    zeros: &TangentCount,
+    size: usize,
+    is_map: bool,
+    test: &AlgebraicRootTest,
+    closed: &[ClosedFormCheck],
+) -> Verdict {
+    let k = size - zeros.multiplicity;
+    let tau = if is_map { "1" } else { "0" };
     let closed_unstable: usize = closed.iter().map(|x| x.unstable).sum();
     let closed_stable: usize = closed.iter().map(|x| x.stable).sum();
     let closed_boundary: usize = closed.iter().map(|x| x.boundary).sum();
-    let unstable_note = |u: usize| {
-        if u > 0 {
-            format!("; {u} eigenvalue(s) are strictly unstable, so the point is unstable")
-        } else {
-            String::new()
-        }
-    };
-    let verdict = if multiplicity != expected {
+    if zeros.multiplicity != zeros.expected {
         let u = test.unstable.unwrap_or(0) + closed_unstable;
-        let directions = if family == 0 {
-            format!("the {expected} orbit directions inside it")
-        } else {
-            format!(
-                "the {expected} directions inside it of the orbit ({in_orbit}) and of the family ({family})"
-            )
-        };
-        let (what, why) = if multiplicity > expected {
-            (
-                "more than",
-                "a neutral direction transverse to the equilibria or a Jordan block",
-            )
-        } else {
-            (
-                "fewer than",
-                "the family's neutral directions are not all in the range block, so the count is not decided here",
-            )
-        };
         Verdict::Degenerate {
             reason: format!(
-                "the range block has the eigenvalue {tau} with algebraic multiplicity {multiplicity}, {what} {directions}: {why}{}",
+                "{}{}",
+                unexpected_multiplicity(zeros, tau),
                 unstable_note(u)
             ),
         }
@@ -285,51 +346,60 @@ pub fn certify_algebraic_on_family(
                 }
             }
             (None, at) => Verdict::Degenerate {
-                reason: if at == Some(0) {
-                    "the range block has the eigenvalue −1 (the bilinear transform loses degree): a non-tangent eigenvalue on the unit circle".to_owned()
-                } else {
-                    format!(
-                        "the Hurwitz determinant Δ_{} of the {} vanishes at t₀: some non-tangent eigenvalue of the range block is not strictly stable or the test is singular; the counts are not determined{}",
-                        at.unwrap_or(0),
-                        if map_eta.is_some() {
-                            "bilinear transform of the quotient"
-                        } else {
-                            "quotient χ/y^d"
-                        },
-                        unstable_note(closed_unstable)
-                    )
-                },
+                reason: singular_test(at, is_map, closed_unstable),
             },
         }
-    };
-    let root_decimal = point.root().decimal(20);
-    let s = point.s_f64();
-    Ok(AlgebraicCertificate {
-        instance: InstanceRecord::of(inst),
-        dynamics: dynamics.clone(),
-        chi: point.chi().clone(),
-        h: point.h().to_vec(),
-        root_interval: (point.root().lo().to_string(), point.root().hi().to_string()),
-        root_decimal,
-        s_approx: (0..m)
-            .map(|i| (0..m).map(|j| format!("{:.15e}", s[(i, j)])).collect())
-            .collect(),
-        n,
-        m,
-        rank: r,
-        orbit_dimension: orbit_dimension(n, r),
-        principal_minors: p.minors.clone(),
-        index_set: p.index_set.clone(),
-        range_block_size: size,
-        scale: c.to_upoly(),
-        charpoly: asc.iter().map(QtElem::to_upoly).collect(),
-        family_dimension: family,
-        expected_multiplicity: expected,
+    }
+}
+
+/// Why a tangent multiplicity other than the expected one is degenerate
+/// (`tau` the tangent eigenvalue, 0 or 1).
+fn unexpected_multiplicity(zeros: &TangentCount, tau: &str) -> String {
+    let TangentCount {
+        in_orbit,
+        family,
+        expected,
         multiplicity,
-        test,
-        closed_forms: closed,
-        mu_check: mu,
-        reduction,
-        verdict,
-    })
+    } = *zeros;
+    let directions = if family == 0 {
+        format!("the {expected} orbit directions inside it")
+    } else {
+        format!(
+            "the {expected} directions inside it of the orbit ({in_orbit}) and of the family ({family})"
+        )
+    };
+    let (what, why) = if multiplicity > expected {
+        (
+            "more than",
+            "a neutral direction transverse to the equilibria or a Jordan block",
+        )
+    } else {
+        (
+            "fewer than",
+            "the family's neutral directions are not all in the range block, so the count is not decided here",
+        )
+    };
+    format!(
+        "the range block has the eigenvalue {tau} with algebraic multiplicity {multiplicity}, {what} {directions}: {why}"
+    )
+}
+
+/// Why the root-location test decided nothing: the eigenvalue −1 of a map
+/// (`at = Some(0)`) or the vanishing Hurwitz determinant `Δ_at`, plus
+/// [`unstable_note`] of the `closed_unstable` closed-form eigenvalues.
+fn singular_test(at: Option<usize>, is_map: bool, closed_unstable: usize) -> String {
+    if at == Some(0) {
+        "the range block has the eigenvalue −1 (the bilinear transform loses degree): a non-tangent eigenvalue on the unit circle".to_owned()
+    } else {
+        format!(
+            "the Hurwitz determinant Δ_{} of the {} vanishes at t₀: some non-tangent eigenvalue of the range block is not strictly stable or the test is singular; the counts are not determined{}",
+            at.unwrap_or(0),
+            if is_map {
+                "bilinear transform of the quotient"
+            } else {
+                "quotient χ/y^d"
+            },
+            unstable_note(closed_unstable)
+        )
+    }
 }

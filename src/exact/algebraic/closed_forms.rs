@@ -110,93 +110,118 @@ pub(super) fn closed_forms(
     if rows == 0 {
         return Ok((Vec::new(), None));
     }
-    let lambda = inst.lambda();
-    let mut out = Vec::new();
-    let flow_reason = |what: &str| format!("{what} < 0 since λ > 0");
-    let mu = |rows: usize| rows * r;
     match dynamics {
         Dynamics::StopGradient | Dynamics::Ema { .. } => {
-            let tangent = rows * r;
-            out.extend(check(
-                "X₂/Z: 0 (orbit directions leaving range A)",
-                tangent,
-                (tangent, 0, 0, 0),
-                "orbit tangent".to_owned(),
-            ));
-            out.extend(check(
-                "X₂/Z: −2λ",
-                rows * r,
-                (0, rows * r, 0, 0),
-                flow_reason("−2λ"),
-            ));
-            let k = rows * (m - r);
-            out.extend(check(
-                "X₂/Z: −λ (m − r per row)",
-                k,
-                (0, k, 0, 0),
-                flow_reason("−λ"),
-            ));
-            out.extend(check(
-                "Y₂₁: −(μⱼ + λ), μⱼ > 0 eigenvalues of K Mxx Kᵀ",
-                mu(rows),
-                (0, mu(rows), 0, 0),
-                "−(μⱼ + λ) < 0 since μⱼ > 0 and λ > 0".to_owned(),
-            ));
-            out.extend(check(
-                "Y₂₂: −λ",
-                rows * rows,
-                (0, rows * rows, 0, 0),
-                flow_reason("−λ"),
-            ));
-            if let Dynamics::Ema { kappa } = dynamics {
-                out.extend(check(
-                    "V₂: −κ",
-                    rows * m,
-                    (0, rows * m, 0, 0),
-                    format!("−κ = −{kappa} < 0"),
-                ));
-            }
-            Ok((out, None))
+            Ok((flow_closed_forms(dynamics, rows, m, r), None))
         }
         Dynamics::SgMap { eta } | Dynamics::EmaMap { eta, .. } => {
-            let el = eta * lambda;
-            let tangent = rows * r;
-            out.extend(check(
-                "X₂/Z: 1 (orbit directions leaving range A)",
-                tangent,
-                (tangent, 0, 0, 0),
-                "orbit tangent".to_owned(),
-            ));
-            let (c, why) = map_rate(&el, 1, rows * r);
-            out.extend(check("X₂/Z: 1 − 2ηλ", rows * r, c, why));
-            let k = rows * (m - r);
-            let (c, why) = map_rate(&el, 2, k);
-            out.extend(check("X₂/Z: 1 − ηλ (m − r per row)", k, c, why));
-            let check_mu = mu_check(inst, p, eta)?;
-            let unstable = rows * check_mu.above;
-            let boundary = rows * check_mu.equal;
-            let stable = mu(rows) - unstable - boundary;
-            out.extend(check(
-                "Y₂₁: 1 − η(μⱼ + λ), μⱼ > 0 eigenvalues of K Mxx Kᵀ",
-                mu(rows),
-                (0, stable, unstable, boundary),
-                format!(
-                    "{} of the r = {r} eigenvalues μⱼ exceed 2/η − λ = {}, {} equal it",
-                    check_mu.above, check_mu.x0, check_mu.equal
-                ),
-            ));
-            let (c, why) = map_rate(&el, 2, rows * rows);
-            out.extend(check("Y₂₂: 1 − ηλ", rows * rows, c, why));
-            if let Dynamics::EmaMap { alpha, .. } = dynamics {
-                out.extend(check(
-                    "V₂: α",
-                    rows * m,
-                    (0, rows * m, 0, 0),
-                    format!("0 ≤ α = {alpha} < 1"),
-                ));
-            }
+            let (out, check_mu) = map_closed_forms(inst, p, dynamics, eta, rows)?;
             Ok((out, Some(check_mu)))
         }
         Dynamics::GradientDescent => generator_of(dynamics).map(|_| (Vec::new(), None)),
     }
+}
+
+/// The closed-form eigenvalues off the range block of the flows (SG, EMA),
+/// for `rows = n − r > 0` rows outside the range of A: all `≤ 0`, and `< 0`
+/// except the orbit directions.
+fn flow_closed_forms(dynamics: &Dynamics, rows: usize, m: usize, r: usize) -> Vec<ClosedFormCheck> {
+    let mut out = Vec::new();
+    let flow_reason = |what: &str| format!("{what} < 0 since λ > 0");
+    let mu = |rows: usize| rows * r;
+    let tangent = rows * r;
+    out.extend(check(
+        "X₂/Z: 0 (orbit directions leaving range A)",
+        tangent,
+        (tangent, 0, 0, 0),
+        "orbit tangent".to_owned(),
+    ));
+    out.extend(check(
+        "X₂/Z: −2λ",
+        rows * r,
+        (0, rows * r, 0, 0),
+        flow_reason("−2λ"),
+    ));
+    let k = rows * (m - r);
+    out.extend(check(
+        "X₂/Z: −λ (m − r per row)",
+        k,
+        (0, k, 0, 0),
+        flow_reason("−λ"),
+    ));
+    out.extend(check(
+        "Y₂₁: −(μⱼ + λ), μⱼ > 0 eigenvalues of K Mxx Kᵀ",
+        mu(rows),
+        (0, mu(rows), 0, 0),
+        "−(μⱼ + λ) < 0 since μⱼ > 0 and λ > 0".to_owned(),
+    ));
+    out.extend(check(
+        "Y₂₂: −λ",
+        rows * rows,
+        (0, rows * rows, 0, 0),
+        flow_reason("−λ"),
+    ));
+    if let Dynamics::Ema { kappa } = dynamics {
+        out.extend(check(
+            "V₂: −κ",
+            rows * m,
+            (0, rows * m, 0, 0),
+            format!("−κ = −{kappa} < 0"),
+        ));
+    }
+    out
+}
+
+/// The closed-form eigenvalues off the range block of the maps (SG map, EMA
+/// map with step `eta`), for `rows = n − r > 0` rows outside the range of
+/// A; the `Y₂₁` ones are located through the eigenvalues μⱼ of `K Mxx Kᵀ`
+/// ([`mu_check`]), returned too.
+fn map_closed_forms(
+    inst: &Instance,
+    p: &mut Prepared,
+    dynamics: &Dynamics,
+    eta: &BigRational,
+    rows: usize,
+) -> Result<(Vec<ClosedFormCheck>, MuCheck)> {
+    let (m, r) = (p.m, p.r);
+    let lambda = inst.lambda();
+    let mut out = Vec::new();
+    let mu = |rows: usize| rows * r;
+    let el = eta * lambda;
+    let tangent = rows * r;
+    out.extend(check(
+        "X₂/Z: 1 (orbit directions leaving range A)",
+        tangent,
+        (tangent, 0, 0, 0),
+        "orbit tangent".to_owned(),
+    ));
+    let (c, why) = map_rate(&el, 1, rows * r);
+    out.extend(check("X₂/Z: 1 − 2ηλ", rows * r, c, why));
+    let k = rows * (m - r);
+    let (c, why) = map_rate(&el, 2, k);
+    out.extend(check("X₂/Z: 1 − ηλ (m − r per row)", k, c, why));
+    let check_mu = mu_check(inst, p, eta)?;
+    let unstable = rows * check_mu.above;
+    let boundary = rows * check_mu.equal;
+    let stable = mu(rows) - unstable - boundary;
+    out.extend(check(
+        "Y₂₁: 1 − η(μⱼ + λ), μⱼ > 0 eigenvalues of K Mxx Kᵀ",
+        mu(rows),
+        (0, stable, unstable, boundary),
+        format!(
+            "{} of the r = {r} eigenvalues μⱼ exceed 2/η − λ = {}, {} equal it",
+            check_mu.above, check_mu.x0, check_mu.equal
+        ),
+    ));
+    let (c, why) = map_rate(&el, 2, rows * rows);
+    out.extend(check("Y₂₂: 1 − ηλ", rows * rows, c, why));
+    if let Dynamics::EmaMap { alpha, .. } = dynamics {
+        out.extend(check(
+            "V₂: α",
+            rows * m,
+            (0, rows * m, 0, 0),
+            format!("0 ≤ α = {alpha} < 1"),
+        ));
+    }
+    Ok((out, check_mu))
 }

@@ -256,11 +256,37 @@ fn log2_big(x: &BigInt) -> f64 {
 pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> Vec<Vec<QtElem>> {
     // χ̂, the powers of lc and the reductions uᵏ mod χ̂, computed once.
     let ring = IntRing::new(qt);
+    let (scaled, s) = scale_to_integers(&ring, a);
+    let bound = log2_coefficient_bound(&ring, &scaled, all);
+    // Primes (62 bits each, at least 61 bits of product) until the product
+    // exceeds 2^{B+2}.
+    let count = ((bound + 2.0) / 61.0).ceil() as usize + 1;
+    let chosen: Vec<u64> = primes().take(count).collect();
+    let images: Vec<Vec<Vec<Vec<u64>>>> = chosen
+        .par_iter()
+        .map(|&p| {
+            let ring = ModRing::new(&ring.chi_low, p);
+            let m = ring.modulus;
+            let am: Vec<Vec<Vec<u64>>> = scaled
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|v| v.iter().map(|c| m.reduce(c)).collect())
+                        .collect()
+                })
+                .collect();
+            berkowitz_in(&ring, &am, all)
+        })
+        .collect();
+    reconstruct(qt, &ring, &chosen, &images, &s)
+}
+
+/// The entries `num(t)/den = (Σ a_k lc^{d−1−k} u^k)/(den·lc^{d−1})` of `a`
+/// over the common denominator `s = lcm(den)·lc^{d−1}`: the integer
+/// coefficient vectors (in u) of `s·a_ij`, and s.
+fn scale_to_integers(ring: &IntRing, a: &[Vec<QtElem>]) -> (Vec<Vec<Vec<BigInt>>>, BigInt) {
     let d = ring.d;
-    let chi_low = &ring.chi_low;
     let pow = |e: usize| &ring.lc_pow[e];
-    // Entries num(t)/den = (Σ a_k lc^{d−1−k} u^k)/(den·lc^{d−1}); common
-    // denominator s = lcm(den)·lc^{d−1}.
     let mut l = BigInt::one();
     for row in a {
         for e in row {
@@ -285,6 +311,14 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
         })
         .collect();
     let s = &l * pow(d - 1);
+    (scaled, s)
+}
+
+/// A proved bound B on log₂ of every coefficient of the characteristic
+/// polynomials of the integer matrix `scaled` over `ℤ[u]/(χ̂)`: Berkowitz
+/// run over [`BoundRing`] (module docs).
+fn log2_coefficient_bound(ring: &IntRing, scaled: &[Vec<Vec<BigInt>>], all: bool) -> f64 {
+    let d = ring.d;
     // ρ = 1 + Σ_k ‖uᵏ mod χ̂‖_∞ over k = d..=2d−2, exactly.
     let rho = ring
         .reductions
@@ -302,34 +336,28 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
                 .collect()
         })
         .collect();
-    let bound = berkowitz_in(&bounds, &entry_bounds, all)
+    berkowitz_in(&bounds, &entry_bounds, all)
         .iter()
         .flatten()
         .copied()
-        .fold(0.0, f64::max);
-    // Primes (62 bits each, at least 61 bits of product) until the product
-    // exceeds 2^{B+2}.
-    let count = ((bound + 2.0) / 61.0).ceil() as usize + 1;
-    let chosen: Vec<u64> = primes().take(count).collect();
-    let images: Vec<Vec<Vec<Vec<u64>>>> = chosen
-        .par_iter()
-        .map(|&p| {
-            let ring = ModRing::new(chi_low, p);
-            let m = ring.modulus;
-            let am: Vec<Vec<Vec<u64>>> = scaled
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|v| v.iter().map(|c| m.reduce(c)).collect())
-                        .collect()
-                })
-                .collect();
-            berkowitz_in(&ring, &am, all)
-        })
-        .collect();
+        .fold(0.0, f64::max)
+}
+
+/// The characteristic polynomials over `Q[t]/(χ)` from their `images`
+/// modulo the `chosen` primes (of the matrix scaled by `s`): Chinese
+/// remaindering coefficient by coefficient, then `c_j = c̃_j / s^j`.
+fn reconstruct(
+    qt: &Qt,
+    ring: &IntRing,
+    chosen: &[u64],
+    images: &[Vec<Vec<Vec<u64>>>],
+    s: &BigInt,
+) -> Vec<Vec<QtElem>> {
+    let d = ring.d;
+    let pow = |e: usize| &ring.lc_pow[e];
     // Chinese remaindering, coefficient by coefficient, against prefix
     // products computed once.
-    let crt = Crt::new(&chosen);
+    let crt = Crt::new(chosen);
     let shape: Vec<usize> = images[0].iter().map(Vec::len).collect();
     let mut out = Vec::with_capacity(shape.len());
     for (idx, &len) in shape.iter().enumerate() {

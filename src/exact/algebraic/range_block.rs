@@ -116,25 +116,50 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
             "a polynomial with χ′(t₀) ≠ 0 (a simple root t₀)",
         ));
     }
+    check_s_equation(inst, &qt, &mut root, &s_hat, &d)?;
+    let (minors, index_set) = principal_minors(&qt, &mut root, &s_hat, d_sign, r)?;
+    Ok(Prepared {
+        qt,
+        root,
+        m,
+        r,
+        s_hat,
+        d,
+        minors,
+        index_set,
+    })
+}
+
+/// Checks `S·G(S) = 0` exactly at `t₀` for `S = Ŝ/d`, through
+/// `d³·S·G(S)` (no division); refuses the point with the first non-zero
+/// entry.
+fn check_s_equation(
+    inst: &Instance,
+    qt: &Qt,
+    root: &mut RealRoot,
+    s_hat: &QMat,
+    d: &QtElem,
+) -> Result<()> {
+    let m = s_hat.rows;
     let mo = inst.moments();
-    let mxx = QMat::from_rational(&qt, &mo.mxx);
-    let myx = QMat::from_rational(&qt, &mo.myx);
+    let mxx = QMat::from_rational(qt, &mo.mxx);
+    let myx = QMat::from_rational(qt, &mo.myx);
     let mxy = myx.transpose();
     let lambda = inst.lambda();
     // d³·S·G(S) = Ŝ N̂ᵀ N̂ − d Ŝ Mxy Ŝ Myx with N̂ = Ŝ Mxx + λ d I.
-    let lam_d = QMat::identity(&qt, m).scale(&qt, &qt.scale(&d, lambda));
-    let n_hat = s_hat.mul(&qt, &mxx).add(&qt, &lam_d);
-    let left = s_hat.mul(&qt, &n_hat.transpose()).mul(&qt, &n_hat);
+    let lam_d = QMat::identity(qt, m).scale(qt, &qt.scale(d, lambda));
+    let n_hat = s_hat.mul(qt, &mxx).add(qt, &lam_d);
+    let left = s_hat.mul(qt, &n_hat.transpose()).mul(qt, &n_hat);
     let right = s_hat
-        .mul(&qt, &mxy)
-        .mul(&qt, &s_hat)
-        .mul(&qt, &myx)
-        .scale(&qt, &d);
-    let residual = left.sub(&qt, &right);
+        .mul(qt, &mxy)
+        .mul(qt, s_hat)
+        .mul(qt, &myx)
+        .scale(qt, d);
+    let residual = left.sub(qt, &right);
     for i in 0..m {
         for j in 0..m {
             let e = residual.get(i, j);
-            if sign_at(&mut root, e) != Ordering::Equal {
+            if sign_at(root, e) != Ordering::Equal {
                 return Err(Error::param(
                     "S",
                     format!(
@@ -147,6 +172,20 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
             }
         }
     }
+    Ok(())
+}
+
+/// The signs at `t₀` of all principal minors of `S = Ŝ/d` (`d_sign` the
+/// sign of d at t₀), refusing a negative one (S not PSD) and a rank other
+/// than `r`, and the first index set J of size r with `det S_JJ ≠ 0`.
+fn principal_minors(
+    qt: &Qt,
+    root: &mut RealRoot,
+    s_hat: &QMat,
+    d_sign: Ordering,
+    r: usize,
+) -> Result<(Vec<PrincipalMinor>, Vec<usize>)> {
+    let m = s_hat.rows;
     // Principal minors: sign(det S_II) = sign(det Ŝ_II)·sign(d)^|I|.
     let mut minors = Vec::new();
     let mut largest = 0;
@@ -154,7 +193,7 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
     for k in 1..=m {
         for set in subsets(m, k) {
             let sub = s_hat.select(&set, &set);
-            let mut s = sign_i8(sign_at(&mut root, &det(&qt, &sub)));
+            let mut s = sign_i8(sign_at(root, &det(qt, &sub)));
             if d_sign == Ordering::Less && k % 2 == 1 {
                 s = -s;
             }
@@ -191,16 +230,7 @@ pub(super) fn prepare(inst: &Instance, point: &AlgebraicPoint) -> Result<Prepare
             "no non-zero principal {r}-minor of S although its rank is {r}"
         ))
     })?;
-    Ok(Prepared {
-        qt,
-        root,
-        m,
-        r,
-        s_hat,
-        d,
-        minors,
-        index_set,
-    })
+    Ok((minors, index_set))
 }
 
 /// Builds `M̂ = c·G` (module documentation) for the generator `generator`:
@@ -230,25 +260,10 @@ pub(super) fn build_block(
         ));
     }
     let w_hat = myx.mul(qt, &adj_n).scale(qt, d);
-    // Π̂_J (r×m) and f.
     let (pi_hat, f) = if full {
         (QMat::identity(qt, m), qt.one())
     } else {
-        let s_jj = s.select(j_set, j_set);
-        let (f, adj_j) = det_adj(qt, &s_jj);
-        let comp: Vec<usize> = (0..m).filter(|i| !j_set.contains(i)).collect();
-        let s_jc = s.select(j_set, &comp);
-        let tail = adj_j.mul(qt, &s_jc);
-        let mut pi = QMat::zeros(qt, r, m);
-        for (a, &ja) in j_set.iter().enumerate() {
-            pi.set(a, ja, f.clone());
-        }
-        for (b, &cb) in comp.iter().enumerate() {
-            for a in 0..r {
-                pi.set(a, cb, tail.get(a, b).clone());
-            }
-        }
-        (pi, f)
+        scaled_projection(qt, s, j_set)
     };
     let de = qt.mul(d, &e);
     let d2e2 = qt.mul(&de, &de);
@@ -259,87 +274,192 @@ pub(super) fn build_block(
             "the scale c = (f·d·e)² is not positive at t₀".to_owned(),
         ));
     }
-    let lam_de = qt.scale(&de, lambda);
-    let lam_d2e = qt.scale(&qt.mul(&de, d), lambda);
-    let lam_d2e2 = qt.scale(&d2e2, lambda);
-    let sm = s.mul(qt, &mxx);
-    let ws = w_hat.mul(qt, s);
-    let wts = w_hat.transpose().mul(qt, s);
-    let sw = s.mul(qt, &w_hat);
-    let pi_t = pi_hat.transpose();
+    let terms = BlockTerms {
+        qt,
+        j_set,
+        c,
+        lam_de: qt.scale(&de, lambda),
+        lam_d2e: qt.scale(&qt.mul(&de, d), lambda),
+        lam_d2e2: qt.scale(&d2e2, lambda),
+        sm: s.mul(qt, &mxx),
+        ws: w_hat.mul(qt, s),
+        wts: w_hat.transpose().mul(qt, s),
+        sw: s.mul(qt, &w_hat),
+        pi_t: pi_hat.transpose(),
+        pi_hat,
+        w_hat,
+        mxx,
+        myx,
+        e,
+        de,
+        f,
+    };
+    let out = terms.assemble(generator);
+    Ok((out, terms.c))
+}
 
-    let teacher = generator.has_teacher();
+/// `Π̂_J = [f·I on J | adj(Ŝ_JJ)·Ŝ_{J,Jᶜ} on Jᶜ]` (r×m) and
+/// `f = det Ŝ_JJ`, for the index set `j_set` of size `r < m`: `Π̂_J/f`
+/// is the projection onto the range coordinates.
+fn scaled_projection(qt: &Qt, s: &QMat, j_set: &[usize]) -> (QMat, QtElem) {
+    let (m, r) = (s.rows, j_set.len());
+    let s_jj = s.select(j_set, j_set);
+    let (f, adj_j) = det_adj(qt, &s_jj);
+    let comp: Vec<usize> = (0..m).filter(|i| !j_set.contains(i)).collect();
+    let s_jc = s.select(j_set, &comp);
+    let tail = adj_j.mul(qt, &s_jc);
+    let mut pi = QMat::zeros(qt, r, m);
+    for (a, &ja) in j_set.iter().enumerate() {
+        pi.set(a, ja, f.clone());
+    }
+    for (b, &cb) in comp.iter().enumerate() {
+        for a in 0..r {
+            pi.set(a, cb, tail.get(a, b).clone());
+        }
+    }
+    (pi, f)
+}
+
+/// The basis direction `(X′, Y′, V′)` (m×m each) of column `col` of the
+/// range block for the index set `j_set` (size r): a unit X′ on the rows J (with `V′ = X′` without a teacher),
+/// a unit Y′ on J×J, or a unit V′ on the rows J.
+fn range_direction(
+    qt: &Qt,
+    m: usize,
+    j_set: &[usize],
+    teacher: bool,
+    col: usize,
+) -> (QMat, QMat, QMat) {
+    let r = j_set.len();
     let (nx, ny) = (r * m, r * r);
-    let size = 2 * nx + ny - if teacher { 0 } else { nx };
-    let mut out = QMat::zeros(qt, size, size);
     let unit = |row: usize, col: usize| {
         let mut u = QMat::zeros(qt, m, m);
         u.set(row, col, qt.one());
         u
     };
-    for col in 0..size {
-        let zero = QMat::zeros(qt, m, m);
-        let (xp, yp, vp) = if col < nx {
-            let u = unit(j_set[col / m], col % m);
-            let v = if teacher { zero.clone() } else { u.clone() };
-            (u, zero, v)
-        } else if col < nx + ny {
-            let k = col - nx;
-            (zero.clone(), unit(j_set[k / r], j_set[k % r]), zero)
-        } else {
-            let k = col - nx - ny;
-            (zero.clone(), zero, unit(j_set[k / m], k % m))
-        };
+    let zero = QMat::zeros(qt, m, m);
+    if col < nx {
+        let u = unit(j_set[col / m], col % m);
+        let v = if teacher { zero.clone() } else { u.clone() };
+        (u, zero, v)
+    } else if col < nx + ny {
+        let k = col - nx;
+        (zero.clone(), unit(j_set[k / r], j_set[k % r]), zero)
+    } else {
+        let k = col - nx - ny;
+        (zero.clone(), zero, unit(j_set[k / m], k % m))
+    }
+}
+
+/// The column-independent factors of `M̂` (module documentation), with
+/// `Ŝ`, `Ŵ`, `d`, `e`, `f` and `λ` folded in.
+struct BlockTerms<'a> {
+    qt: &'a Qt,
+    /// The index set J.
+    j_set: &'a [usize],
+    /// The scale `c = (f·d·e)²`.
+    c: QtElem,
+    mxx: QMat,
+    myx: QMat,
+    w_hat: QMat,
+    pi_hat: QMat,
+    pi_t: QMat,
+    /// `ŜMxx`, `ŴŜ`, `ŴᵀŜ`, `ŜŴ`.
+    sm: QMat,
+    ws: QMat,
+    wts: QMat,
+    sw: QMat,
+    e: QtElem,
+    de: QtElem,
+    f: QtElem,
+    lam_de: QtElem,
+    lam_d2e: QtElem,
+    lam_d2e2: QtElem,
+}
+
+impl BlockTerms<'_> {
+    /// The X rows `f·Π̂L̂_X` (r×m) and Y rows `Π̂L̂_YΠ̂ᵀ` (r×r) of `M̂` in the
+    /// direction `(X′, Y′, V′)`.
+    fn student_rows(&self, xp: &QMat, yp: &QMat, vp: &QMat) -> (QMat, QMat) {
+        let qt = self.qt;
         // ρ̂ = e Y′ŜMxx + ŴŜX′Mxx − de V′Myx.
         let rho = yp
-            .mul(qt, &sm)
-            .scale(qt, &e)
-            .add(qt, &ws.mul(qt, &xp).mul(qt, &mxx))
-            .sub(qt, &vp.mul(qt, &myx).scale(qt, &de));
+            .mul(qt, &self.sm)
+            .scale(qt, &self.e)
+            .add(qt, &self.ws.mul(qt, xp).mul(qt, &self.mxx))
+            .sub(qt, &vp.mul(qt, &self.myx).scale(qt, &self.de));
         // L̂_X = −(−λde Y′ᵀŜŴ + ŴᵀŜρ̂ + λd²e² X′).
         let lx = yp
             .transpose()
-            .mul(qt, &sw)
-            .scale(qt, &lam_de)
-            .sub(qt, &wts.mul(qt, &rho))
-            .sub(qt, &xp.scale(qt, &lam_d2e2));
+            .mul(qt, &self.sw)
+            .scale(qt, &self.lam_de)
+            .sub(qt, &self.wts.mul(qt, &rho))
+            .sub(qt, &xp.scale(qt, &self.lam_d2e2));
         // L̂_Y = −(de ρ̂ − λd²e ŴX′ᵀ + λd²e² Y′).
-        let ly = w_hat
+        let ly = self
+            .w_hat
             .mul(qt, &xp.transpose())
-            .scale(qt, &lam_d2e)
-            .sub(qt, &rho.scale(qt, &de))
-            .sub(qt, &yp.scale(qt, &lam_d2e2));
-        let gx = pi_hat.mul(qt, &lx).scale(qt, &f);
-        let gy = pi_hat.mul(qt, &ly).mul(qt, &pi_t);
-        for i in 0..r {
-            for j in 0..m {
-                out.set(i * m + j, col, gx.get(i, j).clone());
-            }
-            for j in 0..r {
-                out.set(nx + i * r + j, col, gy.get(i, j).clone());
-            }
-        }
-        if teacher {
-            // (X′ − V′)_J.
-            let diff = xp.sub(qt, &vp).select(j_set, &(0..m).collect::<Vec<_>>());
-            let gv = match generator {
-                Dynamics::Ema { kappa } => diff.scale(qt, &qt.scale(&c, kappa)),
-                Dynamics::EmaMap { eta, alpha } => {
-                    let one_minus = BigRational::one() - alpha;
-                    diff.scale(qt, &qt.scale(&c, &(&one_minus / eta)))
-                        .add(qt, &gx.scale_rat(qt, &one_minus))
-                }
-                // No teacher: not reached.
-                Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => diff,
-            };
+            .scale(qt, &self.lam_d2e)
+            .sub(qt, &rho.scale(qt, &self.de))
+            .sub(qt, &yp.scale(qt, &self.lam_d2e2));
+        let gx = self.pi_hat.mul(qt, &lx).scale(qt, &self.f);
+        let gy = self.pi_hat.mul(qt, &ly).mul(qt, &self.pi_t);
+        (gx, gy)
+    }
+
+    /// The block `M̂` for `generator`, column by column over the basis
+    /// directions of the range coordinates.
+    fn assemble(&self, generator: &Dynamics) -> QMat {
+        let qt = self.qt;
+        let (m, r) = (self.mxx.rows, self.j_set.len());
+        let j_set = self.j_set;
+        let teacher = generator.has_teacher();
+        let (nx, ny) = (r * m, r * r);
+        let size = 2 * nx + ny - if teacher { 0 } else { nx };
+        let mut out = QMat::zeros(qt, size, size);
+        for col in 0..size {
+            let (xp, yp, vp) = range_direction(qt, m, j_set, teacher, col);
+            let (gx, gy) = self.student_rows(&xp, &yp, &vp);
             for i in 0..r {
                 for j in 0..m {
-                    out.set(nx + ny + i * m + j, col, gv.get(i, j).clone());
+                    out.set(i * m + j, col, gx.get(i, j).clone());
+                }
+                for j in 0..r {
+                    out.set(nx + i * r + j, col, gy.get(i, j).clone());
+                }
+            }
+            if teacher {
+                let gv = self.teacher_rows(generator, &xp, &vp, &gx);
+                for i in 0..r {
+                    for j in 0..m {
+                        out.set(nx + ny + i * m + j, col, gv.get(i, j).clone());
+                    }
                 }
             }
         }
+        out
     }
-    Ok((out, c))
+
+    /// The V rows of `M̂` (r×m) for `generator` (EMA flow or map) in the
+    /// direction `(X′, ·, V′)`, given its X rows `gx`.
+    fn teacher_rows(&self, generator: &Dynamics, xp: &QMat, vp: &QMat, gx: &QMat) -> QMat {
+        let qt = self.qt;
+        let c = &self.c;
+        // (X′ − V′)_J.
+        let diff = xp
+            .sub(qt, vp)
+            .select(self.j_set, &(0..xp.cols).collect::<Vec<_>>());
+        match generator {
+            Dynamics::Ema { kappa } => diff.scale(qt, &qt.scale(c, kappa)),
+            Dynamics::EmaMap { eta, alpha } => {
+                let one_minus = BigRational::one() - alpha;
+                diff.scale(qt, &qt.scale(c, &(&one_minus / eta)))
+                    .add(qt, &gx.scale_rat(qt, &one_minus))
+            }
+            // No teacher: not reached.
+            Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => diff,
+        }
+    }
 }
 
 /// The generator whose range block is built for `dynamics`, and the step η

@@ -327,104 +327,9 @@ pub fn prove_reduction_with(
     if r == 0 || r > m {
         return Err(Error::param("r", r, "1 ≤ r ≤ m"));
     }
-    let sy = symbols(r, m);
-    let s = sy.k.transpose().mul(&sy.k);
-    let mut n = s.mul(&sy.mxx);
-    for i in 0..m {
-        let v = n.get(i, i).clone() + sy.lambda.clone();
-        n.set(i, i, v);
-    }
-    // The equilibrium relation as a definition: Myx = W·(S·Mxx + λI).
-    let myx = sy.w.mul(&n);
-    let data = ModelData {
-        mxx: sy.mxx.clone(),
-        myx: myx.clone(),
-        myy: Mat::zeros(m, m),
-        lambda: sy.lambda.clone(),
-    };
-    let ddata = ModelData {
-        mxx: lift(&data.mxx),
-        myx: lift(&data.myx),
-        myy: lift(&data.myy),
-        lambda: Dual {
-            re: data.lambda.clone(),
-            eps: SparsePoly::from_int(0),
-        },
-    };
-    let bt = sy.k.mul(&sy.w).mul(&sy.k.transpose());
-    let teacher = kind != GeneratorKind::Sg;
-    let blocks = if teacher { 3 } else { 2 };
-    let mut range_identity = true;
-    let mut directions = 0;
-    for block in 0..blocks {
-        for idx in 0..m * m {
-            let e = unit::<SparsePoly>(m, m, idx / m, idx % m);
-            let z = Mat::zeros(m, m);
-            let (x, y, v) = match block {
-                0 => (e, z.clone(), if teacher { z } else { Mat::zeros(m, m) }),
-                1 => (z.clone(), e, z),
-                _ => (z.clone(), z, e),
-            };
-            // Φ(v) = (KX′, KY′Kᵀ, KV′) (V′ = X′ for SG).
-            let da = sy.k.mul(&x);
-            let db = sy.k.mul(&y).mul(&sy.k.transpose());
-            let dc = if teacher { sy.k.mul(&v) } else { da.clone() };
-            let a = dual(&sy.k, &da);
-            let b = dual(&bt, &db);
-            let c = dual(&sy.k, &dc);
-            let (p, q) = ddata.student_field(&a, &b, &c);
-            let (dp, dq) = (eps_part(&p), eps_part(&q));
-            let (lx, ly, lv) = map(
-                kind, &s, &sy.w, &sy.mxx, &myx, &sy.lambda, &sy.params, &x, &y, &v,
-            );
-            // J(Φ(v)) for the flows is (−dP, −dQ[, κ(δA − δC)]); for the EMA
-            // map, DMap(Φv) − Φv = (−η dP, −η dQ, (α − 1)δC + (1 − α)(δA − η dP)).
-            let (ja, jb, jc) = match kind {
-                GeneratorKind::Sg => (dp.neg(), dq.neg(), Mat::zeros(r, m)),
-                GeneratorKind::EmaFlow => (dp.neg(), dq.neg(), da.sub(&dc).scale(&sy.params.kappa)),
-                GeneratorKind::EmaMap => {
-                    let eta = &sy.params.eta;
-                    let one_minus = SparsePoly::from_int(1) - sy.params.alpha.clone();
-                    let a_next = da.sub(&dp.scale(eta));
-                    (
-                        dp.scale(eta).neg(),
-                        dq.scale(eta).neg(),
-                        a_next.sub(&dc).scale(&one_minus),
-                    )
-                }
-            };
-            let ok = all_zero(&ja.sub(&sy.k.mul(&lx)))
-                && all_zero(&jb.sub(&sy.k.mul(&ly).mul(&sy.k.transpose())))
-                && (!teacher || all_zero(&jc.sub(&sy.k.mul(&lv))));
-            range_identity &= ok;
-            directions += 1;
-        }
-    }
-    // Projection: K_{:,J}·Π̂_J = f·K for every J of size r < m.
-    let mut index_sets = 0;
-    let mut projection_identity = true;
-    if r < m {
-        for set in subsets(m, r) {
-            let comp: Vec<usize> = (0..m).filter(|i| !set.contains(i)).collect();
-            let s_jj = Mat::from_fn(r, r, |a, b| s.get(set[a], set[b]).clone());
-            let s_jc = Mat::from_fn(r, comp.len(), |a, b| s.get(set[a], comp[b]).clone());
-            let f = determinant(&s_jj);
-            let tail = adjugate(&s_jj).mul(&s_jc);
-            let mut pi = Mat::zeros(r, m);
-            for (a, &ja) in set.iter().enumerate() {
-                pi.set(a, ja, f.clone());
-            }
-            for (b, &cb) in comp.iter().enumerate() {
-                for a in 0..r {
-                    pi.set(a, cb, tail.get(a, b).clone());
-                }
-            }
-            let k_j = Mat::from_fn(r, r, |a, b| sy.k.get(a, set[b]).clone());
-            let ok = all_zero(&k_j.mul(&pi).sub(&sy.k.scale(&f)));
-            projection_identity &= ok;
-            index_sets += 1;
-        }
-    }
+    let point = ReducedPoint::new(r, m);
+    let (directions, range_identity) = point.range_identity(kind, map);
+    let (index_sets, projection_identity) = projection_identity(&point.sy.k, &point.s);
     Ok(ReductionProof {
         r,
         m,
@@ -434,6 +339,165 @@ pub fn prove_reduction_with(
         index_sets,
         projection_identity,
     })
+}
+
+/// The reduced model at a symbolic point: K (r×m), `S = KᵀK`, W, and the
+/// equilibrium relation taken as the definition `Myx = W·(S·Mxx + λI)`;
+/// the data over dual numbers for directional derivatives, and `B̃ = KWKᵀ`.
+struct ReducedPoint {
+    r: usize,
+    m: usize,
+    sy: Symbols,
+    s: Mat<SparsePoly>,
+    myx: Mat<SparsePoly>,
+    ddata: ModelData<Dual<SparsePoly>>,
+    bt: Mat<SparsePoly>,
+}
+
+impl ReducedPoint {
+    fn new(r: usize, m: usize) -> Self {
+        let sy = symbols(r, m);
+        let s = sy.k.transpose().mul(&sy.k);
+        let mut n = s.mul(&sy.mxx);
+        for i in 0..m {
+            let v = n.get(i, i).clone() + sy.lambda.clone();
+            n.set(i, i, v);
+        }
+        // The equilibrium relation as a definition: Myx = W·(S·Mxx + λI).
+        let myx = sy.w.mul(&n);
+        let data = ModelData {
+            mxx: sy.mxx.clone(),
+            myx: myx.clone(),
+            myy: Mat::zeros(m, m),
+            lambda: sy.lambda.clone(),
+        };
+        let ddata = ModelData {
+            mxx: lift(&data.mxx),
+            myx: lift(&data.myx),
+            myy: lift(&data.myy),
+            lambda: Dual {
+                re: data.lambda.clone(),
+                eps: SparsePoly::from_int(0),
+            },
+        };
+        let bt = sy.k.mul(&sy.w).mul(&sy.k.transpose());
+        Self {
+            r,
+            m,
+            sy,
+            s,
+            myx,
+            ddata,
+            bt,
+        }
+    }
+
+    /// Expands `J(Φ(v)) = Φ(map(v))` for every basis vector v of the range
+    /// coordinates (X′, Y′[, V′]) of `kind`: the number of directions and
+    /// whether every one vanished identically.
+    fn range_identity(&self, kind: GeneratorKind, map: CoordinateMap) -> (usize, bool) {
+        let (r, m) = (self.r, self.m);
+        let sy = &self.sy;
+        let teacher = kind != GeneratorKind::Sg;
+        let blocks = if teacher { 3 } else { 2 };
+        let mut range_identity = true;
+        let mut directions = 0;
+        for block in 0..blocks {
+            for idx in 0..m * m {
+                let e = unit::<SparsePoly>(m, m, idx / m, idx % m);
+                let z = Mat::zeros(m, m);
+                let (x, y, v) = match block {
+                    0 => (e, z.clone(), if teacher { z } else { Mat::zeros(m, m) }),
+                    1 => (z.clone(), e, z),
+                    _ => (z.clone(), z, e),
+                };
+                // Φ(v) = (KX′, KY′Kᵀ, KV′) (V′ = X′ for SG).
+                let da = sy.k.mul(&x);
+                let db = sy.k.mul(&y).mul(&sy.k.transpose());
+                let dc = if teacher { sy.k.mul(&v) } else { da.clone() };
+                let a = dual(&sy.k, &da);
+                let b = dual(&self.bt, &db);
+                let c = dual(&sy.k, &dc);
+                let (p, q) = self.ddata.student_field(&a, &b, &c);
+                let (dp, dq) = (eps_part(&p), eps_part(&q));
+                let (lx, ly, lv) = map(
+                    kind, &self.s, &sy.w, &sy.mxx, &self.myx, &sy.lambda, &sy.params, &x, &y, &v,
+                );
+                // J(Φ(v)) for the flows is (−dP, −dQ[, κ(δA − δC)]); for the EMA
+                // map, DMap(Φv) − Φv = (−η dP, −η dQ, (α − 1)δC + (1 − α)(δA − η dP)).
+                let (ja, jb, jc) = match kind {
+                    GeneratorKind::Sg => (dp.neg(), dq.neg(), Mat::zeros(r, m)),
+                    GeneratorKind::EmaFlow => {
+                        (dp.neg(), dq.neg(), da.sub(&dc).scale(&sy.params.kappa))
+                    }
+                    GeneratorKind::EmaMap => {
+                        let eta = &sy.params.eta;
+                        let one_minus = SparsePoly::from_int(1) - sy.params.alpha.clone();
+                        let a_next = da.sub(&dp.scale(eta));
+                        (
+                            dp.scale(eta).neg(),
+                            dq.scale(eta).neg(),
+                            a_next.sub(&dc).scale(&one_minus),
+                        )
+                    }
+                };
+                let ok = all_zero(&ja.sub(&sy.k.mul(&lx)))
+                    && all_zero(&jb.sub(&sy.k.mul(&ly).mul(&sy.k.transpose())))
+                    && (!teacher || all_zero(&jc.sub(&sy.k.mul(&lv))));
+                range_identity &= ok;
+                directions += 1;
+            }
+        }
+        (directions, range_identity)
+    }
+}
+
+/// Expands the projection identity `K_{:,J}·Π̂_J = f·K` for every index set
+/// J of size `r < m` (`S = KᵀK`, `f = det S_JJ`): the number of index sets
+/// and whether every one vanished identically.
+fn projection_identity(k: &Mat<SparsePoly>, s: &Mat<SparsePoly>) -> (usize, bool) {
+    let (r, m) = (k.nrows(), k.ncols());
+    let mut index_sets = 0;
+    let mut projection_identity = true;
+    if r < m {
+        for set in subsets(m, r) {
+            let comp: Vec<usize> = (0..m).filter(|i| !set.contains(i)).collect();
+            let s_jj = Mat::from_fn(r, r, |a, b| s.get(set[a], set[b]).clone());
+            let s_jc = Mat::from_fn(r, comp.len(), |a, b| s.get(set[a], comp[b]).clone());
+            let f = determinant(&s_jj);
+            let tail = adjugate(&s_jj).mul(&s_jc);
+            let pi = scaled_projection(m, &set, &comp, &f, &tail);
+            let k_j = Mat::from_fn(r, r, |a, b| k.get(a, set[b]).clone());
+            let ok = all_zero(&k_j.mul(&pi).sub(&k.scale(&f)));
+            projection_identity &= ok;
+            index_sets += 1;
+        }
+    }
+    (index_sets, projection_identity)
+}
+
+/// `Π̂_J = [f·I on J | tail on Jᶜ]` (r×m, `r = |J|`) for the index set
+/// `set`, its complement `comp`, `f = det S_JJ` and
+/// `tail = adj(S_JJ)·S_{J,Jᶜ}`: `Π̂_J/f` is the projection onto the
+/// coordinates J.
+fn scaled_projection<T: Scalar>(
+    m: usize,
+    set: &[usize],
+    comp: &[usize],
+    f: &T,
+    tail: &Mat<T>,
+) -> Mat<T> {
+    let r = set.len();
+    let mut pi = Mat::zeros(r, m);
+    for (a, &ja) in set.iter().enumerate() {
+        pi.set(a, ja, f.clone());
+    }
+    for (b, &cb) in comp.iter().enumerate() {
+        for a in 0..r {
+            pi.set(a, cb, tail.get(a, b).clone());
+        }
+    }
+    pi
 }
 
 /// [`prove_reduction_with`] for the production [`coordinate_map`], cached
@@ -669,42 +733,98 @@ pub fn prove_off_range_with(
     if r == 0 || r > m {
         return Err(Error::param("r", r, "1 ≤ r ≤ m"));
     }
-    // Variables: K (rm), B̃ (r²), Mxx (m(m+1)/2), Myx (m²), λ, κ, η, α.
-    let nv = r * m + r * r + m * (m + 1) / 2 + m * m + 4;
-    let var = |k: usize| SparsePoly::var(nv, k);
-    let k_mat = Mat::from_fn(r, m, |i, j| var(i * m + j));
-    let off = r * m;
-    let bt = Mat::from_fn(r, r, |i, j| var(off + i * r + j));
-    let off = off + r * r;
-    let mxx = symmetric(m, |k| var(off + k));
-    let off = off + m * (m + 1) / 2;
-    let myx = Mat::from_fn(m, m, |i, j| var(off + i * m + j));
-    let off = off + m * m;
-    let lambda = var(off);
-    let params = GeneratorParams {
-        kappa: var(off + 1),
-        eta: var(off + 2),
-        alpha: var(off + 3),
-    };
-    let data = ModelData {
-        mxx: lift(&mxx),
-        myx: lift(&myx),
-        myy: Mat::zeros(m, m),
-        lambda: Dual {
-            re: lambda.clone(),
-            eps: SparsePoly::from_int(0),
-        },
-    };
-    let teacher = kind != GeneratorKind::Sg;
+    let point = OffRangePoint::new(r, m);
     let mut block_identity = true;
     let mut directions = 0;
     let extra_rows = vec![1, 2];
     for &k in &extra_rows {
+        let (checked, ok) = point.block_identity(kind, map, k);
+        block_identity &= ok;
+        directions += checked;
+    }
+    Ok(OffRangeProof {
+        r,
+        m,
+        extra_rows,
+        generator: kind,
+        directions,
+        block_identity,
+        residual_identity: residual_identity(r, m),
+        sylvester_identity: sylvester_identity(r, m),
+        xz_determinant_identity: xz_determinant_identity(r, m),
+    })
+}
+
+/// The symbolic point of [`prove_off_range_with`]: `K` (r×m), `B̃` (r×r),
+/// symmetric `Mxx`, `Myx` (m×m), `λ` and the generator parameters, all
+/// independent variables, with the model data over dual numbers.
+struct OffRangePoint {
+    r: usize,
+    m: usize,
+    k_mat: Mat<SparsePoly>,
+    bt: Mat<SparsePoly>,
+    mxx: Mat<SparsePoly>,
+    myx: Mat<SparsePoly>,
+    lambda: SparsePoly,
+    params: GeneratorParams<SparsePoly>,
+    data: ModelData<Dual<SparsePoly>>,
+}
+
+impl OffRangePoint {
+    fn new(r: usize, m: usize) -> Self {
+        // Variables: K (rm), B̃ (r²), Mxx (m(m+1)/2), Myx (m²), λ, κ, η, α.
+        let nv = r * m + r * r + m * (m + 1) / 2 + m * m + 4;
+        let var = |k: usize| SparsePoly::var(nv, k);
+        let k_mat = Mat::from_fn(r, m, |i, j| var(i * m + j));
+        let off = r * m;
+        let bt = Mat::from_fn(r, r, |i, j| var(off + i * r + j));
+        let off = off + r * r;
+        let mxx = symmetric(m, |k| var(off + k));
+        let off = off + m * (m + 1) / 2;
+        let myx = Mat::from_fn(m, m, |i, j| var(off + i * m + j));
+        let off = off + m * m;
+        let lambda = var(off);
+        let params = GeneratorParams {
+            kappa: var(off + 1),
+            eta: var(off + 2),
+            alpha: var(off + 3),
+        };
+        let data = ModelData {
+            mxx: lift(&mxx),
+            myx: lift(&myx),
+            myy: Mat::zeros(m, m),
+            lambda: Dual {
+                re: lambda.clone(),
+                eps: SparsePoly::from_int(0),
+            },
+        };
+        Self {
+            r,
+            m,
+            k_mat,
+            bt,
+            mxx,
+            myx,
+            lambda,
+            params,
+            data,
+        }
+    }
+
+    /// Expands, for `n = r + k` rows at `A = [K; 0]`, `B = [[B̃, 0], [0, 0]]`,
+    /// `C = A`, `J(δ) = J_r(δ₁₁) ⊕ map(δ_off)` for every basis direction δ
+    /// of the full state: the number of directions and whether every one
+    /// vanished identically.
+    fn block_identity(&self, kind: GeneratorKind, map: OffRangeMap, k: usize) -> (usize, bool) {
+        let (r, m) = (self.r, self.m);
+        let teacher = kind != GeneratorKind::Sg;
+        let mut block_identity = true;
+        let mut directions = 0;
         let n = r + k;
         let mut a = Mat::zeros(n, m);
-        place(&mut a, 0, 0, &k_mat);
+        place(&mut a, 0, 0, &self.k_mat);
         let mut b = Mat::zeros(n, n);
-        place(&mut b, 0, 0, &bt);
+        place(&mut b, 0, 0, &self.bt);
         let (sa, sb) = (n * m, n * n);
         let total = sa + sb + if teacher { sa } else { 0 };
         for idx in 0..total {
@@ -721,59 +841,75 @@ pub fn prove_off_range_with(
                 let i = idx - sa - sb;
                 dc.set(i / m, i % m, one);
             }
-            let (ja, jb, jc) = generator_image(kind, &data, &params, &a, &b, &da, &db, &dc);
-            // Expected: J_r on the range part, the block map on the rest.
-            let (ra, rb, rc) = generator_image(
-                kind,
-                &data,
-                &params,
-                &k_mat,
-                &bt,
-                &sub_block(&da, 0, 0, r, m),
-                &sub_block(&db, 0, 0, r, r),
-                &sub_block(&dc, 0, 0, r, m),
-            );
-            let parts = OffRange {
-                x2: sub_block(&da, r, 0, k, m),
-                z: sub_block(&db, 0, r, r, k).transpose(),
-                y21: sub_block(&db, r, 0, k, r),
-                y22: sub_block(&db, r, r, k, k),
-                v2: if teacher {
-                    sub_block(&dc, r, 0, k, m)
-                } else {
-                    Mat::zeros(k, m)
-                },
-            };
-            let img = map(kind, &k_mat, &bt, &mxx, &myx, &lambda, &params, &parts);
-            let mut ea = Mat::zeros(n, m);
-            place(&mut ea, 0, 0, &ra);
-            place(&mut ea, r, 0, &img.x2);
-            let mut eb = Mat::zeros(n, n);
-            place(&mut eb, 0, 0, &rb);
-            place(&mut eb, 0, r, &img.z.transpose());
-            place(&mut eb, r, 0, &img.y21);
-            place(&mut eb, r, r, &img.y22);
-            let mut ec = Mat::zeros(n, m);
-            if teacher {
-                place(&mut ec, 0, 0, &rc);
-                place(&mut ec, r, 0, &img.v2);
-            }
+            let (ja, jb, jc) =
+                generator_image(kind, &self.data, &self.params, &a, &b, &da, &db, &dc);
+            let (ea, eb, ec) = self.expected_image(kind, map, (&da, &db, &dc));
             let ok = all_zero(&ja.sub(&ea)) && all_zero(&jb.sub(&eb)) && all_zero(&jc.sub(&ec));
             block_identity &= ok;
             directions += 1;
         }
+        (directions, block_identity)
     }
-    Ok(OffRangeProof {
-        r,
-        m,
-        extra_rows,
-        generator: kind,
-        directions,
-        block_identity,
-        residual_identity: residual_identity(r, m),
-        sylvester_identity: sylvester_identity(r, m),
-        xz_determinant_identity: xz_determinant_identity(r, m),
-    })
+
+    /// The expected image of the direction `(δA, δB, δC)` (`n = r + k` rows):
+    /// the reduced model's `J_r` on the range part `(X₁, Y₁₁[, V₁])`, the
+    /// block map `map` on `(X₂, Z, Y₂₁, Y₂₂[, V₂])`, zero elsewhere.
+    fn expected_image(
+        &self,
+        kind: GeneratorKind,
+        map: OffRangeMap,
+        (da, db, dc): (&Mat<SparsePoly>, &Mat<SparsePoly>, &Mat<SparsePoly>),
+    ) -> (Mat<SparsePoly>, Mat<SparsePoly>, Mat<SparsePoly>) {
+        let (r, m) = (self.r, self.m);
+        let teacher = kind != GeneratorKind::Sg;
+        let n = da.nrows();
+        let k = n - r;
+        let (ra, rb, rc) = generator_image(
+            kind,
+            &self.data,
+            &self.params,
+            &self.k_mat,
+            &self.bt,
+            &sub_block(da, 0, 0, r, m),
+            &sub_block(db, 0, 0, r, r),
+            &sub_block(dc, 0, 0, r, m),
+        );
+        let parts = OffRange {
+            x2: sub_block(da, r, 0, k, m),
+            z: sub_block(db, 0, r, r, k).transpose(),
+            y21: sub_block(db, r, 0, k, r),
+            y22: sub_block(db, r, r, k, k),
+            v2: if teacher {
+                sub_block(dc, r, 0, k, m)
+            } else {
+                Mat::zeros(k, m)
+            },
+        };
+        let img = map(
+            kind,
+            &self.k_mat,
+            &self.bt,
+            &self.mxx,
+            &self.myx,
+            &self.lambda,
+            &self.params,
+            &parts,
+        );
+        let mut ea = Mat::zeros(n, m);
+        place(&mut ea, 0, 0, &ra);
+        place(&mut ea, r, 0, &img.x2);
+        let mut eb = Mat::zeros(n, n);
+        place(&mut eb, 0, 0, &rb);
+        place(&mut eb, 0, r, &img.z.transpose());
+        place(&mut eb, r, 0, &img.y21);
+        place(&mut eb, r, r, &img.y22);
+        let mut ec = Mat::zeros(n, m);
+        if teacher {
+            place(&mut ec, 0, 0, &rc);
+            place(&mut ec, r, 0, &img.v2);
+        }
+        (ea, eb, ec)
+    }
 }
 
 /// The symmetric m×m matrix whose upper triangle is `var(0), var(1), …`
@@ -1069,7 +1205,7 @@ pub(super) fn block_matches_map(
 ) -> std::result::Result<Option<usize>, PointMismatch> {
     let started = std::time::Instant::now();
     let ring = Rc::new(IntRing::new(p.qt));
-    let (m, r) = (p.m, p.r);
+    let m = p.m;
     for (name, x) in [("d", &p.d), ("e", &p.e)] {
         if x.is_zero() || is_zero_at(x) {
             return Err(PointMismatch::Vanishes(name));
@@ -1090,33 +1226,9 @@ pub(super) fn block_matches_map(
         eta: DePoly::Rat(p.eta.clone()),
         alpha: DePoly::Rat(p.alpha.clone()),
     };
-    // Π̂ (r×m): f̂·I on J, adj(Ŝ_JJ)·Ŝ_{J,Jᶜ} on Jᶜ, all of degree 0.
     let j_set = p.index_set;
-    let comp: Vec<usize> = (0..m).filter(|i| !j_set.contains(i)).collect();
-    let s_jj = Mat::from_fn(r, r, |a, b| lift(&p.s_hat[j_set[a]][j_set[b]], (0, 0)));
-    let s_jc = Mat::from_fn(r, comp.len(), |a, b| {
-        lift(&p.s_hat[j_set[a]][comp[b]], (0, 0))
-    });
-    let f = determinant(&s_jj);
-    let f_hat = match f.terms(&ring).as_slice() {
-        [((0, 0), x)] => x.clone(),
-        _ => return Err(PointMismatch::Vanishes("det Ŝ_JJ")),
-    };
-    if is_zero_at(&ring.to_qt(p.qt, &f_hat)) {
-        return Err(PointMismatch::Vanishes("det Ŝ_JJ"));
-    }
-    let tail = adjugate(&s_jj).mul(&s_jc);
-    let mut pi = Mat::zeros(r, m);
-    for (a, &ja) in j_set.iter().enumerate() {
-        pi.set(a, ja, f.clone());
-    }
-    for (b, &cb) in comp.iter().enumerate() {
-        for a in 0..r {
-            pi.set(a, cb, tail.get(a, b).clone());
-        }
-    }
+    let (pi, f_hat) = lifted_projection(p, &ring, is_zero_at)?;
     let teacher = p.kind != GeneratorKind::Sg;
-    let (nx, ny) = (r * m, r * r);
     let cf = lift(c, (0, 0));
     // The map's η·G for the EMA map: undo the factor η.
     let scale = if p.kind == GeneratorKind::EmaMap {
@@ -1124,9 +1236,13 @@ pub(super) fn block_matches_map(
     } else {
         cf
     };
-    let mut d_pow = Powers::new(&ring, ring.lift_elem(&p.d));
-    let mut e_pow = Powers::new(&ring, ring.lift_elem(&p.e));
-    let f_pow = [f_hat.clone(), ring.mul(&f_hat, &f_hat)];
+    let mut cleared = ClearedEntries {
+        d_pow: Powers::new(&ring, ring.lift_elem(&p.d)),
+        e_pow: Powers::new(&ring, ring.lift_elem(&p.e)),
+        f_pow: [f_hat.clone(), ring.mul(&f_hat, &f_hat)],
+        ring: &ring,
+        qt: p.qt,
+    };
     let mut compared = 0;
     for col in 0..size {
         // A time limit, never a pass: past it the part is reported as not
@@ -1134,58 +1250,13 @@ pub(super) fn block_matches_map(
         if started.elapsed() > budget {
             return Ok(None);
         }
-        let zero = Mat::<DePoly>::zeros(m, m);
-        let (x, y, v) = if col < nx {
-            let u = unit(m, m, j_set[col / m], col % m);
-            let v = if teacher { zero.clone() } else { u.clone() };
-            (u, zero, v)
-        } else if col < nx + ny {
-            let k = col - nx;
-            (zero.clone(), unit(m, m, j_set[k / r], j_set[k % r]), zero)
-        } else {
-            let k = col - nx - ny;
-            (zero.clone(), zero, unit(m, m, j_set[k / m], k % m))
-        };
+        let (x, y, v) = range_direction::<DePoly>(m, j_set, teacher, col);
         let (lx, ly, lv) = coordinate_map(p.kind, &s, &w, &mxx, &myx, &lambda, &params, &x, &y, &v);
         let gx = pi.mul(&lx).scale(&scale);
         let gy = pi.mul(&ly).mul(&pi.transpose()).scale(&scale);
         let gv = pi.mul(&lv).scale(&scale);
-        // (row, Π̂-weighted value, power of f̂ it carries)
-        let mut rows: Vec<(usize, &DePoly, usize)> = Vec::new();
-        for i in 0..r {
-            for j in 0..m {
-                rows.push((i * m + j, gx.get(i, j), 1));
-                if teacher {
-                    rows.push((nx + ny + i * m + j, gv.get(i, j), 1));
-                }
-            }
-            for j in 0..r {
-                rows.push((nx + i * r + j, gy.get(i, j), 2));
-            }
-        }
-        for (row, want, k) in rows {
-            let terms = want.terms(&ring);
-            let a = terms.iter().map(|((i, _), _)| *i).max().unwrap_or(0) as usize;
-            let b = terms.iter().map(|((_, j), _)| *j).max().unwrap_or(0) as usize;
-            let mut rhs = ring.constant(&BigRational::zero());
-            for ((i, j), coef) in &terms {
-                let de = ring.mul(
-                    &d_pow.get(&ring, a - *i as usize),
-                    &e_pow.get(&ring, b - *j as usize),
-                );
-                rhs = ring.add(&rhs, &ring.mul(coef, &de), false);
-            }
-            let here = entry(row, col);
-            let lhs = if here.is_zero() {
-                ring.constant(&BigRational::zero())
-            } else {
-                let factor = ring.mul(
-                    &f_pow[k - 1],
-                    &ring.mul(&d_pow.get(&ring, a), &e_pow.get(&ring, b)),
-                );
-                ring.mul(&factor, &ring.lift_elem(&here))
-            };
-            let diff = ring.to_qt(p.qt, &ring.add(&lhs, &rhs, true));
+        for (row, want, k) in compared_rows(&gx, &gy, &gv, teacher) {
+            let diff = cleared.difference(want, k, || entry(row, col));
             if !diff.is_zero() && !is_zero_at(&diff) {
                 return Err(PointMismatch::Entry(row, col));
             }
@@ -1193,6 +1264,128 @@ pub(super) fn block_matches_map(
         }
     }
     Ok(Some(compared))
+}
+
+/// The entries of one column of `c·Π_J G(v)` in the order they are
+/// compared: `(row of M̂, Π̂-weighted value, power of f̂ it carries)` for
+/// the X rows `gx` (r×m), the V rows `gv` (with a teacher) and the Y rows
+/// `gy` (r×r).
+fn compared_rows<'a>(
+    gx: &'a Mat<DePoly>,
+    gy: &'a Mat<DePoly>,
+    gv: &'a Mat<DePoly>,
+    teacher: bool,
+) -> Vec<(usize, &'a DePoly, usize)> {
+    let (r, m) = (gx.nrows(), gx.ncols());
+    let (nx, ny) = (r * m, r * r);
+    let mut rows = Vec::new();
+    for i in 0..r {
+        for j in 0..m {
+            rows.push((i * m + j, gx.get(i, j), 1));
+            if teacher {
+                rows.push((nx + ny + i * m + j, gv.get(i, j), 1));
+            }
+        }
+        for j in 0..r {
+            rows.push((nx + i * r + j, gy.get(i, j), 2));
+        }
+    }
+    rows
+}
+
+/// `Π̂ = [f̂·I on J | adj(Ŝ_JJ)·Ŝ_{J,Jᶜ} on Jᶜ]` (r×m, all of degree 0 in
+/// D, E) and `f̂ = det Ŝ_JJ`, refused when f̂ vanishes at `t₀`.
+fn lifted_projection(
+    p: &PointData<'_>,
+    ring: &Rc<IntRing>,
+    is_zero_at: &mut dyn FnMut(&QtElem) -> bool,
+) -> std::result::Result<(Mat<DePoly>, IntElem), PointMismatch> {
+    let (m, r) = (p.m, p.r);
+    let lift = |x: &QtElem| DePoly::monomial(ring, ring.lift_elem(x), (0, 0));
+    let j_set = p.index_set;
+    let comp: Vec<usize> = (0..m).filter(|i| !j_set.contains(i)).collect();
+    let s_jj = Mat::from_fn(r, r, |a, b| lift(&p.s_hat[j_set[a]][j_set[b]]));
+    let s_jc = Mat::from_fn(r, comp.len(), |a, b| lift(&p.s_hat[j_set[a]][comp[b]]));
+    let f = determinant(&s_jj);
+    let f_hat = match f.terms(ring).as_slice() {
+        [((0, 0), x)] => x.clone(),
+        _ => return Err(PointMismatch::Vanishes("det Ŝ_JJ")),
+    };
+    if is_zero_at(&ring.to_qt(p.qt, &f_hat)) {
+        return Err(PointMismatch::Vanishes("det Ŝ_JJ"));
+    }
+    let tail = adjugate(&s_jj).mul(&s_jc);
+    Ok((scaled_projection(m, j_set, &comp, &f, &tail), f_hat))
+}
+
+/// The basis direction `(X′, Y′, V′)` (m×m each) of column `col` of the
+/// range block for the index set `j_set` (size r): a unit X′ on the rows J
+/// (with `V′ = X′` without a teacher), a unit Y′ on J×J, or a unit V′ on
+/// the rows J.
+fn range_direction<T: Scalar>(
+    m: usize,
+    j_set: &[usize],
+    teacher: bool,
+    col: usize,
+) -> (Mat<T>, Mat<T>, Mat<T>) {
+    let r = j_set.len();
+    let (nx, ny) = (r * m, r * r);
+    let zero = Mat::<T>::zeros(m, m);
+    if col < nx {
+        let u = unit(m, m, j_set[col / m], col % m);
+        let v = if teacher { zero.clone() } else { u.clone() };
+        (u, zero, v)
+    } else if col < nx + ny {
+        let k = col - nx;
+        (zero.clone(), unit(m, m, j_set[k / r], j_set[k % r]), zero)
+    } else {
+        let k = col - nx - ny;
+        (zero.clone(), zero, unit(m, m, j_set[k / m], k % m))
+    }
+}
+
+/// Compares entries of `M̂` with the `(D, E)` polynomials of `c·Π_J G(v)`
+/// after clearing the denominators `d`, `e`, `f̂` (see
+/// [`block_matches_map`]), with cached powers of d and e.
+struct ClearedEntries<'a> {
+    ring: &'a IntRing,
+    qt: &'a Qt,
+    d_pow: Powers,
+    e_pow: Powers,
+    /// `f̂`, `f̂²`.
+    f_pow: [IntElem; 2],
+}
+
+impl ClearedEntries<'_> {
+    /// `f̂ᵏ·dᵃ·eᵇ·M̂(row, col) − Σ P_ij·d^{a−i}·e^{b−j}` for the expected
+    /// entry `want = P` of top degrees `(a, b)` and the block's entry
+    /// `here()`: it vanishes at `t₀` exactly when the entry matches.
+    fn difference(&mut self, want: &DePoly, k: usize, here: impl FnOnce() -> QtElem) -> QtElem {
+        let ring = self.ring;
+        let (d_pow, e_pow) = (&mut self.d_pow, &mut self.e_pow);
+        let terms = want.terms(ring);
+        let a = terms.iter().map(|((i, _), _)| *i).max().unwrap_or(0) as usize;
+        let b = terms.iter().map(|((_, j), _)| *j).max().unwrap_or(0) as usize;
+        let mut rhs = ring.constant(&BigRational::zero());
+        for ((i, j), coef) in &terms {
+            let de = ring.mul(
+                &d_pow.get(ring, a - *i as usize),
+                &e_pow.get(ring, b - *j as usize),
+            );
+            rhs = ring.add(&rhs, &ring.mul(coef, &de), false);
+        }
+        let here = here();
+        let lhs = if here.is_zero() {
+            ring.constant(&BigRational::zero())
+        } else {
+            let factor = ring.mul(
+                &self.f_pow[k - 1],
+                &ring.mul(&d_pow.get(ring, a), &e_pow.get(ring, b)),
+            );
+            ring.mul(&factor, &ring.lift_elem(&here))
+        };
+        ring.to_qt(self.qt, &ring.add(&lhs, &rhs, true))
+    }
 }
 
 /// How one part of the reduction is established.
