@@ -71,6 +71,87 @@ fn read(path: &str) -> ssl_equilibria::Result<(Vec<String>, Vec<SparsePoly>)> {
     Ok((vars, polys))
 }
 
+/// `write DIR`: every benchmark system as msolve input, one file each.
+fn write_all(dir: &str) -> ssl_equilibria::Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ssl_equilibria::Error::Computation(format!("{dir}: {e}")))?;
+    for (name, vars, polys) in systems()? {
+        let path = format!("{dir}/{name}.ms");
+        std::fs::write(&path, msolve_input(&vars, &polys, 0)?)
+            .map_err(|e| ssl_equilibria::Error::Computation(format!("{path}: {e}")))?;
+        println!("{path}");
+    }
+    Ok(())
+}
+
+/// `solve FILE`: our zero-dimensional solver on an msolve input file.
+fn solve_file(file: &str) -> ssl_equilibria::Result<()> {
+    let (vars, polys) = read(file)?;
+    // As `characterize` does for strata: the separating form leaves
+    // out the auxiliary unknown z (it would only inflate χ).
+    let opts = SolveOptions {
+        rational_basis_budget: None,
+        form_variables: (0..vars.len()).filter(|&i| vars[i] != "z").collect(),
+        ..SolveOptions::default()
+    };
+    let t = Instant::now();
+    let solved = solve(&polys, &vars, &opts, None)?;
+    let secs = t.elapsed().as_secs_f64();
+    match solved {
+        Solved::Finite(f) => println!(
+            "{file}: {} solutions, {} primes, {secs:.3} s",
+            f.count, f.primes_used
+        ),
+        other => println!("{file}: {other:?}, {secs:.3} s"),
+    }
+    Ok(())
+}
+
+/// `gb FILE`: a Gröbner basis modulo one prime of an msolve input file.
+fn gb_file(file: &str) -> ssl_equilibria::Result<()> {
+    let (vars, polys) = read(file)?;
+    let t = Instant::now();
+    let gb = groebner_basis(
+        &polys,
+        &vars,
+        MonomialOrder::GrevLex,
+        Field::Prime(PRIME_A),
+        None,
+    )?;
+    let secs = t.elapsed().as_secs_f64();
+    let n = gb.map_or(0, |b| b.polys.len());
+    println!("{file}: {n} basis elements modulo {PRIME_A}, {secs:.3} s");
+    Ok(())
+}
+
+/// `count M SEED`: the number of complex solutions of the S-system of a
+/// random instance, modulo two primes.
+fn count(m: &str, seed: &str) -> ssl_equilibria::Result<()> {
+    let parse = |s: &str| {
+        s.parse::<usize>()
+            .map_err(|_| ssl_equilibria::Error::InvalidParameter {
+                name: "count".into(),
+                value: s.into(),
+                expected: "a positive integer".into(),
+            })
+    };
+    let (m, seed) = (parse(m)?, parse(seed)? as u64);
+    let lambda = BigRational::new(1.into(), 20.into());
+    let inst = Generator::random(m, seed).instance("random", m, lambda)?;
+    let (vars, polys) = s_system(&inst);
+    for p in [PRIME_A, PRIME_B] {
+        let t = Instant::now();
+        let gb = groebner_basis(&polys, &vars, MonomialOrder::GrevLex, Field::Prime(p), None)?;
+        let leads = gb.map(|b| b.leading_monomials()).unwrap_or_default();
+        let count = standard_monomials(&leads, vars.len(), 10_000_000).map(|s| s.len());
+        println!(
+            "m = {m}, seed {seed}: {count:?} complex solutions modulo {p} ({:.2} s)",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 fn main() -> ssl_equilibria::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -79,82 +160,14 @@ fn main() -> ssl_equilibria::Result<()> {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        ["write", dir] => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| ssl_equilibria::Error::Computation(format!("{dir}: {e}")))?;
-            for (name, vars, polys) in systems()? {
-                let path = format!("{dir}/{name}.ms");
-                std::fs::write(&path, msolve_input(&vars, &polys, 0)?)
-                    .map_err(|e| ssl_equilibria::Error::Computation(format!("{path}: {e}")))?;
-                println!("{path}");
-            }
-        }
-        ["solve", file] => {
-            let (vars, polys) = read(file)?;
-            // As `characterize` does for strata: the separating form leaves
-            // out the auxiliary unknown z (it would only inflate χ).
-            let opts = SolveOptions {
-                rational_basis_budget: None,
-                form_variables: (0..vars.len()).filter(|&i| vars[i] != "z").collect(),
-                ..SolveOptions::default()
-            };
-            let t = Instant::now();
-            let solved = solve(&polys, &vars, &opts, None)?;
-            let secs = t.elapsed().as_secs_f64();
-            match solved {
-                Solved::Finite(f) => println!(
-                    "{file}: {} solutions, {} primes, {secs:.3} s",
-                    f.count, f.primes_used
-                ),
-                other => println!("{file}: {other:?}, {secs:.3} s"),
-            }
-        }
-        ["gb", file] => {
-            let (vars, polys) = read(file)?;
-            let t = Instant::now();
-            let gb = groebner_basis(
-                &polys,
-                &vars,
-                MonomialOrder::GrevLex,
-                Field::Prime(PRIME_A),
-                None,
-            )?;
-            let secs = t.elapsed().as_secs_f64();
-            let n = gb.map_or(0, |b| b.polys.len());
-            println!("{file}: {n} basis elements modulo {PRIME_A}, {secs:.3} s");
-        }
-        ["count", m, seed] => {
-            let parse = |s: &str| {
-                s.parse::<usize>()
-                    .map_err(|_| ssl_equilibria::Error::InvalidParameter {
-                        name: "count".into(),
-                        value: s.into(),
-                        expected: "a positive integer".into(),
-                    })
-            };
-            let (m, seed) = (parse(m)?, parse(seed)? as u64);
-            let lambda = BigRational::new(1.into(), 20.into());
-            let inst = Generator::random(m, seed).instance("random", m, lambda)?;
-            let (vars, polys) = s_system(&inst);
-            for p in [PRIME_A, PRIME_B] {
-                let t = Instant::now();
-                let gb =
-                    groebner_basis(&polys, &vars, MonomialOrder::GrevLex, Field::Prime(p), None)?;
-                let leads = gb.map(|b| b.leading_monomials()).unwrap_or_default();
-                let count = standard_monomials(&leads, vars.len(), 10_000_000).map(|s| s.len());
-                println!(
-                    "m = {m}, seed {seed}: {count:?} complex solutions modulo {p} ({:.2} s)",
-                    t.elapsed().as_secs_f64()
-                );
-            }
-        }
-        _ => {
-            return Err(ssl_equilibria::Error::InvalidParameter {
-                name: "arguments".into(),
-                value: args.join(" "),
-                expected: "write DIR | solve FILE | gb FILE | count M SEED".into(),
-            });
-        }
+        ["write", dir] => write_all(dir),
+        ["solve", file] => solve_file(file),
+        ["gb", file] => gb_file(file),
+        ["count", m, seed] => count(m, seed),
+        _ => Err(ssl_equilibria::Error::InvalidParameter {
+            name: "arguments".into(),
+            value: args.join(" "),
+            expected: "write DIR | solve FILE | gb FILE | count M SEED".into(),
+        }),
     }
-    Ok(())
 }

@@ -263,9 +263,26 @@ const fn json(id: &'static str, text: &'static str, expect: &'static [&'static s
     }
 }
 
+/// Every invalid instance file, by kind.
 fn file_cases() -> Vec<FileCase> {
+    [
+        shape_cases(),
+        moment_cases(),
+        lambda_cases(),
+        malformed_entry_cases(),
+        field_cases(),
+        dimension_cases(),
+        syntax_cases(),
+        generator_cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Matrices whose shapes disagree or are not matrices.
+fn shape_cases() -> Vec<FileCase> {
     vec![
-        // --- shapes --------------------------------------------------------
         toml(
             "shape: mxx 2x2 with myx 3x3",
             "n = 2\nlambda = 0.1\nmxx = [[1, 0], [0, 1]]\nmyx = [[1, 0, 0], [0, 1, 0], [0, 0, 1]]\nmyy = [[1, 0], [0, 1]]\n",
@@ -296,7 +313,13 @@ fn file_cases() -> Vec<FileCase> {
             "n = 2\nlambda = 0.1\nmxx = 1\nmyx = [[0]]\nmyy = [[1]]\n",
             &["cannot parse instance file", "mxx", "expected a sequence"],
         ),
-        // --- Mxx, Myy, joint matrix -------------------------------------
+    ]
+}
+
+/// Invalid moments: not symmetric, Mxx not positive definite, the joint
+/// moment matrix not positive semidefinite.
+fn moment_cases() -> Vec<FileCase> {
+    vec![
         toml(
             "mxx not symmetric",
             "n = 2\nlambda = 0.1\nmxx = [[2, 1], [0, 2]]\nmyx = [[1, 0], [0, 1]]\nmyy = [[1, 0], [0, 1]]\n",
@@ -336,7 +359,12 @@ fn file_cases() -> Vec<FileCase> {
             "n = 2\nlambda = 0.1\nmxx = [[1, 0], [0, 1]]\nmyx = [[0, 0], [0, 0]]\nmyy = [[1, 1], [0, 1]]\n",
             &["myy is not symmetric", "myy[1][0] = 0"],
         ),
-        // --- lambda ---------------------------------------------------------
+    ]
+}
+
+/// Bad weight decays.
+fn lambda_cases() -> Vec<FileCase> {
+    vec![
         toml(
             "lambda negative",
             "n = 2\nlambda = -0.1\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
@@ -382,7 +410,12 @@ fn file_cases() -> Vec<FileCase> {
             "n = 2\nlambda = true\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
             &["cannot parse instance file", "lambda"],
         ),
-        // --- malformed entries -----------------------------------------------
+    ]
+}
+
+/// Entries that are not numbers.
+fn malformed_entry_cases() -> Vec<FileCase> {
+    vec![
         toml(
             "entry \"abc\"",
             "n = 2\nlambda = 0.1\nmxx = [[\"abc\"]]\nmyx = [[0]]\nmyy = [[1]]\n",
@@ -408,7 +441,12 @@ fn file_cases() -> Vec<FileCase> {
             r#"{"n": 2, "lambda": 0.1, "mxx": [[null]], "myx": [[0]], "myy": [[1]]}"#,
             &["cannot parse instance file", "line 1 column"],
         ),
-        // --- fields -----------------------------------------------------------
+    ]
+}
+
+/// Missing, unknown or mistyped fields.
+fn field_cases() -> Vec<FileCase> {
+    vec![
         toml(
             "missing myy",
             "n = 2\nlambda = 0.1\nmxx = [[1]]\nmyx = [[0]]\n",
@@ -439,7 +477,12 @@ fn file_cases() -> Vec<FileCase> {
             "n = 2\nn = 3\nlambda = 0.1\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
             &["duplicate key `n`"],
         ),
-        // --- dimensions -------------------------------------------------------
+    ]
+}
+
+/// Dimensions out of range.
+fn dimension_cases() -> Vec<FileCase> {
+    vec![
         toml(
             "n = 0",
             "n = 0\nlambda = 0.1\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
@@ -475,7 +518,13 @@ fn file_cases() -> Vec<FileCase> {
             "n = 2\nm = -1\nlambda = 0.1\nmxx = [[1]]\nmyx = [[0]]\nmyy = [[1]]\n",
             &["m = -1"],
         ),
-        // --- syntax -----------------------------------------------------------
+    ]
+}
+
+/// Files that do not parse, are empty, are not UTF-8, are missing, or are
+/// directories.
+fn syntax_cases() -> Vec<FileCase> {
+    vec![
         toml(
             "malformed TOML",
             "n = 2\nlambda = = 0.1\nmxx = [[1]\n",
@@ -524,7 +573,12 @@ fn file_cases() -> Vec<FileCase> {
             content: Content::Directory,
             expect: &["cannot read", "{path}"],
         },
-        // --- generator ----------------------------------------------------------
+    ]
+}
+
+/// Bad generator specifications.
+fn generator_cases() -> Vec<FileCase> {
+    vec![
         toml(
             "generator: sigma not PSD",
             "n = 2\nlambda = 0.1\n[generator]\nsigma = [[1, 2], [2, 1]]\nt = [[1, 0], [0, 1]]\nnoise = 0.1\n",
@@ -655,11 +709,18 @@ fn invalid_instance_files_are_rejected() {
 
 /// `simulate` arguments (after `simulate`) that the program itself rejects.
 fn parameter_cases() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
-    let sim = |extra: &[&'static str]| {
-        let mut v = vec!["--instance", "scalar", "--time", "10"];
-        v.extend_from_slice(extra);
-        v
-    };
+    [name_cases(), map_parameter_cases(), flow_parameter_cases()].concat()
+}
+
+/// `simulate` of the `scalar` instance for 10 time units, with `extra`.
+fn sim(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut v = vec!["--instance", "scalar", "--time", "10"];
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Unknown or empty instance names.
+fn name_cases() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
     vec![
         (
             "unknown built-in name",
@@ -671,6 +732,12 @@ fn parameter_cases() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)
             vec!["--instance", "", "--procedure", "sg"],
             vec!["unknown instance \"\""],
         ),
+    ]
+}
+
+/// Step size and EMA rate of the discrete map out of range.
+fn map_parameter_cases() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
+    vec![
         (
             "--eta 0 with --discrete",
             sim(&["--procedure", "sg", "--discrete", "--eta", "0"]),
@@ -706,6 +773,12 @@ fn parameter_cases() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)
             sim(&["--procedure", "ema", "--discrete", "--alpha", "nan"]),
             vec!["alpha = NaN"],
         ),
+    ]
+}
+
+/// κ, the time span, the step, the recording interval and the initial scale out of range.
+fn flow_parameter_cases() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
+    vec![
         (
             "--kappa=-1",
             sim(&["--procedure", "ema", "--kappa=-1"]),
@@ -894,6 +967,122 @@ fn verify_rejects_bad_instances_without_writing_a_report() {
     finish("verify runs", total, failures);
 }
 
+/// `export` with `extra`, writing to `out`.
+fn export(out: &str, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = vec!["export".into()];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v.extend(["--out".into(), out.to_string()]);
+    v
+}
+
+/// `export` and `verify` arguments the program itself rejects (`bad` is an
+/// invalid instance file, `out` the output path), with what the error says.
+fn export_program_cases<'a>(bad: &str, out: &str) -> Vec<(&'a str, Vec<String>, Vec<&'a str>)> {
+    vec![
+        (
+            "shape beyond the system limit",
+            export(
+                out,
+                &[
+                    "--shape",
+                    "7,1",
+                    "--system",
+                    "sg-equilibrium",
+                    "--format",
+                    "json",
+                ],
+            ),
+            vec!["n = 7, m = 1", "≤ 6"],
+        ),
+        (
+            "malformed shape",
+            export(
+                out,
+                &[
+                    "--shape",
+                    "2x2",
+                    "--system",
+                    "sg-equilibrium",
+                    "--format",
+                    "json",
+                ],
+            ),
+            vec!["shape = 2x2"],
+        ),
+        (
+            "invalid instance file",
+            export(
+                out,
+                &[
+                    "--instance",
+                    bad,
+                    "--system",
+                    "s-equation",
+                    "--format",
+                    "singular",
+                ],
+            ),
+            vec!["not positive semidefinite"],
+        ),
+        (
+            "unknown instance",
+            export(
+                out,
+                &[
+                    "--instance",
+                    "nope",
+                    "--system",
+                    "gd-critical",
+                    "--format",
+                    "sympy",
+                ],
+            ),
+            vec!["unknown instance \"nope\""],
+        ),
+        (
+            "verify --proof-dimension 5",
+            vec![
+                "verify".into(),
+                "--instance".into(),
+                "scalar".into(),
+                "--proof-dimension".into(),
+                "5".into(),
+                "--json".into(),
+                out.to_string(),
+            ],
+            vec!["proof-dimension = 5", "at most 4"],
+        ),
+    ]
+}
+
+/// `export` arguments that clap rejects.
+fn export_clap_cases(out: &str) -> Vec<Vec<String>> {
+    vec![
+        export(out, &["--system", "sg", "--format", "json"]),
+        export(out, &["--system", "sg-equilibrium", "--format", "maple"]),
+        export(
+            out,
+            &[
+                "--shape",
+                "2,2",
+                "--instance",
+                "default",
+                "--system",
+                "sg-equilibrium",
+                "--format",
+                "json",
+            ],
+        ),
+        vec![
+            "export".into(),
+            "--system".into(),
+            "sg-equilibrium".into(),
+            "--format".into(),
+            "json".into(),
+        ],
+    ]
+}
+
 /// `export` and `verify --proof-dimension` refuse what the symbolic layer
 /// cannot do, with one line naming the limit, before touching Symbolica (so
 /// stdout stays empty) and without writing the output file.
@@ -906,96 +1095,8 @@ fn symbolic_limits_and_bad_export_arguments_are_rejected() {
     );
     let out = dir.path("system.txt");
     let o_s = out.display().to_string();
-    let export = |extra: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = vec!["export".into()];
-        v.extend(extra.iter().map(|s| s.to_string()));
-        v.extend(["--out".into(), o_s.clone()]);
-        v
-    };
-    let program_cases: Vec<(&str, Vec<String>, Vec<&str>)> = vec![
-        (
-            "shape beyond the system limit",
-            export(&[
-                "--shape",
-                "7,1",
-                "--system",
-                "sg-equilibrium",
-                "--format",
-                "json",
-            ]),
-            vec!["n = 7, m = 1", "≤ 6"],
-        ),
-        (
-            "malformed shape",
-            export(&[
-                "--shape",
-                "2x2",
-                "--system",
-                "sg-equilibrium",
-                "--format",
-                "json",
-            ]),
-            vec!["shape = 2x2"],
-        ),
-        (
-            "invalid instance file",
-            export(&[
-                "--instance",
-                &bad.display().to_string(),
-                "--system",
-                "s-equation",
-                "--format",
-                "singular",
-            ]),
-            vec!["not positive semidefinite"],
-        ),
-        (
-            "unknown instance",
-            export(&[
-                "--instance",
-                "nope",
-                "--system",
-                "gd-critical",
-                "--format",
-                "sympy",
-            ]),
-            vec!["unknown instance \"nope\""],
-        ),
-        (
-            "verify --proof-dimension 5",
-            vec![
-                "verify".into(),
-                "--instance".into(),
-                "scalar".into(),
-                "--proof-dimension".into(),
-                "5".into(),
-                "--json".into(),
-                o_s.clone(),
-            ],
-            vec!["proof-dimension = 5", "at most 4"],
-        ),
-    ];
-    let clap_cases: Vec<Vec<String>> = vec![
-        export(&["--system", "sg", "--format", "json"]),
-        export(&["--system", "sg-equilibrium", "--format", "maple"]),
-        export(&[
-            "--shape",
-            "2,2",
-            "--instance",
-            "default",
-            "--system",
-            "sg-equilibrium",
-            "--format",
-            "json",
-        ]),
-        vec![
-            "export".into(),
-            "--system".into(),
-            "sg-equilibrium".into(),
-            "--format".into(),
-            "json".into(),
-        ],
-    ];
+    let program_cases = export_program_cases(&bad.display().to_string(), &o_s);
+    let clap_cases = export_clap_cases(&o_s);
     let mut failures = Vec::new();
     let total = program_cases.len() + clap_cases.len();
     for (id, args, expect) in program_cases {

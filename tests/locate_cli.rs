@@ -5,6 +5,7 @@
 mod common;
 
 use common::{bin, run_ok};
+use nalgebra::DMatrix;
 
 #[test]
 fn the_final_state_of_simulate_is_located() {
@@ -56,9 +57,47 @@ fn the_final_state_of_simulate_is_located() {
 /// so the point is assessed numerically from the moments stored in the
 /// file; the SG flow's limit must satisfy the generalized S-equation
 /// S·[(Mxx S + λI)(S Mxx + λI) − Mxy S Myx] = 0, checked here independently.
+/// A matrix stored in JSON as rows.
+fn mat(v: &serde_json::Value) -> DMatrix<f64> {
+    let rows: Vec<Vec<f64>> = serde_json::from_value(v.clone()).unwrap();
+    DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
+}
+
+/// `‖S·[(Mxx S + λI)(S Mxx + λI) − Mxy S Myx]‖`, the generalized
+/// S-equation's residual.
+fn s_equation_residual(
+    mxx: &DMatrix<f64>,
+    myx: &DMatrix<f64>,
+    lambda: f64,
+    s: &DMatrix<f64>,
+) -> f64 {
+    let id = DMatrix::<f64>::identity(s.nrows(), s.nrows()) * lambda;
+    let g = (mxx * s + &id) * (s * mxx + &id) - myx.transpose() * s * myx;
+    (s * g).norm()
+}
+
+/// A final-state file whose stored moments are not valid is bad input:
+/// `locate` exits with code 2.
+fn broken_moments_are_bad_input(dir: &std::path::Path, file: &serde_json::Value) {
+    let mut broken = file.clone();
+    broken["moments"]["lambda"] = serde_json::json!(-1.0);
+    let bad = dir.join("broken.json");
+    std::fs::write(&bad, broken.to_string()).unwrap();
+    let out = bin()
+        .args(["locate", "--point"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn the_final_state_of_reproduce_real_is_assessed_numerically() {
-    use nalgebra::DMatrix;
     let dir = std::env::temp_dir().join(format!("ssl-eq-locate-real-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let state = dir.join("real.json");
@@ -91,10 +130,6 @@ fn the_final_state_of_reproduce_real_is_assessed_numerically() {
         serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     let res: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let mat = |v: &serde_json::Value| {
-        let rows: Vec<Vec<f64>> = serde_json::from_value(v.clone()).unwrap();
-        DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
-    };
     let mo = &file["moments"];
     let (mxx, myx) = (mat(&mo["mxx"]), mat(&mo["myx"]));
     let lambda = mo["lambda"].as_f64().unwrap();
@@ -103,9 +138,7 @@ fn the_final_state_of_reproduce_real_is_assessed_numerically() {
     let flow = &res["flow"];
     assert_eq!(flow["converged"], true, "{flow}");
     let s = mat(&flow["S"]);
-    let id = DMatrix::<f64>::identity(m, m) * lambda;
-    let g = (&mxx * &s + &id) * (&s * &mxx + &id) - myx.transpose() * &s * &myx;
-    let residual = (&s * g).norm();
+    let residual = s_equation_residual(&mxx, &myx, lambda, &s);
     let scale = s.norm() * (mxx.norm() * s.norm() + lambda).powi(2);
     // The flow stops at an SG field of 1e-8; the S-equation is quadratic in
     // that field's size times the data's scale, so 1e-6 relative is loose
@@ -117,27 +150,11 @@ fn the_final_state_of_reproduce_real_is_assessed_numerically() {
     // The start itself (trained by minibatches) is not such a point.
     let a = mat(&file["states"][1]["A"]);
     let s0 = a.transpose() * &a;
-    let g0 = (&mxx * &s0 + &id) * (&s0 * &mxx + &id) - myx.transpose() * &s0 * &myx;
     assert!(
-        (&s0 * g0).norm() > 1e-6 * scale,
+        s_equation_residual(&mxx, &myx, lambda, &s0) > 1e-6 * scale,
         "the trained point is already an equilibrium"
     );
     assert!(flow["sg_verdict"].is_string());
-    // Stored moments that are not valid are bad input: exit 2.
-    let mut broken = file.clone();
-    broken["moments"]["lambda"] = serde_json::json!(-1.0);
-    let bad = dir.join("broken.json");
-    std::fs::write(&bad, broken.to_string()).unwrap();
-    let out = bin()
-        .args(["locate", "--point"])
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    broken_moments_are_bad_input(&dir, &file);
     let _ = std::fs::remove_dir_all(&dir);
 }
