@@ -493,3 +493,53 @@ pub fn write_final_states(
         serde_json::to_string_pretty(&value).map_err(|e| Error::Computation(e.to_string()))?;
     super::common::write_file(path, &text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `text` to a fresh file named `name` and reads it back.
+    fn read(name: &str, text: &str, state: Option<&str>) -> Result<PointFile> {
+        let dir = std::env::temp_dir().join(format!("ssl-eq-cli-locate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        read_point(&path, state)
+    }
+
+    #[test]
+    fn points_are_read_from_json_toml_and_final_state_files() {
+        let p = read("a.json", r#"{"A": [[1, 2], [3, 4], [5, 6]]}"#, None).unwrap();
+        let s = p.s(Path::new("a.json"), 3, 2).unwrap();
+        assert_eq!(s, DMatrix::from_row_slice(2, 2, &[35.0, 44.0, 44.0, 56.0]));
+        assert!(p.moments.is_none());
+        let p = read("s.toml", "S = [[2.0, 0.5], [0.5, 1.0]]\n", None).unwrap();
+        assert_eq!(p.s(Path::new("s.toml"), 1, 2).unwrap()[(0, 1)], 0.5);
+        let states =
+            r#"{"states": [{"procedure": "SG", "A": [[1]]}, {"procedure": "EMA", "A": [[2]]}]}"#;
+        let first = read("f.json", states, None).unwrap();
+        assert_eq!(first.a.unwrap()[(0, 0)], 1.0);
+        let ema = read("f.json", states, Some("ema")).unwrap();
+        assert_eq!(ema.a.unwrap()[(0, 0)], 2.0);
+    }
+
+    #[test]
+    fn bad_points_name_what_is_wrong() {
+        let err = |name: &str, text: &str, state: Option<&str>| {
+            read(name, text, state).err().expect("rejected").to_string()
+        };
+        assert!(err("r.json", r#"{"A": [[1, 2], [3]]}"#, None).contains("different lengths"));
+        assert!(err("n.json", r#"{"A": [["x"]]}"#, None).contains("A must hold numbers"));
+        assert!(err("l.json", r#"{"A": 3}"#, None).contains("A must be a list of rows"));
+        let states = r#"{"states": [{"procedure": "SG", "A": [[1]]}]}"#;
+        assert!(err("st.json", states, Some("GD")).contains("no state \"GD\""));
+        assert!(err("bad.json", "{", None).contains("bad.json"));
+        // Shapes against the instance, and a file with neither A nor S.
+        let p = read("a.json", r#"{"A": [[1, 2]]}"#, None).unwrap();
+        let e = p.s(Path::new("a.json"), 2, 2).unwrap_err().to_string();
+        assert!(e.contains("1×2") && e.contains("2×2"), "{e}");
+        let p = read("e.json", r#"{"B": [[1]]}"#, None).unwrap();
+        let e = p.s(Path::new("e.json"), 1, 1).unwrap_err().to_string();
+        assert!(e.contains("expected a key A (n×m) or S (m×m)"), "{e}");
+    }
+}

@@ -21,10 +21,10 @@ pub struct CertifyOrbitArgs {
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Seed of the random starts of the search.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = OrbitSettings::default().seed)]
     pub seed: u64,
     /// Number of random starts.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = OrbitSettings::default().starts)]
     pub starts: usize,
 }
 
@@ -97,5 +97,41 @@ pub fn check_orbit(a: CheckOrbitArgs) -> Result<()> {
         CheckOutcome::Rejected(why) => Err(Error::Computation(format!(
             "certificate {path} does not check: {why}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: CertifyOrbitArgs,
+    }
+
+    fn parse(extra: &[&str]) -> CertifyOrbitArgs {
+        let mut argv = vec!["certify-orbit", "--out", "c.json"];
+        argv.extend_from_slice(extra);
+        Cli::try_parse_from(argv).unwrap().args
+    }
+
+    #[test]
+    fn settings_take_the_library_defaults_and_the_arguments() {
+        let s = settings(&parse(&[])).unwrap();
+        let d = OrbitSettings::default();
+        assert_eq!(
+            (s.seed, s.starts, s.segments),
+            (d.seed, d.starts, d.segments)
+        );
+        let s = settings(&parse(&["--seed", "7", "--starts", "3"])).unwrap();
+        assert_eq!((s.seed, s.starts), (7, 3));
+        for bad in ["0", "1001"] {
+            let e = settings(&parse(&["--starts", bad]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(&format!("starts = {bad}")), "{e}");
+        }
     }
 }
