@@ -2,7 +2,6 @@
 //! on, or the nearest one, with its distance and stability.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use nalgebra::DMatrix;
 use serde_json::Value;
@@ -57,8 +56,7 @@ pub fn run(a: LocateArgs) -> Result<()> {
                 whole_variety: WholeVariety::Never,
                 ..CharacterizeConfig::default()
             };
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.enable_steady_tick(Duration::from_millis(200));
+            let bar = super::common::spinner(None);
             let c = characterize(&inst, &cfg, |msg| bar.set_message(msg.to_owned()))?;
             bar.finish_and_clear();
             let loc = locate(&inst, &c, &s)?;
@@ -89,12 +87,10 @@ pub fn run(a: LocateArgs) -> Result<()> {
 const EXACT_MAX_M: usize = 3;
 
 fn write_result<T: serde::Serialize>(path: Option<&Path>, value: &T) -> Result<()> {
-    if let Some(path) = path {
-        let text =
-            serde_json::to_string_pretty(value).map_err(|e| Error::Computation(e.to_string()))?;
-        super::common::write_file(path, &text)?;
+    match path {
+        Some(path) => super::common::write_json(path, value),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The numeric assessment of the point of `file` under `model`.
@@ -119,8 +115,7 @@ fn assess_file(
             Error::Computation("the optimal predictor B*(A) is undefined at the point".into())
         })?,
     };
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.enable_steady_tick(Duration::from_millis(200));
+    let bar = super::common::spinner(None);
     bar.set_message("following the SG flow from the point");
     let result = assess(model, &enc, &pred, reason)?;
     bar.finish_and_clear();
