@@ -1320,20 +1320,18 @@ fn exact_dynamics(cfg: &CharacterizeConfig) -> Result<Vec<(DynamicsKind, Dynamic
 
 /// Largest `(range block size) × deg χ` for which an exact certificate at a
 /// real algebraic point is attempted. The cost grows steeply with both
-/// (the characteristic polynomial by Chinese remaindering, the signs at
-/// t₀). Measured per certificate (shared 2-core machine under load, medians
-/// of the `variety` bench): 0.07 s for SG at m = 2, r = 1, deg χ = 4
-/// (`default`, product 12), 0.4 s for the EMA flow there (20), 2.9 s for SG
-/// at m = r = 2, deg 6 (`default`, 48). The EMA blocks there (72) take
-/// about 15–20 s each: with the limit at 72, `characterize --instance
-/// default` took 319 s (`square` 124 s, `rational` 70 s), so the limit
-/// stops at 48 (SG flow and map exact at rank 2 of `default`, `square`,
-/// `rational`; the EMA verdicts there stay numeric). Before the exact
-/// comparison of the block with the coordinate map was made division-free
-/// (it took over half of a certificate) the limit was 40. A certificate
-/// cannot be interrupted, so larger cases keep their numeric verdicts (the
-/// report says which verdict has which level).
-pub const MAX_ALGEBRAIC_COST: usize = 48;
+/// (the characteristic polynomial by Chinese remaindering, the Hurwitz
+/// determinants, the signs at t₀). 72 admits the EMA blocks at rank 2 of
+/// m = 2 (block 12, deg χ = 6 on `default`): with only the Hurwitz
+/// determinants assembled (not every coefficient of every leading principal
+/// characteristic polynomial), `characterize` took 39 s on `default`
+/// (10 s `square`, 8 s `rational`; 94 s, 23 s, 18 s before, and 6.6 s,
+/// 1.5 s, 1.6 s with the limit at 48, where those EMA verdicts stayed
+/// numeric). The next size, 2rm + r² = 21 at m = 3, r = 3, or deg χ ≥ 8 at
+/// m = 2, r = 2 under EMA, is beyond it. A certificate cannot be
+/// interrupted, so larger cases keep their numeric verdicts (the report says
+/// which verdict has which level).
+pub const MAX_ALGEBRAIC_COST: usize = 72;
 
 /// Largest number of digits of a coefficient of χ for the same (`wide`'s
 /// rank-1 stratum, 89 digits, takes about 1 s per certificate).

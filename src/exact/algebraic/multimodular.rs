@@ -254,6 +254,46 @@ fn log2_big(x: &BigInt) -> f64 {
 /// `Q[t]/(χ)` of `qt`), as [`berkowitz_in`] over the ring itself would give
 /// them, by Chinese remaindering under a proved bound (module docs).
 pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> Vec<Vec<QtElem>> {
+    let (ring, chosen, images, s) = berkowitz_images(qt, a, all);
+    let wanted: Vec<(usize, usize)> = images[0]
+        .iter()
+        .enumerate()
+        .flat_map(|(idx, c)| (0..c.len()).map(move |j| (idx, j)))
+        .collect();
+    let mut flat = reconstruct(qt, &ring, &chosen, &images, &s, &wanted).into_iter();
+    images[0]
+        .iter()
+        .map(|c| flat.by_ref().take(c.len()).collect())
+        .collect()
+}
+
+/// The leading principal minors `det A_k`, `k = 1..=n`, of `a` (square,
+/// over `Q[t]/(χ)`): the same images as [`berkowitz_multimodular`] with
+/// `all`, but only the constant coefficient `(−1)ᵏ det A_k` of each
+/// `det(xI − A_k)` is assembled, the one a Hurwitz test needs (the
+/// Chinese remaindering of the others was most of its time).
+pub(crate) fn leading_minors_multimodular(qt: &Qt, a: &[Vec<QtElem>]) -> Vec<QtElem> {
+    let (ring, chosen, images, s) = berkowitz_images(qt, a, true);
+    let wanted: Vec<(usize, usize)> = (0..images[0].len()).map(|k| (k, k + 1)).collect();
+    reconstruct(qt, &ring, &chosen, &images, &s, &wanted)
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| {
+            if k % 2 == 0 {
+                qt.scale(&c, &-BigRational::one())
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Residues `[prime][polynomial][coefficient][u-power]`.
+type Images = Vec<Vec<Vec<Vec<u64>>>>;
+
+/// The integral ring, the primes (enough for the proved bound), the images
+/// of Berkowitz's run modulo each (in parallel) and the scale `s`.
+fn berkowitz_images(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> (IntRing, Vec<u64>, Images, BigInt) {
     // χ̂, the powers of lc and the reductions uᵏ mod χ̂, computed once.
     let ring = IntRing::new(qt);
     let (scaled, s) = scale_to_integers(&ring, a);
@@ -262,7 +302,7 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
     // exceeds 2^{B+2}.
     let count = ((bound + 2.0) / 61.0).ceil() as usize + 1;
     let chosen: Vec<u64> = primes().take(count).collect();
-    let images: Vec<Vec<Vec<Vec<u64>>>> = chosen
+    let images: Images = chosen
         .par_iter()
         .map(|&p| {
             let ring = ModRing::new(&ring.chi_low, p);
@@ -278,7 +318,7 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
             berkowitz_in(&ring, &am, all)
         })
         .collect();
-    reconstruct(qt, &ring, &chosen, &images, &s)
+    (ring, chosen, images, s)
 }
 
 /// The entries `num(t)/den = (Σ a_k lc^{d−1−k} u^k)/(den·lc^{d−1})` of `a`
@@ -343,45 +383,37 @@ fn log2_coefficient_bound(ring: &IntRing, scaled: &[Vec<Vec<BigInt>>], all: bool
         .fold(0.0, f64::max)
 }
 
-/// The characteristic polynomials over `Q[t]/(χ)` from their `images`
-/// modulo the `chosen` primes (of the matrix scaled by `s`): Chinese
-/// remaindering coefficient by coefficient, then `c_j = c̃_j / s^j`.
+/// The `wanted` coefficients `(polynomial, j)` over `Q[t]/(χ)`, in that
+/// order, from their `images` modulo the `chosen` primes (of the matrix
+/// scaled by `s`): Chinese remaindering u-coefficient by u-coefficient (the
+/// coefficients in parallel), then `c_j = c̃_j / s^j`.
 fn reconstruct(
     qt: &Qt,
     ring: &IntRing,
     chosen: &[u64],
-    images: &[Vec<Vec<Vec<u64>>>],
+    images: &Images,
     s: &BigInt,
-) -> Vec<Vec<QtElem>> {
+    wanted: &[(usize, usize)],
+) -> Vec<QtElem> {
     let d = ring.d;
     let pow = |e: usize| &ring.lc_pow[e];
-    // Chinese remaindering, coefficient by coefficient, against prefix
-    // products computed once.
+    // Chinese remaindering against prefix products computed once.
     let crt = Crt::new(chosen);
-    let shape: Vec<usize> = images[0].iter().map(Vec::len).collect();
-    let mut out = Vec::with_capacity(shape.len());
-    for (idx, &len) in shape.iter().enumerate() {
-        let mut poly = Vec::with_capacity(len);
-        for j in 0..len {
-            let mut coeffs = Vec::with_capacity(d);
-            for k in 0..d {
+    wanted
+        .par_iter()
+        .map(|&(idx, j)| {
+            let coeffs = (0..d).map(|k| {
                 let residues: Vec<u64> = images.iter().map(|im| im[idx][j][k]).collect();
-                coeffs.push(crt.symmetric(&residues));
-            }
+                crt.symmetric(&residues)
+            });
             // c_j = c̃_j / s^j, and u^k = lc^k t^k: one integer numerator
             // over s^j, normalized once (Lehmer gcds, the content stopping
             // at 1) instead of a binary-gcd reduction per coefficient.
             let sj = num_traits::pow(s.clone(), j);
-            let num = coeffs
-                .into_iter()
-                .enumerate()
-                .map(|(k, c)| c * pow(k))
-                .collect();
-            poly.push(qt.elem_of_integers(num, sj));
-        }
-        out.push(poly);
-    }
-    out
+            let num = coeffs.enumerate().map(|(k, c)| c * pow(k)).collect();
+            qt.elem_of_integers(num, sj)
+        })
+        .collect()
 }
 
 /// Chinese remaindering over a fixed list of primes `p₀, p₁, …`: the

@@ -129,6 +129,12 @@ pub(super) fn berkowitz(qt: &Qt, a: &QMat, all: bool) -> Vec<Vec<QtElem>> {
     super::multimodular::berkowitz_multimodular(qt, &a.to_rows(), all)
 }
 
+/// The leading principal minors `det A_k`, `k = 1..=n`, by the same
+/// multimodular run ([`super::multimodular::leading_minors_multimodular`]).
+pub(super) fn leading_minors(qt: &Qt, a: &QMat) -> Vec<QtElem> {
+    super::multimodular::leading_minors_multimodular(qt, &a.to_rows())
+}
+
 /// The same, by Berkowitz's algorithm directly over `Q[t]/(χ)` (the
 /// reference the multimodular run is tested against).
 #[cfg(test)]

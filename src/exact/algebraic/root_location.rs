@@ -25,18 +25,7 @@ pub(super) fn hurwitz_test(
     };
     let size = k - 1;
     let h = QMat::from_fn(size, size, |i, j| b(2 * j as i64 - i as i64 + 1));
-    let mut dets: Vec<QtElem> = berkowitz(qt, &h, true)
-        .into_iter()
-        .enumerate()
-        .map(|(idx, c)| {
-            let dim = idx + 1;
-            if dim % 2 == 0 {
-                c[dim].clone()
-            } else {
-                neg(qt, &c[dim])
-            }
-        })
-        .collect();
+    let mut dets: Vec<QtElem> = leading_minors(qt, &h);
     // Δ_k = b_k·Δ_{k−1} = a₀·Δ_{k−1} (the last column of H is (0, …, 0, b_k)ᵀ).
     let last = qt.mul(&a[0], dets.last().unwrap_or(&qt.one()));
     dets.push(last);

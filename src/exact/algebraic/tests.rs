@@ -488,6 +488,20 @@ fn multimodular_berkowitz_equals_the_direct_run() {
                 "n = {n}, all = {all}"
             );
         }
+        // The leading minors alone: (−1)ᵏ times the direct run's constant
+        // coefficients.
+        let direct: Vec<QtElem> = berkowitz_direct(&qt, &a, true)
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                if k % 2 == 0 {
+                    neg(&qt, &c[k + 1])
+                } else {
+                    c[k + 1].clone()
+                }
+            })
+            .collect();
+        assert_eq!(leading_minors(&qt, &a), direct, "n = {n}");
     }
     // Over Q (χ = t): the same on a rational matrix.
     let qt = qt_rational();
@@ -550,6 +564,14 @@ fn hurwitz_counts_match_the_routh_array() {
         UPoly::from_ints(&[7, 1]),
         UPoly::from_ints(&[-7, 2]),
         UPoly::from_ints(&[1, 3, 3, 1, 4, 1, 2]),
+        // Graded denominators, and one with a zero a_{k−1}.
+        UPoly::from_roots(&[q(-1, 3), q(-2, 7), q(5, 11), q(-9, 13)]),
+        UPoly::from_roots(&[q(-1, 3), q(-2, 7), q(-5, 11)]).mul(&UPoly::new(vec![
+            q(4, 9),
+            q(2, 3),
+            q(1, 1),
+        ])),
+        UPoly::from_roots(&[q(1, 3), q(-1, 3), q(-2, 5)]),
     ];
     for p in &polys {
         let a: Vec<QtElem> = p.coeffs().iter().map(|c| qt.constant(c)).collect();
@@ -558,7 +580,31 @@ fn hurwitz_counts_match_the_routh_array() {
         } else {
             a
         };
-        let (_, count, singular) = hurwitz_test(&qt, &mut root, &a);
+        let (signs, count, singular) = hurwitz_test(&qt, &mut root, &a);
+        // The signs are those of the Hurwitz determinants over Q, up to
+        // the first zero.
+        let p_pos = if p.leading().unwrap().is_negative() {
+            p.scale(&q(-1, 1))
+        } else {
+            p.clone()
+        };
+        let exact: Vec<i8> = crate::exact::stability::hurwitz_determinants(&p_pos)
+            .iter()
+            .map(|d| {
+                if d.is_zero() {
+                    0
+                } else if d.is_positive() {
+                    1
+                } else {
+                    -1
+                }
+            })
+            .collect();
+        let upto = exact
+            .iter()
+            .position(|&x| x == 0)
+            .map_or(exact.len(), |z| z + 1);
+        assert_eq!(signs, exact[..upto], "{p}");
         let reference = routh(p);
         assert_eq!(count, reference.right_half_plane, "{p}");
         assert_eq!(singular.is_some(), reference.singular_row.is_some(), "{p}");
