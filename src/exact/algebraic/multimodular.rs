@@ -111,6 +111,8 @@ pub(crate) struct ModRing {
     d: usize,
     /// `uᵏ mod χ̂` for `k = d..=2d−2`.
     reductions: Vec<Vec<u64>>,
+    /// `χ̂ mod p`, lowest degree first (monic, length d + 1).
+    chi: Vec<u64>,
 }
 
 impl ModRing {
@@ -119,6 +121,8 @@ impl ModRing {
     pub(crate) fn new(chi_low: &[BigInt], p: u64) -> Self {
         let d = chi_low.len();
         let modulus = Modulus::new(p);
+        let mut chi: Vec<u64> = chi_low.iter().map(|c| modulus.reduce(c)).collect();
+        chi.push(1);
         // u^d = −Σ χ̂_k u^k.
         let mut cur: Vec<u64> = chi_low
             .iter()
@@ -143,8 +147,109 @@ impl ModRing {
             modulus,
             d,
             reductions,
+            chi,
         }
     }
+
+    /// The inverse of `a` in `𝔽_p[u]/(χ̂)`, or `None` when `a` is not a
+    /// unit (it shares a root with χ̂ modulo p): the extended Euclidean
+    /// algorithm in `𝔽_p[u]`, keeping only the cofactor of `a`.
+    pub(crate) fn inverse(&self, a: &[u64]) -> Option<Vec<u64>> {
+        let m = &self.modulus;
+        let p = m.p();
+        let trim = |mut v: Vec<u64>| {
+            while v.last() == Some(&0) {
+                v.pop();
+            }
+            v
+        };
+        // Invariant: t0·a ≡ r0 and t1·a ≡ r1 (mod χ̂).
+        let (mut r0, mut r1) = (self.chi.clone(), trim(a.to_vec()));
+        let (mut t0, mut t1): (Vec<u64>, Vec<u64>) = (Vec::new(), vec![1]);
+        while !r1.is_empty() {
+            // r0 = q·r1 + r, by long division.
+            let inv_lead = inv_mod(*r1.last().unwrap(), p);
+            let mut r = r0;
+            let mut q = vec![0u64; r.len().saturating_sub(r1.len()) + 1];
+            while r.len() >= r1.len() {
+                let shift = r.len() - r1.len();
+                let c = m.mul(*r.last().unwrap(), inv_lead);
+                q[shift] = c;
+                for (k, &x) in r1.iter().enumerate() {
+                    let sub = m.mul(c, x);
+                    r[shift + k] = (r[shift + k] + p - sub) % p;
+                }
+                r = trim(r);
+                if r.is_empty() {
+                    break;
+                }
+            }
+            // t = t0 − q·t1.
+            let mut t = t0.clone();
+            t.resize(t.len().max(q.len() + t1.len()), 0);
+            for (i, &qi) in q.iter().enumerate() {
+                for (j, &x) in t1.iter().enumerate() {
+                    t[i + j] = (t[i + j] + p - m.mul(qi, x)) % p;
+                }
+            }
+            (r0, r1) = (r1, r);
+            (t0, t1) = (t1, trim(t));
+        }
+        // r0 = gcd(χ̂, a) up to a unit: a constant iff a is a unit.
+        if r0.len() != 1 {
+            return None;
+        }
+        let c = inv_mod(r0[0], p);
+        let mut out = vec![0u64; self.d];
+        for (o, x) in out.iter_mut().zip(&t0) {
+            *o = m.mul(*x, c);
+        }
+        Some(out)
+    }
+
+    /// `a − b`.
+    fn sub(&self, a: &[u64], b: &[u64]) -> Vec<u64> {
+        let p = self.modulus.p();
+        a.iter().zip(b).map(|(&x, &y)| (x + p - y) % p).collect()
+    }
+}
+
+/// The leading principal minors `det A_k`, `k = 1..=n`, of `a` over
+/// `𝔽_p[u]/(χ̂)` by elimination without pivoting, or `None` when a pivot is
+/// not a unit. In any commutative ring, when the leading minors `Δ₁, …,
+/// Δ_{k−1}` are units, Gaussian elimination without row exchanges is
+/// defined up to step k and `Δ_k` is the product of the first k pivots
+/// (the Schur complements' determinants). `O(n³)` products and n inverses,
+/// against Berkowitz's `O(n⁴)` products.
+fn leading_minors_by_elimination(
+    ring: &ModRing,
+    mut a: Vec<Vec<Vec<u64>>>,
+) -> Option<Vec<Vec<u64>>> {
+    let n = a.len();
+    let mut minors = Vec::with_capacity(n);
+    let mut det = ring.one();
+    for k in 0..n {
+        det = ring.mul(&det, &a[k][k]);
+        minors.push(det.clone());
+        if k + 1 == n {
+            break;
+        }
+        let inv = ring.inverse(&a[k][k])?;
+        let (top, rest) = a.split_at_mut(k + 1);
+        let pivot_row = &top[k];
+        for row in rest.iter_mut() {
+            if ring.is_zero(&row[k]) {
+                continue;
+            }
+            let f = ring.mul(&row[k], &inv);
+            for j in k + 1..n {
+                if !ring.is_zero(&pivot_row[j]) {
+                    row[j] = ring.sub(&row[j], &ring.mul(&f, &pivot_row[j]));
+                }
+            }
+        }
+    }
+    Some(minors)
 }
 
 impl Ring for ModRing {
@@ -255,10 +360,10 @@ fn log2_big(x: &BigInt) -> f64 {
 /// them, by Chinese remaindering under a proved bound (module docs).
 pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> Vec<Vec<QtElem>> {
     let (ring, chosen, images, s) = berkowitz_images(qt, a, all);
-    let wanted: Vec<(usize, usize)> = images[0]
+    let wanted: Vec<(usize, usize, usize)> = images[0]
         .iter()
         .enumerate()
-        .flat_map(|(idx, c)| (0..c.len()).map(move |j| (idx, j)))
+        .flat_map(|(idx, c)| (0..c.len()).map(move |j| (idx, j, j)))
         .collect();
     let mut flat = reconstruct(qt, &ring, &chosen, &images, &s, &wanted).into_iter();
     images[0]
@@ -273,19 +378,25 @@ pub(crate) fn berkowitz_multimodular(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> V
 /// `det(xI − A_k)` is assembled, the one a Hurwitz test needs (the
 /// Chinese remaindering of the others was most of its time).
 pub(crate) fn leading_minors_multimodular(qt: &Qt, a: &[Vec<QtElem>]) -> Vec<QtElem> {
-    let (ring, chosen, images, s) = berkowitz_images(qt, a, true);
-    let wanted: Vec<(usize, usize)> = (0..images[0].len()).map(|k| (k, k + 1)).collect();
+    // Per prime: [k][0] = det A_{k+1} mod p, by elimination, or from
+    // Berkowitz's constant coefficients (−1)ᵏ det A_k when a pivot is not
+    // a unit modulo that prime.
+    let (ring, chosen, images, s) = modular_images(qt, a, true, |ring, am| {
+        let minors = leading_minors_by_elimination(ring, am.clone()).unwrap_or_else(|| {
+            berkowitz_in(ring, &am, true)
+                .into_iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    let ck = c[k + 1].clone();
+                    if k % 2 == 0 { ring.neg(&ck) } else { ck }
+                })
+                .collect()
+        });
+        minors.into_iter().map(|m| vec![m]).collect()
+    });
+    // det(s·A_k) = s^k det A_k.
+    let wanted: Vec<(usize, usize, usize)> = (0..images[0].len()).map(|k| (k, 0, k + 1)).collect();
     reconstruct(qt, &ring, &chosen, &images, &s, &wanted)
-        .into_iter()
-        .enumerate()
-        .map(|(k, c)| {
-            if k % 2 == 0 {
-                qt.scale(&c, &-BigRational::one())
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 /// Residues `[prime][polynomial][coefficient][u-power]`.
@@ -294,6 +405,21 @@ type Images = Vec<Vec<Vec<Vec<u64>>>>;
 /// The integral ring, the primes (enough for the proved bound), the images
 /// of Berkowitz's run modulo each (in parallel) and the scale `s`.
 fn berkowitz_images(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> (IntRing, Vec<u64>, Images, BigInt) {
+    modular_images(qt, a, all, |ring, am| berkowitz_in(ring, &am, all))
+}
+
+/// The integral ring, the primes (enough for the proved bound on
+/// Berkowitz's results, `all` as there), `run` on the reduced matrix
+/// modulo each prime (in parallel) and the scale `s`.
+fn modular_images<F>(
+    qt: &Qt,
+    a: &[Vec<QtElem>],
+    all: bool,
+    run: F,
+) -> (IntRing, Vec<u64>, Images, BigInt)
+where
+    F: Fn(&ModRing, Vec<Vec<Vec<u64>>>) -> Vec<Vec<Vec<u64>>> + Sync,
+{
     // χ̂, the powers of lc and the reductions uᵏ mod χ̂, computed once.
     let ring = IntRing::new(qt);
     let (scaled, s) = scale_to_integers(&ring, a);
@@ -315,7 +441,7 @@ fn berkowitz_images(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> (IntRing, Vec<u64>
                         .collect()
                 })
                 .collect();
-            berkowitz_in(&ring, &am, all)
+            run(&ring, am)
         })
         .collect();
     (ring, chosen, images, s)
@@ -383,17 +509,18 @@ fn log2_coefficient_bound(ring: &IntRing, scaled: &[Vec<Vec<BigInt>>], all: bool
         .fold(0.0, f64::max)
 }
 
-/// The `wanted` coefficients `(polynomial, j)` over `Q[t]/(χ)`, in that
-/// order, from their `images` modulo the `chosen` primes (of the matrix
-/// scaled by `s`): Chinese remaindering u-coefficient by u-coefficient (the
-/// coefficients in parallel), then `c_j = c̃_j / s^j`.
+/// The `wanted` values `(polynomial, coefficient, e)` over `Q[t]/(χ)`, in
+/// that order, from their `images` modulo the `chosen` primes (of the
+/// matrix scaled by `s`, so the value is `c̃ / s^e`): Chinese remaindering
+/// u-coefficient by u-coefficient (the values in parallel), then the
+/// division by `s^e`.
 fn reconstruct(
     qt: &Qt,
     ring: &IntRing,
     chosen: &[u64],
     images: &Images,
     s: &BigInt,
-    wanted: &[(usize, usize)],
+    wanted: &[(usize, usize, usize)],
 ) -> Vec<QtElem> {
     let d = ring.d;
     let pow = |e: usize| &ring.lc_pow[e];
@@ -401,15 +528,15 @@ fn reconstruct(
     let crt = Crt::new(chosen);
     wanted
         .par_iter()
-        .map(|&(idx, j)| {
+        .map(|&(idx, j, e)| {
             let coeffs = (0..d).map(|k| {
                 let residues: Vec<u64> = images.iter().map(|im| im[idx][j][k]).collect();
                 crt.symmetric(&residues)
             });
-            // c_j = c̃_j / s^j, and u^k = lc^k t^k: one integer numerator
-            // over s^j, normalized once (Lehmer gcds, the content stopping
+            // c = c̃ / s^e, and u^k = lc^k t^k: one integer numerator
+            // over s^e, normalized once (Lehmer gcds, the content stopping
             // at 1) instead of a binary-gcd reduction per coefficient.
-            let sj = num_traits::pow(s.clone(), j);
+            let sj = num_traits::pow(s.clone(), e);
             let num = coeffs.enumerate().map(|(k, c)| c * pow(k)).collect();
             qt.elem_of_integers(num, sj)
         })
@@ -421,6 +548,8 @@ fn reconstruct(
 struct Crt {
     moduli: Vec<Modulus>,
     prefix: Vec<BigInt>,
+    /// `⌊M_i/2⌋`: for the odd `M_i`, `2x > M_i` iff `x > ⌊M_i/2⌋`.
+    half: Vec<BigInt>,
     inverses: Vec<u64>,
 }
 
@@ -435,9 +564,12 @@ impl Crt {
             m *= BigInt::from(p);
         }
         prefix.push(m);
+        debug_assert!(primes.iter().all(|p| p % 2 == 1));
+        let half = prefix.iter().map(|m| m >> 1u32).collect();
         Self {
             moduli: primes.iter().map(|&p| Modulus::new(p)).collect(),
             prefix,
+            half,
             inverses,
         }
     }
@@ -457,9 +589,8 @@ impl Crt {
             let diff = (r + p - xm) % p;
             let t = m.mul(diff, self.inverses[i]);
             x += &self.prefix[i] * BigInt::from(t);
-            let next = &self.prefix[i + 1];
-            if &x * 2 > *next {
-                x -= next;
+            if x > self.half[i + 1] {
+                x -= &self.prefix[i + 1];
             }
         }
         x

@@ -510,6 +510,72 @@ fn multimodular_berkowitz_equals_the_direct_run() {
 }
 
 #[test]
+fn leading_minors_fall_back_to_berkowitz_at_non_unit_pivots() {
+    // χ = (t² − 2)(t − 1/3)(t + 5): the first pivot is a multiple of
+    // t − 1/3, a zero divisor, so no prime's elimination passes it and
+    // every prime falls back to Berkowitz; with a unit first pivot the
+    // elimination runs. Both against the direct run over the ring.
+    let chi = UPoly::from_ints(&[-2, 0, 1])
+        .mul(&UPoly::new(vec![q(-1, 3), q(1, 1)]))
+        .mul(&UPoly::from_ints(&[5, 1]));
+    let qt = Qt::new(&chi).unwrap();
+    let zero_divisor =
+        qt.elem(&UPoly::new(vec![q(-1, 3), q(1, 1)]).mul(&UPoly::from_ints(&[2, 1])));
+    let n = 5;
+    for first in [zero_divisor, qt.elem(&UPoly::from_ints(&[3, 1, 1]))] {
+        let a = QMat::from_fn(n, n, |i, j| {
+            if i == 0 && j == 0 {
+                first.clone()
+            } else {
+                qt.elem(&UPoly::new(vec![
+                    q((i * 5 + j * 3) as i64 % 7 - 3, (1 + (i + 2 * j) % 3) as i64),
+                    q((2 * i + j) as i64 % 5 - 2, 5),
+                    q(((i * j) % 3) as i64, 2),
+                ]))
+            }
+        });
+        let direct: Vec<QtElem> = berkowitz_direct(&qt, &a, true)
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                if k % 2 == 0 {
+                    neg(&qt, &c[k + 1])
+                } else {
+                    c[k + 1].clone()
+                }
+            })
+            .collect();
+        assert_eq!(leading_minors(&qt, &a), direct);
+    }
+}
+
+#[test]
+fn inverses_modulo_p_and_chi() {
+    use super::multimodular::ModRing;
+    // χ̂ = u³ − 2u + 7 modulo a 62-bit prime; a·a⁻¹ = 1 for units, and
+    // u − r has no inverse when r is a root of χ̂ modulo p.
+    let p = crate::exact::intpoly::primes().next().unwrap();
+    let ring = ModRing::new(&[BigInt::from(7), BigInt::from(-2), BigInt::from(0)], p);
+    for a in [
+        vec![1u64, 0, 0],
+        vec![3, 1, 0],
+        vec![p - 5, 2, 9],
+        vec![0, 0, 1],
+    ] {
+        let inv = ring.inverse(&a).expect("a unit");
+        assert_eq!(
+            super::multimodular::Ring::mul(&ring, &a, &inv),
+            vec![1, 0, 0]
+        );
+    }
+    assert!(ring.inverse(&[0, 0, 0]).is_none());
+    // χ̂ = (u − 3)(u² + 1) has the root 3 modulo every prime.
+    let ring = ModRing::new(&[BigInt::from(-3), BigInt::from(1), BigInt::from(-3)], p);
+    assert!(ring.inverse(&[p - 3, 1, 0]).is_none());
+    assert!(ring.inverse(&[p - 4, 1, 0]).is_some());
+}
+
+#[test]
 fn the_integral_ring_computes_the_elements_of_q_t_mod_chi() {
     // ℤ[u]/(χ̂) (u = lc·t, one integer denominator, no content gcds) against
     // Q[t]/(χ) itself: a non-monic χ with zero divisors, products whose
