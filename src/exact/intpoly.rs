@@ -428,6 +428,51 @@ impl Modulus {
         self.rem(u128::from(a) * u128::from(b))
     }
 
+    /// `2^{64i} mod p` for `i = 0..words`: the table for [`Self::reduce_by`].
+    pub(crate) fn word_powers(&self, words: usize) -> Vec<u64> {
+        let beta = self.rem(1u128 << 64);
+        let mut out = Vec::with_capacity(words);
+        let mut w = 1 % self.p;
+        for _ in 0..words {
+            out.push(w);
+            w = self.mul(w, beta);
+        }
+        out
+    }
+
+    /// `x mod p` in `[0, p)` as `Σ dᵢ·(2^{64i} mod p)` over the 64-bit words
+    /// `dᵢ` of `|x|`, with `powers` from [`Self::word_powers`] (at least as
+    /// long as `x` has words): one word product per word and, for
+    /// `p < 2⁶²`, a remainder every third (each product is below `2¹²⁶`, so
+    /// three and a residue stay below `2¹²⁸`; every word for larger p),
+    /// against a remainder per word in [`Self::reduce`].
+    pub(crate) fn reduce_by(&self, x: &BigInt, powers: &[u64]) -> u64 {
+        let digits = x.magnitude().iter_u64_digits();
+        assert!(
+            digits.len() <= powers.len(),
+            "reduce_by: {} powers for an integer of {} words",
+            powers.len(),
+            digits.len()
+        );
+        let batch = if self.p < 1 << 62 { 3 } else { 1 };
+        let mut acc: u128 = 0;
+        let mut pending = 0;
+        for (d, &w) in digits.zip(powers) {
+            acc += u128::from(d) * u128::from(w);
+            pending += 1;
+            if pending == batch {
+                acc = u128::from(self.rem(acc));
+                pending = 0;
+            }
+        }
+        let r = self.rem(acc);
+        if x.is_negative() && r != 0 {
+            self.p - r
+        } else {
+            r
+        }
+    }
+
     /// `x mod p` in `[0, p)` for an integer of any size.
     pub(crate) fn reduce(&self, x: &BigInt) -> u64 {
         let mut r: u64 = 0;
@@ -693,9 +738,23 @@ mod tests {
             ] {
                 assert_eq!(u128::from(m.rem(x)), x % pp, "p = {p}, x = {x}");
             }
-            for x in [big.clone(), -big.clone(), BigInt::from(-1), BigInt::zero()] {
+            let huge = num_traits::pow(big.clone(), 40) - BigInt::from(7);
+            let powers = m.word_powers(huge.magnitude().iter_u64_digits().len());
+            for x in [
+                big.clone(),
+                -big.clone(),
+                BigInt::from(-1),
+                BigInt::zero(),
+                huge.clone(),
+                -huge.clone(),
+            ] {
                 let expected = ((&x % BigInt::from(p)) + BigInt::from(p)) % BigInt::from(p);
                 assert_eq!(BigInt::from(m.reduce(&x)), expected, "p = {p}, x = {x}");
+                assert_eq!(
+                    BigInt::from(m.reduce_by(&x, &powers)),
+                    expected,
+                    "p = {p}, x = {x}"
+                );
             }
         }
     }

@@ -428,16 +428,24 @@ where
     // exceeds 2^{B+2}.
     let count = ((bound + 2.0) / 61.0).ceil() as usize + 1;
     let chosen: Vec<u64> = primes().take(count).collect();
+    let words = scaled
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|c| c.magnitude().iter_u64_digits().len())
+        .max()
+        .unwrap_or(0);
     let images: Images = chosen
         .par_iter()
         .map(|&p| {
             let ring = ModRing::new(&ring.chi_low, p);
             let m = ring.modulus;
+            let powers = m.word_powers(words);
             let am: Vec<Vec<Vec<u64>>> = scaled
                 .iter()
                 .map(|row| {
                     row.iter()
-                        .map(|v| v.iter().map(|c| m.reduce(c)).collect())
+                        .map(|v| v.iter().map(|c| m.reduce_by(c, &powers)).collect())
                         .collect()
                 })
                 .collect();
@@ -551,6 +559,8 @@ struct Crt {
     /// `⌊M_i/2⌋`: for the odd `M_i`, `2x > M_i` iff `x > ⌊M_i/2⌋`.
     half: Vec<BigInt>,
     inverses: Vec<u64>,
+    /// `2^{64k} mod p_i` for as many words as `|x| ≤ M_i/2` can have.
+    powers: Vec<Vec<u64>>,
 }
 
 impl Crt {
@@ -566,11 +576,18 @@ impl Crt {
         prefix.push(m);
         debug_assert!(primes.iter().all(|p| p % 2 == 1));
         let half = prefix.iter().map(|m| m >> 1u32).collect();
+        let moduli: Vec<Modulus> = primes.iter().map(|&p| Modulus::new(p)).collect();
+        let powers = moduli
+            .iter()
+            .zip(&prefix)
+            .map(|(m, mi)| m.word_powers(mi.magnitude().iter_u64_digits().len()))
+            .collect();
         Self {
-            moduli: primes.iter().map(|&p| Modulus::new(p)).collect(),
+            moduli,
             prefix,
             half,
             inverses,
+            powers,
         }
     }
 
@@ -581,7 +598,7 @@ impl Crt {
     fn symmetric(&self, residues: &[u64]) -> BigInt {
         let mut x = BigInt::zero();
         for (i, (&r, m)) in residues.iter().zip(&self.moduli).enumerate() {
-            let xm = m.reduce(&x);
+            let xm = m.reduce_by(&x, &self.powers[i]);
             if xm == r {
                 continue;
             }
