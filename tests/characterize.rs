@@ -191,6 +191,26 @@ fn sg_trajectories_end_on_listed_strata() {
     // e^{-λt}-scaled rates; 1e-4 is far below the gaps between the listed
     // spectra of `default` (≥ 1e-2).
     let v = characterize("default", &[]);
+    // Every component of every stratum has an exact verdict for every
+    // dynamics judged numerically (EMA at rank 2 included: range block 12,
+    // deg χ = 6, within MAX_ALGEBRAIC_COST), and they agree.
+    for st in v["strata"].as_array().unwrap() {
+        for c in st["components"].as_array().unwrap() {
+            let verdicts = c["verdicts"].as_array().unwrap();
+            for num in verdicts.iter().filter(|x| x["level"] == "numeric") {
+                let exact = verdicts
+                    .iter()
+                    .find(|x| x["level"] == "exact" && x["dynamics"] == num["dynamics"])
+                    .unwrap_or_else(|| {
+                        panic!(
+                            "no exact verdict for {} at rank {}",
+                            num["dynamics"], st["rank"]
+                        )
+                    });
+                assert_eq!(exact["verdict"], num["verdict"], "{}", num["dynamics"]);
+            }
+        }
+    }
     let listed: Vec<Vec<f64>> = v["strata"]
         .as_array()
         .unwrap()
