@@ -488,25 +488,30 @@ fn multimodular_berkowitz_equals_the_direct_run() {
                 "n = {n}, all = {all}"
             );
         }
-        // The leading minors alone: (−1)ᵏ times the direct run's constant
-        // coefficients.
-        let direct: Vec<QtElem> = berkowitz_direct(&qt, &a, true)
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                if k % 2 == 0 {
-                    neg(&qt, &c[k + 1])
-                } else {
-                    c[k + 1].clone()
-                }
-            })
-            .collect();
+        // The leading minors alone.
+        let direct = direct_minors(&qt, &a);
         assert_eq!(leading_minors(&qt, &a), direct, "n = {n}");
     }
     // Over Q (χ = t): the same on a rational matrix.
     let qt = qt_rational();
     let a = qmat(&qt, &random_rational(7, 7, 9));
     assert_eq!(berkowitz(&qt, &a, true), berkowitz_direct(&qt, &a, true));
+}
+
+/// The leading principal minors from Berkowitz run directly over the ring:
+/// `det A_k = (−1)ᵏ` times the constant coefficient of `det(xI − A_k)`.
+fn direct_minors(qt: &Qt, a: &QMat) -> Vec<QtElem> {
+    berkowitz_direct(qt, a, true)
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            if k % 2 == 0 {
+                neg(qt, &c[k + 1])
+            } else {
+                c[k + 1].clone()
+            }
+        })
+        .collect()
 }
 
 #[test]
@@ -534,17 +539,7 @@ fn leading_minors_fall_back_to_berkowitz_at_non_unit_pivots() {
                 ]))
             }
         });
-        let direct: Vec<QtElem> = berkowitz_direct(&qt, &a, true)
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                if k % 2 == 0 {
-                    neg(&qt, &c[k + 1])
-                } else {
-                    c[k + 1].clone()
-                }
-            })
-            .collect();
+        let direct = direct_minors(&qt, &a);
         assert_eq!(leading_minors(&qt, &a), direct);
     }
 }
