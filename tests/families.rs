@@ -8,7 +8,8 @@ use proptest::test_runner::{Config, TestRunner};
 use rand::SeedableRng;
 use ssl_equilibria::analysis::Level;
 use ssl_equilibria::analysis::characterize::{
-    Characterization, CharacterizeConfig, ComponentVerdict, WholeVariety, characterize,
+    Characterization, CharacterizeConfig, ComponentVerdict, DynamicsKind, WholeVariety,
+    characterize,
 };
 use ssl_equilibria::analysis::locate::locate;
 use ssl_equilibria::model::{Instance, Procedure, builtin};
@@ -183,6 +184,27 @@ fn commuting_builtin_agrees_with_its_closed_form() {
         );
     }
     assert!(agrees(&c));
+    // The rank-3 points' χ (degree 16) splits into factors of degrees 4,
+    // 4, 8; over its own factor every maximal-rank SG verdict is exact,
+    // and agrees with the numeric one.
+    let top = c.strata.last().unwrap();
+    assert_eq!(top.stratum.rank, 3);
+    assert!(!top.components.is_empty());
+    for comp in &top.components {
+        assert_eq!(comp.sg_level, Level::Exact, "tr S = {}", comp.trace);
+        assert!(
+            comp.algebraic_certificates
+                .iter()
+                .all(|cert| cert.chi.degree().is_some_and(|d| d < 16)),
+            "certificates over a factor of χ"
+        );
+        let numeric_sg = comp
+            .verdicts
+            .iter()
+            .find(|v| v.level == Level::Numeric && v.dynamics == DynamicsKind::SgFlow)
+            .expect("a numeric SG verdict");
+        assert_eq!(numeric_sg.verdict, comp.sg_verdict);
+    }
 }
 
 #[test]

@@ -1170,14 +1170,6 @@ impl<'a> Verdicts<'a> {
     ) -> Result<Vec<AlgebraicCertificate>> {
         let m = self.inst.m();
         let k = m * (m + 1) / 2;
-        let degree = rur.chi.degree().unwrap_or(0);
-        let digits = rur
-            .chi
-            .coeffs()
-            .iter()
-            .map(|c| c.numer().to_string().len().max(c.denom().to_string().len()))
-            .max()
-            .unwrap_or(0);
         let point = AlgebraicPoint::from_rur_numerators(
             rur.chi.clone(),
             rur.numerators[..k].to_vec(),
@@ -1188,6 +1180,15 @@ impl<'a> Verdicts<'a> {
         let Ok(point) = point else {
             return Ok(certificates);
         };
+        let point = on_own_factor(point)?;
+        let degree = point.chi().degree().unwrap_or(0);
+        let digits = point
+            .chi()
+            .coeffs()
+            .iter()
+            .map(|c| c.numer().to_string().len().max(c.denom().to_string().len()))
+            .max()
+            .unwrap_or(0);
         for (label, dynamics) in exact_dynamics(self.cfg)? {
             let teacher = matches!(dynamics, Dynamics::Ema { .. } | Dynamics::EmaMap { .. });
             if !algebraic_affordable(m, r, degree, digits, teacher) {
@@ -1205,6 +1206,22 @@ impl<'a> Verdicts<'a> {
         }
         Ok(certificates)
     }
+}
+
+/// The point over the irreducible factor of its χ that vanishes at t₀
+/// (factorization over Q by Symbolica), when χ splits: the stratum's χ
+/// carries every solution of the stratum, the point needs only its own
+/// factor, and a certificate's cost grows with the degree (`commuting`:
+/// χ of degree 16 with factors of degrees 2, 2, 4, 8). The point itself
+/// when χ is irreducible or the factorization gives no factor at t₀.
+fn on_own_factor(point: AlgebraicPoint) -> Result<AlgebraicPoint> {
+    let factors = crate::variety::strata::chi_factors(point.chi())?;
+    let own = crate::variety::exact_dimension::factor_at(&factors, point.root())
+        .filter(|phi| phi.degree() < point.chi().degree());
+    Ok(match own {
+        Some(phi) => point.on_factor(&phi).unwrap_or(point),
+        None => point,
+    })
 }
 
 /// The exact verdict on the EMA flow for every κ > 0 at the rational point

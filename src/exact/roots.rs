@@ -326,6 +326,31 @@ impl RealRoot {
         }
     }
 
+    /// The same root as a root of `phi`, a polynomial that vanishes at it
+    /// and divides this root's polynomial: the isolating interval is kept,
+    /// since it holds no other root of the polynomial and so none of `phi`
+    /// (and `phi` does not vanish at `lo` when the root is not exact,
+    /// because the polynomial does not). `None` when `phi` is constant or
+    /// does not vanish at the root; divisibility is the caller's to ensure.
+    pub fn of_factor(&self, phi: &UPoly) -> Option<Self> {
+        if phi.degree().is_none_or(|d| d == 0) || self.sign_of(phi) != Ordering::Equal {
+            return None;
+        }
+        let s = squarefree_int(&intpoly::from_rational(phi.coeffs()));
+        let sign_lo = if self.is_exact() {
+            Ordering::Equal
+        } else {
+            intpoly::sign_at(&s, &self.lo)
+        };
+        Some(Self {
+            poly: UPoly::new(intpoly::to_rational(&s)).monic(),
+            ipoly: s,
+            lo: self.lo.clone(),
+            hi: self.hi.clone(),
+            sign_lo,
+        })
+    }
+
     /// The squarefree monic polynomial this is a root of.
     pub fn poly(&self) -> &UPoly {
         &self.poly

@@ -202,6 +202,28 @@ impl UPoly {
         Self::new(intpoly::to_rational(&intpoly::gcd(&a, &b))).monic()
     }
 
+    /// The inverse of `self` modulo `m` (`u` with `u·self ≡ 1 mod m`,
+    /// `deg u < deg m`), or `None` when they have a common factor: the
+    /// extended Euclidean algorithm over Q, keeping only the cofactor of
+    /// `self`.
+    pub fn inverse_mod(&self, m: &Self) -> Option<Self> {
+        let (_, a) = self.div_rem(m)?;
+        // Invariant: t0·self ≡ r0 and t1·self ≡ r1 (mod m).
+        let (mut r0, mut r1) = (m.clone(), a);
+        let (mut t0, mut t1) = (Self::zero(), Self::one());
+        while !r1.is_zero() {
+            let (q, r) = r0.div_rem(&r1)?;
+            let t = t0.sub(&q.mul(&t1));
+            (r0, r1) = (r1, r);
+            (t0, t1) = (t1, t);
+        }
+        if r0.degree() != Some(0) {
+            return None;
+        }
+        let c = r0.coeffs()[0].recip();
+        Some(t0.scale(&c).div_rem(m)?.1)
+    }
+
     /// The derivative `d/dt`.
     pub fn derivative(&self) -> Self {
         Self::new(

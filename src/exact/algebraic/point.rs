@@ -157,6 +157,42 @@ impl AlgebraicPoint {
         Self::new(chi, h, root, rank)
     }
 
+    /// The same point over `φ`, a factor of χ that vanishes at `t₀` (e.g.
+    /// its irreducible factor there): `S = H(t₀)/χ′(t₀) = H₁(t₀)/φ′(t₀)`
+    /// with `H₁ = H·φ′·(χ′)⁻¹ mod φ`. `χ′` is invertible modulo φ because
+    /// χ is squarefree, so every root of φ is a simple root of χ. The
+    /// certificates' cost grows with deg χ: a point whose χ splits is
+    /// cheaper over its own factor.
+    ///
+    /// Errors: φ constant, not dividing χ or not vanishing at `t₀`, and
+    /// those of [`AlgebraicPoint::new`].
+    pub fn on_factor(&self, phi: &UPoly) -> Result<Self> {
+        let not_a_factor =
+            || Error::param("phi", phi, "a non-constant factor of χ vanishing at t₀");
+        let (_, rem) = self.chi.div_rem(phi).ok_or_else(not_a_factor)?;
+        if !rem.is_zero() {
+            return Err(not_a_factor());
+        }
+        let root = self.root.of_factor(phi).ok_or_else(not_a_factor)?;
+        let inv = self
+            .chi
+            .derivative()
+            .inverse_mod(phi)
+            .ok_or_else(not_a_factor)?;
+        let factor = phi.derivative().mul(&inv);
+        let h = self
+            .h
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|e| e.mul(&factor).div_rem(phi).map(|(_, r)| r))
+                    .collect::<Option<Vec<UPoly>>>()
+            })
+            .collect::<Option<Vec<Vec<UPoly>>>>()
+            .ok_or_else(not_a_factor)?;
+        Self::new(phi.clone(), h, root, self.rank)
+    }
+
     /// A rational symmetric `S` as an algebraic point: `χ = t`, `t₀ = 0`,
     /// `H = S` (`χ′ = 1`).
     pub fn from_rational(s: &RationalMatrix, rank: usize) -> Result<Self> {

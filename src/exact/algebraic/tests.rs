@@ -945,6 +945,58 @@ fn designed_m2_algebraic_equilibria() {
     assert!(kinds.len() >= 2, "{kinds:?}");
 }
 
+/// A point whose χ carries other factors, moved onto its own factor: the
+/// same S (floating point and exact verdicts), χ of degree 2 instead of 7,
+/// and the errors for polynomials that are not a factor at t₀.
+#[test]
+fn a_point_moves_onto_its_own_factor() {
+    let design = Design {
+        rho: vec![q(1, 1), q(3, 2), q(2, 1)],
+        tau: vec![q(4, 5), q(6, 5), q(3, 2)],
+        lambda: q(1, 20),
+        rotate: Some(5),
+    };
+    let extra = UPoly::from_ints(&[-3, 0, 1]).mul(&UPoly::from_ints(&[1, 1, 1, 1]));
+    let (inst, point) = design.build(4, &[1, 0, 0], &extra);
+    let (phi, rem) = point.chi().div_rem(&extra).unwrap();
+    assert!(rem.is_zero());
+    let small = point.on_factor(&phi).unwrap();
+    assert_eq!(small.chi().degree(), Some(2));
+    assert_eq!(small.root().poly(), &phi.monic());
+    assert!((small.s_f64() - point.s_f64()).amax() < 1e-12);
+    for dynamics in [Dynamics::StopGradient, Dynamics::SgMap { eta: q(1, 2) }] {
+        let a = certify_algebraic(&inst, &point, &dynamics).unwrap();
+        let b = certify_algebraic(&inst, &small, &dynamics).unwrap();
+        assert_eq!(a.verdict, b.verdict, "{}", dynamics.describe());
+    }
+    // Not factors at t₀: a factor without t₀ (t² − 3 vanishes at ±√3,
+    // not at t₀), a non-divisor, a constant.
+    assert!(point.on_factor(&UPoly::from_ints(&[-3, 0, 1])).is_err());
+    assert!(
+        point
+            .on_factor(&phi.mul(&UPoly::from_ints(&[7, 1])))
+            .is_err()
+    );
+    assert!(point.on_factor(&UPoly::one()).is_err());
+}
+
+#[test]
+fn inverses_modulo_a_polynomial() {
+    let m = UPoly::from_ints(&[-2, 0, 0, 1]);
+    for a in [
+        UPoly::from_ints(&[1, 1]),
+        UPoly::from_ints(&[3, -1, 2]),
+        UPoly::from_ints(&[5]),
+    ] {
+        let inv = a.inverse_mod(&m).unwrap();
+        assert!(inv.degree().is_none_or(|d| d < 3));
+        assert_eq!(a.mul(&inv).div_rem(&m).unwrap().1, UPoly::one());
+    }
+    // t² − 2 and t⁴ − 4 share t² − 2.
+    let m = UPoly::from_ints(&[-4, 0, 0, 0, 1]);
+    assert!(UPoly::from_ints(&[-2, 0, 1]).inverse_mod(&m).is_none());
+}
+
 /// m = 3, rank 1, with χ (degree 2) multiplied by other factors of degree
 /// 5 (the other roots of the product do not encode an equilibrium): root
 /// selection and the closed forms for m − r = 2.
