@@ -430,13 +430,17 @@ fn berkowitz_matches_the_rational_characteristic_polynomial() {
     }
 }
 
-#[test]
-fn cayley_hamilton_and_adjugate_hold_in_a_ring_with_zero_divisors() {
-    // χ = (t² − 2)(t − 1/3)(t + 5): Q[t]/χ is not a field.
+/// `Q[t]/χ` for `χ = (t² − 2)(t − 1/3)(t + 5)`: not a field.
+fn ring_with_zero_divisors() -> Qt {
     let chi = UPoly::from_ints(&[-2, 0, 1])
         .mul(&UPoly::new(vec![q(-1, 3), q(1, 1)]))
         .mul(&UPoly::from_ints(&[5, 1]));
-    let qt = Qt::new(&chi).unwrap();
+    Qt::new(&chi).unwrap()
+}
+
+#[test]
+fn cayley_hamilton_and_adjugate_hold_in_a_ring_with_zero_divisors() {
+    let qt = ring_with_zero_divisors();
     let n = 4;
     let a = QMat::from_fn(n, n, |i, j| {
         qt.elem(&UPoly::new(vec![
@@ -520,10 +524,7 @@ fn leading_minors_fall_back_to_berkowitz_at_non_unit_pivots() {
     // t − 1/3, a zero divisor, so no prime's elimination passes it and
     // every prime falls back to Berkowitz; with a unit first pivot the
     // elimination runs. Both against the direct run over the ring.
-    let chi = UPoly::from_ints(&[-2, 0, 1])
-        .mul(&UPoly::new(vec![q(-1, 3), q(1, 1)]))
-        .mul(&UPoly::from_ints(&[5, 1]));
-    let qt = Qt::new(&chi).unwrap();
+    let qt = ring_with_zero_divisors();
     let zero_divisor =
         qt.elem(&UPoly::new(vec![q(-1, 3), q(1, 1)]).mul(&UPoly::from_ints(&[2, 1])));
     let n = 5;
@@ -945,11 +946,9 @@ fn designed_m2_algebraic_equilibria() {
     assert!(kinds.len() >= 2, "{kinds:?}");
 }
 
-/// A point whose χ carries other factors, moved onto its own factor: the
-/// same S (floating point and exact verdicts), χ of degree 2 instead of 7,
-/// and the errors for polynomials that are not a factor at t₀.
-#[test]
-fn a_point_moves_onto_its_own_factor() {
+/// The m = 3, rank-1 designed point whose χ is its own quadratic factor
+/// times `extra` = (t² − 3)(t³ + t² + t + 1), and `extra`.
+fn m3_rank1_with_extra_factors() -> (Instance, AlgebraicPoint, UPoly) {
     let design = Design {
         rho: vec![q(1, 1), q(3, 2), q(2, 1)],
         tau: vec![q(4, 5), q(6, 5), q(3, 2)],
@@ -958,6 +957,15 @@ fn a_point_moves_onto_its_own_factor() {
     };
     let extra = UPoly::from_ints(&[-3, 0, 1]).mul(&UPoly::from_ints(&[1, 1, 1, 1]));
     let (inst, point) = design.build(4, &[1, 0, 0], &extra);
+    (inst, point, extra)
+}
+
+/// A point whose χ carries other factors, moved onto its own factor: the
+/// same S (floating point and exact verdicts), χ of degree 2 instead of 7,
+/// and the errors for polynomials that are not a factor at t₀.
+#[test]
+fn a_point_moves_onto_its_own_factor() {
+    let (inst, point, extra) = m3_rank1_with_extra_factors();
     let (phi, rem) = point.chi().div_rem(&extra).unwrap();
     assert!(rem.is_zero());
     let small = point.on_factor(&phi).unwrap();
@@ -1002,14 +1010,7 @@ fn inverses_modulo_a_polynomial() {
 /// selection and the closed forms for m − r = 2.
 #[test]
 fn designed_m3_rank1_and_root_selection() {
-    let design = Design {
-        rho: vec![q(1, 1), q(3, 2), q(2, 1)],
-        tau: vec![q(4, 5), q(6, 5), q(3, 2)],
-        lambda: q(1, 20),
-        rotate: Some(5),
-    };
-    let extra = UPoly::from_ints(&[-3, 0, 1]).mul(&UPoly::from_ints(&[1, 1, 1, 1]));
-    let (inst, point) = design.build(4, &[1, 0, 0], &extra);
+    let (inst, point, _) = m3_rank1_with_extra_factors();
     assert_eq!(point.chi().degree(), Some(7));
     for dynamics in [
         Dynamics::StopGradient,
