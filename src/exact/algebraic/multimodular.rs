@@ -28,6 +28,8 @@
 //! (a unit test compares them), at a cost that grows with the bound's size
 //! in words rather than with products of ever larger integers.
 
+use std::collections::HashMap;
+
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
@@ -212,6 +214,64 @@ impl ModRing {
         let p = self.modulus.p();
         a.iter().zip(b).map(|(&x, &y)| (x + p - y) % p).collect()
     }
+
+    /// `a·b mod χ̂` into `prod[..d]` (`prod` of length `2d − 1`, overwritten),
+    /// each entry congruent to its coefficient but not yet reduced below p.
+    ///
+    /// Sums of products (each below p² < 2^124) are accumulated in u128 and
+    /// reduced only when the next one could overflow, and the high part is
+    /// folded back through uᵏ mod χ̂ before the one final reduction per
+    /// coefficient: the 128-bit remainders, the bulk of a certificate's
+    /// time, are about d per product instead of d².
+    fn product(&self, a: &[u64], b: &[u64], prod: &mut [u128]) {
+        let (m, d) = (&self.modulus, self.d);
+        let pp = u128::from(m.p());
+        let limit = u128::MAX - pp * pp;
+        let add = |acc: &mut u128, x: u64, y: u64| {
+            let s = *acc + u128::from(x) * u128::from(y);
+            *acc = if s > limit { u128::from(m.rem(s)) } else { s };
+        };
+        prod.fill(0);
+        for (i, &x) in a.iter().enumerate() {
+            if x == 0 {
+                continue;
+            }
+            for (j, &y) in b.iter().enumerate() {
+                add(&mut prod[i + j], x, y);
+            }
+        }
+        let (out, high) = prod.split_at_mut(d);
+        for (red, &h) in self.reductions.iter().zip(high.iter()) {
+            let c = m.rem(h);
+            if c == 0 {
+                continue;
+            }
+            for (o, &r) in out.iter_mut().zip(red) {
+                add(o, c, r);
+            }
+        }
+    }
+
+    /// `x ← x − f·y` in place (`x + f·y` with `add`), with `scratch` of
+    /// length `2d − 1` instead of fresh vectors: the inner step of the
+    /// eliminations, where allocation cost as much as the arithmetic.
+    fn axpy(&self, x: &mut [u64], f: &[u64], y: &[u64], add: bool, scratch: &mut [u128]) {
+        self.product(f, y, scratch);
+        let p = self.modulus.p();
+        for (xi, &s) in x.iter_mut().zip(scratch.iter()) {
+            let t = self.modulus.rem(s);
+            *xi = if add {
+                (*xi + t) % p
+            } else {
+                (*xi + p - t) % p
+            };
+        }
+    }
+
+    /// A scratch buffer for [`Self::axpy`].
+    fn scratch(&self) -> Vec<u128> {
+        vec![0; 2 * self.d - 1]
+    }
 }
 
 /// The leading principal minors `det A_k`, `k = 1..=n`, of `a` over
@@ -227,6 +287,7 @@ fn leading_minors_by_elimination(
 ) -> Option<Vec<Vec<u64>>> {
     let n = a.len();
     let mut minors = Vec::with_capacity(n);
+    let mut scratch = ring.scratch();
     let mut det = ring.one();
     for k in 0..n {
         det = ring.mul(&det, &a[k][k]);
@@ -244,7 +305,7 @@ fn leading_minors_by_elimination(
             let f = ring.mul(&row[k], &inv);
             for j in k + 1..n {
                 if !ring.is_zero(&pivot_row[j]) {
-                    row[j] = ring.sub(&row[j], &ring.mul(&f, &pivot_row[j]));
+                    ring.axpy(&mut row[j], &f, &pivot_row[j], false, &mut scratch);
                 }
             }
         }
@@ -274,38 +335,12 @@ impl Ring for ModRing {
         a.iter().map(|&x| (p - x) % p).collect()
     }
     fn mul(&self, a: &Vec<u64>, b: &Vec<u64>) -> Vec<u64> {
-        let (m, d) = (&self.modulus, self.d);
-        let pp = u128::from(m.p());
-        // Sums of products (each below p² < 2^124) are accumulated in u128
-        // and reduced only when the next one could overflow, and the high
-        // part is folded back through uᵏ mod χ̂ before the one final
-        // reduction per coefficient: the 128-bit remainders, the bulk of a
-        // certificate's time, are about d per product instead of d².
-        let limit = u128::MAX - pp * pp;
-        let add = |acc: &mut u128, x: u64, y: u64| {
-            let s = *acc + u128::from(x) * u128::from(y);
-            *acc = if s > limit { u128::from(m.rem(s)) } else { s };
-        };
-        let mut prod = vec![0u128; 2 * d - 1];
-        for (i, &x) in a.iter().enumerate() {
-            if x == 0 {
-                continue;
-            }
-            for (j, &y) in b.iter().enumerate() {
-                add(&mut prod[i + j], x, y);
-            }
-        }
-        let (out, high) = prod.split_at_mut(d);
-        for (red, &h) in self.reductions.iter().zip(high.iter()) {
-            let c = m.rem(h);
-            if c == 0 {
-                continue;
-            }
-            for (o, &r) in out.iter_mut().zip(red) {
-                add(o, c, r);
-            }
-        }
-        out.iter().map(|&x| m.rem(x)).collect()
+        let mut prod = vec![0u128; 2 * self.d - 1];
+        self.product(a, b, &mut prod);
+        prod[..self.d]
+            .iter()
+            .map(|&x| self.modulus.rem(x))
+            .collect()
     }
 }
 
@@ -404,8 +439,124 @@ type Images = Vec<Vec<Vec<Vec<u64>>>>;
 
 /// The integral ring, the primes (enough for the proved bound), the images
 /// of Berkowitz's run modulo each (in parallel) and the scale `s`.
+///
+/// Without `all`, only `det(xI − A)` is wanted and each prime reduces the
+/// matrix to Hessenberg form first ([`charpoly_by_hessenberg`], `O(n³)`),
+/// falling back to Berkowitz (`O(n⁴)`) at a prime where no unit pivot
+/// exists: the image of `det(xI − Ã)` modulo p does not depend on how it
+/// is computed, so the bound and the primes are the same.
 fn berkowitz_images(qt: &Qt, a: &[Vec<QtElem>], all: bool) -> (IntRing, Vec<u64>, Images, BigInt) {
-    modular_images(qt, a, all, |ring, am| berkowitz_in(ring, &am, all))
+    modular_images(qt, a, all, |ring, am| {
+        if all {
+            return berkowitz_in(ring, &am, true);
+        }
+        match charpoly_by_hessenberg(ring, am) {
+            Ok(c) => vec![c],
+            Err(am) => berkowitz_in(ring, &am, false),
+        }
+    })
+}
+
+/// `det(xI − A)` over `𝔽_p[u]/(χ̂)`, highest degree first, by a similarity
+/// reduction to upper Hessenberg form and the Hessenberg recurrence; `Err`
+/// with the matrix untouched when some column has nonzero entries below
+/// the subdiagonal but none of them is a unit (then no similarity of this
+/// kind is defined over the ring).
+///
+/// Column k: a unit entry `a_{ik}`, `i > k`, is swapped to row and column
+/// k+1 (a permutation similarity); each row `j > k+1` then loses
+/// `f = a_{jk}/a_{k+1,k}` times row k+1, and column k+1 gains f times
+/// column j (the similarity by `I − f·e_j e_{k+1}ᵀ`). Similarities with
+/// invertible matrices keep `det(xI − A)` in any commutative ring. For the
+/// Hessenberg H, `p_{k+1} = (x − h_{kk})·p_k − Σ_{i<k} h_{ik}·(h_{i+1,i}⋯h_{k,k−1})·p_i`
+/// with `p_0 = 1` is the expansion of `det(xI − H_{k+1})` along its last
+/// column, division-free. `O(n³)` products and at most n − 2 inverses.
+pub(super) fn charpoly_by_hessenberg(
+    ring: &ModRing,
+    a: Vec<Vec<Vec<u64>>>,
+) -> Result<Vec<Vec<u64>>, Vec<Vec<Vec<u64>>>> {
+    let n = a.len();
+    let mut h = a.clone();
+    let mut scratch = ring.scratch();
+    for k in 0..n.saturating_sub(2) {
+        let mut pivot = None;
+        let mut blocked = false;
+        for (i, row) in h.iter().enumerate().skip(k + 1) {
+            if ring.is_zero(&row[k]) {
+                continue;
+            }
+            match ring.inverse(&row[k]) {
+                Some(inv) => {
+                    pivot = Some((i, inv));
+                    break;
+                }
+                None => blocked = true,
+            }
+        }
+        let Some((i, inv)) = pivot else {
+            if blocked {
+                return Err(a);
+            }
+            continue;
+        };
+        if i != k + 1 {
+            h.swap(i, k + 1);
+            for row in h.iter_mut() {
+                row.swap(i, k + 1);
+            }
+        }
+        for j in k + 2..n {
+            if ring.is_zero(&h[j][k]) {
+                continue;
+            }
+            let f = ring.mul(&h[j][k], &inv);
+            let (top, rest) = h.split_at_mut(j);
+            let (pivot_row, row) = (&top[k + 1], &mut rest[0]);
+            for c in k..n {
+                if !ring.is_zero(&pivot_row[c]) {
+                    ring.axpy(&mut row[c], &f, &pivot_row[c], false, &mut scratch);
+                }
+            }
+            for row in h.iter_mut() {
+                if !ring.is_zero(&row[j]) {
+                    let (left, right) = row.split_at_mut(j);
+                    ring.axpy(&mut left[k + 1], &f, &right[0], true, &mut scratch);
+                }
+            }
+        }
+    }
+    // p[k]: det(xI − H_k), lowest degree first (length k + 1).
+    let mut p: Vec<Vec<Vec<u64>>> = vec![vec![ring.one()]];
+    for k in 0..n {
+        // (x − h_kk)·p_k.
+        let pk = &p[k];
+        let mut next = vec![ring.zero(); k + 2];
+        for (e, c) in pk.iter().enumerate() {
+            next[e + 1] = Ring::add(ring, &next[e + 1], c);
+            if !ring.is_zero(&h[k][k]) {
+                next[e] = ring.sub(&next[e], &ring.mul(&h[k][k], c));
+            }
+        }
+        // − h_ik·(h_{i+1,i}⋯h_{k,k−1})·p_i for i = k−1 down to 0.
+        let mut chain = ring.one();
+        for i in (0..k).rev() {
+            chain = ring.mul(&chain, &h[i + 1][i]);
+            if ring.is_zero(&chain) {
+                break;
+            }
+            if ring.is_zero(&h[i][k]) {
+                continue;
+            }
+            let f = ring.mul(&h[i][k], &chain);
+            for (e, c) in p[i].iter().enumerate() {
+                ring.axpy(&mut next[e], &f, c, false, &mut scratch);
+            }
+        }
+        p.push(next);
+    }
+    let mut out = p.pop().unwrap_or_else(|| vec![ring.one()]);
+    out.reverse();
+    Ok(out)
 }
 
 /// The integral ring, the primes (enough for the proved bound on
@@ -428,10 +579,30 @@ where
     // exceeds 2^{B+2}.
     let count = ((bound + 2.0) / 61.0).ceil() as usize + 1;
     let chosen: Vec<u64> = primes().take(count).collect();
-    let words = scaled
+    // Each distinct integer is reduced once per prime: a Hurwitz matrix
+    // repeats every coefficient of its polynomial along a diagonal, and
+    // zeros abound in the blocks.
+    let mut index: HashMap<&BigInt, usize> = HashMap::new();
+    let mut distinct: Vec<&BigInt> = Vec::new();
+    let at: Vec<Vec<Vec<usize>>> = scaled
         .iter()
-        .flatten()
-        .flatten()
+        .map(|row| {
+            row.iter()
+                .map(|v| {
+                    v.iter()
+                        .map(|c| {
+                            *index.entry(c).or_insert_with(|| {
+                                distinct.push(c);
+                                distinct.len() - 1
+                            })
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let words = distinct
+        .iter()
         .map(|c| c.magnitude().iter_u64_digits().len())
         .max()
         .unwrap_or(0);
@@ -441,11 +612,12 @@ where
             let ring = ModRing::new(&ring.chi_low, p);
             let m = ring.modulus;
             let powers = m.word_powers(words);
-            let am: Vec<Vec<Vec<u64>>> = scaled
+            let residues: Vec<u64> = distinct.iter().map(|c| m.reduce_by(c, &powers)).collect();
+            let am: Vec<Vec<Vec<u64>>> = at
                 .iter()
                 .map(|row| {
                     row.iter()
-                        .map(|v| v.iter().map(|c| m.reduce_by(c, &powers)).collect())
+                        .map(|v| v.iter().map(|&i| residues[i]).collect())
                         .collect()
                 })
                 .collect();

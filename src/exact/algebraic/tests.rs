@@ -546,6 +546,66 @@ fn leading_minors_fall_back_to_berkowitz_at_non_unit_pivots() {
 }
 
 #[test]
+fn hessenberg_charpoly_equals_berkowitz_modulo_p() {
+    use super::multimodular::{ModRing, berkowitz_in, charpoly_by_hessenberg};
+    let p = crate::exact::intpoly::primes().next().unwrap();
+    // χ̂ = u³ − 2u + 7 (no root forced modulo p) and χ̂ = (u − 3)(u² + 1)
+    // (u − 3 is a zero divisor modulo every prime).
+    let field_like = ModRing::new(&[BigInt::from(7), BigInt::from(-2), BigInt::from(0)], p);
+    let entry = |i: usize, j: usize, salt: u64| -> Vec<u64> {
+        let x = (i as u64 * 7919 + j as u64 * 104_729 + salt * 1_299_709) % 97;
+        vec![x * 1_000_003 % p, (x * x + 5) % 13, (3 * x + salt) % 7]
+    };
+    for (n, salt) in [(1usize, 1u64), (2, 2), (5, 3), (9, 4)] {
+        let dense: Vec<Vec<Vec<u64>>> = (0..n)
+            .map(|i| (0..n).map(|j| entry(i, j, salt)).collect())
+            .collect();
+        // Structural zeros: the first subdiagonal entry vanishes (a swap is
+        // needed), and the last column below its diagonal is zero.
+        let mut sparse = dense.clone();
+        for (i, row) in sparse.iter_mut().enumerate() {
+            if n > 2 && i == 1 {
+                row[0] = vec![0, 0, 0];
+            }
+            if n > 3 && i > 1 {
+                row[1] = vec![0, 0, 0];
+            }
+        }
+        for a in [dense, sparse] {
+            let expected = berkowitz_in(&field_like, &a, false).pop().unwrap();
+            let got = charpoly_by_hessenberg(&field_like, a).expect("unit pivots");
+            assert_eq!(got, expected, "n = {n}");
+        }
+    }
+    // Every entry below the diagonal of the first column a multiple of the
+    // zero divisor u − 3: no unit pivot, the matrix comes back unchanged.
+    let zero_divisors = ModRing::new(&[BigInt::from(-3), BigInt::from(1), BigInt::from(-3)], p);
+    let n = 4;
+    let a: Vec<Vec<Vec<u64>>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    if j == 0 && i > 0 {
+                        vec![p - 3 * i as u64, i as u64, 0]
+                    } else {
+                        entry(i, j, 9)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        charpoly_by_hessenberg(&zero_divisors, a.clone()),
+        Err(a.clone())
+    );
+    // With a unit among them it runs, and agrees with Berkowitz.
+    let mut b = a;
+    b[2][0] = vec![1, 1, 0];
+    let expected = berkowitz_in(&zero_divisors, &b, false).pop().unwrap();
+    assert_eq!(charpoly_by_hessenberg(&zero_divisors, b), Ok(expected));
+}
+
+#[test]
 fn inverses_modulo_p_and_chi() {
     use super::multimodular::ModRing;
     // χ̂ = u³ − 2u + 7 modulo a 62-bit prime; a·a⁻¹ = 1 for units, and
