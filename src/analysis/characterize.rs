@@ -1336,19 +1336,20 @@ fn exact_dynamics(cfg: &CharacterizeConfig) -> Result<Vec<(DynamicsKind, Dynamic
 }
 
 /// Largest `(range block size) × deg χ` for which an exact certificate at a
-/// real algebraic point is attempted. The cost grows steeply with both
+/// real algebraic point is attempted (deg χ: the degree of the irreducible
+/// factor of the stratum's χ at the point). The cost grows steeply with both
 /// (the characteristic polynomial by Chinese remaindering, the Hurwitz
 /// determinants, the signs at t₀). 72 admits the EMA blocks at rank 2 of
-/// m = 2 (block 12, deg χ = 6 on `default`): with only the Hurwitz
-/// determinants assembled (not every coefficient of every leading principal
-/// characteristic polynomial), `characterize` took 39 s on `default`
-/// (10 s `square`, 8 s `rational`; 94 s, 23 s, 18 s before, and 6.6 s,
-/// 1.5 s, 1.6 s with the limit at 48, where those EMA verdicts stayed
-/// numeric). The next size, 2rm + r² = 21 at m = 3, r = 3, or deg χ ≥ 8 at
-/// m = 2, r = 2 under EMA, is beyond it. A certificate cannot be
-/// interrupted, so larger cases keep their numeric verdicts (the report says
-/// which verdict has which level).
-pub const MAX_ALGEBRAIC_COST: usize = 72;
+/// m = 2 (block 12, deg χ = 6 on `default`, 24 s for `characterize`); 108
+/// admits the EMA blocks at rank 3 of m = 3 over factors of degree 4 (block
+/// 27, `commuting`'s maximal-rank stratum: `characterize` 22 s at 72, where
+/// those verdicts stayed numeric, 64 s at 108, with the characteristic
+/// polynomial modulo each prime by Hessenberg reduction). The next size on
+/// the built-ins, 128 (EMA at rank 2 of m = 3 over `commuting`'s degree-8
+/// factors, not maximal rank), took 133 s and is left out. A certificate
+/// cannot be interrupted, so larger cases keep their numeric verdicts (the
+/// report says which verdict has which level).
+pub const MAX_ALGEBRAIC_COST: usize = 108;
 
 /// Largest number of digits of a coefficient of χ for the same (`wide`'s
 /// rank-1 stratum, 89 digits, takes about 1 s per certificate).

@@ -82,13 +82,20 @@ impl Claim for Stability {
                 )
             })
             .collect();
+        let known = known_rank(c, rmax);
+        // The level is also bounded by what the list's completeness rests on:
+        // say so, so that exact verdicts under a modular level explain
+        // themselves.
+        let complete = known.level().map_or(String::new(), |l| {
+            format!(" (that the list is complete: {})", l.as_str())
+        });
         let detail = format!(
-            "{} maximal-rank component(s), {exact} with every verdict exact: {}{}",
+            "{} maximal-rank component(s){complete}, {exact} with every verdict exact: {}{}",
             top.len(),
             list.join(" | "),
             cross(&numeric)
         );
-        rule(an.instance.name(), &known_rank(c, rmax), &comps, &detail)
+        rule(an.instance.name(), &known, &comps, &detail)
     }
 }
 
