@@ -55,6 +55,96 @@ fn agrees(c: &Characterization) -> bool {
     true
 }
 
+/// The value of `to_string_in("t₀")`'s output at `t` (terms `c`, `c*t₀`,
+/// `c*t₀^k`, `t₀^k`, signs between them), in floating point.
+fn eval_poly_string(text: &str, t: f64) -> f64 {
+    let ratio = |c: &str| -> f64 {
+        match c.split_once('/') {
+            Some((p, q)) => p.parse::<f64>().unwrap() / q.parse::<f64>().unwrap(),
+            None => c.parse::<f64>().unwrap(),
+        }
+    };
+    text.replace(" - ", " + -")
+        .split(" + ")
+        .filter(|term| !term.trim().is_empty())
+        .map(|term| {
+            let (sign, term) = match term.trim().strip_prefix('-') {
+                Some(rest) => (-1.0, rest),
+                None => (1.0, term.trim()),
+            };
+            let (coeff, power) = match term.split_once('*') {
+                Some((c, mono)) => (ratio(c), mono),
+                None if term.starts_with("t₀") => (1.0, term),
+                None => (ratio(term), ""),
+            };
+            let k = match power {
+                "" => 0,
+                "t₀" => 1,
+                mono => mono.strip_prefix("t₀^").unwrap().parse::<i32>().unwrap(),
+            };
+            sign * coeff * t.powi(k)
+        })
+        .sum()
+}
+
+/// Every family's defining equations, evaluated at its t₀ (from the
+/// equations' last line when the number field is not Q), against the
+/// elementary symmetric functions of S, S + Mxx and S + (Myx + Myxᵀ)/2
+/// computed from the component's floating-point S. Returns how many
+/// families were checked and how many over a proper number field.
+fn check_defining_equations(inst: &Instance, c: &Characterization) -> (usize, usize) {
+    use nalgebra::DMatrix;
+    let m = inst.m();
+    let (mxx, myx, _) = inst.moments_f64();
+    let sym = (&myx + myx.transpose()) * 0.5;
+    let (mut checked, mut over_field) = (0, 0);
+    for k in c.strata.iter().flat_map(|s| s.components.iter()) {
+        if k.family_dimension.is_none_or(|d| d == 0) {
+            continue;
+        }
+        let eqs = &k.defining_equations;
+        assert!(eqs.len() == 3 * m || eqs.len() == 3 * m + 1, "{eqs:?}");
+        let t0 = match eqs.get(3 * m) {
+            Some(last) => {
+                over_field += 1;
+                let rest = last.strip_prefix("where t₀ ≈ ").expect("the field line");
+                rest.split_whitespace()
+                    .next()
+                    .unwrap()
+                    .parse::<f64>()
+                    .unwrap()
+            }
+            None => 0.0,
+        };
+        let s = DMatrix::from_fn(m, m, |i, j| k.s[i][j]);
+        for (block, shift) in [&DMatrix::zeros(m, m), &mxx, &sym].into_iter().enumerate() {
+            let eig = (&s + shift).symmetric_eigen().eigenvalues;
+            // e_1, …, e_m of the eigenvalues.
+            let mut e = vec![1.0; 1];
+            for &x in eig.iter() {
+                let mut next = e.clone();
+                next.push(0.0);
+                for j in 1..next.len() {
+                    next[j] += x * e[j - 1];
+                }
+                e = next;
+            }
+            for j in 1..=m {
+                let eq = &eqs[block * m + j - 1];
+                let (_, value) = eq.split_once(" = ").unwrap();
+                let got = eval_poly_string(value, t0);
+                assert!(
+                    (got - e[j]).abs() <= 1e-7 * (1.0 + e[j].abs()),
+                    "{eq}: {got} at t₀ = {t0}, e_{j} = {}",
+                    e[j]
+                );
+            }
+        }
+        checked += 1;
+    }
+    (checked, over_field)
+}
+
 #[test]
 fn isotropic_strata_are_isolated_points_and_circles() {
     let c = run(&builtin("isotropic").unwrap());
@@ -124,8 +214,8 @@ fn isotropic_strata_are_isolated_points_and_circles() {
             assert_eq!(k.family_dimension_level, Some(Level::Exact), "{k:?}");
             if k.family_dimension.is_some_and(|d| d > 0) {
                 assert_eq!(k.real_psd_dimension, k.family_dimension);
-                // e_1, e_2 of S, S + Mxx and S + (Myx + Myxᵀ)/2, exactly.
-                assert_eq!(k.defining_equations.len(), 6, "{:?}", k.defining_equations);
+                // e_1, e_2 of S, S + Mxx and S + (Myx + Myxᵀ)/2, exactly
+                // (values checked below).
                 assert!(k.defining_equations[0].starts_with("e_1(S) = "));
                 assert!(
                     matches!(k.family_degree, Some(FamilyDegree::AtMost { bound: 2, .. })),
@@ -135,6 +225,9 @@ fn isotropic_strata_are_isolated_points_and_circles() {
             }
         }
     }
+    // The values over Q(t₀), t₀ a root of the factor of χ at the family.
+    let (checked, _) = check_defining_equations(&builtin("isotropic").unwrap(), &c);
+    assert!(checked >= 2, "{checked}");
 }
 
 #[test]
@@ -184,6 +277,13 @@ fn commuting_builtin_agrees_with_its_closed_form() {
         );
     }
     assert!(agrees(&c));
+    // Every family's defining equations over its own factor of χ (degree
+    // 2 to 8 instead of 16), evaluated at t₀ against S.
+    let (checked, over_field) = check_defining_equations(&builtin("commuting").unwrap(), &c);
+    assert!(
+        checked >= 6 && over_field >= 1,
+        "{checked} families, {over_field} over a field"
+    );
     // The rank-3 points' χ (degree 16) splits into factors of degrees 4,
     // 4, 8; over its own factor every maximal-rank verdict is exact (the
     // EMA blocks of size 27 over degree 4 included), and agrees with the

@@ -286,8 +286,10 @@ pub struct Component {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family_degree: Option<crate::variety::family_degree::FamilyDegree>,
     /// The family's defining equations beyond the stratum's: its orbit
-    /// invariants at S, exactly over `Q(t₀)` (empty for an isolated
-    /// solution).
+    /// invariants at S, exactly over the number field `Q(t₀)` of the
+    /// irreducible factor of χ that vanishes at t₀, with a last line naming
+    /// that factor and t₀ when some value is not rational; empty for an
+    /// isolated solution.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub defining_equations: Vec<String>,
     /// How many of the stratum's real solutions lie on this family (the

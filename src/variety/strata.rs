@@ -235,14 +235,43 @@ pub(crate) fn invariant_polys(inst: &Instance, nv: usize) -> Vec<SparsePoly> {
 /// [`invariant_polys`] at that solution, exactly, as
 /// `e_k(S + M) = q(t₀)/χ'(t₀)^k` with `q = e_k(H + χ'·M)` in `Q[t]/χ`
 /// (`S = H/χ'`), for M = 0, Mxx and (Myx + Myxᵀ)/2.
-pub(crate) fn invariant_equations(inst: &Instance, rur: &Rur) -> Result<Vec<String>> {
+///
+/// With `own`, the irreducible factor φ of χ that vanishes at t₀, each value
+/// is written in the number field Q(t₀) = Q[t]/φ instead: `e_k(S + M) =
+/// r(t₀)` with `r ≡ q·(χ'^k)⁻¹ (mod φ)` of degree below deg φ (χ' is
+/// invertible modulo φ because χ is squarefree), a rational number when
+/// r is constant (always when φ is linear); when some r is not, a last line
+/// states φ, t₀'s isolating interval and its value to 20 digits. On
+/// `commuting` this replaces numerators of degree 15 over χ of degree 16 by
+/// values over factors of degree 2 to 8.
+pub(crate) fn invariant_equations(
+    inst: &Instance,
+    rur: &Rur,
+    own: Option<(&UPoly, &crate::exact::roots::RealRoot)>,
+) -> Result<Vec<String>> {
     let m = inst.m();
     let sub = Substituted::new(rur, m)?;
     let md: ModelData<BigRational> = ModelData::from_instance(inst);
     let half = BigRational::new(BigInt::one(), BigInt::from(2));
     let sym = md.myx.add(&md.myx.transpose()).scale(&half);
     let ring = &sub.ring;
+    // Over the own factor φ: (χ' mod φ)⁻¹, once.
+    let field = match own {
+        Some((phi, _)) => {
+            let inv = rur.chi.derivative().inverse_mod(phi).ok_or_else(|| {
+                Error::Computation("χ' is not invertible modulo the factor at t₀".into())
+            })?;
+            Some((phi.clone(), inv))
+        }
+        None => None,
+    };
+    let modulo = |x: &UPoly, phi: &UPoly| {
+        x.div_rem(phi)
+            .map(|(_, r)| r)
+            .ok_or_else(|| Error::Computation("a zero factor of the minimal polynomial".into()))
+    };
     let mut out = Vec::new();
+    let mut uses_t0 = false;
     for (name, shift) in [
         ("S", None),
         ("S + Mxx", Some(&md.mxx)),
@@ -263,11 +292,26 @@ pub(crate) fn invariant_equations(inst: &Instance, rur: &Rur) -> Result<Vec<Stri
                 .iter()
                 .map(|set| sub.det(&sub_rows(&t, set, set)))
                 .fold(ring.zero(), |a, b| ring.add(&a, &b));
-            out.push(format!(
-                "e_{k}({name}) = ({})/χ'(t₀)^{k}",
-                q.to_upoly().to_string_in("t₀")
-            ));
+            let value = match &field {
+                Some((phi, dchi_inv)) => {
+                    let scale = modulo(&dchi_inv.pow(k as u32), phi)?;
+                    let r = modulo(&modulo(&q.to_upoly(), phi)?.mul(&scale), phi)?;
+                    uses_t0 |= r.degree().is_some_and(|d| d > 0);
+                    r.to_string_in("t₀")
+                }
+                None => format!("({})/χ'(t₀)^{k}", q.to_upoly().to_string_in("t₀")),
+            };
+            out.push(format!("e_{k}({name}) = {value}"));
         }
+    }
+    if let Some((phi, root)) = own.filter(|_| uses_t0) {
+        out.push(format!(
+            "where t₀ ≈ {} is the root of {} in [{}, {}]",
+            root.decimal(20),
+            phi.to_string_in("t"),
+            root.lo(),
+            root.hi()
+        ));
     }
     Ok(out)
 }
@@ -1005,7 +1049,12 @@ fn describe_family(
         _ => None,
     };
     if let Some(rur) = rur {
-        sol.defining_equations = invariant_equations(p.inst, rur)?;
+        let own = sol
+            .root
+            .as_ref()
+            .and_then(|root| factor_at(factors, root).map(|phi| (phi, root.clone())));
+        sol.defining_equations =
+            invariant_equations(p.inst, rur, own.as_ref().map(|(phi, root)| (phi, root)))?;
     }
     Ok(())
 }
