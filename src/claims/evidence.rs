@@ -67,47 +67,85 @@ impl ExactRun {
     }
 }
 
+/// Threads that run the instances' characterizations side by side. Each
+/// characterization is mostly our own exact arithmetic (its Symbolica calls
+/// queue on the one Symbolica worker thread), so on two cores two
+/// instances at a time keep both busy.
+const EXACT_THREADS: usize = 2;
+
 /// The exact characterization of every instance it applies to (m ≤ 3,
-/// λ > 0), within the budget.
+/// λ > 0), within the budget. The instances run on [`EXACT_THREADS`]
+/// threads, the largest (by m, then n) first so that the longest runs do
+/// not start last; the result keeps the order of `instances`.
 pub(super) fn run(
     instances: &[Instance],
     cfg: &VerifyConfig,
     budget: Option<Duration>,
 ) -> ExactRun {
     let started = std::time::Instant::now();
+    let mut order: Vec<usize> = (0..instances.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse((instances[i].m(), instances[i].n())));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<Option<Exact>>> =
+        std::sync::Mutex::new((0..instances.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..EXACT_THREADS.min(instances.len()) {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(&i) = order.get(k) else { break };
+                    let left = budget.map(|b| b.saturating_sub(started.elapsed()).as_secs_f64());
+                    let outcome = exact_one(&instances[i], cfg, left);
+                    if let Ok(mut slots) = done.lock() {
+                        slots[i] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    let slots = done.into_inner().unwrap_or_default();
     let per_instance = instances
         .iter()
-        .map(|inst| {
-            let left = budget.map(|b| b.saturating_sub(started.elapsed()).as_secs_f64());
-            let outcome = if inst.m() > MAX_STRATA_M {
-                Exact::OutOfScope(format!(
-                    "m = {} > {MAX_STRATA_M}: the exact strata are limited to m ≤ {MAX_STRATA_M}",
-                    inst.m()
-                ))
-            } else if inst.lambda() <= &BigRational::from_integer(0.into()) {
-                Exact::OutOfScope("λ = 0: the strata are stated for λ > 0".into())
-            } else if left.is_some_and(|t| t <= 0.0) {
-                Exact::NotStarted
-            } else {
-                let ccfg = CharacterizeConfig {
-                    timeout: left,
-                    whole_variety: WholeVariety::Never,
-                    kappa_grid: cfg.kappa_grid.clone(),
-                    eta: cfg.eta,
-                    alpha: cfg.alpha,
-                    spectral: cfg.spectral,
-                    seed: cfg.seed,
-                    ..CharacterizeConfig::default()
-                };
-                match characterize(inst, &ccfg, |_| {}) {
-                    Ok(c) => Exact::Computed(Box::new(c)),
-                    Err(e) => Exact::Failed(e.to_string()),
-                }
-            };
+        .zip(slots)
+        .map(|(inst, outcome)| {
+            let outcome = outcome.unwrap_or_else(|| {
+                Exact::Failed("the characterization's thread stopped before returning".into())
+            });
             (inst.name().to_owned(), outcome)
         })
         .collect();
     ExactRun { per_instance }
+}
+
+/// The exact characterization of one instance with `left` seconds of the
+/// budget.
+fn exact_one(inst: &Instance, cfg: &VerifyConfig, left: Option<f64>) -> Exact {
+    if inst.m() > MAX_STRATA_M {
+        return Exact::OutOfScope(format!(
+            "m = {} > {MAX_STRATA_M}: the exact strata are limited to m ≤ {MAX_STRATA_M}",
+            inst.m()
+        ));
+    }
+    if inst.lambda() <= &BigRational::from_integer(0.into()) {
+        return Exact::OutOfScope("λ = 0: the strata are stated for λ > 0".into());
+    }
+    if left.is_some_and(|t| t <= 0.0) {
+        return Exact::NotStarted;
+    }
+    let ccfg = CharacterizeConfig {
+        timeout: left,
+        whole_variety: WholeVariety::Never,
+        kappa_grid: cfg.kappa_grid.clone(),
+        eta: cfg.eta,
+        alpha: cfg.alpha,
+        spectral: cfg.spectral,
+        seed: cfg.seed,
+        ..CharacterizeConfig::default()
+    };
+    match characterize(inst, &ccfg, |_| {}) {
+        Ok(c) => Exact::Computed(Box::new(c)),
+        Err(e) => Exact::Failed(e.to_string()),
+    }
 }
 
 /// How completely a stratum's solution set is known.

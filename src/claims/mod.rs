@@ -348,18 +348,18 @@ pub fn verify(
         }
     }
     let started = Instant::now();
-    // The symbolic proofs run on the Symbolica worker thread while the
-    // numeric analysis runs here.
+    // The symbolic proofs (mostly Symbolica's worker thread), the exact
+    // characterizations (our own arithmetic, two instances at a time) and
+    // the numeric analysis (here) run side by side.
     let proofs = {
         let instances = instances.to_vec();
         let dim = config.proof_dimension;
+        std::thread::spawn(move || symbolic::run(&instances, dim, budget))
+    };
+    let exact = {
+        let instances = instances.to_vec();
         let cfg = config.clone();
-        std::thread::spawn(move || {
-            let proofs = symbolic::run(&instances, dim, budget)?;
-            let left = budget.map(|b| b.saturating_sub(started.elapsed()));
-            let exact = evidence::run(&instances, &cfg, left);
-            Ok::<_, crate::Error>((proofs, exact))
-        })
+        std::thread::spawn(move || evidence::run(&instances, &cfg, budget))
     };
     let mut analyses = Vec::new();
     let mut skipped = Vec::new();
@@ -371,9 +371,12 @@ pub fn verify(
         progress(inst.name());
         analyses.push(analyze(inst, config));
     }
-    let (proofs, exact) = proofs
+    let proofs = proofs
         .join()
         .map_err(|_| crate::Error::Computation("the symbolic proofs panicked".into()))??;
+    let exact = exact
+        .join()
+        .map_err(|_| crate::Error::Computation("the exact characterizations panicked".into()))?;
     let ev = Evidence {
         analyses: &analyses,
         proofs: &proofs,
