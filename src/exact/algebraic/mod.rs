@@ -279,6 +279,7 @@ fn sign_i8(o: Ordering) -> i8 {
 
 mod certify;
 mod closed_forms;
+mod crt;
 pub(crate) mod multimodular;
 mod point;
 mod qmat;

@@ -35,6 +35,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rayon::prelude::*;
 
+use super::crt::Crt;
 use crate::exact::intpoly::{self, Modulus, inv_mod, primes};
 use crate::exact::qt::{Qt, QtElem};
 
@@ -721,69 +722,6 @@ fn reconstruct(
             qt.elem_of_integers(num, sj)
         })
         .collect()
-}
-
-/// Chinese remaindering over a fixed list of primes `p₀, p₁, …`: the
-/// prefix products `M_i = p₀⋯p_{i−1}` and `M_i⁻¹ mod p_i`, computed once.
-struct Crt {
-    moduli: Vec<Modulus>,
-    prefix: Vec<BigInt>,
-    /// `⌊M_i/2⌋`: for the odd `M_i`, `2x > M_i` iff `x > ⌊M_i/2⌋`.
-    half: Vec<BigInt>,
-    inverses: Vec<u64>,
-    /// `2^{64k} mod p_i` for as many words as `|x| ≤ M_i/2` can have.
-    powers: Vec<Vec<u64>>,
-}
-
-impl Crt {
-    fn new(primes: &[u64]) -> Self {
-        let mut prefix = Vec::with_capacity(primes.len() + 1);
-        let mut inverses = Vec::with_capacity(primes.len());
-        let mut m = BigInt::one();
-        for &p in primes {
-            inverses.push(inv_mod(Modulus::new(p).reduce(&m), p));
-            prefix.push(m.clone());
-            m *= BigInt::from(p);
-        }
-        prefix.push(m);
-        debug_assert!(primes.iter().all(|p| p % 2 == 1));
-        let half = prefix.iter().map(|m| m >> 1u32).collect();
-        let moduli: Vec<Modulus> = primes.iter().map(|&p| Modulus::new(p)).collect();
-        let powers = moduli
-            .iter()
-            .zip(&prefix)
-            .map(|(m, mi)| m.word_powers(mi.magnitude().iter_u64_digits().len()))
-            .collect();
-        Self {
-            moduli,
-            prefix,
-            half,
-            inverses,
-            powers,
-        }
-    }
-
-    /// The integer in `(−M/2, M/2]` (M the product of all the primes) with
-    /// the given residues. The value is kept in `(−M_i/2, M_i/2]` after
-    /// each prime and corrected only where its residue differs, so a value
-    /// much smaller than M costs one small reduction per prime.
-    fn symmetric(&self, residues: &[u64]) -> BigInt {
-        let mut x = BigInt::zero();
-        for (i, (&r, m)) in residues.iter().zip(&self.moduli).enumerate() {
-            let xm = m.reduce_by(&x, &self.powers[i]);
-            if xm == r {
-                continue;
-            }
-            let p = m.p();
-            let diff = (r + p - xm) % p;
-            let t = m.mul(diff, self.inverses[i]);
-            x += &self.prefix[i] * BigInt::from(t);
-            if x > self.half[i + 1] {
-                x -= &self.prefix[i + 1];
-            }
-        }
-        x
-    }
 }
 
 /// `ℤ[u]/(χ̂)` tensored with ℚ (module docs, step 1): an element is an
