@@ -304,13 +304,22 @@ pub(crate) fn rational_mod(x: &BigRational, p: u64) -> Option<u64> {
     (d != 0).then(|| mul_mod(reduce(x.numer(), p), inv_mod(d, p), p))
 }
 
+/// `aᵉ mod p`, with Barrett's remainders ([`Modulus`]) below 2⁶³ (a 128-bit
+/// division is a software routine, several times slower).
 fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
-    let mut r = 1u64;
+    let mul: &dyn Fn(u64, u64) -> u64 = if p < 1 << 63 {
+        let m = Modulus::new(p);
+        &move |x, y| m.mul(x, y)
+    } else {
+        &move |x, y| mul_mod(x, y, p)
+    };
+    let mut r = 1 % p;
+    a %= p;
     while e > 0 {
         if e & 1 == 1 {
-            r = mul_mod(r, a, p);
+            r = mul(r, a);
         }
-        a = mul_mod(a, a, p);
+        a = mul(a, a);
         e >>= 1;
     }
     r
@@ -345,7 +354,7 @@ fn is_prime_u64(n: u64) -> bool {
             continue;
         }
         for _ in 1..s {
-            x = mul_mod(x, x, n);
+            x = pow_mod(x, 2, n);
             if x == n - 1 {
                 continue 'witness;
             }
@@ -355,19 +364,28 @@ fn is_prime_u64(n: u64) -> bool {
     true
 }
 
-/// The primes below 2⁶², in decreasing order (deterministic).
+/// The primes below 2⁶², in decreasing order (deterministic). The ones
+/// found are kept for the whole process: every multimodular run starts from
+/// the same list, and a rank-3 certificate takes thousands of them.
 pub(crate) fn primes() -> impl Iterator<Item = u64> {
-    let mut n: u64 = (1 << 62) - 1;
-    std::iter::from_fn(move || {
-        while n > 3 {
-            let c = n;
+    (0..).map_while(nth_prime)
+}
+
+/// The i-th prime of [`primes`] (from 0), found once.
+fn nth_prime(i: usize) -> Option<u64> {
+    static FOUND: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+    let mut found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+    while found.len() <= i {
+        let mut n = found.last().map_or((1 << 62) - 1, |&p| p - 2);
+        while n > 3 && !is_prime_u64(n) {
             n -= 2;
-            if is_prime_u64(c) {
-                return Some(c);
-            }
         }
-        None
-    })
+        if n <= 3 {
+            return None;
+        }
+        found.push(n);
+    }
+    Some(found[i])
 }
 
 /// `x mod p` in `[0, p)`.
@@ -879,7 +897,36 @@ mod tests {
         assert_eq!(descartes_bound(&c, &q(-1, 10), &q(1, 10)), 0);
     }
 
+    /// The cached list is the direct scan downwards from 2⁶² − 1, and the
+    /// same list again on a second pass.
+    #[test]
+    fn cached_primes_are_the_primes_below_2_62_in_decreasing_order() {
+        let direct: Vec<u64> = (0..)
+            .map(|k| (1u64 << 62) - 1 - 2 * k)
+            .filter(|&n| is_prime_u64(n))
+            .take(40)
+            .collect();
+        assert_eq!(primes().take(40).collect::<Vec<_>>(), direct);
+        assert_eq!(primes().take(40).collect::<Vec<_>>(), direct);
+        assert!(direct.windows(2).all(|w| w[0] > w[1]));
+    }
+
     proptest! {
+        /// Barrett's powers below 2⁶³ agree with the 128-bit remainders
+        /// (and the inverse is one), on both sides of 2⁶³.
+        #[test]
+        fn powers_and_inverses_modulo_word_primes(a in 1u64.., e in 0u64..1000, k in 0usize..3) {
+            let p = [(1u64 << 62) - 57, (1u64 << 63) - 25, u64::MAX - 58][k];
+            let mut r = 1u128;
+            for _ in 0..e {
+                r = r * u128::from(a) % u128::from(p);
+            }
+            prop_assert_eq!(u128::from(pow_mod(a, e, p)), r);
+            if a % p != 0 {
+                prop_assert_eq!(mul_mod(inv_mod(a % p, p), a % p, p), 1);
+            }
+        }
+
         #[test]
         fn lehmer_gcd_small(a in any::<i128>(), b in any::<i128>(), g in 1u64..1_000_000) {
             let (a, b) = (BigInt::from(a) * g, BigInt::from(b) * g);
