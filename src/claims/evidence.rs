@@ -86,33 +86,34 @@ pub(super) fn run(
     let mut order: Vec<usize> = (0..instances.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse((instances[i].m(), instances[i].n())));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<Option<Exact>>> =
-        std::sync::Mutex::new((0..instances.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..EXACT_THREADS.min(instances.len()) {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let Some(&i) = order.get(k) else { break };
-                    let left = budget.map(|b| b.saturating_sub(started.elapsed()).as_secs_f64());
-                    let outcome = exact_one(&instances[i], cfg, left);
-                    if let Ok(mut slots) = done.lock() {
-                        slots[i] = Some(outcome);
+    // Each thread takes the next instance in `order` until none is left and
+    // returns what it computed with the instances' positions.
+    let mut done: Vec<(usize, Exact)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..EXACT_THREADS.min(instances.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(&i) = order.get(k) else { break };
+                        let left =
+                            budget.map(|b| b.saturating_sub(started.elapsed()).as_secs_f64());
+                        out.push((i, exact_one(&instances[i], cfg, left)));
                     }
-                }
-            });
-        }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     });
-    let slots = done.into_inner().unwrap_or_default();
+    done.sort_by_key(|(i, _)| *i);
     let per_instance = instances
         .iter()
-        .zip(slots)
-        .map(|(inst, outcome)| {
-            let outcome = outcome.unwrap_or_else(|| {
-                Exact::Failed("the characterization's thread stopped before returning".into())
-            });
-            (inst.name().to_owned(), outcome)
-        })
+        .zip(done)
+        .map(|(inst, (_, outcome))| (inst.name().to_owned(), outcome))
         .collect();
     ExactRun { per_instance }
 }

@@ -304,25 +304,56 @@ pub(crate) fn rational_mod(x: &BigRational, p: u64) -> Option<u64> {
     (d != 0).then(|| mul_mod(reduce(x.numer(), p), inv_mod(d, p), p))
 }
 
-/// `aᵉ mod p`, with Barrett's remainders ([`Modulus`]) below 2⁶³ (a 128-bit
-/// division is a software routine, several times slower).
-fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
-    let mul: &dyn Fn(u64, u64) -> u64 = if p < 1 << 63 {
-        let m = Modulus::new(p);
-        &move |x, y| m.mul(x, y)
-    } else {
-        &move |x, y| mul_mod(x, y, p)
-    };
-    let mut r = 1 % p;
-    a %= p;
-    while e > 0 {
-        if e & 1 == 1 {
-            r = mul(r, a);
+/// Products modulo any word `p > 1`: Barrett's remainders ([`Modulus`])
+/// below 2⁶³, the 128-bit remainder (a software division, several times
+/// slower) above. Built once per modulus, like [`Modulus`].
+enum WordModulus {
+    Barrett(Modulus),
+    Wide(u64),
+}
+
+impl WordModulus {
+    fn new(p: u64) -> Self {
+        if p < 1 << 63 {
+            Self::Barrett(Modulus::new(p))
+        } else {
+            Self::Wide(p)
         }
-        a = mul(a, a);
-        e >>= 1;
     }
-    r
+
+    fn mul(&self, a: u64, b: u64) -> u64 {
+        match self {
+            Self::Barrett(m) => m.mul(a, b),
+            Self::Wide(p) => mul_mod(a, b, *p),
+        }
+    }
+
+    fn p(&self) -> u64 {
+        match self {
+            Self::Barrett(m) => m.p(),
+            Self::Wide(p) => *p,
+        }
+    }
+
+    /// `aᵉ mod p`.
+    fn pow(&self, mut a: u64, mut e: u64) -> u64 {
+        let p = self.p();
+        let mut r = 1 % p;
+        a %= p;
+        while e > 0 {
+            if e & 1 == 1 {
+                r = self.mul(r, a);
+            }
+            a = self.mul(a, a);
+            e >>= 1;
+        }
+        r
+    }
+}
+
+/// `aᵉ mod p`.
+fn pow_mod(a: u64, e: u64, p: u64) -> u64 {
+    WordModulus::new(p).pow(a, e)
 }
 
 /// Inverse of a non-zero residue modulo the prime `p`.
@@ -348,13 +379,14 @@ fn is_prime_u64(n: u64) -> bool {
         d /= 2;
         s += 1;
     }
+    let m = WordModulus::new(n);
     'witness: for &a in &BASES {
-        let mut x = pow_mod(a, d, n);
+        let mut x = m.pow(a, d);
         if x == 1 || x == n - 1 {
             continue;
         }
         for _ in 1..s {
-            x = pow_mod(x, 2, n);
+            x = m.mul(x, x);
             if x == n - 1 {
                 continue 'witness;
             }

@@ -1031,14 +1031,16 @@ fn describe_family(
     rur: Option<&Rur>,
     factors: &[UPoly],
 ) -> Result<()> {
+    // The irreducible factor of χ at the point, once for both uses.
+    let phi = sol.root.as_ref().and_then(|root| factor_at(factors, root));
     sol.family_degree = match (rur, &sol.root, sol.family_dimension) {
-        (Some(rur), Some(root), Some(d)) => Some(match factor_at(factors, root) {
+        (Some(rur), Some(_), Some(d)) => Some(match &phi {
             Some(phi) => family_degree(
                 p.inst,
                 &p.polys,
                 &p.names,
                 rur,
-                &phi,
+                phi,
                 d,
                 Some(Duration::from_secs(20)),
             )?,
@@ -1049,12 +1051,8 @@ fn describe_family(
         _ => None,
     };
     if let Some(rur) = rur {
-        let own = sol
-            .root
-            .as_ref()
-            .and_then(|root| factor_at(factors, root).map(|phi| (phi, root.clone())));
-        sol.defining_equations =
-            invariant_equations(p.inst, rur, own.as_ref().map(|(phi, root)| (phi, root)))?;
+        let own = phi.as_ref().zip(sol.root.as_ref());
+        sol.defining_equations = invariant_equations(p.inst, rur, own)?;
     }
     Ok(())
 }

@@ -228,21 +228,10 @@ fn tree_weights(levels: &[Vec<BigUint>], primes: &[u64]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exact::intpoly::primes;
+    use crate::exact::intpoly::{primes, reduce};
     use num_bigint::BigUint;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
-
-    /// `x mod p` in `[0, p)`, directly.
-    fn residue(x: &BigInt, p: u64) -> u64 {
-        let r = x % BigInt::from(p);
-        let r = if r < BigInt::zero() {
-            r + BigInt::from(p)
-        } else {
-            r
-        };
-        r.iter_u64_digits().next().unwrap_or(0)
-    }
 
     fn random_int(rng: &mut ChaCha8Rng, words: usize) -> BigInt {
         let digits: Vec<u32> = (0..2 * words).map(|_| rng.r#gen()).collect();
@@ -271,7 +260,7 @@ mod tests {
                 }
             }
             for v in values {
-                let residues: Vec<u64> = ps.iter().map(|&p| residue(&v, p)).collect();
+                let residues: Vec<u64> = ps.iter().map(|&p| reduce(&v, p)).collect();
                 assert_eq!(crt.symmetric(&residues), v, "n = {n}");
                 if n > 1 {
                     assert_eq!(crt.by_tree(&residues), v, "tree, n = {n}");
