@@ -125,16 +125,39 @@ impl Qt {
         if a.num.is_empty() || b.num.is_empty() {
             return self.zero();
         }
-        let mut num = vec![BigInt::zero(); a.num.len() + b.num.len() - 1];
-        for (i, x) in a.num.iter().enumerate() {
-            if x.is_zero() {
-                continue;
-            }
-            for (j, y) in b.num.iter().enumerate() {
-                num[i + j] += x * y;
+        self.reduce(poly_mul(&a.num, &b.num), &a.den * &b.den)
+    }
+
+    /// `Σ aᵢ·bᵢ` with one reduction modulo χ: the products are summed
+    /// unreduced over the least common multiple of their denominators (a
+    /// reduction costs several products when χ is not monic over Z).
+    pub fn dot(&self, pairs: &[(&QtElem, &QtElem)]) -> QtElem {
+        let prods: Vec<(IPoly, BigInt)> = pairs
+            .iter()
+            .filter(|(a, b)| !a.num.is_empty() && !b.num.is_empty())
+            .map(|(a, b)| (poly_mul(&a.num, &b.num), &a.den * &b.den))
+            .collect();
+        let Some(first) = prods.first() else {
+            return self.zero();
+        };
+        let mut l = first.1.clone();
+        for (_, d) in &prods[1..] {
+            let g = intpoly::int_gcd(&l, d);
+            l = &l / &g * d;
+        }
+        let n = prods.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+        let mut num = vec![BigInt::zero(); n];
+        for (p, d) in &prods {
+            let f = &l / d;
+            for (acc, x) in num.iter_mut().zip(p) {
+                if f.is_one() {
+                    *acc += x;
+                } else {
+                    *acc += x * &f;
+                }
             }
         }
-        self.reduce(num, &a.den * &b.den)
+        self.reduce(num, l)
     }
 
     /// `c · a` for a rational `c`.
@@ -168,6 +191,20 @@ impl QtElem {
                 .collect(),
         )
     }
+}
+
+/// The product of two integer polynomials (lowest degree first, non-empty).
+fn poly_mul(a: &[BigInt], b: &[BigInt]) -> IPoly {
+    let mut num = vec![BigInt::zero(); a.len() + b.len() - 1];
+    for (i, x) in a.iter().enumerate() {
+        if x.is_zero() {
+            continue;
+        }
+        for (j, y) in b.iter().enumerate() {
+            num[i + j] += x * y;
+        }
+    }
+    num
 }
 
 fn normalize(mut num: IPoly, mut den: BigInt) -> QtElem {
@@ -225,5 +262,16 @@ mod tests {
         assert_eq!(r.scale(&ea, &q(-6, 7)).to_upoly(), a.scale(&q(-6, 7)));
         // χ itself is zero in the ring.
         assert!(r.elem(&chi).is_zero());
+        // Σ aᵢbᵢ with one reduction: the same element as the products
+        // reduced one by one, with zero and rational factors among them.
+        let c = r.elem(&UPoly::new(vec![q(5, 9), q(-1, 4), q(7, 2)]));
+        let pairs = [(&ea, &eb), (&eb, &c), (&a3, &c), (&r.zero(), &ea)];
+        let one_by_one = pairs
+            .iter()
+            .fold(r.zero(), |acc, (x, y)| r.add(&acc, &r.mul(x, y)));
+        assert_eq!(r.dot(&pairs), one_by_one);
+        assert_eq!(r.dot(&[]), r.zero());
+        let cancel = r.dot(&[(&ea, &eb), (&r.scale(&ea, &q(-1, 1)), &eb)]);
+        assert!(cancel.is_zero());
     }
 }

@@ -264,8 +264,9 @@ pub fn local_dimension_exact(
 
 /// The image modulo the prime `p` of the solution of a root of `phi` (an
 /// irreducible factor of `rur.chi`): the coordinates `hᵢ(r)/χ'(r)` at a root
-/// `r` of φ modulo p. `None` when p divides φ's leading coefficient or a
-/// denominator, φ has no root modulo p, or `χ'(r) ≡ 0`.
+/// `r` of φ modulo p, then the saturation variables'. `None` when p
+/// divides φ's leading coefficient or a denominator, φ has no root modulo
+/// p, or `χ'(r) ≡ 0`.
 pub(crate) fn image_point(
     rur: &Rur,
     phi: &UPoly,
@@ -293,11 +294,13 @@ pub(crate) fn image_point(
         return None;
     }
     let dinv = inv_mod(d, p);
-    Some(
-        hs.iter()
-            .map(|h| mul_mod(eval_mod(h, r, p), dinv, p))
-            .collect(),
-    )
+    let mut point: Vec<u64> = hs
+        .iter()
+        .map(|h| mul_mod(eval_mod(h, r, p), dinv, p))
+        .collect();
+    let z = rur.saturation_values_mod(&point, p)?;
+    point.extend(z);
+    Some(point)
 }
 
 /// The two ranks modulo `p` at the image `point` of the solution.
@@ -424,6 +427,7 @@ mod tests {
                 UPoly::zero(),
                 UPoly::new(vec![q(0), q(2)]),
             ],
+            saturation: Vec::new(),
         };
         // K = [[0, 1], [−1, 0]] does not preserve this toy circle; it only
         // exercises the orbit rank: [K, S] ≠ 0 at this S, so rank 1.

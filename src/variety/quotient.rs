@@ -27,6 +27,12 @@ pub(crate) trait QuotientRing {
     fn add(&self, a: &Self::E, b: &Self::E) -> Self::E;
     fn sub(&self, a: &Self::E, b: &Self::E) -> Self::E;
     fn mul(&self, a: &Self::E, b: &Self::E) -> Self::E;
+    /// `Σ aᵢ·bᵢ`.
+    fn dot(&self, pairs: &[(&Self::E, &Self::E)]) -> Self::E {
+        pairs
+            .iter()
+            .fold(self.zero(), |acc, (a, b)| self.add(&acc, &self.mul(a, b)))
+    }
     /// `c·a` for a rational `c` (p-integral for [`QtModP`]).
     fn scale(&self, a: &Self::E, c: &BigRational) -> Self::E;
     /// The class of a rational polynomial (p-integral for [`QtModP`]).
@@ -49,6 +55,9 @@ impl QuotientRing for Qt {
     }
     fn mul(&self, a: &QtElem, b: &QtElem) -> QtElem {
         Qt::mul(self, a, b)
+    }
+    fn dot(&self, pairs: &[(&QtElem, &QtElem)]) -> QtElem {
+        Qt::dot(self, pairs)
     }
     fn scale(&self, a: &QtElem, c: &BigRational) -> QtElem {
         Qt::scale(self, a, c)

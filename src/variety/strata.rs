@@ -45,6 +45,7 @@ use super::family_degree::{FamilyDegree, family_degree};
 use super::quotient::{QtModP, QuotientRing};
 use super::zerodim::{
     Completeness, CountEvidence, FiniteSolutions, Rur, SolveOptions, Solved, solve,
+    vanishes_at_no_root,
 };
 use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
@@ -316,12 +317,11 @@ pub(crate) fn invariant_equations(
     Ok(out)
 }
 
-/// The matrix `H` of numerators (S = H/χ') and `h_z`, in `Q[t]/χ` or in
-/// its image modulo a prime (see [`super::quotient`]).
+/// The matrix `H` of numerators (S = H/χ'), in `Q[t]/χ` or in its image
+/// modulo a prime (see [`super::quotient`]).
 struct Substituted<R: QuotientRing = Qt> {
     ring: R,
     h: Vec<Vec<R::E>>,
-    hz: R::E,
     dchi: R::E,
 }
 
@@ -354,15 +354,18 @@ impl<R: QuotientRing> Substituted<R> {
     fn in_ring(ring: R, rur: &Rur, m: usize) -> Result<Self> {
         let (_, idx) = s_variables(m);
         let elems: Vec<R::E> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
+        if elems.len() < m * (m + 1) / 2 {
+            return Err(Error::Computation(format!(
+                "{} numerators for the {} entries of S",
+                elems.len(),
+                m * (m + 1) / 2
+            )));
+        }
         let h = (0..m)
             .map(|i| (0..m).map(|j| elems[idx[i][j]].clone()).collect())
             .collect();
-        let hz = elems
-            .last()
-            .cloned()
-            .ok_or_else(|| Error::Computation("no coordinate for z".into()))?;
         let dchi = ring.elem(&rur.chi_derivative());
-        Ok(Self { ring, h, hz, dchi })
+        Ok(Self { ring, h, dchi })
     }
 
     fn det(&self, m: &[Vec<R::E>]) -> R::E {
@@ -383,8 +386,9 @@ impl<R: QuotientRing> Substituted<R> {
             .map(|i| {
                 (0..b[0].len())
                     .map(|j| {
-                        (0..b.len())
-                            .fold(r.zero(), |acc, k| r.add(&acc, &r.mul(&a[i][k], &b[k][j])))
+                        let pairs: Vec<(&R::E, &R::E)> =
+                            (0..b.len()).map(|k| (&a[i][k], &b[k][j])).collect();
+                        r.dot(&pairs)
                     })
                     .collect()
             })
@@ -422,15 +426,13 @@ impl<R: QuotientRing> Substituted<R> {
         }
         x
     }
-
-    fn pow_dchi(&self, k: usize) -> R::E {
-        (0..k).fold(self.ring.one(), |acc, _| self.ring.mul(&acc, &self.dchi))
-    }
 }
 
-/// Verifies a representation of stratum r's solutions exactly (every
-/// equation of [`stratum_system`], written with `S = H/χ'`, `z = h_z/χ'`
-/// and denominators cleared, vanishes in `Q[t]/χ`).
+/// Verifies a representation of stratum r's solutions exactly: every
+/// equation of [`stratum_system`] in S, written with `S = H/χ'` and
+/// denominators cleared, vanishes in `Q[t]/χ`, and z's equation can be
+/// solved at every root (`e_r(S)·det(S·Mxx + λI)` vanishes at none, proved
+/// modulo a prime: [`vanishes_at_no_root`]).
 fn verify_stratum(inst: &Instance, r: usize, rur: &Rur) -> Result<bool> {
     let m = inst.m();
     let md: ModelData<BigRational> = ModelData::from_instance(inst);
@@ -459,13 +461,15 @@ fn verify_stratum(inst: &Instance, r: usize, rur: &Rur) -> Result<bool> {
             }
         }
     }
-    let er = subsets(m, r)
-        .iter()
-        .map(|set| sub.det(&sub_rows(&sub.h, set, set)))
-        .fold(ring.zero(), |a, b| ring.add(&a, &b));
-    let t = sub.shifted(&md, false);
-    let lhs = ring.mul(&ring.mul(&sub.hz, &er), &sub.det(&t));
-    Ok(ring.sub(&lhs, &sub.pow_dchi(1 + r + m)).is_zero())
+    // z·e_r(S)·det(S·Mxx + λI) = 1: z is left out of the representation
+    // (a saturation variable, z = 1/(e_r·det)); its equation holds at every
+    // root iff e_r(S)·det(S·Mxx + λI) vanishes at none.
+    match rur.saturation.as_slice() {
+        [z] => Ok(vanishes_at_no_root(rur, &z.factor)),
+        _ => Err(Error::Computation(
+            "the representation of a stratum should leave out z alone".into(),
+        )),
+    }
 }
 
 /// One real solution S of a stratum.
@@ -871,7 +875,7 @@ fn fill_finite(
             st.completeness = f.completeness();
             st.exact = st.completeness == Completeness::Certified;
             st.method = format!(
-                "rational univariate representation s = h(t)/χ'(t), χ of degree {} (coefficients up to {} digits), reconstructed from {} primes and verified exactly over Q (χ squarefree, every equation ≡ 0 mod χ, {}); real roots isolated exactly (bisection with Descartes' rule of signs); PSD decided exactly; count: {}; {}",
+                "rational univariate representation s = h(t)/χ'(t), χ of degree {} (coefficients up to {} digits), reconstructed from {} primes and verified exactly over Q (χ squarefree, every equation in S ≡ 0 mod χ, z = 1/(e_r(S)·det(S·Mxx + λI)) defined at every root, {}); real roots isolated exactly (bisection with Descartes' rule of signs); PSD decided exactly; count: {}; {}",
                 f.count,
                 f.coefficient_digits,
                 f.primes_used,
@@ -1357,7 +1361,7 @@ fn enclose_entries(
     let digits = digits.clamp(3, 60);
     // Entries that vanish exactly at the root (gcd(χ, h) vanishes there):
     // printed as 0, without asking an enclosure for relative digits of 0.
-    let numerators = &rur.numerators[..rur.numerators.len() - 1];
+    let numerators = &rur.numerators;
     let zero: Vec<bool> = numerators
         .iter()
         .map(|h| {

@@ -24,6 +24,17 @@
 //!    missing; a representation that passes (b) and (c) but fails (d) is
 //!    rejected.
 //!
+//! **Saturation variables.** A trailing variable z whose only equation is
+//! `z·E(x) + c = 0` (c a non-zero constant, E free of z), such as the z of
+//! `z·e_r(S)·det(S·Mxx + λI) = 1` in the rank strata, is a function of the
+//! other variables on the solution set, `z = −c/E(x)`. It is left out of the
+//! form and of the reconstruction ([`Saturation`]): its coordinate is
+//! typically twice as tall as the others and would double the primes and
+//! the cost of (c). In (c) its equation is replaced by `E(x(t))` vanishing
+//! at no root of χ, i.e. `χ'^{deg E}·E(h/χ')` and χ coprime, which one prime
+//! proves ([`vanishes_at_no_root`]); the D roots then give D solutions of
+//! the whole system, z included.
+//!
 //! That no solution is missing then rests on (a), the count D itself:
 //! exact when a Gröbner basis over Q was computed (Symbolica, within its
 //! budget) and gave the same D ([`Completeness::Certified`]), otherwise on
@@ -39,9 +50,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::modular::{Crt, Fp, primes};
+use super::quotient::{QtModP, QuotientRing};
 use crate::error::{Error, Result};
 use crate::exact::UPoly;
-use crate::exact::qt::{Qt, QtElem};
+use crate::exact::intpoly;
+use crate::exact::qt::Qt;
 use crate::polynomial::groebner::{Field, groebner_basis};
 use crate::polynomial::ideal::{max_independent_set, support_mask};
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
@@ -154,15 +167,34 @@ impl Completeness {
 
 /// A rational univariate representation of the solutions: they are the
 /// points `xᵢ = hᵢ(t)/χ'(t)` for the roots `t` of the squarefree `χ`, and
-/// `t = Σ cᵢ xᵢ` there.
+/// `t = Σ cᵢ xᵢ` there; trailing saturation variables are `z = −c/E(x)`.
 #[derive(Clone, Debug)]
 pub struct Rur {
-    /// The separating linear form's integer coefficients `cᵢ`.
+    /// The separating linear form's integer coefficients `cᵢ`, one per
+    /// variable (0 on the saturation variables).
     pub form: Vec<i64>,
     /// The minimal polynomial χ of the form (monic, squarefree, degree D).
     pub chi: UPoly,
-    /// The numerators `hᵢ` (degree < D), one per variable.
+    /// The numerators `hᵢ` (degree < D), one per variable before the
+    /// saturation variables.
     pub numerators: Vec<UPoly>,
+    /// The trailing saturation variables, not represented by numerators.
+    pub saturation: Vec<Saturation>,
+}
+
+/// A variable z whose only equation is `z·E(x) + c = 0`, c a non-zero
+/// rational and E free of z and of the other saturation variables: on the
+/// solution set `E(x) ≠ 0` and `z = −c/E(x)`.
+#[derive(Clone, Debug)]
+pub struct Saturation {
+    /// The variable's index (after every represented variable).
+    pub variable: usize,
+    /// The index of its equation in the system.
+    pub equation: usize,
+    /// E, a polynomial in the represented variables.
+    pub factor: SparsePoly,
+    /// c.
+    pub constant: BigRational,
 }
 
 impl Rur {
@@ -170,6 +202,63 @@ impl Rur {
     pub fn chi_derivative(&self) -> UPoly {
         self.chi.derivative()
     }
+
+    /// The saturation variables' values modulo p at the point whose
+    /// represented coordinates are `x` (residues): `z = −c/E(x)`. `None`
+    /// when p divides a denominator of c or E, or `E(x) ≡ 0`.
+    pub fn saturation_values_mod(&self, x: &[u64], p: u64) -> Option<Vec<u64>> {
+        self.saturation
+            .iter()
+            .map(|s| {
+                let e = super::exact_dimension::eval_sparse_mod(&s.factor, x, p)?;
+                let c = intpoly::rational_mod(&s.constant, p)?;
+                (e != 0).then(|| intpoly::mul_mod((p - c) % p, intpoly::inv_mod(e, p), p))
+            })
+            .collect()
+    }
+}
+
+/// The trailing saturation variables of `polys` (in `nvars` variables),
+/// in increasing order: see [`Saturation`]. At least one variable stays
+/// represented.
+pub fn saturation_variables(polys: &[SparsePoly], nvars: usize) -> Vec<Saturation> {
+    let mut out: Vec<Saturation> = Vec::new();
+    for v in (1..nvars).rev() {
+        let mut with_v = polys
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.terms().iter().any(|(e, _)| e[v] > 0));
+        let (Some((equation, f)), None) = (with_v.next(), with_v.next()) else {
+            break;
+        };
+        let mut factor = Vec::new();
+        let mut constant = None;
+        let mut ok = true;
+        for (e, c) in f.terms() {
+            if e[v] == 1 {
+                // E may not involve a saturation variable found before.
+                ok &= out.iter().all(|s| e[s.variable] == 0);
+                let mut rest = e.clone();
+                rest[v] = 0;
+                factor.push((rest, c.clone()));
+            } else if e.iter().all(|&k| k == 0) {
+                constant = Some(c.clone());
+            } else {
+                ok = false;
+            }
+        }
+        match constant {
+            Some(constant) if ok && !factor.is_empty() => out.push(Saturation {
+                variable: v,
+                equation,
+                factor: SparsePoly::from_terms(nvars, factor),
+                constant,
+            }),
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
 }
 
 impl FiniteSolutions {
@@ -240,10 +329,14 @@ pub fn solve(
     opts: &SolveOptions,
     verifier: Option<Verifier<'_>>,
 ) -> Result<Solved> {
+    let saturation = saturation_variables(polys, variables.len());
+    let kept = variables.len() - saturation.len();
     let run = SolveRun {
         polys,
         variables,
         opts,
+        saturation,
+        kept,
         started: Instant::now(),
     };
     let plist = primes(opts.max_primes.max(2) + 8);
@@ -255,7 +348,7 @@ pub fn solve(
     };
     let d = q0.basis.len();
     // A separating form with a squarefree minimal polynomial.
-    let (form, r0) = match separating_form(&q0, variables.len(), opts) {
+    let (form, r0) = match separating_form(&q0, variables.len(), kept, opts) {
         Ok(found) => found,
         Err(best_distinct) => {
             return Ok(Solved::NotRadical {
@@ -265,7 +358,7 @@ pub fn solve(
         }
     };
     // Reconstruction over more primes.
-    let rec = Reconstruction::new(first, d, variables.len(), form, &r0);
+    let rec = Reconstruction::new(first, d, kept, form, &r0);
     run.reconstruct(&q0, rec, &mut pi, verifier)
 }
 
@@ -275,6 +368,10 @@ struct SolveRun<'a> {
     polys: &'a [SparsePoly],
     variables: &'a [String],
     opts: &'a SolveOptions,
+    /// The trailing saturation variables (not represented).
+    saturation: Vec<Saturation>,
+    /// The number of represented variables (before the saturation ones).
+    kept: usize,
     started: Instant,
 }
 
@@ -332,12 +429,29 @@ impl Reconstruction {
 fn separating_form(
     q0: &ModQuotient,
     nvars: usize,
+    kept: usize,
     opts: &SolveOptions,
 ) -> std::result::Result<(Vec<i64>, ModRurData), usize> {
-    let candidates = form_candidates(nvars, &opts.form_variables);
+    // Only represented variables: a saturation variable is a function of
+    // them on the solution set, so a form separating them separates all.
+    let allowed: Vec<usize> = if opts.form_variables.is_empty() {
+        (0..kept).collect()
+    } else {
+        let mut a: Vec<usize> = opts
+            .form_variables
+            .iter()
+            .copied()
+            .filter(|&v| v < kept)
+            .collect();
+        if a.is_empty() {
+            a = (0..kept).collect();
+        }
+        a
+    };
+    let candidates = form_candidates(nvars, &allowed);
     let mut best_distinct = 0;
     for form in candidates.iter().take(24) {
-        match q0.rur(form) {
+        match q0.rur(form, kept) {
             ModRur::Ok(r) => return Ok((form.clone(), r)),
             ModRur::NotSquarefree(k) => best_distinct = best_distinct.max(k),
             ModRur::NotCyclic => {}
@@ -464,10 +578,12 @@ impl SolveRun<'_> {
                 Ok(
                     match ModQuotient::compute(self.polys, self.variables, p, self.remaining())? {
                         None => None,
-                        Some(Quot::Finite(q)) if q.basis == q0.basis => match q.rur(form) {
-                            ModRur::Ok(r) => Some(Some(r)),
-                            _ => Some(None),
-                        },
+                        Some(Quot::Finite(q)) if q.basis == q0.basis => {
+                            match q.rur(form, self.kept) {
+                                ModRur::Ok(r) => Some(Some(r)),
+                                _ => Some(None),
+                            }
+                        }
                         // A prime whose basis differs from the first one's is
                         // unlucky (or the first was): skip it.
                         Some(_) => Some(None),
@@ -487,7 +603,7 @@ impl SolveRun<'_> {
         values: Vec<BigRational>,
         verifier: Option<Verifier<'_>>,
     ) -> Result<Option<Solved>> {
-        let (d, nvars) = (rec.count, self.variables.len());
+        let (d, nvars) = (rec.count, self.kept);
         // Verify the candidate exactly (a wrong candidate fails and more
         // primes are added).
         let chi = {
@@ -502,6 +618,7 @@ impl SolveRun<'_> {
             form: rec.form.clone(),
             chi,
             numerators,
+            saturation: self.saturation.clone(),
         };
         let squarefree = rur.chi.gcd(&rur.chi_derivative()).degree() == Some(0);
         let ok = squarefree
@@ -635,10 +752,12 @@ fn rational_count(
 /// χ (where χ'(t₀) ≠ 0) `ℓ(x(t₀)) = t₀`, so distinct roots give distinct
 /// points. Errors on a constant χ or a form of the wrong length.
 pub fn form_separates(rur: &Rur) -> Result<bool> {
-    if rur.form.len() != rur.numerators.len() {
+    let nvars = rur.numerators.len() + rur.saturation.len();
+    if rur.form.len() != nvars || rur.form[rur.numerators.len()..].iter().any(|&c| c != 0) {
         return Err(Error::Computation(format!(
-            "a separating form with {} coefficients for {} variables",
+            "a separating form with {} coefficients for {} variables, {} of them represented",
             rur.form.len(),
+            nvars,
             rur.numerators.len()
         )));
     }
@@ -691,50 +810,137 @@ fn rational_empty(
     }
 }
 
-/// Verifies a representation on the system itself: every polynomial, with
-/// `xᵢ = hᵢ/χ'` substituted and denominators cleared, vanishes modulo χ
-/// (exact arithmetic in `Q[t]/χ`).
+/// Verifies a representation on the system itself: every polynomial but
+/// the saturation variables' equations, with `xᵢ = hᵢ/χ'` substituted and
+/// denominators cleared, vanishes modulo χ (exact arithmetic in `Q[t]/χ`);
+/// and every saturation equation `z·E + c` can be solved at every root,
+/// `E(x(t))` vanishing at none ([`vanishes_at_no_root`]). Errors when an
+/// equation other than its own involves a saturation variable.
 pub fn verify_by_substitution(polys: &[SparsePoly], rur: &Rur) -> Result<bool> {
     let ring = Qt::new(&rur.chi)
         .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
-    let nvars = rur.numerators.len();
-    let h: Vec<QtElem> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
-    let dchi = ring.elem(&rur.chi_derivative());
-    // Powers of the numerators and of χ', cached.
-    let mut hp: Vec<Vec<QtElem>> = (0..nvars).map(|_| vec![ring.one()]).collect();
-    let mut dp: Vec<QtElem> = vec![ring.one()];
-    for f in polys {
-        let deg = usize::try_from(f.total_degree().max(0)).unwrap_or(0);
-        let mut acc = ring.zero();
-        for (e, c) in f.terms() {
-            let mut t = ring.constant(c);
-            let mut used = 0usize;
-            for (i, &k) in e.iter().enumerate() {
-                let k = usize::from(k);
-                while hp[i].len() <= k {
-                    let next = ring.mul(&hp[i][hp[i].len() - 1], &h[i]);
-                    hp[i].push(next);
-                }
-                if k > 0 {
-                    t = ring.mul(&t, &hp[i][k]);
-                }
-                used += k;
-            }
-            let rest = deg - used;
-            while dp.len() <= rest {
-                let next = ring.mul(&dp[dp.len() - 1], &dchi);
-                dp.push(next);
-            }
-            if rest > 0 {
-                t = ring.mul(&t, &dp[rest]);
-            }
-            acc = ring.add(&acc, &t);
+    let sub = Substitution::new(ring, rur);
+    // The equations in parallel (each is one exact evaluation).
+    let vanish = polys
+        .par_iter()
+        .enumerate()
+        .filter(|(j, _)| !rur.saturation.iter().any(|s| s.equation == *j))
+        .map(|(_, f)| sub.eval(f).map(|e| e.is_zero()))
+        .collect::<Result<Vec<bool>>>()?;
+    Ok(vanish.iter().all(|&v| v)
+        && rur
+            .saturation
+            .iter()
+            .all(|s| vanishes_at_no_root(rur, &s.factor)))
+}
+
+/// Whether the polynomial `e` in the represented variables vanishes at no
+/// root of χ: whether `χ'^{deg e}·e(h/χ')` and χ are coprime modulo one of
+/// the first few 62-bit primes at which χ, the hᵢ and e are p-integral.
+/// That is a proof (χ' does not vanish at a root of the squarefree χ): a
+/// common factor over Q, taken primitive in `Z[t]`, divides χ's primitive
+/// integer form, so its leading coefficient is a p-unit and it stays a
+/// common factor of the same positive degree modulo p. `false` when no such
+/// prime shows it (then some root may be a zero of e).
+pub fn vanishes_at_no_root(rur: &Rur, e: &SparsePoly) -> bool {
+    const PRIMES: usize = 4;
+    intpoly::primes().take(PRIMES).any(|p| {
+        let Some(ring) = QtModP::new(&rur.chi, p) else {
+            return false;
+        };
+        let integral = rur.numerators.iter().all(|h| ring.admits_poly(h))
+            && e.terms().iter().all(|(_, c)| ring.admits(c));
+        if !integral {
+            return false;
         }
-        if !acc.is_zero() {
-            return Ok(false);
+        let chi = ring.chi_residues();
+        let sub = Substitution::new(ring, rur);
+        match sub.eval(e) {
+            Ok(w) => intpoly::gcd_mod(chi, w, p).len() == 1,
+            Err(_) => false,
+        }
+    })
+}
+
+/// Polynomials in the represented variables evaluated at `xᵢ = hᵢ/χ'` with
+/// denominators cleared, `χ'^{deg f}·f(h/χ')`, in `Q[t]/χ` or its image
+/// modulo a prime.
+struct Substitution<R: QuotientRing> {
+    ring: R,
+    h: Vec<R::E>,
+    dchi: R::E,
+}
+
+/// A term of a homogeneous polynomial in `y₀ = χ'`, `yᵢ₊₁ = hᵢ`.
+type HomTerm<'a> = (Vec<u16>, &'a BigRational);
+
+impl<R: QuotientRing> Substitution<R> {
+    fn new(ring: R, rur: &Rur) -> Self {
+        let h: Vec<R::E> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
+        let dchi = ring.elem(&rur.chi_derivative());
+        Self { ring, h, dchi }
+    }
+
+    /// `χ'^{deg f}·f(h/χ')`; an error when f involves an unrepresented
+    /// variable.
+    fn eval(&self, f: &SparsePoly) -> Result<R::E> {
+        let nvars = self.h.len();
+        let deg = usize::try_from(f.total_degree().max(0)).unwrap_or(0);
+        let mut terms: Vec<HomTerm<'_>> = Vec::with_capacity(f.terms().len());
+        for (e, c) in f.terms() {
+            if e.iter().skip(nvars).any(|&k| k > 0) {
+                return Err(Error::Computation(
+                    "an equation involves a variable the representation leaves out".into(),
+                ));
+            }
+            let used: usize = e.iter().map(|&k| usize::from(k)).sum();
+            let mut y = Vec::with_capacity(nvars + 1);
+            y.push(u16::try_from(deg - used).unwrap_or(u16::MAX));
+            y.extend_from_slice(&e[..nvars.min(e.len())]);
+            y.resize(nvars + 1, 0);
+            terms.push((y, c));
+        }
+        Ok(self.horner(terms, deg))
+    }
+
+    fn y(&self, k: usize) -> &R::E {
+        if k == 0 { &self.dchi } else { &self.h[k - 1] }
+    }
+
+    /// A homogeneous polynomial of degree `deg` in the `y`, by Horner's
+    /// scheme: `F = Σₖ yₖ·Fₖ`, each monomial in the `Fₖ` of its first
+    /// variable, so that each level costs one reduction modulo χ (a
+    /// [`QuotientRing::dot`]) instead of one per product; the degree-1
+    /// parts are linear combinations.
+    fn horner(&self, terms: Vec<HomTerm<'_>>, deg: usize) -> R::E {
+        let ring = &self.ring;
+        let first = |e: &[u16]| e.iter().position(|&k| k > 0).unwrap_or(0);
+        match deg {
+            0 => {
+                let c: BigRational = terms.iter().map(|(_, c)| (*c).clone()).sum();
+                ring.scale(&ring.one(), &c)
+            }
+            1 => terms.iter().fold(ring.zero(), |acc, (e, c)| {
+                ring.add(&acc, &ring.scale(self.y(first(e)), c))
+            }),
+            _ => {
+                let mut groups: std::collections::BTreeMap<usize, Vec<HomTerm<'_>>> =
+                    std::collections::BTreeMap::new();
+                for (mut e, c) in terms {
+                    let k = first(&e);
+                    e[k] -= 1;
+                    groups.entry(k).or_default().push((e, c));
+                }
+                let parts: Vec<(usize, R::E)> = groups
+                    .into_iter()
+                    .map(|(k, t)| (k, self.horner(t, deg - 1)))
+                    .collect();
+                let pairs: Vec<(&R::E, &R::E)> =
+                    parts.iter().map(|(k, v)| (self.y(*k), v)).collect();
+                ring.dot(&pairs)
+            }
         }
     }
-    Ok(true)
 }
 
 /// Deterministic candidate forms: 1, 2, …, then sign and size variations.
@@ -1015,7 +1221,9 @@ impl ModQuotient {
         memo[mono].clone()
     }
 
-    fn rur(&self, form: &[i64]) -> ModRur {
+    /// The representation for `form`, with numerators for the first `kept`
+    /// variables.
+    fn rur(&self, form: &[i64], kept: usize) -> ModRur {
         let f = self.f;
         let d = self.basis.len();
         let p = f.modulus();
@@ -1055,7 +1263,7 @@ impl ModQuotient {
         }
         // Columns v_0..v_{D−1}: solve K·a = v_D and K·gᵢ = xᵢ·1.
         let mut rhs: Vec<Vec<u64>> = vec![krylov[d].clone()];
-        for m in &self.mult {
+        for m in &self.mult[..kept] {
             let mut e = vec![0u64; d];
             e[one] = 1;
             rhs.push(apply(m, &e));
@@ -1207,6 +1415,147 @@ mod tests {
         BigRational::new(p.into(), d.into())
     }
 
+    /// `x² − 2 = 0, y − x = 0, z·(x + y) − 1 = 0` in (x, y, z): z is a
+    /// saturation variable, `z = 1/(2x)`.
+    fn saturated_system() -> (Vec<String>, Vec<SparsePoly>) {
+        let (x, y, z) = (
+            SparsePoly::var(3, 0),
+            SparsePoly::var(3, 1),
+            SparsePoly::var(3, 2),
+        );
+        let c = |k: i64| SparsePoly::constant(3, q(k, 1));
+        (
+            vec!["x".into(), "y".into(), "z".into()],
+            vec![
+                x.mul(&x).sub(&c(2)),
+                y.sub(&x),
+                z.mul(&x.add(&y)).sub(&c(1)),
+            ],
+        )
+    }
+
+    #[test]
+    fn saturation_variables_are_found_only_where_they_are_functions() {
+        let (_, polys) = saturated_system();
+        let sat = saturation_variables(&polys, 3);
+        assert_eq!(sat.len(), 1);
+        assert_eq!((sat[0].variable, sat[0].equation), (2, 2));
+        assert_eq!(sat[0].constant, q(-1, 1));
+        let (x, y) = (SparsePoly::var(3, 0), SparsePoly::var(3, 1));
+        assert_eq!(sat[0].factor, x.add(&y));
+        let z = SparsePoly::var(3, 2);
+        let c = |k: i64| SparsePoly::constant(3, q(k, 1));
+        // z in two equations, z², no constant, or a constant that is 0:
+        // not a function of the others in that form.
+        let mut twice = polys.clone();
+        twice[1] = twice[1].add(&z);
+        let squared = vec![
+            polys[0].clone(),
+            polys[1].clone(),
+            z.mul(&z).mul(&x).sub(&c(1)),
+        ];
+        let no_constant = vec![polys[0].clone(), polys[1].clone(), z.mul(&x).sub(&y)];
+        let homogeneous = vec![polys[0].clone(), polys[1].clone(), z.mul(&x)];
+        for sys in [twice, squared, no_constant, homogeneous] {
+            assert!(saturation_variables(&sys, 3).is_empty());
+        }
+        // Two trailing saturation variables, and one whose factor involves
+        // the other (then only the last is one).
+        let w = SparsePoly::var(4, 3);
+        let lift = |f: &SparsePoly| {
+            SparsePoly::from_terms(
+                4,
+                f.terms()
+                    .iter()
+                    .map(|(e, c)| {
+                        let mut e = e.clone();
+                        e.push(0);
+                        (e, c.clone())
+                    })
+                    .collect(),
+            )
+        };
+        let x4 = SparsePoly::var(4, 0);
+        let one4 = SparsePoly::constant(4, q(1, 1));
+        let mut two: Vec<SparsePoly> = polys.iter().map(lift).collect();
+        two.push(w.mul(&x4).sub(&one4));
+        let found = saturation_variables(&two, 4);
+        assert_eq!(
+            found.iter().map(|s| s.variable).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        let z4 = SparsePoly::var(4, 2);
+        two[3] = w.mul(&z4).sub(&one4);
+        let found = saturation_variables(&two, 4);
+        assert_eq!(
+            found.iter().map(|s| s.variable).collect::<Vec<_>>(),
+            vec![3]
+        );
+    }
+
+    #[test]
+    fn a_saturated_system_is_solved_without_its_saturation_variable() {
+        let (names, polys) = saturated_system();
+        let Solved::Finite(f) = solve(&polys, &names, &SolveOptions::default(), None).unwrap()
+        else {
+            panic!("two solutions expected");
+        };
+        assert_eq!(f.count, 2);
+        assert_eq!(f.rur.numerators.len(), 2);
+        assert_eq!(f.rur.saturation.len(), 1);
+        assert_eq!(f.rur.form[2], 0);
+        assert!(verify_by_substitution(&polys, &f.rur).unwrap());
+        assert!(form_separates(&f.rur).unwrap());
+        // z = 1/(x + y) modulo 17 at x = y = 6 (6² ≡ 2): 1/12 ≡ 10.
+        let p = 17u64;
+        assert_eq!(f.rur.saturation_values_mod(&[6, 6], p), Some(vec![10]));
+        assert_eq!(f.rur.saturation_values_mod(&[0, 0], p), None);
+    }
+
+    #[test]
+    fn a_factor_that_vanishes_at_some_root_is_caught() {
+        // χ = (t − 1)(t − 2), form x: h = χ'·t = 2t² − 3t ≡ 3t − 4.
+        let rur = Rur {
+            form: vec![1, 0],
+            chi: UPoly::from_ints(&[2, -3, 1]),
+            numerators: vec![UPoly::from_ints(&[-4, 3])],
+            saturation: Vec::new(),
+        };
+        let x = SparsePoly::var(2, 0);
+        let c = |k: i64| SparsePoly::constant(2, q(k, 1));
+        assert!(vanishes_at_no_root(&rur, &x.add(&c(1))));
+        assert!(vanishes_at_no_root(&rur, &x));
+        assert!(!vanishes_at_no_root(&rur, &x.sub(&c(1))));
+        assert!(!vanishes_at_no_root(&rur, &x.sub(&c(2)).mul(&x.add(&c(5)))));
+        assert!(!vanishes_at_no_root(
+            &rur,
+            &x.mul(&x).sub(&x.mul(&c(3))).add(&c(2))
+        ));
+        // The same through verify_by_substitution: x² − 3x + 2 = 0 and
+        // z·(x − 1) = 1 has one solution, not two.
+        let z = SparsePoly::var(2, 1);
+        let polys = vec![
+            x.mul(&x).sub(&x.mul(&c(3))).add(&c(2)),
+            z.mul(&x.sub(&c(1))).sub(&c(1)),
+        ];
+        let sat = saturation_variables(&polys, 2);
+        assert_eq!(sat.len(), 1);
+        let rur = Rur {
+            form: vec![1, 0],
+            saturation: sat,
+            ..rur
+        };
+        assert!(!verify_by_substitution(&polys, &rur).unwrap());
+        // Solved properly, the one solution x = 2, z = 1.
+        let names = vec!["x".to_string(), "z".to_string()];
+        let Solved::Finite(f) = solve(&polys, &names, &SolveOptions::default(), None).unwrap()
+        else {
+            panic!("one solution expected");
+        };
+        assert_eq!(f.count, 1);
+        assert!(verify_by_substitution(&polys, &f.rur).unwrap());
+    }
+
     /// `x² − 1 = 0, y − 2x = 0` in (x, y): the points (±1, ±2).
     fn system() -> (Vec<String>, Vec<SparsePoly>) {
         let (x, y) = (SparsePoly::var(2, 0), SparsePoly::var(2, 1));
@@ -1225,6 +1574,7 @@ mod tests {
             form: vec![1, 1],
             chi: UPoly::from_ints(&[-9, 0, 1]),
             numerators: vec![UPoly::from_ints(&[6]), UPoly::from_ints(&[12])],
+            saturation: Vec::new(),
         }
     }
 
@@ -1246,6 +1596,7 @@ mod tests {
             form: vec![1, 1],
             chi: UPoly::from_ints(&[-9, 0, 1]),
             numerators: vec![UPoly::from_ints(&[0, 2]), UPoly::from_ints(&[0, 4])],
+            saturation: Vec::new(),
         };
         assert!(verify_by_substitution(&polys, &bogus).unwrap());
         assert!(!form_separates(&bogus).unwrap());
