@@ -12,6 +12,20 @@
 //! product and chain criteria, with redundant pairs and elements removed).
 //! When no pair is left the basis is a Gröbner basis; a last matrix brings it
 //! to reduced form (monic, no term divisible by another leading monomial).
+//!
+//! **Tracer.** A run can record what it did ([`F4Trace`]): every matrix (its
+//! columns and, for each row, the monomial multiplier's columns and the
+//! polynomial it comes from), the supports of the polynomials each matrix
+//! added, and the last reduction. Everything but the linear algebra depends
+//! only on supports and leading monomials, so on another prime the trace
+//! replays the run with no pair selection, no symbolic preprocessing and no
+//! monomial arithmetic: the same matrices with the new coefficients. A
+//! replay checks at every step that the inputs and every polynomial added
+//! have exactly the recorded supports; then F4 modulo the new prime would
+//! have made the same choices, so the replay *is* that run and its result the
+//! reduced basis modulo that prime. Otherwise it reports a mismatch (the
+//! prime is unlucky for the trace, or the first one was) and the caller runs
+//! F4 in full.
 
 use std::time::Instant;
 
@@ -34,6 +48,7 @@ pub struct F4Stats {
 }
 
 /// A monic polynomial: monomial ids by decreasing order, coefficients.
+#[derive(Clone)]
 struct Poly {
     mons: Vec<u32>,
     coefs: Vec<u32>,
@@ -54,9 +69,53 @@ struct Engine {
     active: Vec<bool>,
     pairs: Vec<Pair>,
     stats: F4Stats,
+    /// The steps so far, when recording a trace.
+    log: Option<Vec<Step>>,
+}
+
+/// One recorded matrix of an F4 run.
+struct Step {
+    /// For the first matrix (the inputs'), the index of the first input in
+    /// the polynomial list; the inputs are removed again afterwards.
+    inputs_at: Option<usize>,
+    matrix: Matrix,
+    /// The supports of the polynomials it added, in insertion order.
+    added: Vec<Vec<u32>>,
+}
+
+/// The last step: the unit ideal, or the reduction of the active elements.
+enum Last {
+    Unit,
+    Reduce {
+        matrix: Matrix,
+        /// The active elements (indices in the polynomial list).
+        active: Vec<usize>,
+    },
+}
+
+/// What an F4 run learned on one prime, to replay it on others (see the
+/// module docs).
+pub struct F4Trace {
+    table: Monomials,
+    /// Which inputs were non-zero, and their supports (decreasing order).
+    inputs: Vec<Option<Vec<u32>>>,
+    steps: Vec<Step>,
+    last: Last,
+}
+
+/// The outcome of [`F4Trace::replay`].
+pub enum Replay {
+    /// The reduced basis modulo the new prime (as [`groebner_basis_mod_p`]
+    /// returns it).
+    Basis(Vec<ModTerms>),
+    /// Some support differs from the recorded one: run F4 in full.
+    Mismatch,
+    /// The deadline passed.
+    OutOfTime,
 }
 
 /// The rows of one Macaulay matrix before linear algebra.
+#[derive(Clone)]
 struct Matrix {
     /// Column index → monomial id (decreasing order).
     columns: Vec<u32>,
@@ -77,6 +136,30 @@ pub fn groebner_basis_mod_p(
     p: u32,
     deadline: Option<Instant>,
 ) -> Option<(Vec<ModTerms>, F4Stats)> {
+    run(polys, nvars, order, p, deadline, false).map(|(b, s, _)| (b, s))
+}
+
+/// [`groebner_basis_mod_p`], with the trace of the run for
+/// [`F4Trace::replay`] on other primes (`None` in the trace for an input
+/// list with no non-zero polynomial).
+pub fn groebner_basis_mod_p_traced(
+    polys: &[ModTerms],
+    nvars: usize,
+    order: MonomialOrder,
+    p: u32,
+    deadline: Option<Instant>,
+) -> Option<(Vec<ModTerms>, F4Stats, Option<F4Trace>)> {
+    run(polys, nvars, order, p, deadline, true)
+}
+
+fn run(
+    polys: &[ModTerms],
+    nvars: usize,
+    order: MonomialOrder,
+    p: u32,
+    deadline: Option<Instant>,
+    record: bool,
+) -> Option<(Vec<ModTerms>, F4Stats, Option<F4Trace>)> {
     let mut e = Engine {
         p: u64::from(p),
         table: Monomials::new(nvars, order),
@@ -84,15 +167,19 @@ pub fn groebner_basis_mod_p(
         active: Vec::new(),
         pairs: Vec::new(),
         stats: F4Stats::default(),
+        log: record.then(Vec::new),
     };
     let mut rows = Vec::new();
+    let mut inputs = Vec::with_capacity(polys.len());
     for t in polys {
-        if let Some(poly) = e.import(t, nvars) {
+        let poly = e.import(t, nvars);
+        inputs.push(poly.as_ref().map(|q| q.mons.clone()));
+        if let Some(poly) = poly {
             rows.push(poly);
         }
     }
     if rows.is_empty() {
-        return Some((Vec::new(), e.stats));
+        return Some((Vec::new(), e.stats, None));
     }
     e.start(rows);
     while !e.pairs.is_empty() {
@@ -104,8 +191,14 @@ pub fn groebner_basis_mod_p(
         }
         e.round();
     }
-    let out = e.reduced();
-    Some((out, e.stats))
+    let (out, last) = e.reduced();
+    let trace = e.log.take().map(|steps| F4Trace {
+        table: e.table,
+        inputs,
+        steps,
+        last,
+    });
+    Some((out, e.stats, trace))
 }
 
 impl Engine {
@@ -161,19 +254,41 @@ impl Engine {
         }
         let specs: Vec<(u32, usize)> = (base..base + n).map(|i| (self.lm(i), i)).collect();
         let m = self.preprocess(specs, false);
-        let (pivots, todo) = self.split(&m);
+        self.note_size(&m);
+        let (pivots, todo) = split(&m, &self.polys);
         let ncols = m.columns.len();
         let fresh = echelon_new_rows(ncols, &pivots, todo, self.p);
         let mut new_polys: Vec<Poly> = pivots
             .into_iter()
             .flatten()
             .chain(fresh)
-            .map(|r| self.row_poly(&m, r))
+            .map(|r| row_poly(&m, r))
             .collect();
         self.polys.truncate(base);
         self.active.truncate(base);
         self.stats.rounds += 1;
-        self.insert_all(&mut new_polys);
+        self.record(Some(base), m, &mut new_polys);
+        self.insert_all(new_polys);
+    }
+
+    /// Sorts new polynomials into insertion order and records the step
+    /// when tracing.
+    fn record(&mut self, inputs_at: Option<usize>, matrix: Matrix, new_polys: &mut [Poly]) {
+        sort_new(&self.table, new_polys);
+        if let Some(log) = self.log.as_mut() {
+            log.push(Step {
+                inputs_at,
+                matrix,
+                added: new_polys.iter().map(|q| q.mons.clone()).collect(),
+            });
+        }
+    }
+
+    fn note_size(&mut self, m: &Matrix) {
+        let (nrows, ncols) = (m.rows.len(), m.columns.len());
+        if nrows * ncols > self.stats.largest.0 * self.stats.largest.1 {
+            self.stats.largest = (nrows, ncols);
+        }
     }
 
     /// One F4 round on the lowest-degree pairs.
@@ -188,19 +303,20 @@ impl Engine {
             specs.push((q.lcm, q.j as usize));
         }
         let m = self.preprocess(specs, true);
-        let (pivots, todo) = self.split(&m);
+        self.note_size(&m);
+        let (pivots, todo) = split(&m, &self.polys);
         let fresh = echelon_new_rows(m.columns.len(), &pivots, todo, self.p);
-        let mut new_polys: Vec<Poly> = fresh.into_iter().map(|r| self.row_poly(&m, r)).collect();
+        let mut new_polys: Vec<Poly> = fresh.into_iter().map(|r| row_poly(&m, r)).collect();
         self.stats.rounds += 1;
-        self.insert_all(&mut new_polys);
+        self.record(None, m, &mut new_polys);
+        self.insert_all(new_polys);
     }
 
-    /// Adds new polynomials (distinct leading monomials), the largest first,
-    /// so that an element made redundant by a later, smaller one is retired.
-    fn insert_all(&mut self, new_polys: &mut Vec<Poly>) {
-        let mut v = std::mem::take(new_polys);
-        v.sort_by(|a, b| self.table.cmp(b.mons[0], a.mons[0]));
-        for q in v {
+    /// Adds new polynomials (distinct leading monomials, in the order of
+    /// [`sort_new`]: the largest first, so that an element made redundant by
+    /// a later, smaller one is retired).
+    fn insert_all(&mut self, new_polys: Vec<Poly>) {
+        for q in new_polys {
             self.polys.push(q);
             self.active.push(false);
             self.update(self.polys.len() - 1);
@@ -289,41 +405,6 @@ impl Engine {
         Matrix { columns, rows }
     }
 
-    /// One pivot per leading column (the sparsest row), the other rows to
-    /// reduce.
-    fn split(&mut self, m: &Matrix) -> (Vec<Option<Row>>, Vec<Row>) {
-        let ncols = m.columns.len();
-        let mut pivots: Vec<Option<Row>> = vec![None; ncols];
-        let mut todo = Vec::new();
-        let nrows = m.rows.len();
-        if nrows * ncols > self.stats.largest.0 * self.stats.largest.1 {
-            self.stats.largest = (nrows, ncols);
-        }
-        let mut order: Vec<usize> = (0..nrows).collect();
-        order.sort_by_key(|&r| m.rows[r].0.len());
-        for r in order {
-            let (cols, g) = &m.rows[r];
-            let row = Row {
-                cols: cols.clone(),
-                vals: self.polys[*g].coefs.clone(),
-            };
-            let lead = row.lead();
-            if pivots[lead].is_none() {
-                pivots[lead] = Some(row);
-            } else {
-                todo.push(row);
-            }
-        }
-        (pivots, todo)
-    }
-
-    fn row_poly(&self, m: &Matrix, r: Row) -> Poly {
-        Poly {
-            mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
-            coefs: r.vals,
-        }
-    }
-
     /// The Gebauer–Möller update with the new element `h`.
     fn update(&mut self, h: usize) {
         let lh = self.lm(h);
@@ -376,35 +457,194 @@ impl Engine {
         self.active[h] = true;
     }
 
-    /// The reduced basis from the active elements.
-    fn reduced(&mut self) -> Vec<ModTerms> {
+    /// The reduced basis from the active elements, and the last step for a
+    /// trace.
+    fn reduced(&mut self) -> (Vec<ModTerms>, Last) {
         let act: Vec<usize> = (0..self.polys.len()).filter(|&i| self.active[i]).collect();
         if act.iter().any(|&i| self.table.deg(self.lm(i)) == 0) {
-            let one = vec![0u16; self.table.nvars()];
-            return vec![vec![(one, 1)]];
+            return (unit(self.table.nvars()), Last::Unit);
         }
         let specs: Vec<(u32, usize)> = act.iter().map(|&i| (self.lm(i), i)).collect();
         let m = self.preprocess(specs, true);
-        let ncols = m.columns.len();
-        let (mut pivots, _) = self.split(&m);
-        back_substitute(ncols, &mut pivots, self.p);
+        self.note_size(&m);
         self.stats.rounds += 1;
-        let mut out: Vec<(u32, ModTerms)> = act
-            .iter()
-            .filter_map(|&i| {
-                let lead = m.columns.iter().position(|&c| c == self.lm(i))?;
-                let row = pivots[lead].as_ref()?;
-                Some((
-                    self.lm(i),
-                    row.cols
-                        .iter()
-                        .zip(&row.vals)
-                        .map(|(&c, &v)| (self.table.exps(m.columns[c as usize]).to_vec(), v))
-                        .collect(),
-                ))
-            })
+        let out = final_reduction(&self.table, &m, &self.polys, &act, self.p);
+        let last = if self.log.is_some() {
+            Last::Reduce {
+                matrix: m,
+                active: act,
+            }
+        } else {
+            Last::Unit
+        };
+        (out, last)
+    }
+}
+
+/// The basis `{1}` of the unit ideal.
+fn unit(nvars: usize) -> Vec<ModTerms> {
+    vec![vec![(vec![0u16; nvars], 1)]]
+}
+
+/// Sorts new polynomials (distinct leading monomials) by decreasing
+/// leading monomial: the order [`Engine::insert_all`] adds them in.
+fn sort_new(table: &Monomials, v: &mut [Poly]) {
+    v.sort_by(|a, b| table.cmp(b.mons[0], a.mons[0]));
+}
+
+/// One pivot per leading column (the sparsest row), the other rows to
+/// reduce.
+fn split(m: &Matrix, polys: &[Poly]) -> (Vec<Option<Row>>, Vec<Row>) {
+    let ncols = m.columns.len();
+    let mut pivots: Vec<Option<Row>> = vec![None; ncols];
+    let mut todo = Vec::new();
+    let mut order: Vec<usize> = (0..m.rows.len()).collect();
+    order.sort_by_key(|&r| m.rows[r].0.len());
+    for r in order {
+        let (cols, g) = &m.rows[r];
+        let row = Row {
+            cols: cols.clone(),
+            vals: polys[*g].coefs.clone(),
+        };
+        let lead = row.lead();
+        if pivots[lead].is_none() {
+            pivots[lead] = Some(row);
+        } else {
+            todo.push(row);
+        }
+    }
+    (pivots, todo)
+}
+
+fn row_poly(m: &Matrix, r: Row) -> Poly {
+    Poly {
+        mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
+        coefs: r.vals,
+    }
+}
+
+/// The last matrix: the active elements `act` brought to reduced echelon
+/// form, returned by increasing leading monomial.
+fn final_reduction(
+    table: &Monomials,
+    m: &Matrix,
+    polys: &[Poly],
+    act: &[usize],
+    p: u64,
+) -> Vec<ModTerms> {
+    let ncols = m.columns.len();
+    let (mut pivots, _) = split(m, polys);
+    back_substitute(ncols, &mut pivots, p);
+    let mut out: Vec<(u32, ModTerms)> = act
+        .iter()
+        .filter_map(|&i| {
+            let lm = polys[i].mons[0];
+            let lead = m.columns.iter().position(|&c| c == lm)?;
+            let row = pivots[lead].as_ref()?;
+            Some((
+                lm,
+                row.cols
+                    .iter()
+                    .zip(&row.vals)
+                    .map(|(&c, &v)| (table.exps(m.columns[c as usize]).to_vec(), v))
+                    .collect(),
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| table.cmp(a.0, b.0));
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+impl F4Trace {
+    /// Replays the recorded run on `polys` (the same system, coefficients
+    /// modulo the prime `p` < 2³¹): see the module docs.
+    pub fn replay(&self, polys: &[ModTerms], p: u32, deadline: Option<Instant>) -> Replay {
+        let p = u64::from(p);
+        if polys.len() != self.inputs.len() {
+            return Replay::Mismatch;
+        }
+        let mut inputs = Vec::new();
+        for (t, want) in polys.iter().zip(&self.inputs) {
+            match (self.import(t, p), want) {
+                (Ok(None), None) => {}
+                (Ok(Some(q)), Some(w)) if &q.mons == w => inputs.push(q),
+                _ => return Replay::Mismatch,
+            }
+        }
+        let mut all: Vec<Poly> = Vec::new();
+        for step in &self.steps {
+            if deadline.is_some_and(|d| Instant::now() > d) {
+                return Replay::OutOfTime;
+            }
+            let base = step.inputs_at.unwrap_or(all.len());
+            if step.inputs_at.is_some() {
+                all.truncate(base);
+                all.append(&mut inputs);
+            }
+            let m = &step.matrix;
+            let (pivots, todo) = split(m, &all);
+            let fresh = echelon_new_rows(m.columns.len(), &pivots, todo, p);
+            let mut new_polys: Vec<Poly> = if step.inputs_at.is_some() {
+                pivots.into_iter().flatten().chain(fresh).collect()
+            } else {
+                fresh
+            }
+            .into_iter()
+            .map(|r| row_poly(m, r))
             .collect();
-        out.sort_by(|a, b| self.table.cmp(a.0, b.0));
-        out.into_iter().map(|(_, t)| t).collect()
+            all.truncate(base);
+            sort_new(&self.table, &mut new_polys);
+            if new_polys.len() != step.added.len()
+                || new_polys.iter().zip(&step.added).any(|(q, w)| &q.mons != w)
+            {
+                return Replay::Mismatch;
+            }
+            all.extend(new_polys);
+        }
+        match &self.last {
+            Last::Unit => Replay::Basis(unit(self.table.nvars())),
+            Last::Reduce { matrix, active } => {
+                Replay::Basis(final_reduction(&self.table, matrix, &all, active, p))
+            }
+        }
+    }
+
+    /// A monic polynomial on the recorded monomials (`None` for zero; an
+    /// error for a monomial never met).
+    fn import(&self, terms: &ModTerms, p: u64) -> Result<Option<Poly>, ()> {
+        let nvars = self.table.nvars();
+        let mut tm: WordMap<u32, u64> = WordMap::default();
+        let mut e = vec![0u16; nvars];
+        for (exps, c) in terms {
+            e.iter_mut().for_each(|x| *x = 0);
+            for (k, &x) in exps.iter().take(nvars).enumerate() {
+                e[k] = x;
+            }
+            let c = u64::from(*c) % p;
+            if c == 0 {
+                continue;
+            }
+            let id = self.table.find(&e).ok_or(())?;
+            let slot = tm.entry(id).or_insert(0);
+            *slot = (*slot + c) % p;
+        }
+        let mut v: Vec<(u32, u32)> = tm
+            .into_iter()
+            .filter(|&(_, c)| c != 0)
+            .map(|(m, c)| (m, c as u32))
+            .collect();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        v.sort_by(|a, b| self.table.cmp(b.0, a.0));
+        let mut row = Row {
+            cols: Vec::new(),
+            vals: v.iter().map(|t| t.1).collect(),
+        };
+        make_monic(&mut row, p);
+        Ok(Some(Poly {
+            mons: v.iter().map(|t| t.0).collect(),
+            coefs: row.vals,
+        }))
     }
 }

@@ -8,7 +8,8 @@
 //!   (delayed reduction in `u64` accumulators, rows reduced in parallel);
 //! - [`f4`]: the F4 algorithm (normal selection strategy, symbolic
 //!   preprocessing, Gebauer–Möller criteria) and the final reduction to the
-//!   unique reduced Gröbner basis.
+//!   unique reduced Gröbner basis; a run can be recorded ([`F4Trace`]) and
+//!   replayed on other primes with only the linear algebra redone.
 //!
 //! [`crate::polynomial::groebner::groebner_basis`] uses this engine for
 //! `Field::Prime(p)`; Symbolica keeps the bases over Q and factorization.
@@ -34,7 +35,9 @@ pub mod f4;
 pub(crate) mod linalg;
 pub(crate) mod monomial;
 
-pub use f4::{F4Stats, ModTerms, groebner_basis_mod_p};
+pub use f4::{
+    F4Stats, F4Trace, ModTerms, Replay, groebner_basis_mod_p, groebner_basis_mod_p_traced,
+};
 
 #[cfg(test)]
 mod tests;

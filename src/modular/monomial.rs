@@ -103,6 +103,11 @@ impl Monomials {
         self.degs[a as usize]
     }
 
+    /// The id of an exponent vector already stored.
+    pub(crate) fn find(&self, e: &[u16]) -> Option<u32> {
+        self.map.get(e).copied()
+    }
+
     /// The id of an exponent vector, stored if new.
     pub(crate) fn intern(&mut self, e: &[u16]) -> u32 {
         if let Some(&id) = self.map.get(e) {

@@ -300,3 +300,150 @@ fn an_expired_deadline_stops_the_computation() {
     let past = std::time::Instant::now() - std::time::Duration::from_secs(1);
     assert!(groebner_basis_mod_p(&input, 7, MonomialOrder::GrevLex, p, Some(past)).is_none());
 }
+
+/// A polynomial with integer coefficients (coefficient, exponents).
+type IntPoly = Vec<(i64, Vec<u16>)>;
+
+/// An integer system: coefficients in −50..50, reduced modulo each prime.
+fn integer_system(n: usize, degs: &[u16], seed: u64) -> Vec<IntPoly> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    degs.iter()
+        .map(|&d| {
+            let mut terms = Vec::new();
+            let mut e = vec![0u16; n];
+            loop {
+                if e.iter().sum::<u16>() <= d {
+                    terms.push((rng.gen_range(-50i64..50), e.clone()));
+                }
+                // Next exponent vector with entries ≤ d.
+                let mut k = 0;
+                while k < n && e[k] == d {
+                    e[k] = 0;
+                    k += 1;
+                }
+                if k == n {
+                    break;
+                }
+                e[k] += 1;
+            }
+            terms
+        })
+        .collect()
+}
+
+fn reduce_system(sys: &[IntPoly], p: u32) -> Vec<ModTerms> {
+    sys.iter()
+        .map(|f| {
+            let refs: Vec<(i64, &[u16])> = f.iter().map(|(c, e)| (*c, e.as_slice())).collect();
+            from_int(&refs, p)
+        })
+        .collect()
+}
+
+#[test]
+fn a_trace_replays_to_the_full_run_on_other_primes() {
+    use super::{Replay, groebner_basis_mod_p_traced};
+    let mut systems: Vec<(usize, Vec<IntPoly>)> = vec![
+        (3, integer_system(3, &[2, 2, 2], 1)),
+        (3, integer_system(3, &[3, 2, 2], 2)),
+        (4, integer_system(4, &[2, 2, 2, 2], 3)),
+    ];
+    // Katsura-4 and cyclic-5 as integer systems (their coefficients are
+    // small, so reducing the PRIME_A images symmetrically recovers them).
+    let lift = |sys: Vec<ModTerms>| -> Vec<IntPoly> {
+        sys.into_iter()
+            .map(|f| {
+                f.into_iter()
+                    .map(|(e, c)| {
+                        let c = i64::from(c);
+                        let p = i64::from(PRIME_A);
+                        (if c > p / 2 { c - p } else { c }, e)
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    systems.push((5, lift(katsura(4, PRIME_A))));
+    let mut cyclic = Vec::new();
+    for k in 1..5 {
+        let mut terms = Vec::new();
+        for i in 0..5 {
+            let mut e = vec![0u16; 5];
+            for j in 0..k {
+                e[(i + j) % 5] += 1;
+            }
+            terms.push((1i64, e));
+        }
+        cyclic.push(terms);
+    }
+    cyclic.push(vec![(1, vec![1; 5]), (-1, vec![0; 5])]);
+    systems.push((5, cyclic));
+    for (n, sys) in &systems {
+        let first = reduce_system(sys, PRIME_A);
+        let (basis, _, trace) =
+            groebner_basis_mod_p_traced(&first, *n, MonomialOrder::GrevLex, PRIME_A, None).unwrap();
+        let (plain, _) =
+            groebner_basis_mod_p(&first, *n, MonomialOrder::GrevLex, PRIME_A, None).unwrap();
+        assert_eq!(basis, plain, "recording changes nothing");
+        let trace = trace.expect("a trace");
+        for p in [PRIME_B, 65_521, 32_003, 1_000_003] {
+            let input = reduce_system(sys, p);
+            let (full, _) =
+                groebner_basis_mod_p(&input, *n, MonomialOrder::GrevLex, p, None).unwrap();
+            match trace.replay(&input, p, None) {
+                Replay::Basis(b) => {
+                    assert_eq!(b, full, "n = {n}, p = {p}");
+                    check_groebner(&input, &b, MonomialOrder::GrevLex, u64::from(p));
+                }
+                Replay::Mismatch => panic!("an unexpected mismatch, n = {n}, p = {p}"),
+                Replay::OutOfTime => panic!("no deadline was given"),
+            }
+        }
+        let past = std::time::Instant::now() - std::time::Duration::from_secs(1);
+        assert!(matches!(
+            trace.replay(&reduce_system(sys, PRIME_B), PRIME_B, Some(past)),
+            Replay::OutOfTime
+        ));
+    }
+}
+
+#[test]
+fn a_replay_refuses_a_prime_where_a_support_changes() {
+    use super::{Replay, groebner_basis_mod_p_traced};
+    // x·y + 5x − 1, y² − 2: modulo 5 the input loses its term 5x.
+    let sys = vec![
+        vec![(1i64, vec![1u16, 1]), (5, vec![1, 0]), (-1, vec![0, 0])],
+        vec![(1, vec![0, 2]), (-2, vec![0, 0])],
+    ];
+    let (_, _, trace) =
+        groebner_basis_mod_p_traced(&reduce_system(&sys, 7), 2, MonomialOrder::GrevLex, 7, None)
+            .unwrap();
+    let trace = trace.unwrap();
+    assert!(matches!(
+        trace.replay(&reduce_system(&sys, 5), 5, None),
+        Replay::Mismatch
+    ));
+    assert!(matches!(
+        trace.replay(&reduce_system(&sys, 11), 11, None),
+        Replay::Basis(_)
+    ));
+    // x − 1, x − 6: the unit ideal modulo 7, but one line modulo 5, where
+    // the difference 5 reduces to zero inside the first matrix.
+    let sys = vec![
+        vec![(1i64, vec![1u16]), (-1, vec![0])],
+        vec![(1, vec![1]), (-6, vec![0])],
+    ];
+    let (b, _, trace) =
+        groebner_basis_mod_p_traced(&reduce_system(&sys, 7), 1, MonomialOrder::GrevLex, 7, None)
+            .unwrap();
+    assert_eq!(b, vec![vec![(vec![0u16], 1)]]);
+    let trace = trace.unwrap();
+    assert!(matches!(
+        trace.replay(&reduce_system(&sys, 5), 5, None),
+        Replay::Mismatch
+    ));
+    match trace.replay(&reduce_system(&sys, 13), 13, None) {
+        Replay::Basis(b) => assert_eq!(b, vec![vec![(vec![0u16], 1)]]),
+        _ => panic!("modulo 13 the ideal is the unit ideal too"),
+    }
+}

@@ -137,6 +137,64 @@ fn modular_basis(
 ) -> Result<Option<Basis>> {
     let started = Instant::now();
     let nvars = variables.len();
+    let input = modular_input(polys, nvars, prime)?;
+    let deadline = budget.map(|b| started + b);
+    let Some((basis, _)) =
+        crate::modular::groebner_basis_mod_p(&input, nvars, order, prime, deadline)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(modular_result(
+        basis, variables, order, prime, started,
+    )))
+}
+
+/// The reduced grevlex basis modulo the prime `prime` (below 2³¹) by our
+/// F4 engine: replayed from `trace` when one is given (a full run when the
+/// replay does not apply to this prime), otherwise a full run that records
+/// its trace for other primes ([`crate::modular::F4Trace`]). `Ok(None)` if
+/// the budget ran out; an error when a polynomial vanishes modulo the prime.
+pub(crate) fn modular_basis_traced(
+    polys: &[SparsePoly],
+    variables: &[String],
+    prime: u32,
+    budget: Option<Duration>,
+    trace: Option<&crate::modular::F4Trace>,
+) -> Result<Option<(Basis, Option<crate::modular::F4Trace>)>> {
+    use crate::modular::{Replay, groebner_basis_mod_p, groebner_basis_mod_p_traced};
+    let order = MonomialOrder::GrevLex;
+    let started = Instant::now();
+    let nvars = variables.len();
+    let input = modular_input(polys, nvars, prime)?;
+    let deadline = budget.map(|b| started + b);
+    let (basis, learned) = match trace.map(|t| t.replay(&input, prime, deadline)) {
+        Some(Replay::Basis(b)) => (b, None),
+        Some(Replay::OutOfTime) => return Ok(None),
+        Some(Replay::Mismatch) => {
+            match groebner_basis_mod_p(&input, nvars, order, prime, deadline) {
+                Some((b, _)) => (b, None),
+                None => return Ok(None),
+            }
+        }
+        None => match groebner_basis_mod_p_traced(&input, nvars, order, prime, deadline) {
+            Some((b, _, t)) => (b, t),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some((
+        modular_result(basis, variables, order, prime, started),
+        learned,
+    )))
+}
+
+/// The input of the F4 engine: the non-zero polynomials, reduced modulo
+/// `prime`; an error when one is in the wrong number of variables or
+/// vanishes modulo the prime.
+fn modular_input(
+    polys: &[SparsePoly],
+    nvars: usize,
+    prime: u32,
+) -> Result<Vec<crate::modular::ModTerms>> {
     let mut input = Vec::new();
     for p in polys.iter().filter(|p| !p.is_zero()) {
         if p.nvars() != nvars {
@@ -153,12 +211,17 @@ fn modular_basis(
         }
         input.push(terms);
     }
-    let deadline = budget.map(|b| started + b);
-    let Some((basis, _)) =
-        crate::modular::groebner_basis_mod_p(&input, nvars, order, prime, deadline)
-    else {
-        return Ok(None);
-    };
+    Ok(input)
+}
+
+fn modular_result(
+    basis: Vec<crate::modular::ModTerms>,
+    variables: &[String],
+    order: MonomialOrder,
+    prime: u32,
+    started: Instant,
+) -> Basis {
+    let nvars = variables.len();
     let polys = basis
         .into_iter()
         .map(|t| {
@@ -170,13 +233,13 @@ fn modular_basis(
             )
         })
         .collect();
-    Ok(Some(Basis {
+    Basis {
         polys,
         variables: variables.to_vec(),
         order,
         field: Field::Prime(prime),
         seconds: started.elapsed().as_secs_f64(),
-    }))
+    }
 }
 
 /// The primitive integer multiple of `p` with coefficients reduced mod

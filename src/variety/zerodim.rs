@@ -55,7 +55,8 @@ use crate::error::{Error, Result};
 use crate::exact::UPoly;
 use crate::exact::intpoly;
 use crate::exact::qt::Qt;
-use crate::polynomial::groebner::{Field, groebner_basis};
+use crate::modular::F4Trace;
+use crate::polynomial::groebner::{Field, groebner_basis, modular_basis_traced};
 use crate::polynomial::ideal::{max_independent_set, support_mask};
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
 
@@ -341,8 +342,9 @@ pub fn solve(
     };
     let plist = primes(opts.max_primes.max(2) + 8);
     let mut pi = plist.iter().copied();
-    // First prime: structure of the quotient.
-    let (first, q0) = match run.first_quotient(&mut pi)? {
+    // First prime: structure of the quotient, and the trace of its F4 run
+    // that the other primes replay.
+    let (first, q0, trace) = match run.first_quotient(&mut pi)? {
         ControlFlow::Break(solved) => return Ok(solved),
         ControlFlow::Continue(found) => found,
     };
@@ -359,8 +361,11 @@ pub fn solve(
     };
     // Reconstruction over more primes.
     let rec = Reconstruction::new(first, d, kept, form, &r0);
-    run.reconstruct(&q0, rec, &mut pi, verifier)
+    run.reconstruct(&q0, trace.as_ref(), rec, &mut pi, verifier)
 }
+
+/// The first usable prime, its quotient and the trace of its F4 run.
+type FirstPrime = (u32, ModQuotient, Option<F4Trace>);
 
 /// What the steps of [`solve`] share: the system, the options and the
 /// start of the time budget.
@@ -479,28 +484,33 @@ impl SolveRun<'_> {
     fn first_quotient(
         &self,
         primes: &mut impl Iterator<Item = u32>,
-    ) -> Result<ControlFlow<Solved, (u32, ModQuotient)>> {
+    ) -> Result<ControlFlow<Solved, FirstPrime>> {
         loop {
             let Some(p) = primes.next() else {
                 return Ok(ControlFlow::Break(Solved::Inconclusive(
                     "no usable prime".into(),
                 )));
             };
-            let solved =
-                match ModQuotient::compute(self.polys, self.variables, p, self.remaining())? {
-                    None => Solved::Inconclusive(budget_msg(self.started)),
-                    Some(Quot::Unusable) => continue,
-                    Some(Quot::Empty) => confirm_empty(
-                        self.polys,
-                        self.variables,
-                        p,
-                        primes,
-                        self.remaining(),
-                        self.opts,
-                    )?,
-                    Some(Quot::Positive(d)) => Solved::PositiveDimensional { dimension: d },
-                    Some(Quot::Finite(q)) => return Ok(ControlFlow::Continue((p, q))),
-                };
+            let computed =
+                ModQuotient::compute_traced(self.polys, self.variables, p, self.remaining(), None)?;
+            let (quot, trace) = match computed {
+                Some((q, t)) => (Some(q), t),
+                None => (None, None),
+            };
+            let solved = match quot {
+                None => Solved::Inconclusive(budget_msg(self.started)),
+                Some(Quot::Unusable) => continue,
+                Some(Quot::Empty) => confirm_empty(
+                    self.polys,
+                    self.variables,
+                    p,
+                    primes,
+                    self.remaining(),
+                    self.opts,
+                )?,
+                Some(Quot::Positive(d)) => Solved::PositiveDimensional { dimension: d },
+                Some(Quot::Finite(q)) => return Ok(ControlFlow::Continue((p, q, trace))),
+            };
             return Ok(ControlFlow::Break(solved));
         }
     }
@@ -510,6 +520,7 @@ impl SolveRun<'_> {
     fn reconstruct(
         &self,
         q0: &ModQuotient,
+        trace: Option<&F4Trace>,
         mut rec: Reconstruction,
         primes: &mut impl Iterator<Item = u32>,
         verifier: Option<Verifier<'_>>,
@@ -532,7 +543,7 @@ impl SolveRun<'_> {
             if batch.is_empty() {
                 return Ok(Solved::Inconclusive("ran out of primes".into()));
             }
-            let images = self.images(&batch, q0, &rec.form);
+            let images = self.images(&batch, q0, trace, &rec.form);
             for (&p, image) in batch.iter().zip(images) {
                 match image? {
                     None => return Ok(Solved::Inconclusive(budget_msg(self.started))),
@@ -564,31 +575,40 @@ impl SolveRun<'_> {
     }
 
     /// The representation's images modulo each prime of `batch`, in
-    /// parallel: `None` when the budget ran out, `Some(None)` for a prime
-    /// that is unusable or unlucky.
+    /// parallel (the first prime's F4 run replayed from `trace`): `None`
+    /// when the budget ran out, `Some(None)` for a prime that is unusable or
+    /// unlucky.
     fn images(
         &self,
         batch: &[u32],
         q0: &ModQuotient,
+        trace: Option<&F4Trace>,
         form: &[i64],
     ) -> Vec<Result<Option<Option<ModRurData>>>> {
         batch
             .par_iter()
             .map(|&p| {
-                Ok(
-                    match ModQuotient::compute(self.polys, self.variables, p, self.remaining())? {
-                        None => None,
-                        Some(Quot::Finite(q)) if q.basis == q0.basis => {
-                            match q.rur(form, self.kept) {
-                                ModRur::Ok(r) => Some(Some(r)),
-                                _ => Some(None),
-                            }
-                        }
-                        // A prime whose basis differs from the first one's is
-                        // unlucky (or the first was): skip it.
-                        Some(_) => Some(None),
+                let computed = match trace {
+                    Some(t) => ModQuotient::compute_traced(
+                        self.polys,
+                        self.variables,
+                        p,
+                        self.remaining(),
+                        Some(t),
+                    )?
+                    .map(|(q, _)| q),
+                    None => ModQuotient::compute(self.polys, self.variables, p, self.remaining())?,
+                };
+                Ok(match computed {
+                    None => None,
+                    Some(Quot::Finite(q)) if q.basis == q0.basis => match q.rur(form, self.kept) {
+                        ModRur::Ok(r) => Some(Some(r)),
+                        _ => Some(None),
                     },
-                )
+                    // A prime whose basis differs from the first one's is
+                    // unlucky (or the first was): skip it.
+                    Some(_) => Some(None),
+                })
             })
             .collect()
     }
@@ -1078,14 +1098,45 @@ impl ModQuotient {
             Err(Error::Computation(_)) => return Ok(Some(Quot::Unusable)),
             Err(e) => return Err(e),
         };
-        let nvars = variables.len();
-        let elems = monic_elements(&gb.polys, f)?;
+        Self::from_basis(&gb.polys, variables.len(), f).map(Some)
+    }
+
+    /// [`Self::compute`] with the F4 run replayed from `trace` when given
+    /// (in full if it does not apply), else recorded: the quotient and the
+    /// trace recorded. `Ok(None)` when the budget ran out.
+    fn compute_traced(
+        polys: &[SparsePoly],
+        variables: &[String],
+        p: u32,
+        budget: Option<Duration>,
+        trace: Option<&F4Trace>,
+    ) -> Result<Option<(Quot, Option<F4Trace>)>> {
+        let f = Fp::new(p);
+        if divides_some_content(polys, f) {
+            return Ok(Some((Quot::Unusable, None)));
+        }
+        let (gb, learned) = match modular_basis_traced(polys, variables, p, budget, trace) {
+            Ok(Some(found)) => found,
+            Ok(None) => return Ok(None),
+            Err(Error::Computation(_)) => return Ok(Some((Quot::Unusable, None))),
+            Err(e) => return Err(e),
+        };
+        Ok(Some((
+            Self::from_basis(&gb.polys, variables.len(), f)?,
+            learned,
+        )))
+    }
+
+    /// The quotient algebra of a reduced grevlex basis modulo the prime of
+    /// `f`.
+    fn from_basis(gb: &[SparsePoly], nvars: usize, f: Fp) -> Result<Quot> {
+        let elems = monic_elements(gb, f)?;
         if elems.iter().any(|(l, _)| l.iter().all(|&x| x == 0)) {
-            return Ok(Some(Quot::Empty));
+            return Ok(Quot::Empty);
         }
         let leads: Vec<Vec<u16>> = elems.iter().map(|(l, _)| l.clone()).collect();
         let Some(basis) = standard_monomials(&leads, nvars, 20_000) else {
-            return Ok(Some(Quot::Positive(krull_dimension(&leads, nvars))));
+            return Ok(Quot::Positive(krull_dimension(&leads, nvars)));
         };
         let index: HashMap<Vec<u16>, usize> = basis
             .iter()
@@ -1100,7 +1151,7 @@ impl ModQuotient {
             mult: Vec::new(),
         };
         q.mult = q.multiplication_matrices(nvars);
-        Ok(Some(Quot::Finite(q)))
+        Ok(Quot::Finite(q))
     }
 
     /// The matrices of multiplication by each variable on the standard
