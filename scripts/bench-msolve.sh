@@ -35,8 +35,12 @@ trap 'rm -rf "$work"' EXIT
 measure() {
   local times=() mem=0
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time" timeout "$limit" "$@" >/dev/null 2>"$work/err" ||
-      { echo ">$limit 0"; return; }
+    local rc=0
+    /usr/bin/time -f "%e %M" -o "$work/time" timeout "$limit" "$@" >/dev/null 2>"$work/err" || rc=$?
+    # timeout's status 124: over the limit; any other failure (ours exits
+    # with 1 when the system is not solved): no time to report.
+    if [ "$rc" -eq 124 ]; then echo ">$limit 0"; return; fi
+    if [ "$rc" -ne 0 ]; then echo "unsolved 0"; return; fi
     read -r t m <"$work/time"
     times+=("$t")
     [ "$m" -gt "$mem" ] && mem="$m"

@@ -11,12 +11,16 @@
 //!    degree D and is squarefree, ℓ separates the solutions and the ideal is
 //!    radical; we keep `hᵢ = gᵢ χ' mod χ` (a rational univariate
 //!    representation, `xᵢ = hᵢ(t)/χ'(t)` at the roots t of χ);
-//! 3. the same over more primes (in parallel, up to the next check),
-//!    combined by the Chinese remainder theorem
+//! 3. the same over more primes (in parallel, up to the next check; each
+//!    replays the first prime's F4 run, redoing only its linear algebra,
+//!    [`crate::modular::F4Trace`]), combined by the Chinese remainder theorem
 //!    and rational reconstruction until the result is stable;
 //! 4. **exact verification over Q**: (b) χ is squarefree of degree D,
-//!    (c) every equation vanishes identically modulo χ after substitution,
-//!    so every root of χ gives a solution, exactly, and (d) the form gives
+//!    (c) every equation, with `x = h/χ'` substituted and denominators
+//!    cleared, is divisible by χ (exact division over Z: the quotient of an
+//!    integer polynomial by the primitive χ is integral, so no number grows
+//!    beyond it), so every root of χ gives a solution, exactly, and (d) the
+//!    form gives
 //!    back t on the representation, `Σ cᵢ hᵢ(t) ≡ t·χ'(t) (mod χ)`
 //!    ([`form_separates`]), so `ℓ(x(t)) = t` and distinct roots of χ give
 //!    distinct solutions: D distinct solutions were found. Without (d) the D
@@ -46,6 +50,7 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use num_rational::BigRational;
+use num_traits::{One, Zero};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -394,6 +399,10 @@ struct Reconstruction {
     next_check: usize,
     /// The last candidate tried (refuted by verification).
     last: Option<Vec<BigRational>>,
+    /// The coefficient whose reconstruction failed at the last check: tried
+    /// first at the next, so that a check that cannot succeed yet costs one
+    /// reconstruction instead of every one before it.
+    failed_at: usize,
 }
 
 impl Reconstruction {
@@ -408,6 +417,7 @@ impl Reconstruction {
             primes_used: 1,
             next_check: 2,
             last: None,
+            failed_at: 0,
         };
         rec.push(r0, first);
         rec
@@ -555,14 +565,31 @@ impl SolveRun<'_> {
                 continue;
             }
             rec.next_check = (rec.next_check * 3).div_ceil(2).max(rec.next_check + 1);
-            let Some(values) = rec
-                .crts
-                .iter()
-                .map(Crt::rational)
-                .collect::<Option<Vec<_>>>()
-            else {
+            if rec.crts[rec.failed_at].rational().is_none() {
                 continue;
-            };
+            }
+            let mut values = Vec::with_capacity(rec.crts.len());
+            let bound = (rec.crts[0].modulus() >> 1u32).sqrt();
+            let mut hint = num_bigint::BigInt::from(1);
+            for (k, c) in rec.crts.iter().enumerate() {
+                match c.rational_hinted(&hint, &bound) {
+                    Some(v) => {
+                        if !v.denom().is_one() && !(&hint % v.denom()).is_zero() {
+                            let g = intpoly::int_gcd(&hint, v.denom());
+                            let lcm = &hint / g * v.denom();
+                            hint = if lcm <= bound { lcm } else { v.denom().clone() };
+                        }
+                        values.push(v);
+                    }
+                    None => {
+                        rec.failed_at = k;
+                        break;
+                    }
+                }
+            }
+            if values.len() < rec.crts.len() {
+                continue;
+            }
             // A reconstruction already refuted by verification needs more primes.
             if rec.last.as_ref() == Some(&values) {
                 continue;
@@ -832,26 +859,148 @@ fn rational_empty(
 
 /// Verifies a representation on the system itself: every polynomial but
 /// the saturation variables' equations, with `xᵢ = hᵢ/χ'` substituted and
-/// denominators cleared, vanishes modulo χ (exact arithmetic in `Q[t]/χ`);
+/// denominators cleared, is divisible by χ, exactly ([`IntSubstitution`]);
 /// and every saturation equation `z·E + c` can be solved at every root,
 /// `E(x(t))` vanishing at none ([`vanishes_at_no_root`]). Errors when an
 /// equation other than its own involves a saturation variable.
 pub fn verify_by_substitution(polys: &[SparsePoly], rur: &Rur) -> Result<bool> {
-    let ring = Qt::new(&rur.chi)
-        .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
-    let sub = Substitution::new(ring, rur);
+    let sub = IntSubstitution::new(rur)?;
     // The equations in parallel (each is one exact evaluation).
     let vanish = polys
         .par_iter()
         .enumerate()
         .filter(|(j, _)| !rur.saturation.iter().any(|s| s.equation == *j))
-        .map(|(_, f)| sub.eval(f).map(|e| e.is_zero()))
+        .map(|(_, f)| sub.divisible(f))
         .collect::<Result<Vec<bool>>>()?;
     Ok(vanish.iter().all(|&v| v)
         && rur
             .saturation
             .iter()
             .all(|s| vanishes_at_no_root(rur, &s.factor)))
+}
+
+/// The substitution `xᵢ = hᵢ/χ'` over Z, without reduction modulo χ: with
+/// μ the least common multiple of the denominators of χ' and the hᵢ,
+/// `Y₀ = μχ'` and `Yᵢ = μhᵢ` are integer polynomials, and for a polynomial
+/// f of degree D with integer coefficients `F = Σ c_e Y^e Y₀^{D−|e|}` is
+/// `μ^D χ'^D f(h/χ')`. f vanishes at the point of every root of χ iff the
+/// primitive integer form of χ divides F: then the quotient is an integer
+/// polynomial (Gauss's lemma), so exact division over Z decides it and its
+/// numbers never grow beyond the quotient's. (Reducing modulo χ instead
+/// multiplies by χ's leading coefficient at every step, which for a
+/// representation with a tall χ costs far more than the products.)
+struct IntSubstitution {
+    chi: intpoly::IPoly,
+    /// `Y₀ = μχ'`, `Yᵢ₊₁ = μhᵢ`.
+    ys: Vec<intpoly::IPoly>,
+}
+
+/// A term of a homogeneous polynomial in the `Y`, integer coefficient.
+type IntHomTerm = (Vec<u16>, num_bigint::BigInt);
+
+impl IntSubstitution {
+    fn new(rur: &Rur) -> Result<Self> {
+        let ring = Qt::new(&rur.chi)
+            .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
+        let chi = ring.chi_integer().clone();
+        let mut polys = vec![rur.chi_derivative()];
+        polys.extend(rur.numerators.iter().cloned());
+        let all: Vec<BigRational> = polys.iter().flat_map(|p| p.coeffs().to_vec()).collect();
+        let (_, mu) = intpoly::clear_denominators(&all);
+        let mu = BigRational::from_integer(mu);
+        let ys = polys
+            .iter()
+            .map(|p| {
+                let mut v: intpoly::IPoly =
+                    p.coeffs().iter().map(|c| (c * &mu).to_integer()).collect();
+                intpoly::trim(&mut v);
+                v
+            })
+            .collect();
+        Ok(Self { chi, ys })
+    }
+
+    /// Whether χ divides `μ^D χ'^D f(h/χ')`; an error when f involves an
+    /// unrepresented variable.
+    fn divisible(&self, f: &SparsePoly) -> Result<bool> {
+        let nvars = self.ys.len() - 1;
+        let deg = usize::try_from(f.total_degree().max(0)).unwrap_or(0);
+        let mut terms: Vec<IntHomTerm> = Vec::with_capacity(f.terms().len());
+        for (e, c) in f.primitive().terms() {
+            if e.iter().skip(nvars).any(|&k| k > 0) {
+                return Err(Error::Computation(
+                    "an equation involves a variable the representation leaves out".into(),
+                ));
+            }
+            let used: usize = e.iter().map(|&k| usize::from(k)).sum();
+            let mut y = Vec::with_capacity(nvars + 1);
+            y.push(u16::try_from(deg - used).unwrap_or(u16::MAX));
+            y.extend_from_slice(&e[..nvars.min(e.len())]);
+            y.resize(nvars + 1, 0);
+            terms.push((y, c.to_integer()));
+        }
+        let big_f = self.horner(terms, deg);
+        Ok(big_f.is_empty() || intpoly::exact_div(&big_f, &self.chi).is_some())
+    }
+
+    /// A homogeneous polynomial of degree `deg` in the `Y`, by Horner's
+    /// scheme (`F = Σₖ Yₖ·Fₖ`, each monomial in the `Fₖ` of its first
+    /// variable), over Z.
+    fn horner(&self, terms: Vec<IntHomTerm>, deg: usize) -> intpoly::IPoly {
+        let first = |e: &[u16]| e.iter().position(|&k| k > 0).unwrap_or(0);
+        let mut out: intpoly::IPoly = Vec::new();
+        let add_scaled =
+            |out: &mut intpoly::IPoly, p: &[num_bigint::BigInt], c: Option<&num_bigint::BigInt>| {
+                if out.len() < p.len() {
+                    out.resize(p.len(), num_bigint::BigInt::from(0));
+                }
+                for (o, x) in out.iter_mut().zip(p) {
+                    match c {
+                        Some(c) => *o += x * c,
+                        None => *o += x,
+                    }
+                }
+            };
+        match deg {
+            0 => {
+                let c: num_bigint::BigInt = terms.iter().map(|(_, c)| c).sum();
+                out = vec![c];
+            }
+            1 => {
+                for (e, c) in &terms {
+                    add_scaled(&mut out, &self.ys[first(e)], Some(c));
+                }
+            }
+            _ => {
+                let mut groups: std::collections::BTreeMap<usize, Vec<IntHomTerm>> =
+                    std::collections::BTreeMap::new();
+                for (mut e, c) in terms {
+                    let k = first(&e);
+                    e[k] -= 1;
+                    groups.entry(k).or_default().push((e, c));
+                }
+                for (k, t) in groups {
+                    let part = self.horner(t, deg - 1);
+                    if !part.is_empty() && !self.ys[k].is_empty() {
+                        add_scaled(&mut out, &int_poly_mul(&self.ys[k], &part), None);
+                    }
+                }
+            }
+        }
+        intpoly::trim(&mut out);
+        out
+    }
+}
+
+/// The product of two non-empty integer polynomials.
+fn int_poly_mul(a: &[num_bigint::BigInt], b: &[num_bigint::BigInt]) -> intpoly::IPoly {
+    let mut out = vec![num_bigint::BigInt::from(0); a.len() + b.len() - 1];
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            out[i + j] += x * y;
+        }
+    }
+    out
 }
 
 /// Whether the polynomial `e` in the represented variables vanishes at no
@@ -1605,6 +1754,33 @@ mod tests {
         };
         assert_eq!(f.count, 1);
         assert!(verify_by_substitution(&polys, &f.rur).unwrap());
+    }
+
+    #[test]
+    fn substitution_over_z_decides_divisibility_by_a_non_monic_chi() {
+        // 3x² − 2 = 0, 5y − x = 0: χ = t² − 2/3 for t = x (primitive
+        // integer form 3t² − 2), χ' = 2t, h_x = 2t² ≡ 4/3, h_y = 4/15.
+        let (x, y) = (SparsePoly::var(2, 0), SparsePoly::var(2, 1));
+        let c = |k: i64| SparsePoly::constant(2, q(k, 1));
+        let polys = vec![c(3).mul(&x).mul(&x).sub(&c(2)), c(5).mul(&y).sub(&x)];
+        let rur = |hy: BigRational| Rur {
+            form: vec![1, 0],
+            chi: UPoly::new(vec![q(-2, 3), q(0, 1), q(1, 1)]),
+            numerators: vec![UPoly::new(vec![q(4, 3)]), UPoly::new(vec![hy])],
+            saturation: Vec::new(),
+        };
+        assert!(verify_by_substitution(&polys, &rur(q(4, 15))).unwrap());
+        assert!(!verify_by_substitution(&polys, &rur(q(4, 16))).unwrap());
+        // A cubic in both: (x − 5y)·x² + x·y − 2/15 vanishes at the points.
+        let cubic = x
+            .sub(&c(5).mul(&y))
+            .mul(&x)
+            .mul(&x)
+            .add(&x.mul(&y))
+            .sub(&SparsePoly::constant(2, q(2, 15)));
+        assert!(verify_by_substitution(std::slice::from_ref(&cubic), &rur(q(4, 15))).unwrap());
+        let off = cubic.add(&SparsePoly::constant(2, q(1, 1000)));
+        assert!(!verify_by_substitution(&[off], &rur(q(4, 15))).unwrap());
     }
 
     /// `x² − 1 = 0, y − 2x = 0` in (x, y): the points (±1, ±2).
