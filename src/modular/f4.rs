@@ -212,35 +212,10 @@ impl Engine {
 
     /// A monic polynomial from terms (`None` for zero).
     fn import(&mut self, terms: &ModTerms, nvars: usize) -> Option<Poly> {
-        let mut tm: WordMap<u32, u64> = WordMap::default();
-        let mut e = vec![0u16; nvars];
-        for (exps, c) in terms {
-            e.iter_mut().for_each(|x| *x = 0);
-            for (k, &x) in exps.iter().take(nvars).enumerate() {
-                e[k] = x;
-            }
-            let id = self.table.intern(&e);
-            let slot = tm.entry(id).or_insert(0);
-            *slot = (*slot + u64::from(*c)) % self.p;
-        }
-        let mut v: Vec<(u32, u32)> = tm
-            .into_iter()
-            .filter(|&(_, c)| c != 0)
-            .map(|(m, c)| (m, c as u32))
-            .collect();
-        if v.is_empty() {
-            return None;
-        }
-        v.sort_by(|a, b| self.table.cmp(b.0, a.0));
-        let mut row = Row {
-            cols: Vec::new(),
-            vals: v.iter().map(|t| t.1).collect(),
-        };
-        make_monic(&mut row, self.p);
-        Some(Poly {
-            mons: v.iter().map(|t| t.0).collect(),
-            coefs: row.vals,
-        })
+        let p = self.p;
+        let table = &mut self.table;
+        let v = sum_terms(terms, nvars, p, |e| Some(table.intern(e))).ok()?;
+        monic_poly(v, &self.table, p)
     }
 
     /// Echelons the input (same span, distinct leading monomials) and makes
@@ -612,39 +587,54 @@ impl F4Trace {
     /// A monic polynomial on the recorded monomials (`None` for zero; an
     /// error for a monomial never met).
     fn import(&self, terms: &ModTerms, p: u64) -> Result<Option<Poly>, ()> {
-        let nvars = self.table.nvars();
-        let mut tm: WordMap<u32, u64> = WordMap::default();
-        let mut e = vec![0u16; nvars];
-        for (exps, c) in terms {
-            e.iter_mut().for_each(|x| *x = 0);
-            for (k, &x) in exps.iter().take(nvars).enumerate() {
-                e[k] = x;
-            }
-            let c = u64::from(*c) % p;
-            if c == 0 {
-                continue;
-            }
-            let id = self.table.find(&e).ok_or(())?;
-            let slot = tm.entry(id).or_insert(0);
-            *slot = (*slot + c) % p;
-        }
-        let mut v: Vec<(u32, u32)> = tm
-            .into_iter()
-            .filter(|&(_, c)| c != 0)
-            .map(|(m, c)| (m, c as u32))
-            .collect();
-        if v.is_empty() {
-            return Ok(None);
-        }
-        v.sort_by(|a, b| self.table.cmp(b.0, a.0));
-        let mut row = Row {
-            cols: Vec::new(),
-            vals: v.iter().map(|t| t.1).collect(),
-        };
-        make_monic(&mut row, p);
-        Ok(Some(Poly {
-            mons: v.iter().map(|t| t.0).collect(),
-            coefs: row.vals,
-        }))
+        let v = sum_terms(terms, self.table.nvars(), p, |e| self.table.find(e))?;
+        Ok(monic_poly(v, &self.table, p))
     }
+}
+
+/// The terms modulo p with their monomials named by `id` (exponent vectors
+/// padded or cut to `nvars`) and equal monomials added up; zero terms
+/// dropped. An error when `id` names no monomial of a non-zero term.
+fn sum_terms(
+    terms: &ModTerms,
+    nvars: usize,
+    p: u64,
+    mut id: impl FnMut(&[u16]) -> Option<u32>,
+) -> Result<Vec<(u32, u32)>, ()> {
+    let mut tm: WordMap<u32, u64> = WordMap::default();
+    let mut e = vec![0u16; nvars];
+    for (exps, c) in terms {
+        let c = u64::from(*c) % p;
+        if c == 0 {
+            continue;
+        }
+        e.iter_mut().for_each(|x| *x = 0);
+        for (k, &x) in exps.iter().take(nvars).enumerate() {
+            e[k] = x;
+        }
+        let slot = tm.entry(id(&e).ok_or(())?).or_insert(0);
+        *slot = (*slot + c) % p;
+    }
+    Ok(tm
+        .into_iter()
+        .filter(|&(_, c)| c != 0)
+        .map(|(m, c)| (m, c as u32))
+        .collect())
+}
+
+/// The monic polynomial of the terms `v` (`None` for no term).
+fn monic_poly(mut v: Vec<(u32, u32)>, table: &Monomials, p: u64) -> Option<Poly> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(|a, b| table.cmp(b.0, a.0));
+    let mut row = Row {
+        cols: Vec::new(),
+        vals: v.iter().map(|t| t.1).collect(),
+    };
+    make_monic(&mut row, p);
+    Some(Poly {
+        mons: v.iter().map(|t| t.0).collect(),
+        coefs: row.vals,
+    })
 }

@@ -923,22 +923,9 @@ impl IntSubstitution {
     /// Whether χ divides `μ^D χ'^D f(h/χ')`; an error when f involves an
     /// unrepresented variable.
     fn divisible(&self, f: &SparsePoly) -> Result<bool> {
-        let nvars = self.ys.len() - 1;
-        let deg = usize::try_from(f.total_degree().max(0)).unwrap_or(0);
-        let mut terms: Vec<IntHomTerm> = Vec::with_capacity(f.terms().len());
-        for (e, c) in f.primitive().terms() {
-            if e.iter().skip(nvars).any(|&k| k > 0) {
-                return Err(Error::Computation(
-                    "an equation involves a variable the representation leaves out".into(),
-                ));
-            }
-            let used: usize = e.iter().map(|&k| usize::from(k)).sum();
-            let mut y = Vec::with_capacity(nvars + 1);
-            y.push(u16::try_from(deg - used).unwrap_or(u16::MAX));
-            y.extend_from_slice(&e[..nvars.min(e.len())]);
-            y.resize(nvars + 1, 0);
-            terms.push((y, c.to_integer()));
-        }
+        let prim = f.primitive();
+        let (deg, hom) = homogeneous_terms(&prim, self.ys.len() - 1)?;
+        let terms: Vec<IntHomTerm> = hom.into_iter().map(|(y, c)| (y, c.to_integer())).collect();
         let big_f = self.horner(terms, deg);
         Ok(big_f.is_empty() || intpoly::exact_div(&big_f, &self.chi).is_some())
     }
@@ -1043,6 +1030,29 @@ struct Substitution<R: QuotientRing> {
 /// A term of a homogeneous polynomial in `y₀ = χ'`, `yᵢ₊₁ = hᵢ`.
 type HomTerm<'a> = (Vec<u16>, &'a BigRational);
 
+/// f's degree D and its terms made homogeneous of degree D in
+/// `(y₀, y₁, …, y_nvars)`, `y₀` taking the missing degree; an error when f
+/// involves a variable after the first `nvars` (one the representation
+/// leaves out).
+fn homogeneous_terms(f: &SparsePoly, nvars: usize) -> Result<(usize, Vec<HomTerm<'_>>)> {
+    let deg = usize::try_from(f.total_degree().max(0)).unwrap_or(0);
+    let mut terms: Vec<HomTerm<'_>> = Vec::with_capacity(f.terms().len());
+    for (e, c) in f.terms() {
+        if e.iter().skip(nvars).any(|&k| k > 0) {
+            return Err(Error::Computation(
+                "an equation involves a variable the representation leaves out".into(),
+            ));
+        }
+        let used: usize = e.iter().map(|&k| usize::from(k)).sum();
+        let mut y = Vec::with_capacity(nvars + 1);
+        y.push(u16::try_from(deg - used).unwrap_or(u16::MAX));
+        y.extend_from_slice(&e[..nvars.min(e.len())]);
+        y.resize(nvars + 1, 0);
+        terms.push((y, c));
+    }
+    Ok((deg, terms))
+}
+
 impl<R: QuotientRing> Substitution<R> {
     fn new(ring: R, rur: &Rur) -> Self {
         let h: Vec<R::E> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
@@ -1053,22 +1063,7 @@ impl<R: QuotientRing> Substitution<R> {
     /// `χ'^{deg f}·f(h/χ')`; an error when f involves an unrepresented
     /// variable.
     fn eval(&self, f: &SparsePoly) -> Result<R::E> {
-        let nvars = self.h.len();
-        let deg = usize::try_from(f.total_degree().max(0)).unwrap_or(0);
-        let mut terms: Vec<HomTerm<'_>> = Vec::with_capacity(f.terms().len());
-        for (e, c) in f.terms() {
-            if e.iter().skip(nvars).any(|&k| k > 0) {
-                return Err(Error::Computation(
-                    "an equation involves a variable the representation leaves out".into(),
-                ));
-            }
-            let used: usize = e.iter().map(|&k| usize::from(k)).sum();
-            let mut y = Vec::with_capacity(nvars + 1);
-            y.push(u16::try_from(deg - used).unwrap_or(u16::MAX));
-            y.extend_from_slice(&e[..nvars.min(e.len())]);
-            y.resize(nvars + 1, 0);
-            terms.push((y, c));
-        }
+        let (deg, terms) = homogeneous_terms(f, self.h.len())?;
         Ok(self.horner(terms, deg))
     }
 
