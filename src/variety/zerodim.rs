@@ -859,7 +859,8 @@ fn rational_empty(
 
 /// Verifies a representation on the system itself: every polynomial but
 /// the saturation variables' equations, with `xᵢ = hᵢ/χ'` substituted and
-/// denominators cleared, is divisible by χ, exactly ([`IntSubstitution`]);
+/// denominators cleared, is divisible by χ, exactly (computed over Z and
+/// divided exactly by χ's primitive integer form, see the module docs);
 /// and every saturation equation `z·E + c` can be solved at every root,
 /// `E(x(t))` vanishing at none ([`vanishes_at_no_root`]). Errors when an
 /// equation other than its own involves a saturation variable.
