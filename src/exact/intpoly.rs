@@ -162,6 +162,23 @@ pub(crate) fn derivative(p: &[BigInt]) -> IPoly {
         .collect()
 }
 
+/// The product of two integer polynomials (empty for a zero factor).
+pub(crate) fn mul(a: &[BigInt], b: &[BigInt]) -> IPoly {
+    if a.is_empty() || b.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![BigInt::zero(); a.len() + b.len() - 1];
+    for (i, x) in a.iter().enumerate() {
+        if x.is_zero() {
+            continue;
+        }
+        for (j, y) in b.iter().enumerate() {
+            out[i + j] += x * y;
+        }
+    }
+    out
+}
+
 /// Pseudo-remainder: returns `(r, k)` with `lc(b)ᵏ · a = q·b + r`,
 /// `deg r < deg b`. Multiplications by `lc(b)` are only done when needed, so
 /// `k ≤ deg a − deg b + 1`. `b` must be non-zero.
@@ -874,15 +891,6 @@ mod tests {
                 v[deg] = BigInt::one();
             }
             v
-        };
-        let mul = |a: &IPoly, b: &IPoly| -> IPoly {
-            let mut out = vec![BigInt::zero(); a.len() + b.len() - 1];
-            for (i, x) in a.iter().enumerate() {
-                for (j, y) in b.iter().enumerate() {
-                    out[i + j] += x * y;
-                }
-            }
-            out
         };
         for (df, dg, dh, bits) in [
             (0, 3, 4, 80),

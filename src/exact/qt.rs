@@ -125,7 +125,7 @@ impl Qt {
         if a.num.is_empty() || b.num.is_empty() {
             return self.zero();
         }
-        self.reduce(poly_mul(&a.num, &b.num), &a.den * &b.den)
+        self.reduce(intpoly::mul(&a.num, &b.num), &a.den * &b.den)
     }
 
     /// `Σ aᵢ·bᵢ` with one reduction modulo χ: the products are summed
@@ -135,7 +135,7 @@ impl Qt {
         let prods: Vec<(IPoly, BigInt)> = pairs
             .iter()
             .filter(|(a, b)| !a.num.is_empty() && !b.num.is_empty())
-            .map(|(a, b)| (poly_mul(&a.num, &b.num), &a.den * &b.den))
+            .map(|(a, b)| (intpoly::mul(&a.num, &b.num), &a.den * &b.den))
             .collect();
         let Some(first) = prods.first() else {
             return self.zero();
@@ -191,20 +191,6 @@ impl QtElem {
                 .collect(),
         )
     }
-}
-
-/// The product of two integer polynomials (lowest degree first, non-empty).
-fn poly_mul(a: &[BigInt], b: &[BigInt]) -> IPoly {
-    let mut num = vec![BigInt::zero(); a.len() + b.len() - 1];
-    for (i, x) in a.iter().enumerate() {
-        if x.is_zero() {
-            continue;
-        }
-        for (j, y) in b.iter().enumerate() {
-            num[i + j] += x * y;
-        }
-    }
-    num
 }
 
 fn normalize(mut num: IPoly, mut den: BigInt) -> QtElem {

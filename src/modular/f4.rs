@@ -192,7 +192,7 @@ fn run(
         e.round();
     }
     let (out, last) = e.reduced();
-    let trace = e.log.take().map(|steps| F4Trace {
+    let trace = e.log.take().zip(last).map(|(steps, last)| F4Trace {
         table: e.table,
         inputs,
         steps,
@@ -230,15 +230,7 @@ impl Engine {
         let specs: Vec<(u32, usize)> = (base..base + n).map(|i| (self.lm(i), i)).collect();
         let m = self.preprocess(specs, false);
         self.note_size(&m);
-        let (pivots, todo) = split(&m, &self.polys);
-        let ncols = m.columns.len();
-        let fresh = echelon_new_rows(ncols, &pivots, todo, self.p);
-        let mut new_polys: Vec<Poly> = pivots
-            .into_iter()
-            .flatten()
-            .chain(fresh)
-            .map(|r| row_poly(&m, r))
-            .collect();
+        let mut new_polys = reduce_matrix(&m, &self.polys, self.p, true);
         self.polys.truncate(base);
         self.active.truncate(base);
         self.stats.rounds += 1;
@@ -279,9 +271,7 @@ impl Engine {
         }
         let m = self.preprocess(specs, true);
         self.note_size(&m);
-        let (pivots, todo) = split(&m, &self.polys);
-        let fresh = echelon_new_rows(m.columns.len(), &pivots, todo, self.p);
-        let mut new_polys: Vec<Poly> = fresh.into_iter().map(|r| row_poly(&m, r)).collect();
+        let mut new_polys = reduce_matrix(&m, &self.polys, self.p, false);
         self.stats.rounds += 1;
         self.record(None, m, &mut new_polys);
         self.insert_all(new_polys);
@@ -432,26 +422,22 @@ impl Engine {
         self.active[h] = true;
     }
 
-    /// The reduced basis from the active elements, and the last step for a
-    /// trace.
-    fn reduced(&mut self) -> (Vec<ModTerms>, Last) {
+    /// The reduced basis from the active elements, and the last step when
+    /// recording a trace.
+    fn reduced(&mut self) -> (Vec<ModTerms>, Option<Last>) {
         let act: Vec<usize> = (0..self.polys.len()).filter(|&i| self.active[i]).collect();
         if act.iter().any(|&i| self.table.deg(self.lm(i)) == 0) {
-            return (unit(self.table.nvars()), Last::Unit);
+            return (unit(self.table.nvars()), Some(Last::Unit));
         }
         let specs: Vec<(u32, usize)> = act.iter().map(|&i| (self.lm(i), i)).collect();
         let m = self.preprocess(specs, true);
         self.note_size(&m);
         self.stats.rounds += 1;
         let out = final_reduction(&self.table, &m, &self.polys, &act, self.p);
-        let last = if self.log.is_some() {
-            Last::Reduce {
-                matrix: m,
-                active: act,
-            }
-        } else {
-            Last::Unit
-        };
+        let last = self.log.is_some().then_some(Last::Reduce {
+            matrix: m,
+            active: act,
+        });
         (out, last)
     }
 }
@@ -491,11 +477,23 @@ fn split(m: &Matrix, polys: &[Poly]) -> (Vec<Option<Row>>, Vec<Row>) {
     (pivots, todo)
 }
 
-fn row_poly(m: &Matrix, r: Row) -> Poly {
-    Poly {
-        mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
-        coefs: r.vals,
-    }
+/// The polynomials a matrix adds: the remainders of its rows by its pivots,
+/// in echelon form, preceded for the inputs' matrix (`with_pivots`) by the
+/// pivot rows themselves (then nothing was reduced before them).
+fn reduce_matrix(m: &Matrix, polys: &[Poly], p: u64, with_pivots: bool) -> Vec<Poly> {
+    let (pivots, todo) = split(m, polys);
+    let fresh = echelon_new_rows(m.columns.len(), &pivots, todo, p);
+    let rows: Vec<Row> = if with_pivots {
+        pivots.into_iter().flatten().chain(fresh).collect()
+    } else {
+        fresh
+    };
+    rows.into_iter()
+        .map(|r| Poly {
+            mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
+            coefs: r.vals,
+        })
+        .collect()
 }
 
 /// The last matrix: the active elements `act` brought to reduced echelon
@@ -556,17 +554,7 @@ impl F4Trace {
                 all.truncate(base);
                 all.append(&mut inputs);
             }
-            let m = &step.matrix;
-            let (pivots, todo) = split(m, &all);
-            let fresh = echelon_new_rows(m.columns.len(), &pivots, todo, p);
-            let mut new_polys: Vec<Poly> = if step.inputs_at.is_some() {
-                pivots.into_iter().flatten().chain(fresh).collect()
-            } else {
-                fresh
-            }
-            .into_iter()
-            .map(|r| row_poly(m, r))
-            .collect();
+            let mut new_polys = reduce_matrix(&step.matrix, &all, p, step.inputs_at.is_some());
             all.truncate(base);
             sort_new(&self.table, &mut new_polys);
             if new_polys.len() != step.added.len()

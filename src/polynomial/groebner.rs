@@ -90,22 +90,7 @@ pub fn groebner_basis(
     field: Field,
     budget: Option<Duration>,
 ) -> Result<Option<Basis>> {
-    if let Field::Prime(p) = field
-        && !is_prime(p)
-    {
-        return Err(Error::param(
-            "prime",
-            p,
-            "a prime number below 2^31 for modular Gröbner bases",
-        ));
-    }
-    if variables.is_empty() || variables.len() > 64 {
-        return Err(Error::param(
-            "variables",
-            variables.len(),
-            "between 1 and 64 variables",
-        ));
-    }
+    validate(field, variables)?;
     if let Field::Prime(q) = field {
         return modular_basis(polys, variables, order, q, budget);
     }
@@ -127,6 +112,27 @@ pub fn groebner_basis(
     }
 }
 
+/// The field's prime is a prime, and there are 1 to 64 variables.
+fn validate(field: Field, variables: &[String]) -> Result<()> {
+    if let Field::Prime(p) = field
+        && !is_prime(p)
+    {
+        return Err(Error::param(
+            "prime",
+            p,
+            "a prime number below 2^31 for modular Gröbner bases",
+        ));
+    }
+    if variables.is_empty() || variables.len() > 64 {
+        return Err(Error::param(
+            "variables",
+            variables.len(),
+            "between 1 and 64 variables",
+        ));
+    }
+    Ok(())
+}
+
 /// A reduced Gröbner basis over Z/p from our F4 engine.
 fn modular_basis(
     polys: &[SparsePoly],
@@ -135,56 +141,58 @@ fn modular_basis(
     prime: u32,
     budget: Option<Duration>,
 ) -> Result<Option<Basis>> {
-    let started = Instant::now();
-    let nvars = variables.len();
-    let input = modular_input(polys, nvars, prime)?;
-    let deadline = budget.map(|b| started + b);
-    let Some((basis, _)) =
-        crate::modular::groebner_basis_mod_p(&input, nvars, order, prime, deadline)
-    else {
-        return Ok(None);
-    };
-    Ok(Some(modular_result(
-        basis, variables, order, prime, started,
-    )))
+    Ok(modular_basis_traced(polys, variables, order, prime, budget, Trace::Off)?.map(|(b, _)| b))
 }
 
-/// The reduced grevlex basis modulo the prime `prime` (below 2³¹) by our
-/// F4 engine: replayed from `trace` when one is given (a full run when the
-/// replay does not apply to this prime), otherwise a full run that records
-/// its trace for other primes ([`crate::modular::F4Trace`]). `Ok(None)` if
-/// the budget ran out; an error when a polynomial vanishes modulo the prime.
+/// What a modular Gröbner basis does with F4's tracer
+/// ([`crate::modular::F4Trace`]).
+#[derive(Clone, Copy)]
+pub(crate) enum Trace<'a> {
+    /// Nothing: a plain run.
+    Off,
+    /// A full run that records its trace for other primes.
+    Record,
+    /// A replay of this trace (a full run when it does not apply to the
+    /// prime).
+    Replay(&'a crate::modular::F4Trace),
+}
+
+/// The reduced basis modulo the prime `prime` (below 2³¹) in `order` by our
+/// F4 engine, and the trace recorded when `trace` asks for one. `Ok(None)`
+/// if the budget ran out; an error when a polynomial vanishes modulo the
+/// prime.
 pub(crate) fn modular_basis_traced(
     polys: &[SparsePoly],
     variables: &[String],
+    order: MonomialOrder,
     prime: u32,
     budget: Option<Duration>,
-    trace: Option<&crate::modular::F4Trace>,
+    trace: Trace<'_>,
 ) -> Result<Option<(Basis, Option<crate::modular::F4Trace>)>> {
     use crate::modular::{Replay, groebner_basis_mod_p, groebner_basis_mod_p_traced};
-    let order = MonomialOrder::GrevLex;
+    validate(Field::Prime(prime), variables)?;
     let started = Instant::now();
     let nvars = variables.len();
     let input = modular_input(polys, nvars, prime)?;
     let deadline = budget.map(|b| started + b);
-    let (basis, learned) = match trace.map(|t| t.replay(&input, prime, deadline)) {
-        Some(Replay::Basis(b)) => (b, None),
-        Some(Replay::OutOfTime) => return Ok(None),
-        Some(Replay::Mismatch) => {
-            match groebner_basis_mod_p(&input, nvars, order, prime, deadline) {
-                Some((b, _)) => (b, None),
-                None => return Ok(None),
-            }
-        }
-        None => match groebner_basis_mod_p_traced(&input, nvars, order, prime, deadline) {
-            Some((b, _, t)) => (b, t),
-            None => return Ok(None),
+    let full =
+        || groebner_basis_mod_p(&input, nvars, order, prime, deadline).map(|(b, _)| (b, None));
+    let found = match trace {
+        Trace::Off => full(),
+        Trace::Record => groebner_basis_mod_p_traced(&input, nvars, order, prime, deadline)
+            .map(|(b, _, t)| (b, t)),
+        Trace::Replay(t) => match t.replay(&input, prime, deadline) {
+            Replay::Basis(b) => Some((b, None)),
+            Replay::OutOfTime => None,
+            Replay::Mismatch => full(),
         },
     };
-    Ok(Some((
-        modular_result(basis, variables, order, prime, started),
-        learned,
-    )))
+    Ok(found.map(|(basis, learned)| {
+        (
+            modular_result(basis, variables, order, prime, started),
+            learned,
+        )
+    }))
 }
 
 /// The input of the F4 engine: the non-zero polynomials, reduced modulo

@@ -188,19 +188,35 @@ impl Crt {
     /// extended Euclidean runs by one product.
     pub fn rational_hinted(&self, hint: &BigInt, bound: &BigInt) -> Option<BigRational> {
         if !hint.is_one() && hint <= bound {
-            let mut y = (&self.value * hint) % &self.modulus;
-            let half = &self.modulus >> 1;
-            if y > half {
-                y -= &self.modulus;
-            } else if y < -&half {
-                y += &self.modulus;
-            }
+            let y = crate::exact::intpoly::symmetric(&self.value * hint, &self.modulus);
             if y.abs() <= *bound {
                 return Some(BigRational::new(y, hint.clone()));
             }
         }
         self.rational()
     }
+}
+
+/// The rational reconstructions of values combined over the same primes,
+/// each tried first with the denominators found so far
+/// ([`Crt::rational_hinted`]), in order; `Err(k)` for the first value `k`
+/// that has none yet.
+pub fn rationals(crts: &[Crt]) -> std::result::Result<Vec<BigRational>, usize> {
+    let Some(first) = crts.first() else {
+        return Ok(Vec::new());
+    };
+    let bound = (first.modulus() >> 1u32).sqrt();
+    let mut hint = BigInt::one();
+    let mut values = Vec::with_capacity(crts.len());
+    for (k, c) in crts.iter().enumerate() {
+        let v = c.rational_hinted(&hint, &bound).ok_or(k)?;
+        if !(&hint % v.denom()).is_zero() {
+            let lcm = &hint / crate::exact::intpoly::int_gcd(&hint, v.denom()) * v.denom();
+            hint = if lcm <= bound { lcm } else { v.denom().clone() };
+        }
+        values.push(v);
+    }
+    Ok(values)
 }
 
 /// Wang's rational reconstruction of `a` modulo `m`: the unique `x/y` with

@@ -15,7 +15,7 @@ use num_rational::BigRational;
 
 use crate::exact::UPoly;
 use crate::exact::algebraic::multimodular::{ModRing, Ring};
-use crate::exact::intpoly::{inv_mod, mul_mod, rational_mod, reduce};
+use crate::exact::intpoly::{self, IPoly, inv_mod, mul_mod, rational_mod, reduce};
 use crate::exact::qt::{Qt, QtElem};
 
 /// The operations the substituted stratum formulas need.
@@ -64,6 +64,49 @@ impl QuotientRing for Qt {
     }
     fn elem(&self, p: &UPoly) -> QtElem {
         Qt::elem(self, p)
+    }
+}
+
+/// `Z[t]` itself, without reduction: integer polynomials, for a
+/// substitution that is divided by χ afterwards (the caller's argument).
+/// Scalars and elements must have integer coefficients.
+pub(crate) struct IntPolys;
+
+impl QuotientRing for IntPolys {
+    type E = IPoly;
+    fn zero(&self) -> IPoly {
+        Vec::new()
+    }
+    fn one(&self) -> IPoly {
+        vec![BigInt::from(1)]
+    }
+    fn add(&self, a: &IPoly, b: &IPoly) -> IPoly {
+        let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+        let mut out = long.clone();
+        for (o, x) in out.iter_mut().zip(short) {
+            *o += x;
+        }
+        intpoly::trim(&mut out);
+        out
+    }
+    fn sub(&self, a: &IPoly, b: &IPoly) -> IPoly {
+        let neg: IPoly = b.iter().map(|x| -x).collect();
+        self.add(a, &neg)
+    }
+    fn mul(&self, a: &IPoly, b: &IPoly) -> IPoly {
+        intpoly::mul(a, b)
+    }
+    fn scale(&self, a: &IPoly, c: &BigRational) -> IPoly {
+        debug_assert!(c.is_integer(), "IntPolys scales by integers only");
+        let mut out: IPoly = a.iter().map(|x| x * c.numer()).collect();
+        intpoly::trim(&mut out);
+        out
+    }
+    fn elem(&self, p: &UPoly) -> IPoly {
+        debug_assert!(p.coeffs().iter().all(|c| c.is_integer()));
+        let mut out: IPoly = p.coeffs().iter().map(|c| c.numer().clone()).collect();
+        intpoly::trim(&mut out);
+        out
     }
 }
 

@@ -50,18 +50,17 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use num_rational::BigRational;
-use num_traits::{One, Zero};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::modular::{Crt, Fp, primes};
-use super::quotient::{QtModP, QuotientRing};
+use super::modular::{Crt, Fp, primes, rationals};
+use super::quotient::{IntPolys, QtModP, QuotientRing};
 use crate::error::{Error, Result};
 use crate::exact::UPoly;
 use crate::exact::intpoly;
 use crate::exact::qt::Qt;
 use crate::modular::F4Trace;
-use crate::polynomial::groebner::{Field, groebner_basis, modular_basis_traced};
+use crate::polynomial::groebner::{Field, Trace, groebner_basis, modular_basis_traced};
 use crate::polynomial::ideal::{max_independent_set, support_mask};
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
 
@@ -501,8 +500,13 @@ impl SolveRun<'_> {
                     "no usable prime".into(),
                 )));
             };
-            let computed =
-                ModQuotient::compute_traced(self.polys, self.variables, p, self.remaining(), None)?;
+            let computed = ModQuotient::compute(
+                self.polys,
+                self.variables,
+                p,
+                self.remaining(),
+                Trace::Record,
+            )?;
             let (quot, trace) = match computed {
                 Some((q, t)) => (Some(q), t),
                 None => (None, None),
@@ -568,28 +572,13 @@ impl SolveRun<'_> {
             if rec.crts[rec.failed_at].rational().is_none() {
                 continue;
             }
-            let mut values = Vec::with_capacity(rec.crts.len());
-            let bound = (rec.crts[0].modulus() >> 1u32).sqrt();
-            let mut hint = num_bigint::BigInt::from(1);
-            for (k, c) in rec.crts.iter().enumerate() {
-                match c.rational_hinted(&hint, &bound) {
-                    Some(v) => {
-                        if !v.denom().is_one() && !(&hint % v.denom()).is_zero() {
-                            let g = intpoly::int_gcd(&hint, v.denom());
-                            let lcm = &hint / g * v.denom();
-                            hint = if lcm <= bound { lcm } else { v.denom().clone() };
-                        }
-                        values.push(v);
-                    }
-                    None => {
-                        rec.failed_at = k;
-                        break;
-                    }
+            let values = match rationals(&rec.crts) {
+                Ok(values) => values,
+                Err(k) => {
+                    rec.failed_at = k;
+                    continue;
                 }
-            }
-            if values.len() < rec.crts.len() {
-                continue;
-            }
+            };
             // A reconstruction already refuted by verification needs more primes.
             if rec.last.as_ref() == Some(&values) {
                 continue;
@@ -615,17 +604,15 @@ impl SolveRun<'_> {
         batch
             .par_iter()
             .map(|&p| {
-                let computed = match trace {
-                    Some(t) => ModQuotient::compute_traced(
-                        self.polys,
-                        self.variables,
-                        p,
-                        self.remaining(),
-                        Some(t),
-                    )?
-                    .map(|(q, _)| q),
-                    None => ModQuotient::compute(self.polys, self.variables, p, self.remaining())?,
-                };
+                let use_trace = trace.map_or(Trace::Off, Trace::Replay);
+                let computed = ModQuotient::compute(
+                    self.polys,
+                    self.variables,
+                    p,
+                    self.remaining(),
+                    use_trace,
+                )?
+                .map(|(q, _)| q);
                 Ok(match computed {
                     None => None,
                     Some(Quot::Finite(q)) if q.basis == q0.basis => match q.rur(form, self.kept) {
@@ -726,7 +713,7 @@ fn confirm_empty(
     opts: &SolveOptions,
 ) -> Result<Solved> {
     for p in pi.by_ref().take(4) {
-        match ModQuotient::compute(polys, variables, p, budget)? {
+        match ModQuotient::compute(polys, variables, p, budget, Trace::Off)?.map(|(q, _)| q) {
             None => return Ok(Solved::Inconclusive("the time budget ran out".into())),
             Some(Quot::Empty) => {
                 let evidence = rational_empty(polys, variables, opts)?
@@ -892,103 +879,36 @@ pub fn verify_by_substitution(polys: &[SparsePoly], rur: &Rur) -> Result<bool> {
 /// representation with a tall χ costs far more than the products.)
 struct IntSubstitution {
     chi: intpoly::IPoly,
-    /// `Y₀ = μχ'`, `Yᵢ₊₁ = μhᵢ`.
-    ys: Vec<intpoly::IPoly>,
+    sub: Substitution<IntPolys>,
 }
-
-/// A term of a homogeneous polynomial in the `Y`, integer coefficient.
-type IntHomTerm = (Vec<u16>, num_bigint::BigInt);
 
 impl IntSubstitution {
     fn new(rur: &Rur) -> Result<Self> {
         let ring = Qt::new(&rur.chi)
             .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
         let chi = ring.chi_integer().clone();
-        let mut polys = vec![rur.chi_derivative()];
-        polys.extend(rur.numerators.iter().cloned());
-        let all: Vec<BigRational> = polys.iter().flat_map(|p| p.coeffs().to_vec()).collect();
+        let dchi = rur.chi_derivative();
+        let all: Vec<BigRational> = std::iter::once(&dchi)
+            .chain(&rur.numerators)
+            .flat_map(|p| p.coeffs().to_vec())
+            .collect();
         let (_, mu) = intpoly::clear_denominators(&all);
         let mu = BigRational::from_integer(mu);
-        let ys = polys
-            .iter()
-            .map(|p| {
-                let mut v: intpoly::IPoly =
-                    p.coeffs().iter().map(|c| (c * &mu).to_integer()).collect();
-                intpoly::trim(&mut v);
-                v
-            })
-            .collect();
-        Ok(Self { chi, ys })
+        let scaled = |p: &UPoly| IntPolys.elem(&p.scale(&mu));
+        let sub = Substitution {
+            h: rur.numerators.iter().map(scaled).collect(),
+            dchi: scaled(&dchi),
+            ring: IntPolys,
+        };
+        Ok(Self { chi, sub })
     }
 
     /// Whether χ divides `μ^D χ'^D f(h/χ')`; an error when f involves an
     /// unrepresented variable.
     fn divisible(&self, f: &SparsePoly) -> Result<bool> {
-        let prim = f.primitive();
-        let (deg, hom) = homogeneous_terms(&prim, self.ys.len() - 1)?;
-        let terms: Vec<IntHomTerm> = hom.into_iter().map(|(y, c)| (y, c.to_integer())).collect();
-        let big_f = self.horner(terms, deg);
+        let big_f = self.sub.eval(&f.primitive())?;
         Ok(big_f.is_empty() || intpoly::exact_div(&big_f, &self.chi).is_some())
     }
-
-    /// A homogeneous polynomial of degree `deg` in the `Y`, by Horner's
-    /// scheme (`F = Σₖ Yₖ·Fₖ`, each monomial in the `Fₖ` of its first
-    /// variable), over Z.
-    fn horner(&self, terms: Vec<IntHomTerm>, deg: usize) -> intpoly::IPoly {
-        let first = |e: &[u16]| e.iter().position(|&k| k > 0).unwrap_or(0);
-        let mut out: intpoly::IPoly = Vec::new();
-        let add_scaled =
-            |out: &mut intpoly::IPoly, p: &[num_bigint::BigInt], c: Option<&num_bigint::BigInt>| {
-                if out.len() < p.len() {
-                    out.resize(p.len(), num_bigint::BigInt::from(0));
-                }
-                for (o, x) in out.iter_mut().zip(p) {
-                    match c {
-                        Some(c) => *o += x * c,
-                        None => *o += x,
-                    }
-                }
-            };
-        match deg {
-            0 => {
-                let c: num_bigint::BigInt = terms.iter().map(|(_, c)| c).sum();
-                out = vec![c];
-            }
-            1 => {
-                for (e, c) in &terms {
-                    add_scaled(&mut out, &self.ys[first(e)], Some(c));
-                }
-            }
-            _ => {
-                let mut groups: std::collections::BTreeMap<usize, Vec<IntHomTerm>> =
-                    std::collections::BTreeMap::new();
-                for (mut e, c) in terms {
-                    let k = first(&e);
-                    e[k] -= 1;
-                    groups.entry(k).or_default().push((e, c));
-                }
-                for (k, t) in groups {
-                    let part = self.horner(t, deg - 1);
-                    if !part.is_empty() && !self.ys[k].is_empty() {
-                        add_scaled(&mut out, &int_poly_mul(&self.ys[k], &part), None);
-                    }
-                }
-            }
-        }
-        intpoly::trim(&mut out);
-        out
-    }
-}
-
-/// The product of two non-empty integer polynomials.
-fn int_poly_mul(a: &[num_bigint::BigInt], b: &[num_bigint::BigInt]) -> intpoly::IPoly {
-    let mut out = vec![num_bigint::BigInt::from(0); a.len() + b.len() - 1];
-    for (i, x) in a.iter().enumerate() {
-        for (j, y) in b.iter().enumerate() {
-            out[i + j] += x * y;
-        }
-    }
-    out
 }
 
 /// Whether the polynomial `e` in the represented variables vanishes at no
@@ -1020,8 +940,8 @@ pub fn vanishes_at_no_root(rur: &Rur, e: &SparsePoly) -> bool {
 }
 
 /// Polynomials in the represented variables evaluated at `xᵢ = hᵢ/χ'` with
-/// denominators cleared, `χ'^{deg f}·f(h/χ')`, in `Q[t]/χ` or its image
-/// modulo a prime.
+/// denominators cleared, `χ'^{deg f}·f(h/χ')`, in `Q[t]/χ`, its image
+/// modulo a prime, or `Z[t]` ([`IntSubstitution`]).
 struct Substitution<R: QuotientRing> {
     ring: R,
     h: Vec<R::E>,
@@ -1220,47 +1140,22 @@ impl ModRurData {
 }
 
 impl ModQuotient {
-    /// `Ok(None)` when the budget ran out.
+    /// The quotient modulo p, with F4's tracer used as `trace` says (the
+    /// trace recorded when it asks for one). `Ok(None)` when the budget ran
+    /// out.
     fn compute(
         polys: &[SparsePoly],
         variables: &[String],
         p: u32,
         budget: Option<Duration>,
-    ) -> Result<Option<Quot>> {
-        let f = Fp::new(p);
-        if divides_some_content(polys, f) {
-            return Ok(Some(Quot::Unusable));
-        }
-        let gb = match groebner_basis(
-            polys,
-            variables,
-            MonomialOrder::GrevLex,
-            Field::Prime(p),
-            budget,
-        ) {
-            Ok(Some(gb)) => gb,
-            Ok(None) => return Ok(None),
-            Err(Error::Computation(_)) => return Ok(Some(Quot::Unusable)),
-            Err(e) => return Err(e),
-        };
-        Self::from_basis(&gb.polys, variables.len(), f).map(Some)
-    }
-
-    /// [`Self::compute`] with the F4 run replayed from `trace` when given
-    /// (in full if it does not apply), else recorded: the quotient and the
-    /// trace recorded. `Ok(None)` when the budget ran out.
-    fn compute_traced(
-        polys: &[SparsePoly],
-        variables: &[String],
-        p: u32,
-        budget: Option<Duration>,
-        trace: Option<&F4Trace>,
+        trace: Trace<'_>,
     ) -> Result<Option<(Quot, Option<F4Trace>)>> {
         let f = Fp::new(p);
         if divides_some_content(polys, f) {
             return Ok(Some((Quot::Unusable, None)));
         }
-        let (gb, learned) = match modular_basis_traced(polys, variables, p, budget, trace) {
+        let order = MonomialOrder::GrevLex;
+        let (gb, learned) = match modular_basis_traced(polys, variables, order, p, budget, trace) {
             Ok(Some(found)) => found,
             Ok(None) => return Ok(None),
             Err(Error::Computation(_)) => return Ok(Some((Quot::Unusable, None))),
