@@ -76,6 +76,10 @@ pub struct SolveOptions {
     pub budget: Option<f64>,
     /// The variables a separating linear form may use (indices; empty: all).
     pub form_variables: Vec<usize>,
+    /// Solve the system without its saturation equations first, when that
+    /// is zero-dimensional and each factor E is invertible in its quotient
+    /// modulo the first prime (see [`solve`]); otherwise the whole system.
+    pub saturate_last: bool,
 }
 
 impl Default for SolveOptions {
@@ -85,6 +89,7 @@ impl Default for SolveOptions {
             max_primes: 512,
             budget: None,
             form_variables: Vec::new(),
+            saturate_last: false,
         }
     }
 }
@@ -103,6 +108,10 @@ pub enum CountEvidence {
     TwoPrimes {
         /// The primes.
         primes: [u32; 2],
+        /// Whether the bases were those of the system without its saturation
+        /// equations ([`SolveOptions::saturate_last`]).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        without_saturation: bool,
     },
 }
 
@@ -118,9 +127,18 @@ impl CountEvidence {
             CountEvidence::RationalBasis { seconds } => {
                 format!("Gröbner basis over Q ({seconds:.2} s)")
             }
-            CountEvidence::TwoPrimes { primes } => format!(
-                "Gröbner bases over Z/{} and Z/{} agree",
-                primes[0], primes[1]
+            CountEvidence::TwoPrimes {
+                primes,
+                without_saturation,
+            } => format!(
+                "Gröbner bases over Z/{} and Z/{}{} agree",
+                primes[0],
+                primes[1],
+                if *without_saturation {
+                    " of the system without the saturation equations (whose factors vanish at no root: proved)"
+                } else {
+                    ""
+                }
             ),
         }
     }
@@ -328,6 +346,19 @@ pub enum Solved {
 pub type Verifier<'a> = &'a dyn Fn(&Rur) -> Result<bool>;
 
 /// Solves `polys = 0` in `variables` (see the module docs).
+///
+/// With [`SolveOptions::saturate_last`] and saturation variables present,
+/// the quotients are first computed for the system without the saturation
+/// equations, in the represented variables only. That is used when it is
+/// zero-dimensional modulo the first prime and each factor E is invertible
+/// in its quotient there (E's image at the modular representation is
+/// coprime to χ). The representation is then verified on the whole system
+/// as always, which includes that E vanishes at no root of χ (proved exactly,
+/// [`vanishes_at_no_root`]); so every root extends, with `z = −c/E`, to a
+/// solution of the whole system, and every solution of the whole system is
+/// one of the smaller system with E ≠ 0, so the two counts are equal. The
+/// count's evidence says which system it was taken on. Otherwise the whole
+/// system is solved (the smaller one's first basis is then lost time).
 pub fn solve(
     polys: &[SparsePoly],
     variables: &[String],
@@ -336,36 +367,48 @@ pub fn solve(
 ) -> Result<Solved> {
     let saturation = saturation_variables(polys, variables.len());
     let kept = variables.len() - saturation.len();
+    let started = Instant::now();
+    if opts.saturate_last && !saturation.is_empty() {
+        let rest: Vec<SparsePoly> = polys
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !saturation.iter().any(|s| s.equation == *j))
+            .map(|(_, f)| {
+                let terms = f
+                    .terms()
+                    .iter()
+                    .map(|(e, c)| (e[..kept].to_vec(), c.clone()))
+                    .collect();
+                SparsePoly::from_terms(kept, terms)
+            })
+            .collect();
+        let run = SolveRun {
+            polys,
+            variables,
+            quotient_polys: &rest,
+            quotient_vars: &variables[..kept],
+            opts,
+            saturation: saturation.clone(),
+            kept,
+            started,
+        };
+        if let Some(solved) = run.solve(verifier)? {
+            return Ok(solved);
+        }
+    }
     let run = SolveRun {
         polys,
         variables,
+        quotient_polys: polys,
+        quotient_vars: variables,
         opts,
         saturation,
         kept,
-        started: Instant::now(),
+        started,
     };
-    let plist = primes(opts.max_primes.max(2) + 8);
-    let mut pi = plist.iter().copied();
-    // First prime: structure of the quotient, and the trace of its F4 run
-    // that the other primes replay.
-    let (first, q0, trace) = match run.first_quotient(&mut pi)? {
-        ControlFlow::Break(solved) => return Ok(solved),
-        ControlFlow::Continue(found) => found,
-    };
-    let d = q0.basis.len();
-    // A separating form with a squarefree minimal polynomial.
-    let (form, r0) = match separating_form(&q0, variables.len(), kept, opts) {
-        Ok(found) => found,
-        Err(best_distinct) => {
-            return Ok(Solved::NotRadical {
-                count: d,
-                distinct_at_least: best_distinct,
-            });
-        }
-    };
-    // Reconstruction over more primes.
-    let rec = Reconstruction::new(first, d, kept, form, &r0);
-    run.reconstruct(&q0, trace.as_ref(), rec, &mut pi, verifier)
+    Ok(run
+        .solve(verifier)?
+        .expect("the whole system's run always answers"))
 }
 
 /// The first usable prime, its quotient and the trace of its F4 run.
@@ -374,8 +417,14 @@ type FirstPrime = (u32, ModQuotient, Option<F4Trace>);
 /// What the steps of [`solve`] share: the system, the options and the
 /// start of the time budget.
 struct SolveRun<'a> {
+    /// The whole system, on which the representation is verified.
     polys: &'a [SparsePoly],
     variables: &'a [String],
+    /// The system whose quotients modulo primes give the representation:
+    /// the whole one, or the one without its saturation equations in the
+    /// represented variables ([`SolveOptions::saturate_last`]).
+    quotient_polys: &'a [SparsePoly],
+    quotient_vars: &'a [String],
     opts: &'a SolveOptions,
     /// The trailing saturation variables (not represented).
     saturation: Vec<Saturation>,
@@ -475,6 +524,80 @@ fn separating_form(
 }
 
 impl SolveRun<'_> {
+    /// Whether the quotients are those of the system without its saturation
+    /// equations.
+    fn without_saturation(&self) -> bool {
+        self.quotient_vars.len() < self.variables.len()
+    }
+
+    /// The steps of [`solve`] on this run's quotients. `None` (only without
+    /// the saturation equations) when that smaller system is not
+    /// zero-dimensional modulo the first prime, has no separating form
+    /// there, or some factor E is not invertible in its quotient: the whole
+    /// system is then to be solved.
+    fn solve(&self, verifier: Option<Verifier<'_>>) -> Result<Option<Solved>> {
+        let plist = primes(self.opts.max_primes.max(2) + 8);
+        let mut pi = plist.iter().copied();
+        // First prime: structure of the quotient, and the trace of its F4
+        // run that the other primes replay.
+        let (first, q0, trace) = match self.first_quotient(&mut pi)? {
+            ControlFlow::Break(solved @ Solved::Inconclusive(_)) => return Ok(Some(solved)),
+            ControlFlow::Break(_) if self.without_saturation() => return Ok(None),
+            ControlFlow::Break(solved) => return Ok(Some(solved)),
+            ControlFlow::Continue(found) => found,
+        };
+        let d = q0.basis.len();
+        // A separating form with a squarefree minimal polynomial.
+        let (form, r0) = match separating_form(&q0, self.variables.len(), self.kept, self.opts) {
+            Ok(found) => found,
+            Err(_) if self.without_saturation() => return Ok(None),
+            Err(best_distinct) => {
+                return Ok(Some(Solved::NotRadical {
+                    count: d,
+                    distinct_at_least: best_distinct,
+                }));
+            }
+        };
+        if self.without_saturation() && !self.factors_invertible_mod(&form, &r0, first) {
+            return Ok(None);
+        }
+        // Reconstruction over more primes.
+        let rec = Reconstruction::new(first, d, self.kept, form, &r0);
+        self.reconstruct(&q0, trace.as_ref(), rec, &mut pi, verifier)
+            .map(Some)
+    }
+
+    /// Whether every saturation factor E is coprime to χ at the modular
+    /// representation `r0` modulo `p` (a choice of method, not a proof: the
+    /// verification proves it over Q).
+    fn factors_invertible_mod(&self, form: &[i64], r0: &ModRurData, p: u32) -> bool {
+        let int = |c: u64| BigRational::from_integer(c.into());
+        let mut chi: Vec<BigRational> = r0.chi_low.iter().map(|&c| int(c)).collect();
+        chi.push(int(1));
+        let rur = Rur {
+            form: form.to_vec(),
+            chi: UPoly::new(chi),
+            numerators: r0
+                .h
+                .iter()
+                .map(|h| UPoly::new(h.iter().map(|&c| int(c)).collect()))
+                .collect(),
+            saturation: Vec::new(),
+        };
+        let p = u64::from(p);
+        let Some(ring) = QtModP::new(&rur.chi, p) else {
+            return false;
+        };
+        let chi = ring.chi_residues();
+        let sub = Substitution::new(ring, &rur);
+        self.saturation.iter().all(|s| {
+            s.factor.terms().iter().all(|(_, c)| sub.ring.admits(c))
+                && sub
+                    .eval(&s.factor)
+                    .is_ok_and(|w| intpoly::gcd_mod(chi.clone(), w, p).len() == 1)
+        })
+    }
+
     fn out_of_time(&self) -> bool {
         self.opts
             .budget
@@ -501,8 +624,8 @@ impl SolveRun<'_> {
                 )));
             };
             let computed = ModQuotient::compute(
-                self.polys,
-                self.variables,
+                self.quotient_polys,
+                self.quotient_vars,
                 p,
                 self.remaining(),
                 Trace::Record,
@@ -606,8 +729,8 @@ impl SolveRun<'_> {
             .map(|&p| {
                 let use_trace = trace.map_or(Trace::Off, Trace::Replay);
                 let computed = ModQuotient::compute(
-                    self.polys,
-                    self.variables,
+                    self.quotient_polys,
+                    self.quotient_vars,
                     p,
                     self.remaining(),
                     use_trace,
@@ -678,11 +801,11 @@ impl SolveRun<'_> {
             .map(|c| c.numer().to_string().len() + c.denom().to_string().len())
             .max()
             .unwrap_or(0);
-        let count_evidence = rational_count(self.polys, self.variables, d, self.opts)?.unwrap_or(
-            CountEvidence::TwoPrimes {
+        let count_evidence = rational_count(self.quotient_polys, self.quotient_vars, d, self.opts)?
+            .unwrap_or(CountEvidence::TwoPrimes {
                 primes: [rec.first, rec.second_prime.unwrap_or(rec.first)],
-            },
-        );
+                without_saturation: self.without_saturation(),
+            });
         Ok(Some(Solved::Finite(FiniteSolutions {
             count: d,
             count_evidence,
@@ -716,8 +839,11 @@ fn confirm_empty(
         match ModQuotient::compute(polys, variables, p, budget, Trace::Off)?.map(|(q, _)| q) {
             None => return Ok(Solved::Inconclusive("the time budget ran out".into())),
             Some(Quot::Empty) => {
-                let evidence = rational_empty(polys, variables, opts)?
-                    .unwrap_or(CountEvidence::TwoPrimes { primes: [first, p] });
+                let evidence =
+                    rational_empty(polys, variables, opts)?.unwrap_or(CountEvidence::TwoPrimes {
+                        primes: [first, p],
+                        without_saturation: false,
+                    });
                 return Ok(Solved::Empty { evidence });
             }
             Some(Quot::Unusable) => continue,
@@ -740,6 +866,14 @@ fn confirm_empty(
 /// the rank-2 stratum (30) does not finish in 15 minutes.
 pub const MAX_RATIONAL_BASIS_SOLUTIONS: usize = 12;
 
+/// Largest number of unknowns for which a Gröbner basis over Q is attempted
+/// at all (to make a count exact or an empty system exactly empty): the
+/// strata of m ≤ 3 have at most 7 (six entries of S and z). With m = 4 (ten
+/// entries and z) the basis of the rank-1 stratum, 8 solutions, did not
+/// finish in 10 minutes, and since the computation cannot be interrupted it
+/// held up every later call to Symbolica.
+pub const MAX_RATIONAL_BASIS_UNKNOWNS: usize = 7;
+
 /// A Gröbner basis over Q within the budget: its number of standard
 /// monomials, if it equals `d`.
 fn rational_count(
@@ -751,7 +885,7 @@ fn rational_count(
     let Some(b) = opts.rational_basis_budget else {
         return Ok(None);
     };
-    if d > MAX_RATIONAL_BASIS_SOLUTIONS {
+    if d > MAX_RATIONAL_BASIS_SOLUTIONS || variables.len() > MAX_RATIONAL_BASIS_UNKNOWNS {
         return Ok(None);
     }
     let Some(gb) = groebner_basis(
@@ -818,6 +952,9 @@ fn rational_empty(
     let Some(b) = opts.rational_basis_budget else {
         return Ok(None);
     };
+    if variables.len() > MAX_RATIONAL_BASIS_UNKNOWNS {
+        return Ok(None);
+    }
     let Some(gb) = groebner_basis(
         polys,
         variables,
@@ -1604,6 +1741,71 @@ mod tests {
     }
 
     #[test]
+    fn saturating_last_gives_the_whole_systems_solutions_or_falls_back() {
+        let saturate_last = SolveOptions {
+            rational_basis_budget: None,
+            saturate_last: true,
+            ..SolveOptions::default()
+        };
+        let finite_with = |polys: &[SparsePoly], names: &[String], opts: &SolveOptions| match solve(
+            polys, names, opts, None,
+        )
+        .unwrap()
+        {
+            Solved::Finite(f) => f,
+            other => panic!("a finite solution set expected, got {other:?}"),
+        };
+        let without = |f: &FiniteSolutions| match f.count_evidence {
+            CountEvidence::TwoPrimes {
+                without_saturation, ..
+            } => without_saturation,
+            CountEvidence::RationalBasis { .. } => panic!("no basis over Q was asked for"),
+        };
+        // x² = 2, y = x, z(x + y) = 1: x + y vanishes at no root, so the
+        // system without z's equation is solved, and its two points verify on
+        // the whole system.
+        let (names, polys) = saturated_system();
+        let f = finite_with(&polys, &names, &saturate_last);
+        assert!(without(&f));
+        assert_eq!(f.count, 2);
+        assert!(verify_by_substitution(&polys, &f.rur).unwrap());
+        let whole = finite(&polys, &names);
+        assert!(!without(&whole));
+        assert_eq!(
+            (whole.rur.chi.clone(), whole.rur.numerators.clone()),
+            (f.rur.chi, f.rur.numerators)
+        );
+        // x² = x, y = 1, z·x = 1: the factor x vanishes at the root x = 0 of
+        // the smaller system, so the whole system (one point) is solved.
+        let (x, y, z) = (
+            SparsePoly::var(3, 0),
+            SparsePoly::var(3, 1),
+            SparsePoly::var(3, 2),
+        );
+        let one = SparsePoly::constant(3, q(1, 1));
+        let polys = vec![x.mul(&x).sub(&x), y.sub(&one), z.mul(&x).sub(&one)];
+        let f = finite_with(&polys, &names, &saturate_last);
+        assert!(!without(&f));
+        assert_eq!(f.count, 1);
+        assert!(verify_by_substitution(&polys, &f.rur).unwrap());
+        // y·(y − 1) = 0 alone, z·x = 1: positive-dimensional without z's
+        // equation (x is free), one-dimensional as a whole too; the answer
+        // is the whole system's.
+        let polys = vec![y.mul(&y).sub(&y), z.mul(&x).sub(&one)];
+        assert!(matches!(
+            solve(&polys, &names, &saturate_last, None).unwrap(),
+            Solved::PositiveDimensional { dimension: 1 }
+        ));
+        // x² = 1, y = x, z·(x + y)² = 1: the smaller system has the
+        // same two points.
+        let e = x.add(&y);
+        let polys = vec![x.mul(&x).sub(&one), y.sub(&x), z.mul(&e.mul(&e)).sub(&one)];
+        let f = finite_with(&polys, &names, &saturate_last);
+        assert!(without(&f));
+        assert_eq!(f.count, 2);
+    }
+
+    #[test]
     fn a_factor_that_vanishes_at_some_root_is_caught() {
         // χ = (t − 1)(t − 2), form x: h = χ'·t = 2t² − 3t ≡ 3t − 4.
         let rur = Rur {
@@ -1729,7 +1931,10 @@ mod tests {
     #[test]
     fn completeness_needs_an_exact_count_and_a_separating_form() {
         let exact = CountEvidence::RationalBasis { seconds: 0.0 };
-        let modular = CountEvidence::TwoPrimes { primes: [3, 5] };
+        let modular = CountEvidence::TwoPrimes {
+            primes: [3, 5],
+            without_saturation: false,
+        };
         assert_eq!(Completeness::of(&exact, true), Completeness::Certified);
         assert_eq!(Completeness::of(&exact, false), Completeness::Modular);
         assert_eq!(Completeness::of(&modular, true), Completeness::Modular);
