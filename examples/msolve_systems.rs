@@ -15,12 +15,13 @@
 //! computes the reduced Gröbner basis modulo 2147483629 (msolve `-g 2` with
 //! that characteristic is the counterpart). `… -- count M SEED` counts the
 //! complex solutions of the S-system of a random instance (n = m) modulo two
-//! primes.
+//! primes. `… -- strata INSTANCE DIR` writes the stratum systems of every
+//! rank 1 ≤ r ≤ min(n, m) of a built-in or an instance file.
 
 use std::time::Instant;
 
 use num_rational::BigRational;
-use ssl_equilibria::model::{Generator, builtin};
+use ssl_equilibria::model::{Generator, builtin, resolve_instance};
 use ssl_equilibria::polynomial::export::msolve_input;
 use ssl_equilibria::polynomial::groebner::{Field, PRIME_A, PRIME_B, groebner_basis};
 use ssl_equilibria::polynomial::sparse::{MonomialOrder, SparsePoly};
@@ -77,6 +78,21 @@ fn write_all(dir: &str) -> ssl_equilibria::Result<()> {
         .map_err(|e| ssl_equilibria::Error::Computation(format!("{dir}: {e}")))?;
     for (name, vars, polys) in systems()? {
         let path = format!("{dir}/{name}.ms");
+        std::fs::write(&path, msolve_input(&vars, &polys, 0)?)
+            .map_err(|e| ssl_equilibria::Error::Computation(format!("{path}: {e}")))?;
+        println!("{path}");
+    }
+    Ok(())
+}
+
+/// `strata INSTANCE DIR`: the stratum system of every rank of an instance.
+fn write_strata(name: &str, dir: &str) -> ssl_equilibria::Result<()> {
+    let inst = resolve_instance(name)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ssl_equilibria::Error::Computation(format!("{dir}: {e}")))?;
+    for r in 1..=inst.n().min(inst.m()) {
+        let (vars, polys) = stratum_system(&inst, r);
+        let path = format!("{dir}/{}-r{r}.ms", inst.name());
         std::fs::write(&path, msolve_input(&vars, &polys, 0)?)
             .map_err(|e| ssl_equilibria::Error::Computation(format!("{path}: {e}")))?;
         println!("{path}");
@@ -169,10 +185,12 @@ fn main() -> ssl_equilibria::Result<()> {
         ["solve", file] => solve_file(file),
         ["gb", file] => gb_file(file),
         ["count", m, seed] => count(m, seed),
+        ["strata", name, dir] => write_strata(name, dir),
         _ => Err(ssl_equilibria::Error::InvalidParameter {
             name: "arguments".into(),
             value: args.join(" "),
-            expected: "write DIR | solve FILE | gb FILE | count M SEED".into(),
+            expected: "write DIR | solve FILE | gb FILE | count M SEED | strata INSTANCE DIR"
+                .into(),
         }),
     }
 }

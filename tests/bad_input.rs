@@ -1118,9 +1118,9 @@ fn symbolic_limits_and_bad_export_arguments_are_rejected() {
 #[test]
 fn bad_characterize_and_count_arguments_are_rejected() {
     let dir = TempDir::new("characterize");
-    let m4 = dir.write(
-        "m4.toml",
-        b"n = 2\nm = 4\nlambda = \"1/10\"\n[generator]\nseed = 3\n",
+    let m5 = dir.write(
+        "m5.toml",
+        b"n = 2\nm = 5\nlambda = \"1/10\"\n[generator]\nseed = 3\n",
     );
     let no_decay = dir.write(
         "nodecay.toml",
@@ -1133,13 +1133,13 @@ fn bad_characterize_and_count_arguments_are_rejected() {
         v.extend(["--json".into(), o_s.clone()]);
         v
     };
-    let m4_s = m4.display().to_string();
+    let m5_s = m5.display().to_string();
     let nd_s = no_decay.display().to_string();
     let cases: Vec<(&str, Vec<String>, Vec<&str>)> = vec![
         (
-            "characterize m = 4",
-            with_json(&["characterize", "--instance", &m4_s]),
-            vec!["m = 4", "m ≤ 3"],
+            "characterize m = 5",
+            with_json(&["characterize", "--instance", &m5_s]),
+            vec!["m = 5", "m ≤ 4"],
         ),
         (
             "characterize λ = 0",

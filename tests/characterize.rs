@@ -361,3 +361,40 @@ fn latex_and_spectrum_plots_are_written() {
         );
     }
 }
+
+/// m = 4 runs: the rank-1 and full-rank strata exactly, the strata of rank 2
+/// and 3 listed as not computed with the reason, every PSD solution on the
+/// S-equation with the rank it is listed under.
+#[test]
+fn an_m4_instance_gets_its_rank_one_and_full_rank_strata() {
+    let file = tmp("random-m4.toml");
+    std::fs::write(
+        &file,
+        "name = \"random-m4\"\nn = 4\nm = 4\nlambda = \"1/20\"\n[generator]\nseed = 0\n",
+    )
+    .unwrap();
+    let v = characterize(file.to_str().unwrap(), &["--no-whole-variety"]);
+    check_strata(&v);
+    let ranks: Vec<u64> = v["strata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| st["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, [0, 1, 4]);
+    for st in &v["strata"].as_array().unwrap()[1..] {
+        let complex = st["complex_solutions"].as_u64().unwrap();
+        assert!(complex <= st["bezout_bound"].as_u64().unwrap_or(u64::MAX));
+        let real = st["real_solutions"].as_array().unwrap().len() as u64;
+        assert!(real <= complex);
+    }
+    let skipped: Vec<&str> = v["not_computed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped[0].starts_with("rank 2: not attempted for m = 4"));
+    assert!(skipped[1].starts_with("rank 3: not attempted for m = 4"));
+}

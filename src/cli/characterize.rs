@@ -14,7 +14,7 @@ use super::common::{PlotFormatArg, positive, spinner, svg_of, write_file, write_
 /// Arguments of `characterize`.
 #[derive(Debug, clap::Args)]
 pub struct CharacterizeArgs {
-    /// Built-in name or path of an instance file (m ≤ 3, λ > 0).
+    /// Built-in name or path of an instance file (m ≤ 4, λ > 0; for m = 4 the strata of rank 1 and 4 unless --rank asks for another).
     #[arg(long, value_name = "NAME|FILE", default_value = "default")]
     pub instance: String,
     /// Only this rank.

@@ -21,7 +21,7 @@ pub struct CountArgs {
     /// First generator seed.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Also count real and positive definite solutions exactly (m ≤ 3).
+    /// Also count real and positive definite solutions exactly (m ≤ 4).
     #[arg(long)]
     pub real: bool,
     /// Time budget per instance in seconds.

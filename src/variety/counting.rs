@@ -141,6 +141,8 @@ pub fn count_instance(
     let opts = SolveOptions {
         rational_basis_budget: rational_budget,
         budget: budget.map(|b| b.as_secs_f64()),
+        // m = 4 (124 solutions) needs about 700 primes.
+        max_primes: 4096,
         ..SolveOptions::default()
     };
     // Distinctness and, for small systems, an exact count over Q: solve.

@@ -14,7 +14,11 @@
 //! ```text
 //! S·G(S) = 0,   all (r+1)×(r+1) minors of S = 0,   z · e_r(S) · det(S Mxx + λI) = 1,
 //! ```
-//! where `e_r(S)` is the sum of the principal r×r minors. Its complex
+//! where `e_r(S)` is the sum of the principal r×r minors (at full rank
+//! r = m the first equations are `G(S) = 0`, quadrics that with the last
+//! one generate the same ideal, and the system without z's equation, the
+//! S-equation, is solved first when it is zero-dimensional, see
+//! [`super::zerodim::solve`]). Its complex
 //! solutions are exactly the complex symmetric S of rank r with
 //! `e_r(S) ≠ 0` and `det(S Mxx + λI) ≠ 0` that solve the generalized
 //! S-equation; both factors are positive at every real PSD S of rank r, so
@@ -45,7 +49,7 @@ use super::family_degree::{FamilyDegree, family_degree};
 use super::quotient::{QtModP, QuotientRing};
 use super::zerodim::{
     Completeness, CountEvidence, FiniteSolutions, Rur, SolveOptions, Solved, solve,
-    vanishes_at_no_root,
+    vanishes_at_no_root, verify_by_substitution,
 };
 use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
@@ -55,7 +59,13 @@ use crate::model::{Instance, RationalMatrix, orbit_dimension, subsets, to_f64};
 use crate::polynomial::sparse::SparsePoly;
 
 /// Largest data dimension m handled exactly (the systems grow quickly).
-pub const MAX_STRATA_M: usize = 3;
+pub const MAX_STRATA_M: usize = 4;
+
+/// Largest m whose strata 1 < r < m `characterize` attempts unasked. With
+/// m = 4 the rank-1 stratum (8 solutions) takes seconds and the full-rank
+/// one (124) about a minute, but those of rank 2 and 3 did not finish on a
+/// random instance in 600 s, nor in msolve 0.6.0 (`-t 2`) in 300 s each.
+pub const MAX_DEFICIENT_STRATA_M: usize = 3;
 
 fn rows_of<T: Scalar>(m: &Mat<T>) -> Vec<Vec<T>> {
     (0..m.nrows())
@@ -151,8 +161,15 @@ pub fn stratum_system(inst: &Instance, r: usize) -> (Vec<String>, Vec<SparsePoly
     let md: ModelData<SparsePoly> = ModelData::from_instance(inst);
     let s = Mat::from_fn(m, m, |i, j| SparsePoly::var(nv, idx[i][j]));
     let g = s_equation(&md, &s);
-    let sg = s.mul(&g);
-    let mut polys: Vec<SparsePoly> = sg.entries().to_vec();
+    // At full rank, G(S) itself: with z·det(S)·det(S·Mxx + λI) = 1 it
+    // generates the same ideal as S·G(S), since
+    // G = z·det(S·Mxx + λI)·adj(S)·(S·G) − G·(z·det(S)·det(S·Mxx + λI) − 1),
+    // and its equations are quadrics instead of cubics.
+    let mut polys: Vec<SparsePoly> = if r == m {
+        g.entries().to_vec()
+    } else {
+        s.mul(&g).entries().to_vec()
+    };
     let rows = rows_of(&s);
     let add = |a: &SparsePoly, b: &SparsePoly| a.add(b);
     let sub = |a: &SparsePoly, b: &SparsePoly| a.sub(b);
@@ -450,8 +467,9 @@ fn verify_stratum(inst: &Instance, r: usize, rur: &Rur) -> Result<bool> {
                 .collect()
         })
         .collect();
-    let hg = sub.matmul(&sub.h, &g);
-    if hg.iter().flatten().any(|e| !e.is_zero()) {
+    // At full rank the system has G(S) itself (χ'²·G), otherwise S·G(S).
+    let vanishing = if r == m { g } else { sub.matmul(&sub.h, &g) };
+    if vanishing.iter().flatten().any(|e| !e.is_zero()) {
         return Ok(false);
     }
     if r < m {
@@ -718,13 +736,24 @@ pub fn stratum(inst: &Instance, r: usize, opts: &StrataOptions) -> Result<Stratu
         sopts,
         digits: opts.digits,
     };
-    let verifier = |rur: &Rur| verify_stratum(inst, r, rur);
-    let solved = solve(
-        &problem.polys,
-        &problem.names,
-        &problem.sopts,
-        Some(&verifier),
-    )?;
+    // At full rank the equations are the quadrics G(S) and z's: checked over
+    // Z with exact division by χ, which at m = 4 (χ of degree 124) takes
+    // seconds where the structured check in Q[t]/χ took many minutes.
+    let verifier = |rur: &Rur| {
+        if r == inst.m() {
+            verify_by_substitution(&problem.polys, rur)
+        } else {
+            verify_stratum(inst, r, rur)
+        }
+    };
+    // At full rank the system without z's equation is the S-equation,
+    // zero-dimensional for generic data: solved first, and z's factor shown
+    // to vanish at none of its roots (see `solve`).
+    let main_opts = SolveOptions {
+        saturate_last: r == inst.m(),
+        ..problem.sopts.clone()
+    };
+    let solved = solve(&problem.polys, &problem.names, &main_opts, Some(&verifier))?;
     let mut st = unsolved_stratum(inst, r);
     match solved {
         Solved::Empty { evidence } => {
@@ -1188,14 +1217,10 @@ fn real_solutions(
     let (n, m) = (inst.n(), inst.m());
     let sub = Substituted::new(rur, m)?;
     let dchi = rur.chi_derivative();
-    // Principal minors of H of orders 1..=r, as polynomials.
-    let mut minors: Vec<(usize, UPoly)> = Vec::new();
-    for k in 1..=r {
-        for set in subsets(m, k) {
-            minors.push((k, sub.det(&sub_rows(&sub.h, &set, &set)).to_upoly()));
-        }
-    }
     let (_, idx) = s_variables(m);
+    // Principal minors of H of orders 1..=r, as polynomials; computed only
+    // when needed (at full rank the intervals below usually decide).
+    let mut minors: Option<Vec<(usize, UPoly)>> = None;
     let rational_roots = rational_roots_of(&rur.chi)?;
     let mut out = Vec::new();
     for mut root in real_roots(&rur.chi) {
@@ -1205,15 +1230,31 @@ fn real_solutions(
                 "χ' vanishes at a root of the squarefree χ".into(),
             ));
         }
-        let psd = minors.iter().all(|(k, p)| {
-            let s = root.sign_of_refining(p);
-            let s = if sd == Ordering::Less && k % 2 == 1 {
-                s.reverse()
-            } else {
-                s
-            };
-            s != Ordering::Less
-        });
+        let by_intervals = if r == m {
+            definite_by_intervals(&mut root, rur, &dchi, &idx)
+        } else {
+            None
+        };
+        let psd = match by_intervals {
+            Some(definite) => definite,
+            None => {
+                let minors = minors.get_or_insert_with(|| {
+                    (1..=r)
+                        .flat_map(|k| subsets(m, k).into_iter().map(move |set| (k, set)))
+                        .map(|(k, set)| (k, sub.det(&sub_rows(&sub.h, &set, &set)).to_upoly()))
+                        .collect()
+                });
+                minors.iter().all(|(k, p)| {
+                    let s = root.sign_of_refining(p);
+                    let s = if sd == Ordering::Less && k % 2 == 1 {
+                        s.reverse()
+                    } else {
+                        s
+                    };
+                    s != Ordering::Less
+                })
+            }
+        };
         // Decimal enclosures of the entries.
         let (vals, err) = enclose_entries(&mut root, rur, &dchi, digits)?;
         let s = DMatrix::from_fn(m, m, |i, j| vals[idx[i][j]].0);
@@ -1246,6 +1287,70 @@ fn real_solutions(
         });
     }
     Ok(out)
+}
+
+/// Whether S at the root is positive definite, decided by Sylvester's
+/// criterion on rational interval enclosures of its leading principal
+/// minors; `None` when some enclosure still contains 0 after refining the
+/// root (the exact minors then decide). Used at full rank, where
+/// `det S ≠ 0` at every root (z's factor vanishes at none), so S is
+/// positive semidefinite iff positive definite iff every leading principal
+/// minor is positive. Exact: the entries' enclosures are evaluated in
+/// rational arithmetic and each minor's enclosure by interval arithmetic
+/// over them, so a sign read off an interval that excludes 0 is the minor's.
+fn definite_by_intervals(
+    root: &mut RealRoot,
+    rur: &Rur,
+    dchi: &UPoly,
+    idx: &[Vec<usize>],
+) -> Option<bool> {
+    type Iv = (BigRational, BigRational);
+    let m = idx.len();
+    let add = |a: &Iv, b: &Iv| (&a.0 + &b.0, &a.1 + &b.1);
+    let sub = |a: &Iv, b: &Iv| (&a.0 - &b.1, &a.1 - &b.0);
+    let mul = |a: &Iv, b: &Iv| {
+        let q = [&a.0 * &b.0, &a.0 * &b.1, &a.1 * &b.0, &a.1 * &b.1];
+        let lo = q.iter().min().cloned().unwrap_or_else(BigRational::zero);
+        let hi = q.iter().max().cloned().unwrap_or_else(BigRational::zero);
+        (lo, hi)
+    };
+    let zero = (BigRational::zero(), BigRational::zero());
+    let one = (BigRational::one(), BigRational::one());
+    let mut width = BigRational::new(BigInt::one(), BigInt::from(1u64 << 40));
+    for _ in 0..4 {
+        root.refine(&width);
+        width = &width * &width;
+        let (lo, hi) = (root.lo().clone(), root.hi().clone());
+        let den = interval_eval(dchi, &lo, &hi);
+        if !(den.0.is_positive() || den.1.is_negative()) {
+            continue;
+        }
+        let entries: Vec<Iv> = rur
+            .numerators
+            .iter()
+            .map(|h| interval_div(&interval_eval(h, &lo, &hi), &den))
+            .collect();
+        let s: Vec<Vec<Iv>> = (0..m)
+            .map(|i| (0..m).map(|j| entries[idx[i][j]].clone()).collect())
+            .collect();
+        let mut decided = true;
+        for k in 1..=m {
+            let lead: Vec<Vec<Iv>> = s[..k].iter().map(|row| row[..k].to_vec()).collect();
+            let d = det_with(&lead, &add, &sub, &mul, &zero, &one);
+            // The minor is at most d.1: not positive, so S is not definite.
+            if !d.1.is_positive() {
+                return Some(false);
+            }
+            if !d.0.is_positive() {
+                decided = false;
+                break;
+            }
+        }
+        if decided {
+            return Some(true);
+        }
+    }
+    None
 }
 
 /// The rows of a floating-point matrix (the JSON form of S, A and B).
