@@ -27,7 +27,9 @@ use ssl_equilibria::polynomial::groebner::{Field, PRIME_A, PRIME_B, groebner_bas
 use ssl_equilibria::polynomial::sparse::{MonomialOrder, SparsePoly};
 use ssl_equilibria::variety::counting::s_system;
 use ssl_equilibria::variety::strata::stratum_system;
-use ssl_equilibria::variety::zerodim::{SolveOptions, Solved, solve, standard_monomials};
+use ssl_equilibria::variety::zerodim::{
+    LARGE_MAX_PRIMES, SolveOptions, Solved, solve, standard_monomials,
+};
 
 /// A named system: (name, variables, polynomials).
 type Named = (String, Vec<String>, Vec<SparsePoly>);
@@ -107,7 +109,7 @@ fn solve_file(file: &str) -> ssl_equilibria::Result<()> {
     // representation by the solver itself (a saturation variable).
     let opts = SolveOptions {
         rational_basis_budget: None,
-        max_primes: 4096,
+        max_primes: LARGE_MAX_PRIMES,
         ..SolveOptions::default()
     };
     let t = Instant::now();

@@ -47,7 +47,7 @@ use crate::variety::strata::{
     grad_ebar_zero_locus, representative, rows, stratum, stratum_zero,
 };
 use crate::variety::whole::{VarietyFacts, WholeSystem, whole_variety};
-use crate::variety::zerodim::{Rur, SolveOptions};
+use crate::variety::zerodim::{LARGE_MAX_PRIMES, Rur, SolveOptions};
 
 /// When to compute the whole-variety dimension and degree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -556,9 +556,7 @@ impl<P: FnMut(&str)> Run<'_, P> {
                 solve: SolveOptions {
                     rational_basis_budget: self.cfg.rational_basis_budget,
                     budget: self.left(),
-                    // The full-rank stratum of m = 4 (124 solutions) needs
-                    // about 700.
-                    max_primes: 4096,
+                    max_primes: LARGE_MAX_PRIMES,
                     ..SolveOptions::default()
                 },
                 digits: self.cfg.digits,

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::strata::{MAX_STRATA_M, StrataOptions, s_variables, stratum};
 use super::zerodim::{
-    Completeness, CountEvidence, SolveOptions, Solved, solve, standard_monomials,
+    Completeness, CountEvidence, LARGE_MAX_PRIMES, SolveOptions, Solved, solve, standard_monomials,
 };
 use crate::error::{Error, Result};
 use crate::model::formula::{Mat, ModelData, s_equation};
@@ -141,8 +141,7 @@ pub fn count_instance(
     let opts = SolveOptions {
         rational_basis_budget: rational_budget,
         budget: budget.map(|b| b.as_secs_f64()),
-        // m = 4 (124 solutions) needs about 700 primes.
-        max_primes: 4096,
+        max_primes: LARGE_MAX_PRIMES,
         ..SolveOptions::default()
     };
     // Distinctness and, for small systems, an exact count over Q: solve.

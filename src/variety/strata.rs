@@ -1308,12 +1308,7 @@ fn definite_by_intervals(
     let m = idx.len();
     let add = |a: &Iv, b: &Iv| (&a.0 + &b.0, &a.1 + &b.1);
     let sub = |a: &Iv, b: &Iv| (&a.0 - &b.1, &a.1 - &b.0);
-    let mul = |a: &Iv, b: &Iv| {
-        let q = [&a.0 * &b.0, &a.0 * &b.1, &a.1 * &b.0, &a.1 * &b.1];
-        let lo = q.iter().min().cloned().unwrap_or_else(BigRational::zero);
-        let hi = q.iter().max().cloned().unwrap_or_else(BigRational::zero);
-        (lo, hi)
-    };
+    let mul = |a: &Iv, b: &Iv| hull([&a.0 * &b.0, &a.0 * &b.1, &a.1 * &b.0, &a.1 * &b.1]);
     let zero = (BigRational::zero(), BigRational::zero());
     let one = (BigRational::one(), BigRational::one());
     let mut width = BigRational::new(BigInt::one(), BigInt::from(1u64 << 40));
@@ -1596,11 +1591,16 @@ fn interval_div(
     a: &(BigRational, BigRational),
     b: &(BigRational, BigRational),
 ) -> (BigRational, BigRational) {
-    let q = [&a.0 / &b.0, &a.0 / &b.1, &a.1 / &b.0, &a.1 / &b.1];
-    (
-        q.iter().min().cloned().unwrap_or_else(BigRational::zero),
-        q.iter().max().cloned().unwrap_or_else(BigRational::zero),
-    )
+    hull([&a.0 / &b.0, &a.0 / &b.1, &a.1 / &b.0, &a.1 / &b.1])
+}
+
+/// The smallest interval holding the four endpoint combinations of an
+/// interval product or quotient.
+fn hull(q: [BigRational; 4]) -> (BigRational, BigRational) {
+    let [a, b, c, d] = q;
+    let lo = a.clone().min(b.clone()).min(c.clone()).min(d.clone());
+    let hi = a.max(b).max(c).max(d);
+    (lo, hi)
 }
 
 /// A rational as a decimal with `digits` significant digits (rounded).

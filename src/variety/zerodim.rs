@@ -406,9 +406,8 @@ pub fn solve(
         kept,
         started,
     };
-    Ok(run
-        .solve(verifier)?
-        .expect("the whole system's run always answers"))
+    run.solve(verifier)?
+        .ok_or_else(|| Error::Computation("the whole system's run gave no answer".into()))
 }
 
 /// The first usable prime, its quotient and the trace of its F4 run.
@@ -584,18 +583,9 @@ impl SolveRun<'_> {
                 .collect(),
             saturation: Vec::new(),
         };
-        let p = u64::from(p);
-        let Some(ring) = QtModP::new(&rur.chi, p) else {
-            return false;
-        };
-        let chi = ring.chi_residues();
-        let sub = Substitution::new(ring, &rur);
-        self.saturation.iter().all(|s| {
-            s.factor.terms().iter().all(|(_, c)| sub.ring.admits(c))
-                && sub
-                    .eval(&s.factor)
-                    .is_ok_and(|w| intpoly::gcd_mod(chi.clone(), w, p).len() == 1)
-        })
+        self.saturation
+            .iter()
+            .all(|s| coprime_to_chi_mod(&rur, &s.factor, u64::from(p)))
     }
 
     fn out_of_time(&self) -> bool {
@@ -857,6 +847,11 @@ fn confirm_empty(
     Ok(Solved::Inconclusive("no second usable prime".into()))
 }
 
+/// Most primes lifted by the callers that may meet the full-rank stratum of
+/// m = 4 (124 solutions, about 700 primes): `characterize`, `count
+/// --exact-real` and the benchmark systems.
+pub const LARGE_MAX_PRIMES: usize = 4096;
+
 /// Largest solution count for which a Gröbner basis over Q is attempted to
 /// make the count exact. Symbolica's computation cannot be interrupted (a
 /// budget only stops waiting, while the worker thread stays busy), so the
@@ -1058,22 +1053,29 @@ impl IntSubstitution {
 /// prime shows it (then some root may be a zero of e).
 pub fn vanishes_at_no_root(rur: &Rur, e: &SparsePoly) -> bool {
     const PRIMES: usize = 4;
-    intpoly::primes().take(PRIMES).any(|p| {
-        let Some(ring) = QtModP::new(&rur.chi, p) else {
-            return false;
-        };
-        let integral = rur.numerators.iter().all(|h| ring.admits_poly(h))
-            && e.terms().iter().all(|(_, c)| ring.admits(c));
-        if !integral {
-            return false;
-        }
-        let chi = ring.chi_residues();
-        let sub = Substitution::new(ring, rur);
-        match sub.eval(e) {
-            Ok(w) => intpoly::gcd_mod(chi, w, p).len() == 1,
-            Err(_) => false,
-        }
-    })
+    intpoly::primes()
+        .take(PRIMES)
+        .any(|p| coprime_to_chi_mod(rur, e, p))
+}
+
+/// Whether `χ'^{deg e}·e(h/χ')` and χ are coprime modulo `p`; `false` when
+/// χ, the hᵢ or e are not p-integral there or χ's leading coefficient is
+/// not a p-unit.
+fn coprime_to_chi_mod(rur: &Rur, e: &SparsePoly, p: u64) -> bool {
+    let Some(ring) = QtModP::new(&rur.chi, p) else {
+        return false;
+    };
+    let integral = rur.numerators.iter().all(|h| ring.admits_poly(h))
+        && e.terms().iter().all(|(_, c)| ring.admits(c));
+    if !integral {
+        return false;
+    }
+    let chi = ring.chi_residues();
+    let sub = Substitution::new(ring, rur);
+    match sub.eval(e) {
+        Ok(w) => intpoly::gcd_mod(chi, w, p).len() == 1,
+        Err(_) => false,
+    }
 }
 
 /// Polynomials in the represented variables evaluated at `xᵢ = hᵢ/χ'` with
