@@ -326,6 +326,49 @@ fn scalar_spheres_at_algebraic_radii_are_certified_exactly() {
     }
 }
 
+/// `wide`'s maximal-rank stratum (rank 2 = n, χ irreducible of degree 30):
+/// too large for the certificates in Q[t]/χ, every verdict of its 12
+/// components is validated by interval arithmetic at the algebraic point,
+/// agrees with the floating-point one, and exactly one component is stable
+/// for the SG flow (about 30 s).
+#[test]
+fn wide_maximal_rank_verdicts_are_validated_at_the_algebraic_points() {
+    let v = characterize("wide", &["--rank", "2", "--no-whole-variety"]);
+    check_strata(&v);
+    let stratum = v["strata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["rank"] == 2)
+        .unwrap();
+    let comps = stratum["components"].as_array().unwrap();
+    assert_eq!(comps.len(), 12);
+    let mut stable = 0;
+    for c in comps {
+        assert!(c["algebraic_certificates"].as_array().unwrap().is_empty());
+        let certs = c["validated_certificates"].as_array().unwrap();
+        assert_eq!(certs.len(), 6, "SG, EMA at three κ, two maps");
+        assert_eq!(c["sg_level"].as_str(), Some("validated"));
+        let verdicts = c["verdicts"].as_array().unwrap();
+        let validated: Vec<&Value> = verdicts
+            .iter()
+            .filter(|x| x["level"] == "validated")
+            .collect();
+        assert_eq!(validated.len(), 6);
+        for e in validated {
+            let numeric = verdicts
+                .iter()
+                .find(|x| x["level"] == "numeric" && x["dynamics"] == e["dynamics"])
+                .expect("a numeric verdict for every validated one");
+            assert_eq!(e["verdict"], numeric["verdict"], "{}", e["dynamics"]);
+        }
+        if c["sg_verdict"] == "stable" {
+            stable += 1;
+        }
+    }
+    assert_eq!(stable, 1);
+}
+
 #[test]
 fn latex_and_spectrum_plots_are_written() {
     let tex = tmp("scalar-rational.tex");

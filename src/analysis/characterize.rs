@@ -28,8 +28,8 @@ use crate::error::{Error, Result};
 use crate::exact::algebraic::Established;
 use crate::exact::certificate::{KappaVerdict, StabilityCertificate, Verdict};
 use crate::exact::{
-    AlgebraicCertificate, AlgebraicPoint, Dynamics, RealRoot, certify, certify_algebraic_on_family,
-    certify_ema_all_kappa, certify_sg_step_bracket,
+    AlgebraicCertificate, AlgebraicPoint, Dynamics, RealRoot, ValidatedCertificate, ValidatedPoint,
+    certify, certify_algebraic_on_family, certify_ema_all_kappa, certify_sg_step_bracket,
 };
 use crate::model::{Instance, InstanceRecord, RationalMatrix, builtin_witness, rational_from_f64};
 use crate::numeric::Model;
@@ -332,6 +332,10 @@ pub struct Component {
     pub certificates: Vec<StabilityCertificate>,
     /// The exact certificates at a real algebraic point (large).
     pub algebraic_certificates: Vec<AlgebraicCertificate>,
+    /// The validated certificates at a real algebraic point (interval
+    /// arithmetic, where the exact ones are out of reach).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub validated_certificates: Vec<ValidatedCertificate>,
     /// Eigenvalues of the SG Jacobian at the representative (for plots).
     #[serde(skip)]
     pub sg_eigenvalues: Vec<(f64, f64)>,
@@ -973,6 +977,7 @@ fn component(
         rational_point: exact.rational_point,
         certificates: exact.certificates,
         algebraic_certificates: exact.algebraic_certificates,
+        validated_certificates: exact.validated_certificates,
         sg_eigenvalues,
     })
 }
@@ -986,6 +991,7 @@ struct ExactEvidence {
     certificates: Vec<StabilityCertificate>,
     sg_eta_bracket: Option<(String, String)>,
     algebraic_certificates: Vec<AlgebraicCertificate>,
+    validated_certificates: Vec<ValidatedCertificate>,
 }
 
 /// The verdicts about one component as they accumulate (numeric first, then
@@ -1120,7 +1126,8 @@ impl<'a> Verdicts<'a> {
             && let Some(family) = algebraic_family
             && let (Some(rur), Some(root)) = (rur, sol.root.as_ref())
         {
-            exact.algebraic_certificates = self.algebraic(rur, root, sol.rank, family)?;
+            (exact.algebraic_certificates, exact.validated_certificates) =
+                self.algebraic(rur, root, sol.rank, family)?;
         }
         Ok(exact)
     }
@@ -1169,16 +1176,16 @@ impl<'a> Verdicts<'a> {
 
     /// The exact certificates at the real algebraic point of rank `r` given
     /// by `rur` at `root`, on a family of proved dimension `family`, for
-    /// every dynamics whose cost is affordable; a certificate that fails
-    /// (e.g. a degenerate case the test cannot decide) leaves the numeric
-    /// verdict in place.
+    /// every dynamics whose cost is affordable, and validated ones (interval
+    /// arithmetic, [`ValidatedPoint`]) for the others and where an exact one
+    /// fails; a dynamics that neither decides keeps its numeric verdict.
     fn algebraic(
         &mut self,
         rur: &Rur,
         root: &RealRoot,
         r: usize,
         family: usize,
-    ) -> Result<Vec<AlgebraicCertificate>> {
+    ) -> Result<(Vec<AlgebraicCertificate>, Vec<ValidatedCertificate>)> {
         let m = self.inst.m();
         let k = m * (m + 1) / 2;
         let point = AlgebraicPoint::from_rur_numerators(
@@ -1188,8 +1195,9 @@ impl<'a> Verdicts<'a> {
             r,
         );
         let mut certificates = Vec::new();
+        let mut validated_certificates = Vec::new();
         let Ok(point) = point else {
-            return Ok(certificates);
+            return Ok((certificates, validated_certificates));
         };
         let point = on_own_factor(point)?;
         let degree = point.chi().degree().unwrap_or(0);
@@ -1200,22 +1208,44 @@ impl<'a> Verdicts<'a> {
             .map(|c| c.numer().to_string().len().max(c.denom().to_string().len()))
             .max()
             .unwrap_or(0);
+        // Built on first use (its exact checks of the point are shared by
+        // every dynamics); `None` inside once it was refused.
+        let mut validated: Option<Option<ValidatedPoint>> = None;
         for (label, dynamics) in exact_dynamics(self.cfg)? {
             let teacher = matches!(dynamics, Dynamics::Ema { .. } | Dynamics::EmaMap { .. });
-            if !algebraic_affordable(m, r, degree, digits, teacher) {
+            if algebraic_affordable(m, r, degree, digits, teacher)
+                && let Ok(c) = certify_algebraic_on_family(self.inst, &point, &dynamics, family)
+            {
+                let verdict = algebraic_verdict(&c, label, degree, family);
+                self.record(verdict);
+                certificates.push(c);
                 continue;
             }
-            if let Ok(c) = certify_algebraic_on_family(self.inst, &point, &dynamics, family) {
-                let verdict = algebraic_verdict(&c, label, degree, family);
-                if label == DynamicsKind::SgFlow && verdict.level > self.sg_level {
-                    self.sg = verdict.verdict;
-                    self.sg_level = verdict.level;
+            let vp = validated.get_or_insert_with(|| {
+                if family == 0 {
+                    ValidatedPoint::on_proved_solution(self.inst, &point, STRATUM_PROOF).ok()
+                } else {
+                    ValidatedPoint::new(self.inst, &point, family).ok()
                 }
-                self.all.push(verdict);
-                certificates.push(c);
+            });
+            if let Some(vp) = vp.as_mut()
+                && let Ok(c) = vp.certify(&dynamics)
+            {
+                self.record(validated_verdict(&c, label, degree));
+                validated_certificates.push(c);
             }
         }
-        Ok(certificates)
+        Ok((certificates, validated_certificates))
+    }
+
+    /// Adds a proved verdict; the SG flow's becomes the headline when its
+    /// level is higher.
+    fn record(&mut self, verdict: DynamicsVerdict) {
+        if verdict.dynamics == DynamicsKind::SgFlow && verdict.level > self.sg_level {
+            self.sg = verdict.verdict;
+            self.sg_level = verdict.level;
+        }
+        self.all.push(verdict);
     }
 }
 
@@ -1313,6 +1343,59 @@ fn algebraic_verdict(
                 || "singular (degenerate)".to_string(),
                 |u| format!("{u} unstable root(s)")
             )
+        ) + caveat.as_str(),
+    }
+}
+
+/// What proves that an isolated real solution of a stratum, certified at
+/// a real algebraic point, is an exact PSD solution of its rank: the
+/// stratum's representation was verified exactly (the only one kept in
+/// `StratumReport::rur`) and PSD decided exactly (only PSD solutions become
+/// components).
+const STRATUM_PROOF: &str = "the stratum's rational univariate representation, verified exactly over Q (every equation of the stratum, S·G(S) = 0 and the (r+1)-minors of S, ≡ 0 mod χ; e_r(S)·det(S·Mxx + λI) ≠ 0 at every root, so the rank is exactly r), and PSD decided exactly at t₀";
+
+/// The verdict of the validated certificate `c` (χ of degree `degree`)
+/// under `label`: `validated` when every part of the reduction is proved or
+/// validated, numeric when a part rests on the hand derivation.
+fn validated_verdict(
+    c: &ValidatedCertificate,
+    label: DynamicsKind,
+    degree: usize,
+) -> DynamicsVerdict {
+    let unproved: Vec<&str> = c
+        .reduction
+        .iter()
+        .filter(|p| p.established == Established::Derivation)
+        .map(|p| p.statement.as_str())
+        .collect();
+    let (level, caveat) = if unproved.is_empty() {
+        (Level::Validated, String::new())
+    } else {
+        (
+            Level::Numeric,
+            format!(
+                "; level numeric: the reduction rests on a derivation tested numerically for: {}",
+                unproved.join("; ")
+            ),
+        )
+    };
+    DynamicsVerdict {
+        dynamics: label,
+        verdict: ComponentVerdict::from(&c.verdict),
+        level,
+        detail: format!(
+            "validated at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} in interval arithmetic at {} bits, tangent multiplicity {} (orbit dimension {}{}), {} test: {} unstable root(s)",
+            c.range_block_size,
+            c.precision_bits,
+            c.multiplicity,
+            c.orbit_dimension,
+            if c.family_dimension > 0 {
+                format!(" + proved family dimension {}", c.family_dimension)
+            } else {
+                String::new()
+            },
+            c.criterion,
+            c.unstable
         ) + caveat.as_str(),
     }
 }

@@ -66,9 +66,9 @@ impl Claim for Stability {
             .flat_map(|s| s.components.iter())
             .collect();
         let comps: Vec<Verdicts> = top.iter().map(|x| verdicts(x)).collect();
-        let exact = comps
+        let proved = comps
             .iter()
-            .filter(|v| v.iter().all(|(_, _, l)| *l >= Level::Exact))
+            .filter(|v| v.iter().all(|(_, _, l)| *l >= Level::Validated))
             .count();
         let list: Vec<String> = top
             .iter()
@@ -90,7 +90,7 @@ impl Claim for Stability {
             format!(" (that the list is complete: {})", l.as_str())
         });
         let detail = format!(
-            "{} maximal-rank component(s){complete}, {exact} with every verdict exact: {}{}",
+            "{} maximal-rank component(s){complete}, {proved} with every verdict proved (exact or validated): {}{}",
             top.len(),
             list.join(" | "),
             cross(&numeric)

@@ -85,7 +85,8 @@ mod testutil;
 pub mod upoly;
 
 pub use algebraic::{
-    AlgebraicCertificate, AlgebraicPoint, certify_algebraic, certify_algebraic_on_family,
+    AlgebraicCertificate, AlgebraicPoint, ValidatedCertificate, ValidatedPoint, certify_algebraic,
+    certify_algebraic_on_family,
 };
 pub use certificate::{
     KappaCertificate, StabilityCertificate, StepBracket, Verdict, certify, certify_ema_all_kappa,

@@ -276,11 +276,11 @@ fn tangent_multiplicity(
 /// The tangent eigenvalue of the range block: how many the orbit
 /// (`in_orbit`) and the family (`family`) account for, their sum
 /// `expected`, and the `multiplicity` found.
-struct TangentCount {
-    in_orbit: usize,
-    family: usize,
-    expected: usize,
-    multiplicity: usize,
+pub(super) struct TangentCount {
+    pub(super) in_orbit: usize,
+    pub(super) family: usize,
+    pub(super) expected: usize,
+    pub(super) multiplicity: usize,
 }
 
 /// `"; u eigenvalue(s) are strictly unstable…"` when `u > 0`, else empty.
@@ -297,7 +297,7 @@ fn unstable_note(u: usize) -> String {
 /// root-location `test` on the quotient, and the `closed` forms off the
 /// range block: degenerate on an unexpected multiplicity or an eigenvalue
 /// on the boundary, otherwise from the counts.
-fn decide(
+pub(super) fn decide(
     zeros: &TangentCount,
     size: usize,
     is_map: bool,

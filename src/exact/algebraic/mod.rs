@@ -286,6 +286,7 @@ mod qmat;
 mod range_block;
 pub mod reduction;
 mod root_location;
+mod validated;
 
 pub use certify::*;
 use closed_forms::*;
@@ -298,6 +299,7 @@ pub use reduction::{
     off_range_map, prove_off_range, prove_off_range_with, prove_reduction, prove_reduction_with,
 };
 use root_location::*;
+pub use validated::{VALIDATED_PRECISIONS, ValidatedCertificate, ValidatedPoint};
 
 #[cfg(test)]
 mod tests;

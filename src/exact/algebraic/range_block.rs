@@ -556,7 +556,7 @@ pub(super) fn reduction_parts(
 /// Part 1 of [`reduction_parts`]: the range and projection identities for
 /// all data of the shape `(r, m)`, proved symbolically up to
 /// [`MAX_PROVED_M`] and resting on the derivation beyond.
-fn shape_parts(r: usize, m: usize, kind: GeneratorKind) -> Result<Vec<ReductionPart>> {
+pub(super) fn shape_parts(r: usize, m: usize, kind: GeneratorKind) -> Result<Vec<ReductionPart>> {
     let mut parts = Vec::new();
     let statement_range = format!(
         "Φ∘L = J∘Φ: the coordinate map L (module docs) and the Jacobian J of the reduced {} at (K, B̃ = KWKᵀ{}) with Myx = W(SMxx + λI)",

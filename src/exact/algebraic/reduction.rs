@@ -1396,6 +1396,10 @@ pub enum Established {
     ProvedSymbolically,
     /// Checked exactly at this point (in `Q[t]/(χ)`, signs at `t₀`).
     CheckedAtPoint,
+    /// Established at this point by rigorous interval arithmetic (an
+    /// enclosure that excludes 0) or by construction of the interval
+    /// block: a proof, as for [`Established::CheckedAtPoint`].
+    Validated,
     /// Rests on the hand derivation in the module docs (tested only
     /// numerically against dense Jacobians).
     Derivation,

@@ -1589,3 +1589,43 @@ fn the_off_range_blocks_are_polynomial_identities_for_m3_m4() {
         }
     }
 }
+
+/// The validated certificates (interval arithmetic at t₀) give the exact
+/// certificates' verdicts at the designed m = 2 algebraic equilibria with
+/// n = r, for every dynamics; where the exact verdict is degenerate the
+/// validated one must stay undecided (an enclosure never separates a zero).
+/// Points with n > r are refused.
+#[test]
+fn validated_certificates_agree_with_the_exact_ones() {
+    let mut decided = 0;
+    let mut kinds = std::collections::BTreeSet::new();
+    for (rotate, n, choice) in [
+        (None, 2, [1, -1]),
+        (Some(11), 2, [1, 1]),
+        (Some(11), 2, [-1, -1]),
+        (Some(11), 2, [1, -1]),
+        (None, 1, [1, 0]),
+        (Some(11), 1, [0, -1]),
+    ] {
+        let (inst, point) = design_m2(rotate).build(n, &choice, &UPoly::one());
+        let mut vp = ValidatedPoint::new(&inst, &point, 0).unwrap();
+        for d in all_dynamics() {
+            let exact = certify_algebraic(&inst, &point, &d).unwrap().verdict;
+            match vp.certify(&d) {
+                Ok(c) => {
+                    assert_eq!(c.verdict, exact, "{rotate:?} {choice:?} {d:?}");
+                    kinds.insert(format!("{:?}", numeric_kind(&exact)));
+                    decided += 1;
+                }
+                Err(e) => assert!(
+                    matches!(exact, Verdict::Degenerate { .. }),
+                    "{rotate:?} {choice:?} {d:?}: undecided ({e}) but exactly {exact:?}"
+                ),
+            }
+        }
+    }
+    assert!(decided >= 30, "{decided}");
+    assert!(kinds.len() >= 2, "{kinds:?}");
+    let (inst, point) = design_m2(None).build(2, &[1, 0], &UPoly::one());
+    assert!(ValidatedPoint::new(&inst, &point, 0).is_err());
+}
