@@ -125,7 +125,12 @@ pub(super) fn closed_forms(
 /// The closed-form eigenvalues off the range block of the flows (SG, EMA),
 /// for `rows = n − r > 0` rows outside the range of A: all `≤ 0`, and `< 0`
 /// except the orbit directions.
-fn flow_closed_forms(dynamics: &Dynamics, rows: usize, m: usize, r: usize) -> Vec<ClosedFormCheck> {
+pub(super) fn flow_closed_forms(
+    dynamics: &Dynamics,
+    rows: usize,
+    m: usize,
+    r: usize,
+) -> Vec<ClosedFormCheck> {
     let mut out = Vec::new();
     let flow_reason = |what: &str| format!("{what} < 0 since λ > 0");
     let mu = |rows: usize| rows * r;
@@ -183,7 +188,22 @@ fn map_closed_forms(
     eta: &BigRational,
     rows: usize,
 ) -> Result<(Vec<ClosedFormCheck>, MuCheck)> {
-    let (m, r) = (p.m, p.r);
+    let check_mu = mu_check(inst, p, eta)?;
+    let out = map_closed_forms_with(inst, dynamics, eta, rows, (p.m, p.r), &check_mu);
+    Ok((out, check_mu))
+}
+
+/// [`map_closed_forms`] from a μ count `check_mu` obtained elsewhere (e.g.
+/// by interval arithmetic in a validated certificate), for data dimension
+/// m and rank r.
+pub(super) fn map_closed_forms_with(
+    inst: &Instance,
+    dynamics: &Dynamics,
+    eta: &BigRational,
+    rows: usize,
+    (m, r): (usize, usize),
+    check_mu: &MuCheck,
+) -> Vec<ClosedFormCheck> {
     let lambda = inst.lambda();
     let mut out = Vec::new();
     let mu = |rows: usize| rows * r;
@@ -200,7 +220,6 @@ fn map_closed_forms(
     let k = rows * (m - r);
     let (c, why) = map_rate(&el, 2, k);
     out.extend(check("X₂/Z: 1 − ηλ (m − r per row)", k, c, why));
-    let check_mu = mu_check(inst, p, eta)?;
     let unstable = rows * check_mu.above;
     let boundary = rows * check_mu.equal;
     let stable = mu(rows) - unstable - boundary;
@@ -223,5 +242,5 @@ fn map_closed_forms(
             format!("0 ≤ α = {alpha} < 1"),
         ));
     }
-    Ok((out, check_mu))
+    out
 }

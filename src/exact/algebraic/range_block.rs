@@ -707,8 +707,18 @@ fn off_range_parts(
     e: &QtElem,
     kind: GeneratorKind,
 ) -> Result<Vec<ReductionPart>> {
-    let (m, r) = (p.m, p.r);
-    let mut parts = Vec::new();
+    Ok(vec![
+        residual_identity_part(p, w_hat, e)?,
+        off_range_block_part(p.m, p.r, kind)?,
+    ])
+}
+
+/// The equilibrium identity `R̃R̃ᵀ = λ²I` checked exactly at `t₀` (n > r).
+pub(super) fn residual_identity_part(
+    p: &mut Prepared,
+    w_hat: &QMat,
+    e: &QtElem,
+) -> Result<ReductionPart> {
     let qt = &p.qt;
     // R̃R̃ᵀ = λ²I ⇔ K W Wᵀ Kᵀ = I ⇔ S W Wᵀ S = S (K of full row rank)
     // ⇔ Ŝ Ŵ Ŵᵀ Ŝ = d e² Ŝ.
@@ -727,11 +737,20 @@ fn off_range_parts(
             ));
         }
     }
-    parts.push(ReductionPart {
+    Ok(ReductionPart {
         statement: "R̃R̃ᵀ = λ²I (R̃ = −λKW), so each row of (X₂, Z) has the eigenvalues 0, −2λ (r each) and −λ (m − r)".to_owned(),
         established: Established::CheckedAtPoint,
         detail: "checked as S·W·Wᵀ·S = S, i.e. Ŝ·Ŵ·Ŵᵀ·Ŝ = d·e²·Ŝ entrywise at t₀; the eigenvalues of −[[λI, R̃ᵀ], [R̃, λI]] then follow from det(y I + …) = (y + λ)^{m−r}·det((y + λ)²I − R̃R̃ᵀ)".to_owned(),
-    });
+    })
+}
+
+/// The block-triangular form outside the range block (n > r), proved for
+/// the shape `(r, m)` up to [`MAX_OFF_RANGE_M`].
+pub(super) fn off_range_block_part(
+    m: usize,
+    r: usize,
+    kind: GeneratorKind,
+) -> Result<ReductionPart> {
     let statement = "outside the range block the Jacobian is block triangular (range ⊕ (X₂, Z) → V₂ → Y₂₁, Y₂₂) with the block maps of crate::numeric::structured: per extra row [X₂ Z] ↦ −[X₂ Z]·[[λI, R̃ᵀ], [R̃, λI]], V₂ ↦ κ(X₂ − V₂) (EMA map: α·V₂ + terms in X₂, Z), Y₂₁ ↦ −Y₂₁(K·Mxx·Kᵀ + λI) + V₂·Myx·Kᵀ (V₂ = X₂ for SG), Y₂₂ ↦ −λY₂₂; so V₂: −κ, Y₂₁: −(μⱼ + λ), Y₂₂: −λ".to_owned();
     let mu = "The μⱼ (non-zero eigenvalues of S·Mxx, equal to those of K·Mxx·Kᵀ) are located exactly from det(x I − S·Mxx), whose zero root has multiplicity exactly m − r (checked)";
     if m <= MAX_OFF_RANGE_M {
@@ -741,7 +760,7 @@ fn off_range_parts(
                 "the off-range block identities do not hold symbolically for r = {r}, m = {m} ({kind:?}): {proof:?}"
             )));
         }
-        parts.push(ReductionPart {
+        Ok(ReductionPart {
             statement,
             established: Established::ProvedSymbolically,
             detail: format!(
@@ -753,17 +772,16 @@ fn off_range_parts(
                 },
                 proof.directions
             ),
-        });
+        })
     } else {
-        parts.push(ReductionPart {
+        Ok(ReductionPart {
             statement,
             established: Established::Derivation,
             detail: format!(
                 "not proved for m = {m}: the off-range identities are expanded only for m ≤ {MAX_OFF_RANGE_M}; the block formulas are derived by hand and tested numerically against dense Jacobians. {mu}"
             ),
-        });
+        })
     }
-    Ok(parts)
 }
 
 /// The transformed range block `M̂ = c·G` of `dynamics` at the algebraic

@@ -933,6 +933,56 @@ fn residual_identity(r: usize, m: usize) -> bool {
     all_zero(&rt.add(&sy.k.mul(&sy.w).scale(&sy.lambda)))
 }
 
+/// Why a PSD solution of `S·G(S) = 0` of rank r gives an equilibrium
+/// `(K, B̃ = KWKᵀ[, C = K])` of the reduced model (what the kernel argument
+/// of a validated certificate needs), as two polynomial identities for
+/// symbolic K (r×m), W (m×m), symmetric Mxx, λ, with `Myx := W·N`,
+/// `N = SMxx + λI`, `S = KᵀK`, expanded by the generic formulas of
+/// [`crate::model::formula`] (`Myy` does not enter either):
+///
+/// * `S·G(S) = N·S·(I − WᵀSW)·N` ([`crate::model::formula::s_equation`]);
+/// * the student field at `(K, B̃, K)` is `(λK(I − WᵀSW), 0)`
+///   ([`ModelData::student_field`]).
+///
+/// At the point, `S·G(S) = 0` with N invertible gives `S(I − WᵀSW) = 0`,
+/// hence `K(I − WᵀSW) = 0` (Kᵀ is injective), so the field vanishes; with
+/// `C = K` the EMA teacher's `κ(K − C)` vanishes too. Cached per shape.
+pub fn prove_equilibrium_identity(r: usize, m: usize) -> bool {
+    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), bool>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(&b) = cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&(r, m)).copied())
+        .as_ref()
+    {
+        return b;
+    }
+    let sy = symbols(r, m);
+    let s = sy.k.transpose().mul(&sy.k);
+    let id = Mat::<SparsePoly>::identity(m);
+    let n = s.mul(&sy.mxx).add(&id.scale(&sy.lambda));
+    let data = ModelData {
+        mxx: sy.mxx.clone(),
+        myx: sy.w.mul(&n),
+        myy: Mat::zeros(m, m),
+        lambda: sy.lambda.clone(),
+    };
+    let defect = id.sub(&sy.w.transpose().mul(&s).mul(&sy.w));
+    let s_equation = s
+        .mul(&crate::model::formula::s_equation(&data, &s))
+        .sub(&n.mul(&s).mul(&defect).mul(&n));
+    let bt = sy.k.mul(&sy.w).mul(&sy.k.transpose());
+    let (p, q) = data.student_field(&sy.k, &bt, &sy.k);
+    let holds = all_zero(&s_equation)
+        && all_zero(&p.sub(&sy.k.mul(&defect).scale(&sy.lambda)))
+        && all_zero(&q);
+    if let Ok(mut c) = cache.lock() {
+        c.insert((r, m), holds);
+    }
+    holds
+}
+
 /// `det(xI_m − KᵀK·Mxx) = x^{m−r}·det(xI_r − K·Mxx·Kᵀ)` (symbolic K, Mxx, x).
 fn sylvester_identity(r: usize, m: usize) -> bool {
     let nv = r * m + m * (m + 1) / 2 + 1;

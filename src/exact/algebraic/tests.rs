@@ -1591,41 +1591,65 @@ fn the_off_range_blocks_are_polynomial_identities_for_m3_m4() {
 }
 
 /// The validated certificates (interval arithmetic at t₀) give the exact
-/// certificates' verdicts at the designed m = 2 algebraic equilibria with
-/// n = r, for every dynamics; where the exact verdict is degenerate the
-/// validated one must stay undecided (an enclosure never separates a zero).
-/// Points with n > r are refused.
+/// certificates' verdicts at the designed m = 2 algebraic equilibria, with
+/// n = r and with n > r (closed forms), for every dynamics, whether the
+/// point is checked in the ring or taken as proved; where the exact verdict
+/// is degenerate the validated one must stay undecided (an enclosure never
+/// separates a zero).
 #[test]
 fn validated_certificates_agree_with_the_exact_ones() {
     let mut decided = 0;
     let mut kinds = std::collections::BTreeSet::new();
+    let mut with_closed_forms = 0;
     for (rotate, n, choice) in [
         (None, 2, [1, -1]),
         (Some(11), 2, [1, 1]),
         (Some(11), 2, [-1, -1]),
-        (Some(11), 2, [1, -1]),
+        (Some(11), 3, [1, -1]),
         (None, 1, [1, 0]),
         (Some(11), 1, [0, -1]),
+        (None, 2, [1, 0]),
+        (Some(11), 3, [0, -1]),
+        (Some(11), 3, [1, 0]),
     ] {
         let (inst, point) = design_m2(rotate).build(n, &choice, &UPoly::one());
-        let mut vp = ValidatedPoint::new(&inst, &point, 0).unwrap();
+        let mut checked = ValidatedPoint::new(&inst, &point, 0).unwrap();
+        let mut proved = ValidatedPoint::on_proved_solution(&inst, &point, "designed").unwrap();
         for d in all_dynamics() {
             let exact = certify_algebraic(&inst, &point, &d).unwrap().verdict;
-            match vp.certify(&d) {
-                Ok(c) => {
-                    assert_eq!(c.verdict, exact, "{rotate:?} {choice:?} {d:?}");
-                    kinds.insert(format!("{:?}", numeric_kind(&exact)));
-                    decided += 1;
+            for vp in [&mut checked, &mut proved] {
+                match vp.certify(&d) {
+                    Ok(c) => {
+                        assert_eq!(c.verdict, exact, "{rotate:?} {n} {choice:?} {d:?}");
+                        kinds.insert(format!("{:?}", numeric_kind(&exact)));
+                        if !c.closed_forms.is_empty() {
+                            with_closed_forms += 1;
+                        }
+                        decided += 1;
+                    }
+                    Err(e) => assert!(
+                        matches!(exact, Verdict::Degenerate { .. }),
+                        "{rotate:?} {n} {choice:?} {d:?}: undecided ({e}) but exactly {exact:?}"
+                    ),
                 }
-                Err(e) => assert!(
-                    matches!(exact, Verdict::Degenerate { .. }),
-                    "{rotate:?} {choice:?} {d:?}: undecided ({e}) but exactly {exact:?}"
-                ),
             }
         }
     }
-    assert!(decided >= 30, "{decided}");
+    assert!(decided >= 100, "{decided}");
+    assert!(with_closed_forms >= 40, "{with_closed_forms}");
     assert!(kinds.len() >= 2, "{kinds:?}");
-    let (inst, point) = design_m2(None).build(2, &[1, 0], &UPoly::one());
-    assert!(ValidatedPoint::new(&inst, &point, 0).is_err());
+}
+
+/// The equilibrium identities behind the kernel argument of the validated
+/// certificates hold for every shape r ≤ m ≤ 3.
+#[test]
+fn the_equilibrium_identities_hold_for_small_shapes() {
+    for m in 1..=3 {
+        for r in 1..=m {
+            assert!(
+                reduction::prove_equilibrium_identity(r, m),
+                "r = {r}, m = {m}"
+            );
+        }
+    }
 }
