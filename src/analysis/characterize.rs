@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use super::Level;
 use crate::error::{Error, Result};
-use crate::exact::algebraic::Established;
+use crate::exact::algebraic::{Established, ReductionPart};
 use crate::exact::certificate::{KappaVerdict, StabilityCertificate, Verdict};
 use crate::exact::{
     AlgebraicCertificate, AlgebraicPoint, Dynamics, RealRoot, ValidatedCertificate, ValidatedPoint,
@@ -1293,6 +1293,29 @@ fn ema_all_kappa_verdict(
     }
 }
 
+/// The level of a certificate whose computation gives `proved`: that
+/// level when every part of its reduction is proved, checked or
+/// validated, numeric (with the caveat naming the parts) when one rests on
+/// the hand derivation.
+fn level_of_reduction(parts: &[ReductionPart], proved: Level) -> (Level, String) {
+    let unproved: Vec<&str> = parts
+        .iter()
+        .filter(|p| p.established == Established::Derivation)
+        .map(|p| p.statement.as_str())
+        .collect();
+    if unproved.is_empty() {
+        (proved, String::new())
+    } else {
+        (
+            Level::Numeric,
+            format!(
+                "; level numeric: the reduction rests on a derivation tested numerically for: {}",
+                unproved.join("; ")
+            ),
+        )
+    }
+}
+
 /// The verdict of the certificate `c` at a real algebraic point (χ of
 /// degree `degree`, family of proved dimension `family`) under `label`.
 ///
@@ -1305,25 +1328,7 @@ fn algebraic_verdict(
     degree: usize,
     family: usize,
 ) -> DynamicsVerdict {
-    let unproved: Vec<&str> = c
-        .reduction
-        .iter()
-        .filter(|p| p.established == Established::Derivation)
-        .map(|p| p.statement.as_str())
-        .collect();
-    let level = if unproved.is_empty() {
-        Level::Exact
-    } else {
-        Level::Numeric
-    };
-    let caveat = if unproved.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; level numeric: the reduction rests on a derivation tested numerically for: {}",
-            unproved.join("; ")
-        )
-    };
+    let (level, caveat) = level_of_reduction(&c.reduction, Level::Exact);
     DynamicsVerdict {
         dynamics: label,
         verdict: ComponentVerdict::from(&c.verdict),
@@ -1362,23 +1367,7 @@ fn validated_verdict(
     label: DynamicsKind,
     degree: usize,
 ) -> DynamicsVerdict {
-    let unproved: Vec<&str> = c
-        .reduction
-        .iter()
-        .filter(|p| p.established == Established::Derivation)
-        .map(|p| p.statement.as_str())
-        .collect();
-    let (level, caveat) = if unproved.is_empty() {
-        (Level::Validated, String::new())
-    } else {
-        (
-            Level::Numeric,
-            format!(
-                "; level numeric: the reduction rests on a derivation tested numerically for: {}",
-                unproved.join("; ")
-            ),
-        )
-    };
+    let (level, caveat) = level_of_reduction(&c.reduction, Level::Validated);
     DynamicsVerdict {
         dynamics: label,
         verdict: ComponentVerdict::from(&c.verdict),
@@ -1387,7 +1376,7 @@ fn validated_verdict(
             "validated at the real algebraic point S = h(t₀)/χ'(t₀), χ of degree {degree}: range block of size {} in interval arithmetic at {} bits, tangent multiplicity {} (orbit dimension {}{}), {} test: {} unstable root(s)",
             c.range_block_size,
             c.precision_bits,
-            c.multiplicity,
+            c.multiplicity + c.closed_forms.iter().map(|f| f.tangent).sum::<usize>(),
             c.orbit_dimension,
             if c.family_dimension > 0 {
                 format!(" + proved family dimension {}", c.family_dimension)

@@ -320,9 +320,25 @@ fn scaled_projection(qt: &Qt, s: &QMat, j_set: &[usize]) -> (QMat, QtElem) {
     (pi, f)
 }
 
+/// Which unit matrix basis direction `col` of the range block is, for the
+/// index set `j_set` (size r): `(block, row, column)` with block 0 a unit
+/// X′ on the rows J, 1 a unit Y′ on J×J, 2 a unit V′ on the rows J.
+pub(super) fn direction_unit(m: usize, j_set: &[usize], col: usize) -> (usize, usize, usize) {
+    let r = j_set.len();
+    let (nx, ny) = (r * m, r * r);
+    if col < nx {
+        (0, j_set[col / m], col % m)
+    } else if col < nx + ny {
+        let k = col - nx;
+        (1, j_set[k / r], j_set[k % r])
+    } else {
+        let k = col - nx - ny;
+        (2, j_set[k / m], k % m)
+    }
+}
+
 /// The basis direction `(X′, Y′, V′)` (m×m each) of column `col` of the
-/// range block for the index set `j_set` (size r): a unit X′ on the rows J (with `V′ = X′` without a teacher),
-/// a unit Y′ on J×J, or a unit V′ on the rows J.
+/// range block ([`direction_unit`]; `V′ = X′` without a teacher).
 fn range_direction(
     qt: &Qt,
     m: usize,
@@ -330,25 +346,18 @@ fn range_direction(
     teacher: bool,
     col: usize,
 ) -> (QMat, QMat, QMat) {
-    let r = j_set.len();
-    let (nx, ny) = (r * m, r * r);
-    let unit = |row: usize, col: usize| {
-        let mut u = QMat::zeros(qt, m, m);
-        u.set(row, col, qt.one());
-        u
-    };
-    let zero = QMat::zeros(qt, m, m);
-    if col < nx {
-        let u = unit(j_set[col / m], col % m);
-        let v = if teacher { zero.clone() } else { u.clone() };
-        (u, zero, v)
-    } else if col < nx + ny {
-        let k = col - nx;
-        (zero.clone(), unit(j_set[k / r], j_set[k % r]), zero)
-    } else {
-        let k = col - nx - ny;
-        (zero.clone(), zero, unit(j_set[k / m], k % m))
+    let (block, row, c) = direction_unit(m, j_set, col);
+    let mut mats = [
+        QMat::zeros(qt, m, m),
+        QMat::zeros(qt, m, m),
+        QMat::zeros(qt, m, m),
+    ];
+    mats[block].set(row, c, qt.one());
+    let [x, y, mut v] = mats;
+    if !teacher {
+        v = x.clone();
     }
+    (x, y, v)
 }
 
 /// The column-independent factors of `M̂` (module documentation), with
@@ -517,16 +526,7 @@ pub(super) fn reduction_parts(
     dynamics: &Dynamics,
 ) -> Result<Vec<ReductionPart>> {
     let (m, r, n) = (p.m, p.r, inst.n());
-    let (kind, kappa, eta, alpha) = match generator {
-        Dynamics::Ema { kappa } => (GeneratorKind::EmaFlow, kappa.clone(), rat(1), rat(0)),
-        Dynamics::EmaMap { eta, alpha } => {
-            (GeneratorKind::EmaMap, rat(0), eta.clone(), alpha.clone())
-        }
-        // The SG flow, the SG map's generator ([`generator_of`]).
-        Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => {
-            (GeneratorKind::Sg, rat(0), rat(1), rat(0))
-        }
-    };
+    let (kind, kappa, eta, alpha) = generator_parameters(generator);
     // 1. The identities for all data of the shape.
     let mut parts = shape_parts(r, m, kind)?;
     // 2. The analysed block is c·Π_J·G on V, at this point.
@@ -551,6 +551,23 @@ pub(super) fn reduction_parts(
         parts.extend(off_range_parts(p, &w_hat, &e, kind)?);
     }
     Ok(parts)
+}
+
+/// The coordinate map's kind and `(κ, η, α)` for `generator` (unused ones
+/// at 0 or 1): the SG flow is also the SG map's generator
+/// ([`generator_of`]).
+pub(super) fn generator_parameters(
+    generator: &Dynamics,
+) -> (GeneratorKind, BigRational, BigRational, BigRational) {
+    match generator {
+        Dynamics::Ema { kappa } => (GeneratorKind::EmaFlow, kappa.clone(), rat(1), rat(0)),
+        Dynamics::EmaMap { eta, alpha } => {
+            (GeneratorKind::EmaMap, rat(0), eta.clone(), alpha.clone())
+        }
+        Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => {
+            (GeneratorKind::Sg, rat(0), rat(1), rat(0))
+        }
+    }
 }
 
 /// Part 1 of [`reduction_parts`]: the range and projection identities for

@@ -766,42 +766,22 @@ fn projection(s: &Mat<Iv>, j_set: &[usize]) -> Option<Mat<Iv>> {
     Some(pi)
 }
 
-/// The basis direction of column `col` (the order of the exact block):
-/// a unit X′ on the rows J (V′ = X′ without a teacher), a unit Y′ on J×J,
-/// or a unit V′ on the rows J.
+/// The basis direction of column `col` (the order of the exact block,
+/// [`direction_unit`]; V′ = X′ without a teacher).
 fn direction(m: usize, j_set: &[usize], teacher: bool, col: usize) -> (Mat<Iv>, Mat<Iv>, Mat<Iv>) {
-    let r = j_set.len();
-    let (nx, ny) = (r * m, r * r);
-    let unit = |row: usize, c: usize| {
-        let mut u = Mat::zeros(m, m);
-        u.set(row, c, Iv::from_int(1));
-        u
-    };
-    let zero = Mat::zeros(m, m);
-    if col < nx {
-        let u = unit(j_set[col / m], col % m);
-        let v = if teacher { zero.clone() } else { u.clone() };
-        (u, zero, v)
-    } else if col < nx + ny {
-        let k = col - nx;
-        (zero.clone(), unit(j_set[k / r], j_set[k % r]), zero)
-    } else {
-        let k = col - nx - ny;
-        (zero.clone(), zero, unit(j_set[k / m], k % m))
+    let (block, row, c) = direction_unit(m, j_set, col);
+    let mut mats = [Mat::zeros(m, m), Mat::zeros(m, m), Mat::zeros(m, m)];
+    mats[block].set(row, c, Iv::from_int(1));
+    let [x, y, mut v] = mats;
+    if !teacher {
+        v = x.clone();
     }
+    (x, y, v)
 }
 
 /// The coordinate map's kind and parameters for `generator`.
 fn kind_and_params(generator: &Dynamics) -> (GeneratorKind, GeneratorParams<Iv>) {
-    let (kind, kappa, eta, alpha) = match generator {
-        Dynamics::Ema { kappa } => (GeneratorKind::EmaFlow, kappa.clone(), rat(1), rat(0)),
-        Dynamics::EmaMap { eta, alpha } => {
-            (GeneratorKind::EmaMap, rat(0), eta.clone(), alpha.clone())
-        }
-        Dynamics::StopGradient | Dynamics::GradientDescent | Dynamics::SgMap { .. } => {
-            (GeneratorKind::Sg, rat(0), rat(1), rat(0))
-        }
-    };
+    let (kind, kappa, eta, alpha) = generator_parameters(generator);
     (
         kind,
         GeneratorParams {
