@@ -731,11 +731,7 @@ fn off_range_parts(
 }
 
 /// The equilibrium identity `R̃R̃ᵀ = λ²I` checked exactly at `t₀` (n > r).
-pub(super) fn residual_identity_part(
-    p: &mut Prepared,
-    w_hat: &QMat,
-    e: &QtElem,
-) -> Result<ReductionPart> {
+fn residual_identity_part(p: &mut Prepared, w_hat: &QMat, e: &QtElem) -> Result<ReductionPart> {
     let qt = &p.qt;
     // R̃R̃ᵀ = λ²I ⇔ K W Wᵀ Kᵀ = I ⇔ S W Wᵀ S = S (K of full row rank)
     // ⇔ Ŝ Ŵ Ŵᵀ Ŝ = d e² Ŝ.

@@ -950,12 +950,7 @@ fn residual_identity(r: usize, m: usize) -> bool {
 pub fn prove_equilibrium_identity(r: usize, m: usize) -> bool {
     static CACHE: OnceLock<Mutex<HashMap<(usize, usize), bool>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(&b) = cache
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&(r, m)).copied())
-        .as_ref()
-    {
+    if let Some(b) = cache.lock().ok().and_then(|c| c.get(&(r, m)).copied()) {
         return b;
     }
     let sy = symbols(r, m);

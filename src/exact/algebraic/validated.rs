@@ -4,7 +4,7 @@
 //!
 //! Over the ring, the cost of the block grows with `deg χ` and the size of
 //! χ's coefficients (`wide`'s maximal-rank stratum: χ of degree 30 with
-//! 89-digit coefficients; building the SG block alone took 65 s and its
+//! 374-digit coefficients; building the SG block alone took 65 s and its
 //! characteristic polynomial over 160 s). Only the *signs at `t₀`* of a
 //! few quantities decide the verdict, and a sign that is not zero can be
 //! read off an enclosure that excludes 0. So here:
@@ -16,7 +16,7 @@
 //!    ([`ValidatedPoint::on_proved_solution`], as `characterize` does for
 //!    isolated solutions): then J is the first index set whose minor's
 //!    enclosure excludes 0. Each certificate records which.
-//! 2. **Enclosures.** `t₀` is refined to width `2^{−P}`; the entries of
+//! 2. **Enclosures.** `t₀` is refined to width `2^{−(P+8)}`; the entries of
 //!    `S = H(t₀)/χ′(t₀)` are enclosed by interval Horner evaluation and one
 //!    interval division. Intervals have endpoints `k·2^{−P}` with integer k,
 //!    rounded outward after every product and quotient ([`Iv`]), so every
@@ -29,9 +29,12 @@
 //!    (no scale c); for the EMA map the map's output `η·G` is divided by η.
 //! 4. **The characteristic polynomial** `det(yI − G)` by Berkowitz's
 //!    division-free algorithm in interval arithmetic.
-//! 5. **Tangent multiplicity.** The orbit (and a proved family) give
-//!    `k = r(r−1)/2 + family` independent kernel vectors of `G` at an exact
-//!    equilibrium, so the geometric, hence the algebraic, multiplicity of
+//! 5. **Tangent multiplicity.** `(K, B̃ = KWKᵀ)` is an equilibrium of the
+//!    reduced field (the identities of
+//!    [`reduction::prove_equilibrium_identity`], proved for m ≤
+//!    [`MAX_PROVED_M`]), so the orbit (and a proved family) give
+//!    `k = r(r−1)/2 + family` independent kernel vectors of `G`, and the
+//!    geometric, hence the algebraic, multiplicity of
 //!    0 is at least k and the k lowest coefficients *are* zero (their
 //!    enclosures must contain 0, a consistency check). The multiplicity is
 //!    exactly k iff the coefficient of `y^k` is non-zero: its enclosure must
@@ -367,7 +370,7 @@ impl<'a> ValidatedPoint<'a> {
     /// Checks exactly that `point` is a PSD solution of `S·G(S) = 0` of its
     /// declared rank r at `t₀` (as [`certify_algebraic`]) and picks J.
     /// `family`: a proved lower bound on the dimension of the family through
-    /// the point (see [`certify_algebraic_on_family`]). Refused for n > r.
+    /// the point (see [`certify_algebraic_on_family`]).
     pub fn new(inst: &'a Instance, point: &AlgebraicPoint, family: usize) -> Result<Self> {
         let p = prepare(inst, point)?;
         Ok(Self {
@@ -590,7 +593,9 @@ impl<'a> ValidatedPoint<'a> {
         };
         let verdict = decide(&zeros, size, map_eta.is_some(), &test, &closed);
         let mut reduction = shape_parts(r, m, kind)?;
-        reduction.push(kernel_part(r, m)?);
+        let kernel = kernel_part(r, m)?;
+        let residual = (rows > 0).then(|| residual_part(&kernel));
+        reduction.push(kernel);
         reduction.push(ReductionPart {
             statement: "the analysed matrix is Π_J·L on V, and Φ is bijective on V (det S_JJ ≠ 0)".to_owned(),
             established: Established::Validated,
@@ -605,8 +610,8 @@ impl<'a> ValidatedPoint<'a> {
                 detail: "the map is θ − η·(P, Q)(θ), so its Jacobian is I + η times the flow's by definition".to_owned(),
             });
         }
-        if rows > 0 {
-            reduction.push(residual_part(r, m)?);
+        if let Some(residual) = residual {
+            reduction.push(residual);
             reduction.push(off_range_block_part(m, r, kind)?);
         }
         Ok(Ok(ValidatedCertificate {
@@ -670,14 +675,13 @@ fn kernel_part(r: usize, m: usize) -> Result<ReductionPart> {
 /// with multiplicity ≥ r; its characteristic polynomial
 /// `u^{m−r}·det(u²I − R̃R̃ᵀ)` (u = y + λ, a proved identity) vanishes at
 /// `u = λ` exactly once per singular value of R̃ equal to λ, so all r of
-/// them are λ.
-fn residual_part(r: usize, m: usize) -> Result<ReductionPart> {
-    let kernel = kernel_part(r, m)?;
-    Ok(ReductionPart {
+/// them are λ. Established as the `kernel` part ([`kernel_part`]) is.
+fn residual_part(kernel: &ReductionPart) -> ReductionPart {
+    ReductionPart {
         statement: "R̃R̃ᵀ = λ²I (R̃ = −λKW), so each row of (X₂, Z) has the eigenvalues 0, −2λ (r each) and −λ (m − r)".to_owned(),
         established: kernel.established,
         detail: "from the kernel, not computed: the (n − r)·r orbit directions leaving range(A) lie in the kernel (the equilibrium identities and equivariance, as for the range block), their (X₂, Z) components (Ω₂₁K, B̃Ω₂₁ᵀ) are non-zero since K has full row rank, and each row's (X₂, Z) block is a diagonal block of the proved triangular form; so −[[λI, R̃ᵀ], [R̃, λI]] has 0 with multiplicity ≥ r, and its characteristic polynomial u^(m−r)·det(u²I − R̃R̃ᵀ) (u = y + λ, proved) vanishes at u = λ once per singular value of R̃ equal to λ: all r are".to_owned(),
-    })
+    }
 }
 
 /// The count of the eigenvalues μⱼ of `S·Mxx` above `x₀ = 2/η − λ` from
