@@ -108,6 +108,8 @@ fn solve_file(file: &str) -> ssl_equilibria::Result<()> {
     // z, whose one equation is z·e_r(S)·det(…) = 1, is left out of the
     // representation by the solver itself (a saturation variable).
     let opts = SolveOptions {
+        // Like msolve: the solutions, no proof of the count.
+        replay_budget: None,
         rational_basis_budget: None,
         max_primes: LARGE_MAX_PRIMES,
         ..SolveOptions::default()

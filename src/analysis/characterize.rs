@@ -88,7 +88,11 @@ pub struct CharacterizeConfig {
     pub spectral: SpectralTolerances,
     /// Seed of the hyperplane sections.
     pub seed: u64,
-    /// Time for a rational Gröbner basis that makes a stratum's count exact.
+    /// Time for the replay over Q of a stratum's first modular F4 run,
+    /// which makes its count exact ([`SolveOptions::replay_budget`]).
+    pub replay_budget: Option<f64>,
+    /// Time for a rational Gröbner basis that makes a stratum's count exact
+    /// where the replay did not.
     pub rational_basis_budget: Option<f64>,
 }
 
@@ -104,6 +108,7 @@ impl Default for CharacterizeConfig {
             alpha: 0.9,
             spectral: SpectralTolerances::default(),
             seed: 2026,
+            replay_budget: Some(crate::variety::zerodim::DEFAULT_REPLAY_BUDGET),
             rational_basis_budget: Some(5.0),
         }
     }
@@ -558,6 +563,7 @@ impl<P: FnMut(&str)> Run<'_, P> {
         } else {
             let opts = StrataOptions {
                 solve: SolveOptions {
+                    replay_budget: self.cfg.replay_budget,
                     rational_basis_budget: self.cfg.rational_basis_budget,
                     budget: self.left(),
                     max_primes: LARGE_MAX_PRIMES,

@@ -23,6 +23,11 @@ pub struct CharacterizeArgs {
     /// Time budget in seconds; what is not finished is reported as not computed.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Time in seconds for proving each stratum's solution count over Q (the
+    /// first modular F4 run replayed in rational arithmetic); 0 skips it,
+    /// and the counts then rest on two primes agreeing.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::variety::zerodim::DEFAULT_REPLAY_BUDGET)]
+    pub count_proof_budget: f64,
     /// Significant digits of the entries of S.
     #[arg(long, default_value_t = CharacterizeConfig::default().digits)]
     pub digits: usize,
@@ -72,6 +77,13 @@ impl CharacterizeArgs {
         if let Some(t) = self.timeout {
             positive("timeout", t)?;
         }
+        if !(self.count_proof_budget.is_finite() && self.count_proof_budget >= 0.0) {
+            return Err(Error::param(
+                "count-proof-budget",
+                self.count_proof_budget,
+                "a number of seconds ≥ 0",
+            ));
+        }
         positive("eta", self.eta)?;
         DiscreteMap::new(Procedure::Ema, self.eta, self.alpha)?;
         if self.kappa.is_empty() {
@@ -97,6 +109,7 @@ impl CharacterizeArgs {
             kappa_grid: self.kappa.clone(),
             eta: self.eta,
             alpha: self.alpha,
+            replay_budget: (self.count_proof_budget > 0.0).then_some(self.count_proof_budget),
             ..CharacterizeConfig::default()
         };
         Ok((inst, cfg))
@@ -190,6 +203,7 @@ mod tests {
         assert_eq!(cfg.kappa_grid, lib.kappa_grid);
         assert_eq!((cfg.eta, cfg.alpha), (lib.eta, lib.alpha));
         assert_eq!(cfg.whole_variety, WholeVariety::Auto);
+        assert_eq!(cfg.replay_budget, lib.replay_budget);
     }
 
     #[test]
@@ -217,6 +231,10 @@ mod tests {
         assert_eq!(cfg.timeout, Some(9.0));
         let (_, cfg) = parse(&["--no-whole-variety"]).config().unwrap();
         assert_eq!(cfg.whole_variety, WholeVariety::Never);
+        let (_, cfg) = parse(&["--count-proof-budget", "0"]).config().unwrap();
+        assert_eq!(cfg.replay_budget, None);
+        let (_, cfg) = parse(&["--count-proof-budget", "7.5"]).config().unwrap();
+        assert_eq!(cfg.replay_budget, Some(7.5));
     }
 
     #[test]
@@ -226,6 +244,8 @@ mod tests {
             (&["--eta", "0"][..], "eta"),
             (&["--kappa", "1,-1"][..], "kappa"),
             (&["--timeout", "0"][..], "timeout"),
+            (&["--count-proof-budget=-1"][..], "count-proof-budget"),
+            (&["--count-proof-budget", "NaN"][..], "count-proof-budget"),
             (&["--instance", "no-such-instance"][..], "no-such-instance"),
         ] {
             let err = parse(args).config().unwrap_err();

@@ -29,6 +29,9 @@
 
 use std::time::Instant;
 
+mod rational;
+pub use rational::{IntTerms, RationalReplay};
+
 use super::linalg::{Row, back_substitute, echelon_new_rows, make_monic};
 use super::monomial::{Monomials, WordMap};
 use crate::polynomial::sparse::MonomialOrder;

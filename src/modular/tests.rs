@@ -447,3 +447,102 @@ fn a_replay_refuses_a_prime_where_a_support_changes() {
         _ => panic!("modulo 13 the ideal is the unit ideal too"),
     }
 }
+
+/// An integer system as the replay over Q takes it.
+fn int_terms(sys: &[IntPoly]) -> Vec<super::IntTerms> {
+    sys.iter()
+        .map(|f| {
+            f.iter()
+                .map(|(c, e)| (e.clone(), num_bigint::BigInt::from(*c)))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_replay_over_q_finds_elements_with_the_known_counts_leading_monomials() {
+    use super::{RationalReplay, groebner_basis_mod_p_traced};
+    // Generic dense integer systems have their Bézout number of solutions
+    // over Q (8, 12, 16): elements of the ideal over Q whose leading
+    // monomials leave exactly that many standard monomials prove the upper
+    // bound, the genericity the lower one.
+    let systems: Vec<(usize, Vec<IntPoly>, usize)> = vec![
+        (3, integer_system(3, &[2, 2, 2], 1), 8),
+        (3, integer_system(3, &[3, 2, 2], 2), 12),
+        (4, integer_system(4, &[2, 2, 2, 2], 3), 16),
+    ];
+    for (n, sys, bezout) in &systems {
+        let (basis, _, trace) = groebner_basis_mod_p_traced(
+            &reduce_system(sys, PRIME_A),
+            *n,
+            MonomialOrder::GrevLex,
+            PRIME_A,
+            None,
+        )
+        .unwrap();
+        assert_eq!(count(&basis, *n, MonomialOrder::GrevLex), Some(*bezout));
+        let trace = trace.unwrap();
+        match trace.replay_over_q(&int_terms(sys), None) {
+            RationalReplay::Leads(leads) => {
+                let std = standard_monomials(&leads, *n, 1000).expect("zero-dimensional");
+                assert_eq!(std.len(), *bezout, "n = {n}");
+            }
+            other => panic!("n = {n}: {other:?}"),
+        }
+        let past = std::time::Instant::now() - std::time::Duration::from_secs(1);
+        assert!(matches!(
+            trace.replay_over_q(&int_terms(sys), Some(past)),
+            RationalReplay::OutOfTime
+        ));
+    }
+}
+
+#[test]
+fn a_replay_over_q_refuses_a_prime_that_loses_solutions() {
+    use super::{RationalReplay, groebner_basis_mod_p_traced};
+    let record = |sys: &[IntPoly], n: usize, p: u32| {
+        groebner_basis_mod_p_traced(&reduce_system(sys, p), n, MonomialOrder::GrevLex, p, None)
+            .unwrap()
+    };
+    // x·y + x, x·y + 6x − 1: over Q one solution (1/5, −1); modulo 5 the
+    // inputs keep their supports but their difference 5x − 1 becomes −1, the
+    // unit ideal. The count 0 modulo 5 is not a bound over Q, and the
+    // replay over Q of the run modulo 5 must say so.
+    let sys = vec![
+        vec![(1i64, vec![1u16, 1]), (1, vec![1, 0])],
+        vec![(1, vec![1, 1]), (6, vec![1, 0]), (-1, vec![0, 0])],
+    ];
+    let (b5, _, trace5) = record(&sys, 2, 5);
+    assert_eq!(b5, vec![vec![(vec![0u16, 0], 1)]], "unit modulo 5");
+    assert!(matches!(
+        trace5.unwrap().replay_over_q(&int_terms(&sys), None),
+        RationalReplay::Mismatch(_)
+    ));
+    // Modulo 7 the run is the one over Q: one standard monomial, exactly.
+    let (_, _, trace7) = record(&sys, 2, 7);
+    match trace7.unwrap().replay_over_q(&int_terms(&sys), None) {
+        RationalReplay::Leads(leads) => {
+            assert_eq!(standard_monomials(&leads, 2, 10).unwrap().len(), 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    // x·(5x − 1): two solutions over Q, one modulo 5 (the input's support
+    // changes there).
+    let sys = vec![vec![(5i64, vec![2u16]), (-1, vec![1])]];
+    let (b5, _, trace5) = record(&sys, 1, 5);
+    assert_eq!(count(&b5, 1, MonomialOrder::GrevLex), Some(1));
+    assert!(matches!(
+        trace5.unwrap().replay_over_q(&int_terms(&sys), None),
+        RationalReplay::Mismatch(_)
+    ));
+    // x − 1, x − 6 modulo 7: the unit ideal over Q too.
+    let sys = vec![
+        vec![(1i64, vec![1u16]), (-1, vec![0])],
+        vec![(1, vec![1]), (-6, vec![0])],
+    ];
+    let (_, _, trace7) = record(&sys, 1, 7);
+    match trace7.unwrap().replay_over_q(&int_terms(&sys), None) {
+        RationalReplay::Leads(leads) => assert_eq!(leads, vec![vec![0u16]]),
+        other => panic!("{other:?}"),
+    }
+}

@@ -195,6 +195,30 @@ pub(crate) fn modular_basis_traced(
     }))
 }
 
+/// The F4 run recorded in `trace` (on `polys`, modulo its first prime)
+/// replayed over Q on the primitive integer forms of the same non-zero
+/// polynomials ([`crate::modular::F4Trace::replay_over_q`]): leading
+/// monomials of elements of the ideal over Q, or why there are none.
+pub(crate) fn leads_over_q(
+    polys: &[SparsePoly],
+    trace: &crate::modular::F4Trace,
+    budget: Option<Duration>,
+) -> crate::modular::RationalReplay {
+    let deadline = budget.map(|b| Instant::now() + b);
+    let input: Vec<crate::modular::IntTerms> = polys
+        .iter()
+        .filter(|p| !p.is_zero())
+        .map(|p| {
+            p.primitive()
+                .terms()
+                .iter()
+                .map(|(e, c)| (e.clone(), c.numer().clone()))
+                .collect()
+        })
+        .collect();
+    trace.replay_over_q(&input, deadline)
+}
+
 /// The input of the F4 engine: the non-zero polynomials, reduced modulo
 /// `prime`; an error when one is in the wrong number of variables or
 /// vanishes modulo the prime.

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::strata::{MAX_STRATA_M, StrataOptions, s_variables, stratum};
 use super::zerodim::{
-    Completeness, CountEvidence, LARGE_MAX_PRIMES, SolveOptions, Solved, solve, standard_monomials,
+    Completeness, LARGE_MAX_PRIMES, SolveOptions, Solved, solve, standard_monomials,
 };
 use crate::error::{Error, Result};
 use crate::model::formula::{Mat, ModelData, s_equation};
@@ -139,6 +139,7 @@ pub fn count_instance(
         seconds: 0.0,
     };
     let opts = SolveOptions {
+        replay_budget: rational_budget,
         rational_basis_budget: rational_budget,
         budget: budget.map(|b| b.as_secs_f64()),
         max_primes: LARGE_MAX_PRIMES,
@@ -192,8 +193,8 @@ fn add_distinctness(
     match solve(polys, names, opts, None)? {
         Solved::Finite(f) => {
             row.distinct = Some(true);
-            if let CountEvidence::RationalBasis { seconds } = f.count_evidence {
-                row.evidence = format!("Gröbner basis over Q ({seconds:.2} s)");
+            if f.count_evidence.is_exact() {
+                row.evidence = f.count_evidence.describe();
                 row.count_exact = true;
             }
         }

@@ -1677,6 +1677,7 @@ mod tests {
         let inst = crate::model::builtin("scalar").unwrap();
         let opts = StrataOptions {
             solve: SolveOptions {
+                replay_budget: rational_basis_budget,
                 rational_basis_budget,
                 ..SolveOptions::default()
             },
@@ -1690,7 +1691,7 @@ mod tests {
         let st = scalar_rank_one(Some(10.0));
         assert!(matches!(
             st.count_evidence,
-            Some(CountEvidence::RationalBasis { .. })
+            Some(CountEvidence::ReplayOverQ { .. })
         ));
         assert_eq!(st.completeness, Completeness::Certified);
         assert!(st.exact);

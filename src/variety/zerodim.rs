@@ -39,11 +39,23 @@
 //! proves ([`vanishes_at_no_root`]); the D roots then give D solutions of
 //! the whole system, z included.
 //!
-//! That no solution is missing then rests on (a), the count D itself:
-//! exact when a Gröbner basis over Q was computed (Symbolica, within its
-//! budget) and gave the same D ([`Completeness::Certified`]), otherwise on
-//! two primes agreeing on D (true for all but finitely many primes:
-//! [`Completeness::Modular`]); the result says which.
+//! That no solution is missing then rests on (a), the count D itself. It is
+//! exact ([`Completeness::Certified`]) when
+//! - the first prime's F4 run, replayed over Q
+//!   ([`crate::modular::F4Trace::replay_over_q`]: the same matrices, exact
+//!   rational linear algebra), produced elements of the ideal over Q whose
+//!   leading monomials leave D standard monomials: then
+//!   `dim_Q Q[x]/I ≤ D`, and the D distinct solutions verified are all of
+//!   them. Every such element is a rational combination of monomial
+//!   multiples of the equations, so this needs nothing of the prime; a
+//!   prime at which some support differs over Q gives no conclusion (the
+//!   count modulo p alone bounds nothing: `x·(5x − 1)` has two solutions
+//!   over Q, one modulo 5);
+//! - or else a Gröbner basis over Q was computed (Symbolica, within its
+//!   budget, for small systems) and gave the same D.
+//!
+//! Otherwise it rests on two primes agreeing on D (true for all but
+//! finitely many primes: [`Completeness::Modular`]); the result says which.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -60,15 +72,24 @@ use crate::exact::UPoly;
 use crate::exact::intpoly;
 use crate::exact::qt::Qt;
 use crate::modular::F4Trace;
-use crate::polynomial::groebner::{Field, Trace, groebner_basis, modular_basis_traced};
+use crate::modular::RationalReplay;
+use crate::polynomial::groebner::{
+    Field, Trace, groebner_basis, leads_over_q, modular_basis_traced,
+};
 use crate::polynomial::ideal::{max_independent_set, support_mask};
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
 
 /// Options of [`solve`].
 #[derive(Clone, Debug, Serialize)]
 pub struct SolveOptions {
-    /// Time allowed for a Gröbner basis over Q that makes the solution count
-    /// exact (`None`: do not try; the count then rests on two primes).
+    /// Time allowed for the first prime's F4 run replayed over Q, which
+    /// makes the solution count exact ([`CountEvidence::ReplayOverQ`];
+    /// `None`: not tried). Our own code, stopped when the time is up.
+    pub replay_budget: Option<f64>,
+    /// Time allowed for a Gröbner basis over Q (Symbolica's, for small
+    /// systems, when the replay did not conclude) that makes the solution
+    /// count exact (`None`: not tried; with no replay either, the count
+    /// rests on two primes).
     pub rational_basis_budget: Option<f64>,
     /// Most primes used for the reconstruction.
     pub max_primes: usize,
@@ -82,9 +103,16 @@ pub struct SolveOptions {
     pub saturate_last: bool,
 }
 
+/// Default time for the replay over Q ([`SolveOptions::replay_budget`]):
+/// on the built-ins it concludes within 17 s wherever it concludes at all
+/// (`commuting`'s rank-2 critical points), and `wide`'s rank-2 stratum
+/// (intermediate coefficients of 10⁴ bits) does not conclude in minutes.
+pub const DEFAULT_REPLAY_BUDGET: f64 = 60.0;
+
 impl Default for SolveOptions {
     fn default() -> Self {
         Self {
+            replay_budget: Some(DEFAULT_REPLAY_BUDGET),
             rational_basis_budget: Some(10.0),
             max_primes: 512,
             budget: None,
@@ -103,6 +131,17 @@ pub enum CountEvidence {
         /// Its wall time in seconds.
         seconds: f64,
     },
+    /// The first prime's F4 run replayed over Q
+    /// ([`crate::modular::F4Trace::replay_over_q`]) gave elements of the
+    /// ideal over Q with the modular basis's leading monomials, whose
+    /// standard monomials number D: at most D solutions, so with D distinct
+    /// solutions verified, exactly those (exact).
+    ReplayOverQ {
+        /// Elements of the ideal whose leading monomials were used.
+        elements: usize,
+        /// The replay's wall time in seconds.
+        seconds: f64,
+    },
     /// Gröbner bases over two primes agree on D (exact unless both primes
     /// are among the finitely many unlucky ones).
     TwoPrimes {
@@ -112,13 +151,19 @@ pub enum CountEvidence {
         /// equations ([`SolveOptions::saturate_last`]).
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         without_saturation: bool,
+        /// Why the count was not proved over Q (the replay's outcome).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unproved: Option<String>,
     },
 }
 
 impl CountEvidence {
     /// Whether the count is exact (not only modular).
     pub fn is_exact(&self) -> bool {
-        matches!(self, CountEvidence::RationalBasis { .. })
+        matches!(
+            self,
+            CountEvidence::RationalBasis { .. } | CountEvidence::ReplayOverQ { .. }
+        )
     }
 
     /// One phrase for reports.
@@ -127,17 +172,25 @@ impl CountEvidence {
             CountEvidence::RationalBasis { seconds } => {
                 format!("Gröbner basis over Q ({seconds:.2} s)")
             }
+            CountEvidence::ReplayOverQ { elements, seconds } => format!(
+                "the F4 run replayed over Q: {elements} elements of the ideal with the modular leading monomials ({seconds:.2} s)"
+            ),
             CountEvidence::TwoPrimes {
                 primes,
                 without_saturation,
+                unproved,
             } => format!(
-                "Gröbner bases over Z/{} and Z/{}{} agree",
+                "Gröbner bases over Z/{} and Z/{}{} agree{}",
                 primes[0],
                 primes[1],
                 if *without_saturation {
                     " of the system without the saturation equations (whose factors vanish at no root: proved)"
                 } else {
                     ""
+                },
+                match unproved {
+                    Some(why) => format!(" (not proved over Q: {why})"),
+                    None => String::new(),
                 }
             ),
         }
@@ -630,7 +683,7 @@ impl SolveRun<'_> {
                 Some(Quot::Empty) => confirm_empty(
                     self.polys,
                     self.variables,
-                    p,
+                    (p, trace.as_ref().filter(|_| !self.without_saturation())),
                     primes,
                     self.remaining(),
                     self.opts,
@@ -697,7 +750,7 @@ impl SolveRun<'_> {
                 continue;
             }
             rec.last = Some(values.clone());
-            if let Some(solved) = self.accept(&rec, values, verifier)? {
+            if let Some(solved) = self.accept(&rec, values, trace, verifier)? {
                 return Ok(solved);
             }
         }
@@ -748,6 +801,7 @@ impl SolveRun<'_> {
         &self,
         rec: &Reconstruction,
         values: Vec<BigRational>,
+        trace: Option<&F4Trace>,
         verifier: Option<Verifier<'_>>,
     ) -> Result<Option<Solved>> {
         let (d, nvars) = (rec.count, self.kept);
@@ -791,11 +845,25 @@ impl SolveRun<'_> {
             .map(|c| c.numer().to_string().len() + c.denom().to_string().len())
             .max()
             .unwrap_or(0);
-        let count_evidence = rational_count(self.quotient_polys, self.quotient_vars, d, self.opts)?
-            .unwrap_or(CountEvidence::TwoPrimes {
-                primes: [rec.first, rec.second_prime.unwrap_or(rec.first)],
-                without_saturation: self.without_saturation(),
-            });
+        let over_q = match trace {
+            Some(t) => count_over_q(
+                self.quotient_polys,
+                self.quotient_vars,
+                t,
+                d,
+                within(self.opts.replay_budget, self.remaining()),
+            )?,
+            None => Err("the modular run left no trace to replay".into()),
+        };
+        let count_evidence = match over_q {
+            Ok(e) => e,
+            Err(why) => rational_count(self.quotient_polys, self.quotient_vars, d, self.opts)?
+                .unwrap_or(CountEvidence::TwoPrimes {
+                    primes: [rec.first, rec.second_prime.unwrap_or(rec.first)],
+                    without_saturation: self.without_saturation(),
+                    unproved: Some(why),
+                }),
+        };
         Ok(Some(Solved::Finite(FiniteSolutions {
             count: d,
             count_evidence,
@@ -816,11 +884,14 @@ fn budget_msg(started: Instant) -> String {
 }
 
 /// Confirms an empty variety with a second prime, and over Q when the
-/// options allow a rational basis (then the emptiness is exact).
+/// options allow it (then the emptiness is exact): by the first prime's F4
+/// run (`first`: the prime and the trace of its run on `polys`) replayed
+/// over Q, which then finds 1 in the ideal, or else by a Gröbner basis
+/// over Q.
 fn confirm_empty(
     polys: &[SparsePoly],
     variables: &[String],
-    first: u32,
+    (first, trace): (u32, Option<&F4Trace>),
     pi: &mut impl Iterator<Item = u32>,
     budget: Option<Duration>,
     opts: &SolveOptions,
@@ -829,11 +900,21 @@ fn confirm_empty(
         match ModQuotient::compute(polys, variables, p, budget, Trace::Off)?.map(|(q, _)| q) {
             None => return Ok(Solved::Inconclusive("the time budget ran out".into())),
             Some(Quot::Empty) => {
-                let evidence =
-                    rational_empty(polys, variables, opts)?.unwrap_or(CountEvidence::TwoPrimes {
-                        primes: [first, p],
-                        without_saturation: false,
-                    });
+                let over_q = match (trace, within(opts.replay_budget, budget)) {
+                    (Some(t), Some(b)) => unit_over_q(polys, t, b),
+                    (None, _) => Err("the modular run left no trace to replay".into()),
+                    (_, None) => Err("the replay over Q was not asked for".into()),
+                };
+                let evidence = match over_q {
+                    Ok(e) => e,
+                    Err(why) => rational_empty(polys, variables, opts)?.unwrap_or(
+                        CountEvidence::TwoPrimes {
+                            primes: [first, p],
+                            without_saturation: false,
+                            unproved: Some(why),
+                        },
+                    ),
+                };
                 return Ok(Solved::Empty { evidence });
             }
             Some(Quot::Unusable) => continue,
@@ -868,6 +949,85 @@ pub const MAX_RATIONAL_BASIS_SOLUTIONS: usize = 12;
 /// finish in 10 minutes, and since the computation cannot be interrupted it
 /// held up every later call to Symbolica.
 pub const MAX_RATIONAL_BASIS_UNKNOWNS: usize = 7;
+
+/// The first prime's F4 run `trace` replayed over Q within `budget`
+/// (`None`: not tried; [`leads_over_q`]): exact evidence that the system
+/// has at most `d` solutions with multiplicity when the leading monomials
+/// found over Q leave `d` standard monomials; otherwise why nothing is
+/// concluded (not tried, out of time, a support that differs over Q).
+/// Fewer than `d` would contradict the `d` distinct solutions verified: an
+/// error.
+fn count_over_q(
+    polys: &[SparsePoly],
+    variables: &[String],
+    trace: &F4Trace,
+    d: usize,
+    budget: Option<Duration>,
+) -> Result<std::result::Result<CountEvidence, String>> {
+    let Some(b) = budget else {
+        return Ok(Err("the replay over Q was not asked for".into()));
+    };
+    let started = Instant::now();
+    let leads = match leads_over_q(polys, trace, budget) {
+        RationalReplay::Leads(leads) => leads,
+        other => return Ok(Err(replay_failure(&other, b))),
+    };
+    match standard_monomials(&leads, variables.len(), d) {
+        Some(basis) if basis.len() == d => Ok(Ok(CountEvidence::ReplayOverQ {
+            elements: leads.len(),
+            seconds: started.elapsed().as_secs_f64(),
+        })),
+        Some(basis) if basis.len() < d => Err(Error::Computation(format!(
+            "the F4 run replayed over Q leaves {} standard monomials, fewer than the {d} distinct solutions verified: report this instance",
+            basis.len()
+        ))),
+        _ => Ok(Err(format!(
+            "the replay over Q left more than {d} standard monomials"
+        ))),
+    }
+}
+
+/// Why a replay over Q that ended in `outcome` within `budget` proves
+/// nothing.
+fn replay_failure(outcome: &RationalReplay, budget: Duration) -> String {
+    match outcome {
+        RationalReplay::OutOfTime => format!(
+            "the replay over Q did not finish within {:.0} s",
+            budget.as_secs_f64()
+        ),
+        RationalReplay::Mismatch(why) => {
+            format!("the replay over Q left the modular run's path: {why}")
+        }
+        RationalReplay::Leads(_) => "the replay over Q found no constant in the ideal".into(),
+    }
+}
+
+/// The replay's time: `budget` seconds (`None`: no replay), within what is
+/// left of the whole computation's time (`remaining`, `None`: unlimited).
+fn within(budget: Option<f64>, remaining: Option<Duration>) -> Option<Duration> {
+    let b = Duration::from_secs_f64(budget?.max(0.0));
+    Some(remaining.map_or(b, |r| r.min(b)))
+}
+
+/// Exact evidence that `polys` have no complex solution: the F4 run
+/// `trace` replayed over Q within `budget` finds a non-zero constant in
+/// the ideal.
+fn unit_over_q(
+    polys: &[SparsePoly],
+    trace: &F4Trace,
+    budget: Duration,
+) -> std::result::Result<CountEvidence, String> {
+    let started = Instant::now();
+    match leads_over_q(polys, trace, Some(budget)) {
+        RationalReplay::Leads(leads) if leads.iter().any(|l| l.iter().all(|&x| x == 0)) => {
+            Ok(CountEvidence::ReplayOverQ {
+                elements: 1,
+                seconds: started.elapsed().as_secs_f64(),
+            })
+        }
+        other => Err(replay_failure(&other, budget)),
+    }
+}
 
 /// A Gröbner basis over Q within the budget: its number of standard
 /// monomials, if it equals `d`.
@@ -1745,9 +1905,8 @@ mod tests {
     #[test]
     fn saturating_last_gives_the_whole_systems_solutions_or_falls_back() {
         let saturate_last = SolveOptions {
-            rational_basis_budget: None,
             saturate_last: true,
-            ..SolveOptions::default()
+            ..modular_only()
         };
         let finite_with = |polys: &[SparsePoly], names: &[String], opts: &SolveOptions| match solve(
             polys, names, opts, None,
@@ -1761,7 +1920,7 @@ mod tests {
             CountEvidence::TwoPrimes {
                 without_saturation, ..
             } => without_saturation,
-            CountEvidence::RationalBasis { .. } => panic!("no basis over Q was asked for"),
+            _ => panic!("no count over Q was asked for"),
         };
         // x² = 2, y = x, z(x + y) = 1: x + y vanishes at no root, so the
         // system without z's equation is solved, and its two points verify on
@@ -1936,6 +2095,7 @@ mod tests {
         let modular = CountEvidence::TwoPrimes {
             primes: [3, 5],
             without_saturation: false,
+            unproved: None,
         };
         assert_eq!(Completeness::of(&exact, true), Completeness::Certified);
         assert_eq!(Completeness::of(&exact, false), Completeness::Modular);
@@ -1957,11 +2117,34 @@ mod tests {
         assert!(f.separating);
         assert!(form_separates(&f.rur).unwrap());
         assert_eq!(f.completeness(), Completeness::Certified);
-        let opts = SolveOptions {
-            rational_basis_budget: None,
-            ..SolveOptions::default()
-        };
+        let opts = modular_only();
         let Solved::Finite(f) = solve(&polys, &names, &opts, None).unwrap() else {
+            panic!("a finite solution set expected");
+        };
+        assert_eq!(f.completeness(), Completeness::Modular);
+    }
+
+    #[test]
+    fn counts_above_the_rational_basis_limit_are_made_exact_by_the_replay_over_q() {
+        // x⁴ = 2, y⁴ = 3: 16 solutions, above MAX_RATIONAL_BASIS_SOLUTIONS,
+        // where only the count modulo two primes was available before.
+        let names = vars(&["x", "y"]);
+        let polys = vec![
+            SparsePoly::parse("x^4-2", &names).unwrap(),
+            SparsePoly::parse("y^4-3", &names).unwrap(),
+        ];
+        let Solved::Finite(f) = solve(&polys, &names, &SolveOptions::default(), None).unwrap()
+        else {
+            panic!("a finite solution set expected");
+        };
+        assert_eq!(f.count, 16);
+        assert!(
+            matches!(f.count_evidence, CountEvidence::ReplayOverQ { .. }),
+            "{:?}",
+            f.count_evidence
+        );
+        assert_eq!(f.completeness(), Completeness::Certified);
+        let Solved::Finite(f) = solve(&polys, &names, &modular_only(), None).unwrap() else {
             panic!("a finite solution set expected");
         };
         assert_eq!(f.completeness(), Completeness::Modular);
@@ -1979,10 +2162,7 @@ mod tests {
             panic!("no solution expected");
         };
         assert!(evidence.is_exact());
-        let opts = SolveOptions {
-            rational_basis_budget: None,
-            ..SolveOptions::default()
-        };
+        let opts = modular_only();
         let Solved::Empty { evidence } = solve(&polys, &names, &opts, None).unwrap() else {
             panic!("no solution expected");
         };
@@ -1992,6 +2172,7 @@ mod tests {
     /// Options that keep the count modular (no basis over Q).
     fn modular_only() -> SolveOptions {
         SolveOptions {
+            replay_budget: None,
             rational_basis_budget: None,
             ..SolveOptions::default()
         }

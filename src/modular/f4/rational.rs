@@ -1,0 +1,333 @@
+//! A recorded F4 run replayed over Q: a proof that the solution count
+//! found modulo a prime is not exceeded over Q.
+//!
+//! The replay builds the recorded matrices from the system's rational
+//! polynomials and does their linear algebra in exact rational arithmetic,
+//! with the same pivot rows and the same order of reduction as modulo p
+//! (linear algebra module [`super::super::linalg`]). Every row of a matrix
+//! is a monomial multiple of an input or of a polynomial an earlier matrix
+//! produced, and every polynomial a matrix produces is a rational
+//! combination of its rows: all of them lie in the ideal I over Q, with no
+//! assumption on the prime. When every support over Q is the recorded one,
+//! the last matrix's elements have the leading monomials L of the basis
+//! modulo p, so `LM(I) ⊇ ⟨L⟩` and the standard monomials of I are among
+//! those of `⟨L⟩`: `dim_Q Q[x]/I ≤ D`, the number of standard monomials of L.
+//! With D distinct solutions verified exactly, that is a proof that there
+//! are no others (see `variety::zerodim`).
+//!
+//! Nothing here needs the run to be a Gröbner basis computation over Q, nor
+//! the prime to be lucky in any sense: a prime at which the supports over Q
+//! differ from the recorded ones ends the replay with a mismatch, and no
+//! conclusion is drawn. (A bound from the modular count alone would not be
+//! sound: `x·(p·x − 1)` has two solutions over Q and one modulo p, whose
+//! basis `{x}` is the reduction of a Gröbner basis over Q of a larger ideal.)
+
+use std::time::Instant;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, Zero};
+use rayon::prelude::*;
+
+use super::{F4Trace, Last, Matrix};
+use crate::model::int_gcd;
+use crate::modular::monomial::Monomials;
+
+/// A polynomial over Q with integer input coefficients: (exponent vector,
+/// coefficient).
+pub type IntTerms = Vec<(Vec<u16>, BigInt)>;
+
+/// The outcome of [`F4Trace::replay_over_q`].
+#[derive(Debug)]
+pub enum RationalReplay {
+    /// Leading monomials (exponent vectors) of polynomials of the ideal over
+    /// Q: those of the recorded run's final basis (`[0, …, 0]` alone when
+    /// the run found the unit ideal).
+    Leads(Vec<Vec<u16>>),
+    /// A support over Q differs from the recorded one (named): no
+    /// conclusion.
+    Mismatch(String),
+    /// The deadline passed.
+    OutOfTime,
+}
+
+/// A monic polynomial over Q: monomial ids by decreasing order.
+#[derive(Clone)]
+struct QPoly {
+    mons: Vec<u32>,
+    coefs: Vec<BigRational>,
+}
+
+/// A sparse row over Q (increasing columns).
+#[derive(Clone)]
+struct QRow {
+    cols: Vec<u32>,
+    vals: Vec<BigRational>,
+}
+
+impl QRow {
+    fn lead(&self) -> usize {
+        self.cols[0] as usize
+    }
+
+    fn make_monic(&mut self) {
+        let lc = self.vals[0].clone();
+        if lc.is_one() {
+            return;
+        }
+        let (ln, ld) = (lc.numer(), lc.denom());
+        for v in &mut self.vals {
+            *v = ratio(v.numer() * ld, v.denom() * ln);
+        }
+    }
+}
+
+impl F4Trace {
+    /// Replays the recorded run over Q on `polys` (the system the run was
+    /// recorded on, each polynomial with integer coefficients: the rational
+    /// one times a non-zero constant): see the module docs.
+    pub fn replay_over_q(&self, polys: &[IntTerms], deadline: Option<Instant>) -> RationalReplay {
+        if polys.len() != self.inputs.len() {
+            return RationalReplay::Mismatch(format!(
+                "{} input polynomials, {} recorded",
+                polys.len(),
+                self.inputs.len()
+            ));
+        }
+        let mut inputs = Vec::new();
+        for (k, (t, want)) in polys.iter().zip(&self.inputs).enumerate() {
+            match (import(&self.table, t), want) {
+                (Ok(None), None) => {}
+                (Ok(Some(q)), Some(w)) if &q.mons == w => inputs.push(q),
+                _ => {
+                    return RationalReplay::Mismatch(format!(
+                        "input {k}: its support over Q is not the one recorded modulo the first prime"
+                    ));
+                }
+            }
+        }
+        let mut all: Vec<QPoly> = Vec::new();
+        for (s, step) in self.steps.iter().enumerate() {
+            if past(deadline) {
+                return RationalReplay::OutOfTime;
+            }
+            let base = step.inputs_at.unwrap_or(all.len());
+            if step.inputs_at.is_some() {
+                all.truncate(base);
+                all.append(&mut inputs);
+            }
+            let Some(mut new_polys) =
+                reduce_matrix(&step.matrix, &all, step.inputs_at.is_some(), deadline)
+            else {
+                return RationalReplay::OutOfTime;
+            };
+            all.truncate(base);
+            new_polys.sort_by(|a, b| self.table.cmp(b.mons[0], a.mons[0]));
+            if new_polys.len() != step.added.len()
+                || new_polys.iter().zip(&step.added).any(|(q, w)| &q.mons != w)
+            {
+                return RationalReplay::Mismatch(format!(
+                    "matrix {} of {}: the polynomials it adds over Q ({}) differ in support from the recorded ones ({})",
+                    s + 1,
+                    self.steps.len(),
+                    new_polys.len(),
+                    step.added.len()
+                ));
+            }
+            all.extend(new_polys);
+        }
+        let nvars = self.table.nvars();
+        match &self.last {
+            Last::Unit => RationalReplay::Leads(vec![vec![0; nvars]]),
+            Last::Reduce { active, .. } => RationalReplay::Leads(
+                active
+                    .iter()
+                    .map(|&i| self.table.exps(all[i].mons[0]).to_vec())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// `n/d` in lowest terms with a positive denominator (`d ≠ 0`), by the
+/// crate's Lehmer / half-gcd: `num-rational`'s own normalization uses the
+/// binary gcd, which took nine tenths of a replay's time.
+fn ratio(n: BigInt, d: BigInt) -> BigRational {
+    if n.is_zero() {
+        return BigRational::zero();
+    }
+    let mut g = int_gcd(&n, &d);
+    if d.is_negative() {
+        g = -g;
+    }
+    if g.is_one() {
+        BigRational::new_raw(n, d)
+    } else {
+        BigRational::new_raw(n / &g, d / &g)
+    }
+}
+
+/// `acc − v·w`, in lowest terms with one gcd.
+fn sub_mul(acc: &BigRational, v: &BigRational, w: &BigRational) -> BigRational {
+    let vw_den = v.denom() * w.denom();
+    if acc.is_zero() {
+        return ratio(-(v.numer() * w.numer()), vw_den);
+    }
+    if acc.denom() == &vw_den {
+        return ratio(acc.numer() - v.numer() * w.numer(), vw_den);
+    }
+    ratio(
+        acc.numer() * &vw_den - v.numer() * w.numer() * acc.denom(),
+        acc.denom() * vw_den,
+    )
+}
+
+fn past(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() > d)
+}
+
+/// The monic polynomial of integer terms on the recorded monomials (`None`
+/// for zero; an error for a monomial the run never met).
+fn import(table: &Monomials, terms: &IntTerms) -> Result<Option<QPoly>, ()> {
+    let nvars = table.nvars();
+    let mut sum: Vec<(u32, BigInt)> = Vec::new();
+    let mut e = vec![0u16; nvars];
+    for (exps, c) in terms {
+        if c.is_zero() {
+            continue;
+        }
+        e.iter_mut().for_each(|x| *x = 0);
+        for (k, &x) in exps.iter().take(nvars).enumerate() {
+            e[k] = x;
+        }
+        let id = table.find(&e).ok_or(())?;
+        match sum.iter_mut().find(|(m, _)| *m == id) {
+            Some(slot) => slot.1 += c,
+            None => sum.push((id, c.clone())),
+        }
+    }
+    sum.retain(|(_, c)| !c.is_zero());
+    if sum.is_empty() {
+        return Ok(None);
+    }
+    sum.sort_by(|a, b| table.cmp(b.0, a.0));
+    let lc = BigRational::from_integer(sum[0].1.clone());
+    Ok(Some(QPoly {
+        mons: sum.iter().map(|t| t.0).collect(),
+        coefs: sum
+            .into_iter()
+            .map(|(_, c)| ratio(c, lc.numer().clone()))
+            .collect(),
+    }))
+}
+
+/// The rows of `m` over Q, split as modulo p: one pivot per leading column
+/// (the sparsest row, ties in row order), the other rows to reduce.
+fn split(m: &Matrix, polys: &[QPoly]) -> (Vec<Option<QRow>>, Vec<QRow>) {
+    let mut pivots: Vec<Option<QRow>> = vec![None; m.columns.len()];
+    let mut todo = Vec::new();
+    let mut order: Vec<usize> = (0..m.rows.len()).collect();
+    order.sort_by_key(|&r| m.rows[r].0.len());
+    for r in order {
+        let (cols, g) = &m.rows[r];
+        let row = QRow {
+            cols: cols.clone(),
+            vals: polys[*g].coefs.clone(),
+        };
+        let lead = row.lead();
+        if pivots[lead].is_none() {
+            pivots[lead] = Some(row);
+        } else {
+            todo.push(row);
+        }
+    }
+    (pivots, todo)
+}
+
+/// Reduces `row` by the monic `pivots` (indexed by their first column) in
+/// the zeroed accumulator `acc`, which is left zeroed: the remainder, which
+/// has no entry in a pivot column (unique, whatever the order), or `None`.
+fn reduce_into(acc: &mut [BigRational], row: &QRow, pivots: &[Option<QRow>]) -> Option<QRow> {
+    for (&c, v) in row.cols.iter().zip(&row.vals) {
+        acc[c as usize] = v.clone();
+    }
+    let mut out = QRow {
+        cols: Vec::new(),
+        vals: Vec::new(),
+    };
+    for c in row.lead()..acc.len() {
+        if acc[c].is_zero() {
+            continue;
+        }
+        let v = std::mem::take(&mut acc[c]);
+        match pivots[c].as_ref() {
+            Some(piv) => {
+                for (&cc, pv) in piv.cols[1..].iter().zip(&piv.vals[1..]) {
+                    let slot = &mut acc[cc as usize];
+                    *slot = sub_mul(slot, &v, pv);
+                }
+            }
+            None => {
+                out.cols.push(c as u32);
+                out.vals.push(v);
+            }
+        }
+    }
+    (!out.cols.is_empty()).then_some(out)
+}
+
+/// The polynomials the matrix adds over Q, as [`super::reduce_matrix`]
+/// modulo p: the remainders of the rows by the pivots, each reduced by the
+/// remainders kept before it and made monic, preceded for the inputs'
+/// matrix by the pivots. `None` when the deadline passed.
+fn reduce_matrix(
+    m: &Matrix,
+    polys: &[QPoly],
+    with_pivots: bool,
+    deadline: Option<Instant>,
+) -> Option<Vec<QPoly>> {
+    let ncols = m.columns.len();
+    let (pivots, todo) = split(m, polys);
+    let reduced: Vec<Option<QRow>> = todo
+        .par_iter()
+        .map_init(
+            || vec![BigRational::zero(); ncols],
+            |acc, row| {
+                if past(deadline) {
+                    return Err(());
+                }
+                Ok(reduce_into(acc, row, &pivots))
+            },
+        )
+        .collect::<Result<_, ()>>()
+        .ok()?;
+    let mut fresh: Vec<Option<QRow>> = vec![None; ncols];
+    let mut acc = vec![BigRational::zero(); ncols];
+    let mut order: Vec<usize> = Vec::new();
+    for mut row in reduced.into_iter().flatten() {
+        if past(deadline) {
+            return None;
+        }
+        row.make_monic();
+        if let Some(mut r) = reduce_into(&mut acc, &row, &fresh) {
+            r.make_monic();
+            let lead = r.lead();
+            order.push(lead);
+            fresh[lead] = Some(r);
+        }
+    }
+    let fresh = order.into_iter().filter_map(|c| fresh[c].take());
+    let rows: Vec<QRow> = if with_pivots {
+        pivots.into_iter().flatten().chain(fresh).collect()
+    } else {
+        fresh.collect()
+    };
+    Some(
+        rows.into_iter()
+            .map(|r| QPoly {
+                mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
+                coefs: r.vals,
+            })
+            .collect(),
+    )
+}
