@@ -17,6 +17,7 @@ use ssl_equilibria::numeric::{self, Model, OdeOptions};
 use ssl_equilibria::testing::commuting_instance;
 use ssl_equilibria::variety::family_degree::FamilyDegree;
 use ssl_equilibria::variety::strata::StratumStatus;
+use ssl_equilibria::variety::zerodim::{Completeness, CountEvidence};
 
 /// n = m = 3, `Mxx = Myx = Myy = I`, λ = 1/50: isotropic data at the
 /// largest size with exact strata.
@@ -275,6 +276,26 @@ fn commuting_builtin_agrees_with_its_closed_form() {
             s.stratum.rank,
             s.stratum.method
         );
+        // Every critical-point count is proved over Q by the replay of the
+        // modular run (the strata were complete only modulo primes before).
+        if s.stratum.rank > 0 {
+            assert_eq!(
+                s.stratum.completeness,
+                Completeness::Certified,
+                "rank {}: {:?}",
+                s.stratum.rank,
+                s.stratum.count_evidence
+            );
+            assert!(
+                matches!(
+                    s.stratum.count_evidence,
+                    Some(CountEvidence::ReplayOverQ { .. })
+                ),
+                "rank {}: {:?}",
+                s.stratum.rank,
+                s.stratum.count_evidence
+            );
+        }
     }
     assert!(agrees(&c));
     // Every family's defining equations over its own factor of χ (degree
