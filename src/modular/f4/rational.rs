@@ -167,18 +167,50 @@ fn ratio(n: BigInt, d: BigInt) -> BigRational {
     }
 }
 
-/// `acc − v·w`, in lowest terms with one gcd.
+/// `acc − v·w` in lowest terms (all three in lowest terms), with gcds of
+/// the operands rather than of the result (Henrici's forms): the product's
+/// cross gcds `gcd(vₙ, w_d)`, `gcd(wₙ, v_d)`, then for the difference
+/// `g = gcd(b, d)` of the two denominators and, only when `g ≠ 1`, the gcd
+/// of the numerator with g. Equal to the normalized result of the plain
+/// formula (tested), at a fraction of the cost for large numbers.
 fn sub_mul(acc: &BigRational, v: &BigRational, w: &BigRational) -> BigRational {
-    let vw_den = v.denom() * w.denom();
+    let prod = mul(v, w);
     if acc.is_zero() {
-        return ratio(-(v.numer() * w.numer()), vw_den);
+        return -prod;
     }
-    if acc.denom() == &vw_den {
-        return ratio(acc.numer() - v.numer() * w.numer(), vw_den);
+    if prod.is_zero() {
+        return acc.clone();
     }
-    ratio(
-        acc.numer() * &vw_den - v.numer() * w.numer() * acc.denom(),
-        acc.denom() * vw_den,
+    let (a, b) = (acc.numer(), acc.denom());
+    let (c, d) = (prod.numer(), prod.denom());
+    let g = int_gcd(b, d);
+    if g.is_one() {
+        return BigRational::new_raw(a * d - c * b, b * d);
+    }
+    let (bg, dg) = (b / &g, d / &g);
+    let t = a * &dg - c * &bg;
+    if t.is_zero() {
+        return BigRational::zero();
+    }
+    let g2 = int_gcd(&t, &g);
+    if g2.is_one() {
+        BigRational::new_raw(t, bg * d)
+    } else {
+        BigRational::new_raw(t / &g2, bg * (d / g2))
+    }
+}
+
+/// `v·w` in lowest terms (both in lowest terms) by the cross gcds.
+fn mul(v: &BigRational, w: &BigRational) -> BigRational {
+    if v.is_zero() || w.is_zero() {
+        return BigRational::zero();
+    }
+    let g1 = int_gcd(v.numer(), w.denom());
+    let g2 = int_gcd(w.numer(), v.denom());
+    let div = |x: &BigInt, g: &BigInt| if g.is_one() { x.clone() } else { x / g };
+    BigRational::new_raw(
+        div(v.numer(), &g1) * div(w.numer(), &g2),
+        div(v.denom(), &g2) * div(w.denom(), &g1),
     )
 }
 
@@ -330,4 +362,45 @@ fn reduce_matrix(
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use num_bigint::BigInt;
+    use num_rational::BigRational;
+    use num_traits::Zero;
+
+    #[test]
+    fn henricis_forms_equal_the_plain_formulas() {
+        let q = |n: i64, d: i64| BigRational::new(BigInt::from(n), BigInt::from(d));
+        // Large factors shared in every way between the denominators and
+        // numerators, and zero results.
+        let big = BigInt::from(3u8).pow(200u32) * BigInt::from(7u8).pow(90u32);
+        let r = |n: BigInt, d: BigInt| BigRational::new(n, d);
+        let values = vec![
+            q(0, 1),
+            q(1, 1),
+            q(-5, 6),
+            q(35, 4),
+            q(6, 35),
+            r(big.clone() + 1u8, big.clone() * 2u8),
+            r(big.clone() * 5u8, big.clone() + 3u8),
+            r(-(big.clone() * 9u8), BigInt::from(49u8)),
+            r(BigInt::from(21u8), big.clone()),
+        ];
+        for a in &values {
+            for v in &values {
+                for w in &values {
+                    let got = super::sub_mul(a, v, w);
+                    let want = a - v * w;
+                    assert_eq!(got, want, "{a} − {v}·{w}");
+                    // Lowest terms and a positive denominator, as `new` gives.
+                    assert_eq!((got.numer(), got.denom()), (want.numer(), want.denom()));
+                    if want.is_zero() {
+                        assert!(got.is_zero());
+                    }
+                }
+            }
+        }
+    }
 }
