@@ -89,12 +89,21 @@ pub struct CharacterizeConfig {
     /// Seed of the hyperplane sections.
     pub seed: u64,
     /// Time for the replay over Q of a stratum's first modular F4 run,
-    /// which makes its count exact ([`SolveOptions::replay_budget`]).
+    /// which makes its count exact ([`SolveOptions::replay_budget`]);
+    /// `Some(0.0)` never tries it. `None` is the default:
+    /// [`DEFAULT_REPLAY_BUDGET`](crate::variety::zerodim::DEFAULT_REPLAY_BUDGET)
+    /// for m ≤ [`MAX_DEFAULT_REPLAY_M`], not tried above (on a random m = 4
+    /// instance neither the rank-1 nor the full-rank replay finished in
+    /// 60 s, so by default it would only add two minutes).
     pub replay_budget: Option<f64>,
     /// Time for a rational Gröbner basis that makes a stratum's count exact
     /// where the replay did not.
     pub rational_basis_budget: Option<f64>,
 }
+
+/// Largest m for which `characterize` replays each stratum's modular run
+/// over Q by default ([`CharacterizeConfig::replay_budget`]).
+pub const MAX_DEFAULT_REPLAY_M: usize = 3;
 
 impl Default for CharacterizeConfig {
     fn default() -> Self {
@@ -108,7 +117,7 @@ impl Default for CharacterizeConfig {
             alpha: 0.9,
             spectral: SpectralTolerances::default(),
             seed: 2026,
-            replay_budget: Some(crate::variety::zerodim::DEFAULT_REPLAY_BUDGET),
+            replay_budget: None,
             rational_basis_budget: Some(5.0),
         }
     }
@@ -563,7 +572,11 @@ impl<P: FnMut(&str)> Run<'_, P> {
         } else {
             let opts = StrataOptions {
                 solve: SolveOptions {
-                    replay_budget: self.cfg.replay_budget,
+                    replay_budget: match self.cfg.replay_budget {
+                        Some(b) => (b > 0.0).then_some(b),
+                        None => (inst.m() <= MAX_DEFAULT_REPLAY_M)
+                            .then_some(crate::variety::zerodim::DEFAULT_REPLAY_BUDGET),
+                    },
                     rational_basis_budget: self.cfg.rational_basis_budget,
                     budget: self.left(),
                     max_primes: LARGE_MAX_PRIMES,

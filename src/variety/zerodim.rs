@@ -903,7 +903,9 @@ fn confirm_empty(
                 let over_q = match (trace, within(opts.replay_budget, budget)) {
                     (Some(t), Some(b)) => unit_over_q(polys, t, b),
                     (None, _) => Err("the modular run left no trace to replay".into()),
-                    (_, None) => Err("the replay over Q was not asked for".into()),
+                    (_, None) => {
+                        Err("the replay over Q was not tried (no time given for it)".into())
+                    }
                 };
                 let evidence = match over_q {
                     Ok(e) => e,
@@ -965,7 +967,9 @@ fn count_over_q(
     budget: Option<Duration>,
 ) -> Result<std::result::Result<CountEvidence, String>> {
     let Some(b) = budget else {
-        return Ok(Err("the replay over Q was not asked for".into()));
+        return Ok(Err(
+            "the replay over Q was not tried (no time given for it)".into(),
+        ));
     };
     let started = Instant::now();
     let leads = match leads_over_q(polys, trace, budget) {
