@@ -459,22 +459,35 @@ fn sort_new(table: &Monomials, v: &mut [Poly]) {
 /// One pivot per leading column (the sparsest row), the other rows to
 /// reduce.
 fn split(m: &Matrix, polys: &[Poly]) -> (Vec<Option<Row>>, Vec<Row>) {
-    let ncols = m.columns.len();
-    let mut pivots: Vec<Option<Row>> = vec![None; ncols];
+    let row = |r: usize| {
+        let (cols, g) = &m.rows[r];
+        Row {
+            cols: cols.clone(),
+            vals: polys[*g].coefs.clone(),
+        }
+    };
+    let (pivots, todo) = pivot_rows(m);
+    (
+        pivots.into_iter().map(|r| r.map(row)).collect(),
+        todo.into_iter().map(row).collect(),
+    )
+}
+
+/// Which rows of `m` are pivots, one per leading column (the sparsest row,
+/// ties in row order), by column, and the others in the order they are
+/// reduced: row indices, shared by the linear algebra modulo p and over Q
+/// ([`F4Trace::replay_over_q`]), which must make the same choices.
+fn pivot_rows(m: &Matrix) -> (Vec<Option<usize>>, Vec<usize>) {
+    let mut pivots: Vec<Option<usize>> = vec![None; m.columns.len()];
     let mut todo = Vec::new();
     let mut order: Vec<usize> = (0..m.rows.len()).collect();
     order.sort_by_key(|&r| m.rows[r].0.len());
     for r in order {
-        let (cols, g) = &m.rows[r];
-        let row = Row {
-            cols: cols.clone(),
-            vals: polys[*g].coefs.clone(),
-        };
-        let lead = row.lead();
+        let lead = m.rows[r].0[0] as usize;
         if pivots[lead].is_none() {
-            pivots[lead] = Some(row);
+            pivots[lead] = Some(r);
         } else {
-            todo.push(row);
+            todo.push(r);
         }
     }
     (pivots, todo)

@@ -29,7 +29,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rayon::prelude::*;
 
-use super::{F4Trace, Last, Matrix};
+use super::{F4Trace, Last, Matrix, pivot_rows};
 use crate::model::int_gcd;
 use crate::modular::monomial::Monomials;
 
@@ -256,24 +256,18 @@ fn import(table: &Monomials, terms: &IntTerms) -> Result<Option<QPoly>, ()> {
 /// The rows of `m` over Q, split as modulo p: one pivot per leading column
 /// (the sparsest row, ties in row order), the other rows to reduce.
 fn split(m: &Matrix, polys: &[QPoly]) -> (Vec<Option<QRow>>, Vec<QRow>) {
-    let mut pivots: Vec<Option<QRow>> = vec![None; m.columns.len()];
-    let mut todo = Vec::new();
-    let mut order: Vec<usize> = (0..m.rows.len()).collect();
-    order.sort_by_key(|&r| m.rows[r].0.len());
-    for r in order {
+    let row = |r: usize| {
         let (cols, g) = &m.rows[r];
-        let row = QRow {
+        QRow {
             cols: cols.clone(),
             vals: polys[*g].coefs.clone(),
-        };
-        let lead = row.lead();
-        if pivots[lead].is_none() {
-            pivots[lead] = Some(row);
-        } else {
-            todo.push(row);
         }
-    }
-    (pivots, todo)
+    };
+    let (pivots, todo) = pivot_rows(m);
+    (
+        pivots.into_iter().map(|r| r.map(row)).collect(),
+        todo.into_iter().map(row).collect(),
+    )
 }
 
 /// Reduces `row` by the monic `pivots` (indexed by their first column) in
