@@ -117,6 +117,18 @@ pub enum Replay {
     OutOfTime,
 }
 
+/// Why [`F4Trace::replay_steps`] stopped.
+enum ReplayStop {
+    /// This many inputs, not the recorded number.
+    Inputs(usize),
+    /// Input k's support differs from the recorded one.
+    Input(usize),
+    /// Matrix s added polynomials (this many) whose supports differ.
+    Matrix(usize, usize),
+    /// The deadline passed.
+    OutOfTime,
+}
+
 /// The rows of one Macaulay matrix before linear algebra.
 #[derive(Clone)]
 struct Matrix {
@@ -549,43 +561,73 @@ impl F4Trace {
     /// modulo the prime `p` < 2³¹): see the module docs.
     pub fn replay(&self, polys: &[ModTerms], p: u32, deadline: Option<Instant>) -> Replay {
         let p = u64::from(p);
-        if polys.len() != self.inputs.len() {
-            return Replay::Mismatch;
-        }
-        let mut inputs = Vec::new();
-        for (t, want) in polys.iter().zip(&self.inputs) {
-            match (self.import(t, p), want) {
-                (Ok(None), None) => {}
-                (Ok(Some(q)), Some(w)) if &q.mons == w => inputs.push(q),
-                _ => return Replay::Mismatch,
+        let all = self.replay_steps(
+            polys.len(),
+            |k| self.import(&polys[k], p),
+            |m, all, with_pivots| Some(reduce_matrix(m, all, p, with_pivots)),
+            |q: &Poly| &q.mons,
+            deadline,
+        );
+        match (all, &self.last) {
+            (Err(ReplayStop::OutOfTime), _) => Replay::OutOfTime,
+            (Err(_), _) => Replay::Mismatch,
+            (Ok(_), Last::Unit) => Replay::Basis(unit(self.table.nvars())),
+            (Ok(all), Last::Reduce { matrix, active }) => {
+                Replay::Basis(final_reduction(&self.table, matrix, &all, active, p))
             }
         }
-        let mut all: Vec<Poly> = Vec::new();
-        for step in &self.steps {
+    }
+
+    /// The recorded matrices on other coefficients, for the replays modulo
+    /// p and over Q: `import(k)` makes input k (`None` for zero),
+    /// `reduce(matrix, polys, with_pivots)` the polynomials a matrix adds
+    /// (`None` when out of time), `mons` names a polynomial's support. Every
+    /// input and every polynomial added must have the recorded support. The
+    /// polynomials at the end, indexed as `Last::Reduce`'s `active`.
+    fn replay_steps<P>(
+        &self,
+        count: usize,
+        mut import: impl FnMut(usize) -> Result<Option<P>, ()>,
+        mut reduce: impl FnMut(&Matrix, &[P], bool) -> Option<Vec<P>>,
+        mons: impl Fn(&P) -> &[u32],
+        deadline: Option<Instant>,
+    ) -> Result<Vec<P>, ReplayStop> {
+        if count != self.inputs.len() {
+            return Err(ReplayStop::Inputs(count));
+        }
+        let mut inputs = Vec::new();
+        for (k, want) in self.inputs.iter().enumerate() {
+            match (import(k), want) {
+                (Ok(None), None) => {}
+                (Ok(Some(q)), Some(w)) if mons(&q) == w.as_slice() => inputs.push(q),
+                _ => return Err(ReplayStop::Input(k)),
+            }
+        }
+        let mut all: Vec<P> = Vec::new();
+        for (s, step) in self.steps.iter().enumerate() {
             if deadline.is_some_and(|d| Instant::now() > d) {
-                return Replay::OutOfTime;
+                return Err(ReplayStop::OutOfTime);
             }
             let base = step.inputs_at.unwrap_or(all.len());
             if step.inputs_at.is_some() {
                 all.truncate(base);
                 all.append(&mut inputs);
             }
-            let mut new_polys = reduce_matrix(&step.matrix, &all, p, step.inputs_at.is_some());
+            let mut new_polys = reduce(&step.matrix, &all, step.inputs_at.is_some())
+                .ok_or(ReplayStop::OutOfTime)?;
             all.truncate(base);
-            sort_new(&self.table, &mut new_polys);
+            new_polys.sort_by(|a, b| self.table.cmp(mons(b)[0], mons(a)[0]));
             if new_polys.len() != step.added.len()
-                || new_polys.iter().zip(&step.added).any(|(q, w)| &q.mons != w)
+                || new_polys
+                    .iter()
+                    .zip(&step.added)
+                    .any(|(q, w)| mons(q) != w.as_slice())
             {
-                return Replay::Mismatch;
+                return Err(ReplayStop::Matrix(s, new_polys.len()));
             }
             all.extend(new_polys);
         }
-        match &self.last {
-            Last::Unit => Replay::Basis(unit(self.table.nvars())),
-            Last::Reduce { matrix, active } => {
-                Replay::Basis(final_reduction(&self.table, matrix, &all, active, p))
-            }
-        }
+        Ok(all)
     }
 
     /// A monic polynomial on the recorded monomials (`None` for zero; an
@@ -603,27 +645,44 @@ fn sum_terms(
     terms: &ModTerms,
     nvars: usize,
     p: u64,
-    mut id: impl FnMut(&[u16]) -> Option<u32>,
+    id: impl FnMut(&[u16]) -> Option<u32>,
 ) -> Result<Vec<(u32, u32)>, ()> {
-    let mut tm: WordMap<u32, u64> = WordMap::default();
+    let nonzero = terms
+        .iter()
+        .map(|(e, c)| (e.as_slice(), u64::from(*c) % p))
+        .filter(|t| t.1 != 0);
+    let v = sum_terms_by(nonzero, nvars, id, |s, c| *s = (*s + c) % p, |&c| c == 0)?;
+    Ok(v.into_iter().map(|(m, c)| (m, c as u32)).collect())
+}
+
+/// The terms (non-zero coefficients) with their monomials named by `id`
+/// (exponent vectors padded or cut to `nvars`) and the coefficients of
+/// equal monomials added by `add`; sums that are zero dropped; in no
+/// particular order. An error when `id` names no monomial of a term. The
+/// imports modulo p ([`sum_terms`]) and over Q (`rational::import`).
+fn sum_terms_by<'a, C>(
+    terms: impl IntoIterator<Item = (&'a [u16], C)>,
+    nvars: usize,
+    mut id: impl FnMut(&[u16]) -> Option<u32>,
+    mut add: impl FnMut(&mut C, C),
+    is_zero: impl Fn(&C) -> bool,
+) -> Result<Vec<(u32, C)>, ()> {
+    use std::collections::hash_map::Entry;
+    let mut tm: WordMap<u32, C> = WordMap::default();
     let mut e = vec![0u16; nvars];
     for (exps, c) in terms {
-        let c = u64::from(*c) % p;
-        if c == 0 {
-            continue;
-        }
         e.iter_mut().for_each(|x| *x = 0);
         for (k, &x) in exps.iter().take(nvars).enumerate() {
             e[k] = x;
         }
-        let slot = tm.entry(id(&e).ok_or(())?).or_insert(0);
-        *slot = (*slot + c) % p;
+        match tm.entry(id(&e).ok_or(())?) {
+            Entry::Occupied(mut o) => add(o.get_mut(), c),
+            Entry::Vacant(v) => {
+                v.insert(c);
+            }
+        }
     }
-    Ok(tm
-        .into_iter()
-        .filter(|&(_, c)| c != 0)
-        .map(|(m, c)| (m, c as u32))
-        .collect())
+    Ok(tm.into_iter().filter(|(_, c)| !is_zero(c)).collect())
 }
 
 /// The monic polynomial of the terms `v` (`None` for no term).

@@ -21,15 +21,21 @@
 //! conclusion is drawn. (A bound from the modular count alone would not be
 //! sound: `x·(p·x − 1)` has two solutions over Q and one modulo p, whose
 //! basis `{x}` is the reduction of a Gröbner basis over Q of a larger ideal.)
+//!
+//! Every rational is kept in lowest terms by the crate's Lehmer / half-gcd
+//! ([`crate::exact::intpoly::ratio`], and Henrici's forms in `sub_mul`):
+//! `num-rational`'s own normalization uses the binary gcd, which took nine
+//! tenths of a replay's time.
 
 use std::time::Instant;
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, Signed, Zero};
+use num_traits::{One, Zero};
 use rayon::prelude::*;
 
-use super::{F4Trace, Last, Matrix, pivot_rows};
+use super::{F4Trace, Last, Matrix, ReplayStop, pivot_rows, sum_terms_by};
+use crate::exact::intpoly::ratio;
 use crate::model::int_gcd;
 use crate::modular::monomial::Monomials;
 
@@ -87,55 +93,36 @@ impl F4Trace {
     /// recorded on, each polynomial with integer coefficients: the rational
     /// one times a non-zero constant): see the module docs.
     pub fn replay_over_q(&self, polys: &[IntTerms], deadline: Option<Instant>) -> RationalReplay {
-        if polys.len() != self.inputs.len() {
-            return RationalReplay::Mismatch(format!(
-                "{} input polynomials, {} recorded",
-                polys.len(),
-                self.inputs.len()
-            ));
-        }
-        let mut inputs = Vec::new();
-        for (k, (t, want)) in polys.iter().zip(&self.inputs).enumerate() {
-            match (import(&self.table, t), want) {
-                (Ok(None), None) => {}
-                (Ok(Some(q)), Some(w)) if &q.mons == w => inputs.push(q),
-                _ => {
-                    return RationalReplay::Mismatch(format!(
-                        "input {k}: its support over Q is not the one recorded modulo the first prime"
-                    ));
-                }
-            }
-        }
-        let mut all: Vec<QPoly> = Vec::new();
-        for (s, step) in self.steps.iter().enumerate() {
-            if past(deadline) {
-                return RationalReplay::OutOfTime;
-            }
-            let base = step.inputs_at.unwrap_or(all.len());
-            if step.inputs_at.is_some() {
-                all.truncate(base);
-                all.append(&mut inputs);
-            }
-            let Some(mut new_polys) =
-                reduce_matrix(&step.matrix, &all, step.inputs_at.is_some(), deadline)
-            else {
-                return RationalReplay::OutOfTime;
-            };
-            all.truncate(base);
-            new_polys.sort_by(|a, b| self.table.cmp(b.mons[0], a.mons[0]));
-            if new_polys.len() != step.added.len()
-                || new_polys.iter().zip(&step.added).any(|(q, w)| &q.mons != w)
-            {
+        let all = self.replay_steps(
+            polys.len(),
+            |k| import(&self.table, &polys[k]),
+            |m, all, with_pivots| reduce_matrix(m, all, with_pivots, deadline),
+            |q: &QPoly| &q.mons,
+            deadline,
+        );
+        let all = match all {
+            Ok(all) => all,
+            Err(ReplayStop::OutOfTime) => return RationalReplay::OutOfTime,
+            Err(ReplayStop::Inputs(n)) => {
                 return RationalReplay::Mismatch(format!(
-                    "matrix {} of {}: the polynomials it adds over Q ({}) differ in support from the recorded ones ({})",
-                    s + 1,
-                    self.steps.len(),
-                    new_polys.len(),
-                    step.added.len()
+                    "{n} input polynomials, {} recorded",
+                    self.inputs.len()
                 ));
             }
-            all.extend(new_polys);
-        }
+            Err(ReplayStop::Input(k)) => {
+                return RationalReplay::Mismatch(format!(
+                    "input {k}: its support over Q is not the one recorded modulo the first prime"
+                ));
+            }
+            Err(ReplayStop::Matrix(s, added)) => {
+                return RationalReplay::Mismatch(format!(
+                    "matrix {} of {}: the polynomials it adds over Q ({added}) differ in support from the recorded ones ({})",
+                    s + 1,
+                    self.steps.len(),
+                    self.steps[s].added.len()
+                ));
+            }
+        };
         let nvars = self.table.nvars();
         match &self.last {
             Last::Unit => RationalReplay::Leads(vec![vec![0; nvars]]),
@@ -146,24 +133,6 @@ impl F4Trace {
                     .collect(),
             ),
         }
-    }
-}
-
-/// `n/d` in lowest terms with a positive denominator (`d ≠ 0`), by the
-/// crate's Lehmer / half-gcd: `num-rational`'s own normalization uses the
-/// binary gcd, which took nine tenths of a replay's time.
-fn ratio(n: BigInt, d: BigInt) -> BigRational {
-    if n.is_zero() {
-        return BigRational::zero();
-    }
-    let mut g = int_gcd(&n, &d);
-    if d.is_negative() {
-        g = -g;
-    }
-    if g.is_one() {
-        BigRational::new_raw(n, d)
-    } else {
-        BigRational::new_raw(n / &g, d / &g)
     }
 }
 
@@ -221,35 +190,25 @@ fn past(deadline: Option<Instant>) -> bool {
 /// The monic polynomial of integer terms on the recorded monomials (`None`
 /// for zero; an error for a monomial the run never met).
 fn import(table: &Monomials, terms: &IntTerms) -> Result<Option<QPoly>, ()> {
-    let nvars = table.nvars();
-    let mut sum: Vec<(u32, BigInt)> = Vec::new();
-    let mut e = vec![0u16; nvars];
-    for (exps, c) in terms {
-        if c.is_zero() {
-            continue;
-        }
-        e.iter_mut().for_each(|x| *x = 0);
-        for (k, &x) in exps.iter().take(nvars).enumerate() {
-            e[k] = x;
-        }
-        let id = table.find(&e).ok_or(())?;
-        match sum.iter_mut().find(|(m, _)| *m == id) {
-            Some(slot) => slot.1 += c,
-            None => sum.push((id, c.clone())),
-        }
-    }
-    sum.retain(|(_, c)| !c.is_zero());
+    let nonzero = terms
+        .iter()
+        .filter(|(_, c)| !c.is_zero())
+        .map(|(e, c)| (e.as_slice(), c.clone()));
+    let mut sum = sum_terms_by(
+        nonzero,
+        table.nvars(),
+        |e| table.find(e),
+        |s, c| *s += c,
+        BigInt::is_zero,
+    )?;
     if sum.is_empty() {
         return Ok(None);
     }
     sum.sort_by(|a, b| table.cmp(b.0, a.0));
-    let lc = BigRational::from_integer(sum[0].1.clone());
+    let lc = sum[0].1.clone();
     Ok(Some(QPoly {
         mons: sum.iter().map(|t| t.0).collect(),
-        coefs: sum
-            .into_iter()
-            .map(|(_, c)| ratio(c, lc.numer().clone()))
-            .collect(),
+        coefs: sum.into_iter().map(|(_, c)| ratio(c, lc.clone())).collect(),
     }))
 }
 
