@@ -146,6 +146,110 @@ fn check_defining_equations(inst: &Instance, c: &Characterization) -> (usize, us
     (checked, over_field)
 }
 
+/// Every family's block form checked against its floating-point S: for
+/// each joint eigenspace E (basis B from the JSON), S maps E into itself,
+/// the coefficients `e_k(S|E)` evaluated at t₀ equal those of the
+/// restriction `(BᵀB)⁻¹BᵀSB` (sums of principal minors), the multiplicities
+/// are those of its eigenvalues, and the degree is the product of the
+/// orbits' degrees and equals the modular section count. A family without a
+/// block form must say why, and when the reason is that S does not commute
+/// with the data, S must indeed not commute. Returns how many families got
+/// a block form.
+fn check_orbit_equations(inst: &Instance, c: &Characterization) -> usize {
+    use nalgebra::DMatrix;
+    let m = inst.m();
+    let (mxx, myx, _) = inst.moments_f64();
+    let ratio = |x: &str| -> f64 {
+        match x.split_once('/') {
+            Some((p, q)) => p.parse::<f64>().unwrap() / q.parse::<f64>().unwrap(),
+            None => x.parse::<f64>().unwrap(),
+        }
+    };
+    let mut proved = 0;
+    for k in c.strata.iter().flat_map(|s| s.components.iter()) {
+        if k.family_dimension.is_none_or(|d| d == 0) || k.defining_equations.is_empty() {
+            continue;
+        }
+        let s = DMatrix::from_fn(m, m, |i, j| k.s[i][j]);
+        let Some(eq) = &k.orbit_equations else {
+            let why = k.orbit_equations_not_proved.as_deref().expect("a reason");
+            if why.contains("does not commute") {
+                let gap = (&s * &mxx - &mxx * &s).norm() + (&s * &myx - &myx * &s).norm();
+                assert!(gap > 1e-6, "{why}, yet ‖[S, M]‖ = {gap:e}");
+            }
+            continue;
+        };
+        assert_eq!(Some(eq.dimension), k.family_dimension);
+        let t0 = eq.field.as_deref().map_or(0.0, |f| {
+            let rest = f.strip_prefix("where t₀ ≈ ").expect("the field line");
+            rest.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+        });
+        let mut degree = 1;
+        for sp in &eq.spaces {
+            let dim = sp.basis.len();
+            let b = DMatrix::from_fn(m, dim, |i, j| ratio(&sp.basis[j][i]));
+            let gram_inv = (b.transpose() * &b).try_inverse().unwrap();
+            let proj = &b * &gram_inv * b.transpose();
+            let leak = ((DMatrix::identity(m, m) - &proj) * &s * &proj).norm();
+            assert!(leak < 1e-9, "S leaks out of E: {leak:e}");
+            let restricted = &gram_inv * b.transpose() * &s * &b;
+            for (i, line) in sp.coefficients.iter().enumerate() {
+                let minors: f64 = subsets(dim, i + 1)
+                    .iter()
+                    .map(|set| {
+                        DMatrix::from_fn(set.len(), set.len(), |a, c| restricted[(set[a], set[c])])
+                            .determinant()
+                    })
+                    .sum();
+                let (_, value) = line.split_once(" = ").unwrap();
+                let got = eval_poly_string(value, t0);
+                assert!(
+                    (got - minors).abs() <= 1e-7 * (1.0 + minors.abs()),
+                    "{line}: {got} at t₀ = {t0}, from S {minors}"
+                );
+            }
+            // The restriction is similar to a symmetric matrix: real
+            // eigenvalues, read off its complex ones.
+            let mut own: Vec<f64> = restricted
+                .complex_eigenvalues()
+                .iter()
+                .map(|z| z.re)
+                .collect();
+            own.sort_by(|a, b| b.total_cmp(a));
+            let mut mult: Vec<usize> = Vec::new();
+            for (i, x) in own.iter().enumerate() {
+                if i > 0 && (x - own[i - 1]).abs() < 1e-7 {
+                    *mult.last_mut().unwrap() += 1;
+                } else {
+                    mult.push(1);
+                }
+            }
+            mult.sort_by(|a, b| b.cmp(a));
+            assert_eq!(sp.multiplicities, mult, "eigenvalues on E {own:?}");
+            degree *= sp.degree.expect("a degree for blocks up to 3×3");
+        }
+        assert_eq!(eq.degree, Some(degree));
+        assert!(
+            matches!(k.family_degree, Some(FamilyDegree::Exact { degree: d, section_bound: Some(b) }) if d == degree && b == degree),
+            "{:?}",
+            k.family_degree
+        );
+        proved += 1;
+    }
+    proved
+}
+
+fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
+    (0u32..1 << n)
+        .filter(|mask| mask.count_ones() as usize == k)
+        .map(|mask| (0..n).filter(|i| mask & (1 << i) != 0).collect())
+        .collect()
+}
+
 #[test]
 fn isotropic_strata_are_isolated_points_and_circles() {
     let c = run(&builtin("isotropic").unwrap());
@@ -219,7 +323,13 @@ fn isotropic_strata_are_isolated_points_and_circles() {
                 // (values checked below).
                 assert!(k.defining_equations[0].starts_with("e_1(S) = "));
                 assert!(
-                    matches!(k.family_degree, Some(FamilyDegree::AtMost { bound: 2, .. })),
+                    matches!(
+                        k.family_degree,
+                        Some(FamilyDegree::Exact {
+                            degree: 2,
+                            section_bound: Some(2)
+                        })
+                    ),
                     "{:?}",
                     k.family_degree
                 );
@@ -229,6 +339,11 @@ fn isotropic_strata_are_isolated_points_and_circles() {
     // The values over Q(t₀), t₀ a root of the factor of χ at the family.
     let (checked, _) = check_defining_equations(&builtin("isotropic").unwrap(), &c);
     assert!(checked >= 2, "{checked}");
+    // And they cut out exactly each family (one joint eigenspace, R²).
+    assert_eq!(
+        check_orbit_equations(&builtin("isotropic").unwrap(), &c),
+        checked
+    );
 }
 
 #[test]
@@ -254,7 +369,7 @@ fn isotropic_3x3_families_have_their_classical_dimensions_and_degrees() {
             let (dim, degree) = if distinct == 3 { (3, 6) } else { (2, 4) };
             assert_eq!(d, dim, "{k:?}");
             assert!(
-                matches!(k.family_degree, Some(FamilyDegree::AtMost { bound, .. }) if bound == degree),
+                matches!(k.family_degree, Some(FamilyDegree::Exact { degree: d, section_bound: Some(b) }) if d == degree && b == degree),
                 "rank {}, eigenvalues {:?}: {:?}",
                 k.rank,
                 k.eigenvalues,
@@ -264,6 +379,7 @@ fn isotropic_3x3_families_have_their_classical_dimensions_and_degrees() {
         }
     }
     assert!(seen.contains(&2) && seen.contains(&3), "{seen:?}");
+    assert_eq!(check_orbit_equations(&isotropic3(), &c), seen.len());
 }
 
 #[test]
@@ -304,6 +420,12 @@ fn commuting_builtin_agrees_with_its_closed_form() {
     assert!(
         checked >= 6 && over_field >= 1,
         "{checked} families, {over_field} over a field"
+    );
+    // Each family is cut out exactly by its block form (two joint
+    // eigenspaces), with its degree.
+    assert_eq!(
+        check_orbit_equations(&builtin("commuting").unwrap(), &c),
+        checked
     );
     // The rank-3 points' χ (degree 16) splits into factors of degrees 4,
     // 4, 8; over its own factor every maximal-rank verdict is exact (the
@@ -359,6 +481,7 @@ fn random_commuting_data_agree_with_the_closed_forms() {
                     cf.missing,
                     cf.unexpected
                 );
+                check_orbit_equations(&inst, &c);
                 Ok(())
             })
             .unwrap();

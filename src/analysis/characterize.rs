@@ -306,6 +306,15 @@ pub struct Component {
     /// isolated solution.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub defining_equations: Vec<String>,
+    /// Where the data commute and S does: equations that cut out exactly
+    /// the family's real points, joint eigenspace by joint eigenspace (see
+    /// [`crate::variety::family_orbit`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orbit_equations: Option<crate::variety::family_orbit::OrbitEquations>,
+    /// Otherwise, on a family: why `defining_equations` are only known to
+    /// vanish on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orbit_equations_not_proved: Option<String>,
     /// How many of the stratum's real solutions lie on this family (the
     /// critical points of the generic distance on it; 1 for an isolated
     /// solution).
@@ -978,6 +987,8 @@ fn component(
         real_psd_dimension: None,
         family_degree: sol.family_degree.clone(),
         defining_equations: sol.defining_equations.clone(),
+        orbit_equations: sol.orbit_equations.clone(),
+        orbit_equations_not_proved: sol.orbit_equations_not_proved.clone(),
         family_points: 1,
         family: sol.family,
         trace: sol.trace,

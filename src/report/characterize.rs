@@ -629,6 +629,17 @@ fn family_facts(comp: &crate::analysis::characterize::Component, d: usize) -> St
         .family_dimension_level
         .map_or("not decided", |l| l.as_str());
     let degree = match &comp.family_degree {
+        Some(FamilyDegree::Exact {
+            degree,
+            section_bound,
+        }) => format!(
+            "degree {degree} (exact: the product of its orbits' degrees{})",
+            match section_bound {
+                Some(b) if b == degree => "; a modular linear section also counts it".to_string(),
+                Some(b) => format!("; a modular linear section bounds it by {b}"),
+                None => String::new(),
+            }
+        ),
         Some(FamilyDegree::AtMost { bound, primes }) => format!(
             "degree at most {bound} (modular: points of a generic linear section, modulo {} and {})",
             primes[0],
@@ -637,8 +648,41 @@ fn family_facts(comp: &crate::analysis::characterize::Component, d: usize) -> St
         Some(FamilyDegree::NotComputed { why }) => format!("degree not computed: {why}"),
         None => "degree not computed".into(),
     };
+    let equations = match (&comp.orbit_equations, &comp.orbit_equations_not_proved) {
+        (Some(eq), _) => {
+            let spaces: Vec<String> = eq
+                .spaces
+                .iter()
+                .map(|sp| {
+                    format!(
+                        "on the joint eigenspace (ρ, τ) = ({}, {}) of dimension {}: {}",
+                        sp.rho,
+                        sp.tau,
+                        sp.basis.len(),
+                        sp.coefficients.join(", ")
+                    )
+                })
+                .collect();
+            let invariant = if eq.spaces.len() > 1 {
+                "S maps each joint eigenspace of (Mxx, Myx) into itself, and "
+            } else {
+                ""
+            };
+            format!(
+                "cut out exactly, over the reals, by: {invariant}{}{} (proved; `orbit_equations` in JSON)",
+                spaces.join("; "),
+                eq.field
+                    .as_ref()
+                    .map_or(String::new(), |f| format!(", {f}"))
+            )
+        }
+        (None, why) => format!(
+            "the stratum equations and the coefficients of the characteristic polynomials of S, S + Mxx and S + (Myx + Myxᵀ)/2 at this S vanish on it (over Q(t₀); `defining_equations` in JSON); that they cut out nothing else is not proved{}",
+            why.as_ref().map_or(String::new(), |w| format!(": {w}"))
+        ),
+    };
     format!(
-        "family: complex dimension {d} ({level}), real PSD part of dimension {} (its symmetry orbit), {degree}; defined by the stratum equations and the coefficients of the characteristic polynomials of S, S + Mxx and S + (Myx + Myxᵀ)/2 at this S (over Q(t₀); `defining_equations` in JSON)",
+        "family: complex dimension {d} ({level}), real PSD part of dimension {} (its symmetry orbit), {degree}; {equations}",
         comp.real_psd_dimension.unwrap_or(d)
     )
 }

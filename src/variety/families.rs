@@ -367,10 +367,22 @@ pub struct CommutingForm {
     pub families: Vec<AlignedFamily>,
 }
 
-/// The closed form when Mxx and Myx are symmetric, commute, and have
-/// rational joint eigenvalues; `None` otherwise (or when the rational
-/// eigenvalues cannot be found).
-pub fn commuting_form(inst: &Instance) -> Option<CommutingForm> {
+/// A joint eigenspace of commuting symmetric moments: `Mxx v = ρ v` and
+/// `Myx v = τ v` on it.
+#[derive(Clone, Debug)]
+pub struct JointSpace {
+    /// Eigenvalue of Mxx.
+    pub rho: BigRational,
+    /// Eigenvalue of Myx.
+    pub tau: BigRational,
+    /// A rational basis of the space.
+    pub basis: Vec<Vec<BigRational>>,
+}
+
+/// The joint eigenspaces of Mxx and Myx (distinct pairs `(ρ, τ)`, spanning
+/// R^m) when both are symmetric, commute, and have rational eigenvalues;
+/// `None` otherwise (or when the rational eigenvalues cannot be found).
+pub fn joint_eigenspaces(inst: &Instance) -> Option<Vec<JointSpace>> {
     let mo = inst.moments();
     let (mxx, myx) = (&mo.mxx, &mo.myx);
     if !mxx.is_symmetric()
@@ -380,14 +392,13 @@ pub fn commuting_form(inst: &Instance) -> Option<CommutingForm> {
         return None;
     }
     let m = inst.m();
-    let lambda = inst.lambda().clone();
     // A generic combination separates distinct pairs; try a few.
     for c in [7, 13, 29, 101] {
         let c = BigRational::new(1.into(), c.into());
         let comb = mxx.add(&myx.scale(&c));
         let poly = charpoly(&comb).ok()?;
         let roots = super::strata::rational_roots(&poly).ok()?;
-        let mut pairs = Vec::new();
+        let mut spaces: Vec<JointSpace> = Vec::new();
         let mut total = 0;
         for mu in roots {
             let shifted = comb.sub(&RationalMatrix::identity(m).scale(&mu));
@@ -405,28 +416,35 @@ pub fn commuting_form(inst: &Instance) -> Option<CommutingForm> {
             let vv: BigRational = v.iter().map(|x| x * x).sum();
             let (rho, tau) = (quad(mxx) / &vv, quad(myx) / &vv);
             total += space.len();
-            pairs.push((rho, tau, space.len()));
-        }
-        if total != m {
-            continue;
-        }
-        // Distinct μ could still give equal (ρ, τ) only if c were special;
-        // merge equal pairs to be safe.
-        let mut merged: Vec<(BigRational, BigRational, usize)> = Vec::new();
-        for (r, t, k) in pairs {
-            match merged.iter_mut().find(|(r2, t2, _)| *r2 == r && *t2 == t) {
-                Some(e) => e.2 += k,
-                None => merged.push((r, t, k)),
+            // Distinct μ could still give equal (ρ, τ) only if c were
+            // special; merge equal pairs to be safe.
+            match spaces.iter_mut().find(|s| s.rho == rho && s.tau == tau) {
+                Some(s) => s.basis.extend(space),
+                None => spaces.push(JointSpace {
+                    rho,
+                    tau,
+                    basis: space,
+                }),
             }
         }
-        let pairs: Vec<EigenPair> = merged
-            .iter()
-            .map(|(rho, tau, k)| eigen_pair(rho, tau, *k, &lambda))
-            .collect();
-        let families = aligned_families(&pairs);
-        return Some(CommutingForm { pairs, families });
+        if total == m {
+            return Some(spaces);
+        }
     }
     None
+}
+
+/// The closed form when Mxx and Myx are symmetric, commute, and have
+/// rational joint eigenvalues; `None` otherwise (or when the rational
+/// eigenvalues cannot be found).
+pub fn commuting_form(inst: &Instance) -> Option<CommutingForm> {
+    let lambda = inst.lambda().clone();
+    let pairs: Vec<EigenPair> = joint_eigenspaces(inst)?
+        .iter()
+        .map(|s| eigen_pair(&s.rho, &s.tau, s.basis.len(), &lambda))
+        .collect();
+    let families = aligned_families(&pairs);
+    Some(CommutingForm { pairs, families })
 }
 
 fn eigen_pair(rho: &BigRational, tau: &BigRational, k: usize, lambda: &BigRational) -> EigenPair {

@@ -60,6 +60,15 @@ pub enum FamilyDegree {
         /// The primes used.
         primes: Vec<u32>,
     },
+    /// The degree exactly, from the family's block form when the data
+    /// commute (see [`super::family_orbit`]): level exact.
+    Exact {
+        /// deg F.
+        degree: usize,
+        /// The modular section count N, a check (`deg F ≤ N` held), when
+        /// it was obtained.
+        section_bound: Option<usize>,
+    },
     /// Not obtained, and why (the section was not zero-dimensional, the two
     /// sections disagreed, no prime had a root, the budget ran out).
     NotComputed {

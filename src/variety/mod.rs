@@ -26,6 +26,7 @@ pub mod counting;
 pub mod exact_dimension;
 pub mod families;
 pub mod family_degree;
+pub mod family_orbit;
 pub mod modular;
 mod quotient;
 pub mod scalar;

@@ -46,6 +46,7 @@ use super::families::{
     same_invariants, symmetry_algebra,
 };
 use super::family_degree::{FamilyDegree, family_degree};
+use super::family_orbit::{OrbitEquations, OrbitForm, orbit_form};
 use super::quotient::{QtModP, QuotientRing};
 use super::zerodim::{
     Completeness, CountEvidence, FiniteSolutions, Rur, SolveOptions, Solved, solve,
@@ -113,7 +114,7 @@ fn det_with<T: Clone>(
     }
 }
 
-fn sub_rows<T: Clone>(m: &[Vec<T>], rows: &[usize], cols: &[usize]) -> Vec<Vec<T>> {
+pub(super) fn sub_rows<T: Clone>(m: &[Vec<T>], rows: &[usize], cols: &[usize]) -> Vec<Vec<T>> {
     rows.iter()
         .map(|&i| cols.iter().map(|&j| m[i][j].clone()).collect())
         .collect()
@@ -336,9 +337,9 @@ pub(crate) fn invariant_equations(
 
 /// The matrix `H` of numerators (S = H/χ'), in `Q[t]/χ` or in its image
 /// modulo a prime (see [`super::quotient`]).
-struct Substituted<R: QuotientRing = Qt> {
-    ring: R,
-    h: Vec<Vec<R::E>>,
+pub(super) struct Substituted<R: QuotientRing = Qt> {
+    pub(super) ring: R,
+    pub(super) h: Vec<Vec<R::E>>,
     dchi: R::E,
 }
 
@@ -368,7 +369,7 @@ impl Substituted<QtModP> {
 }
 
 impl<R: QuotientRing> Substituted<R> {
-    fn in_ring(ring: R, rur: &Rur, m: usize) -> Result<Self> {
+    pub(super) fn in_ring(ring: R, rur: &Rur, m: usize) -> Result<Self> {
         let (_, idx) = s_variables(m);
         let elems: Vec<R::E> = rur.numerators.iter().map(|p| ring.elem(p)).collect();
         if elems.len() < m * (m + 1) / 2 {
@@ -385,7 +386,7 @@ impl<R: QuotientRing> Substituted<R> {
         Ok(Self { ring, h, dchi })
     }
 
-    fn det(&self, m: &[Vec<R::E>]) -> R::E {
+    pub(super) fn det(&self, m: &[Vec<R::E>]) -> R::E {
         let r = &self.ring;
         det_with(
             m,
@@ -413,7 +414,12 @@ impl<R: QuotientRing> Substituted<R> {
     }
 
     /// `c·X` for a rational matrix `c` on the left (`left`) or right.
-    fn scalar_mul(&self, c: &Mat<BigRational>, x: &[Vec<R::E>], left: bool) -> Vec<Vec<R::E>> {
+    pub(super) fn scalar_mul(
+        &self,
+        c: &Mat<BigRational>,
+        x: &[Vec<R::E>],
+        left: bool,
+    ) -> Vec<Vec<R::E>> {
         let r = &self.ring;
         let m = x.len();
         (0..m)
@@ -544,6 +550,15 @@ pub struct RealSolution {
     /// the stratum's, exactly over `Q(t₀)` (see `invariant_equations` in this module).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub defining_equations: Vec<String>,
+    /// On the first solution of each family, when the data commute and S
+    /// does: equations that cut out exactly the family's real points (see
+    /// [`super::family_orbit`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orbit_equations: Option<OrbitEquations>,
+    /// On the first solution of each family without `orbit_equations`: why
+    /// the defining equations are only known to vanish on the family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orbit_equations_not_proved: Option<String>,
 }
 
 /// One stratum of an instance.
@@ -706,6 +721,8 @@ pub fn stratum_zero(inst: &Instance) -> Stratum {
             family: None,
             family_degree: None,
             defining_equations: Vec::new(),
+            orbit_equations: None,
+            orbit_equations_not_proved: None,
         }],
         status: StratumStatus::Solved,
         method: "S = 0 (A = 0, B = 0) solves every equation; exact".into(),
@@ -1057,16 +1074,20 @@ fn classify_families(
 }
 
 /// At the first point `sol` of a new family: the family's degree and its
-/// defining equations beyond the stratum's.
+/// defining equations beyond the stratum's. Where the data commute and S
+/// does, with a proved dimension, the block form of
+/// [`super::family_orbit`] gives equations that cut out exactly the
+/// family's real points and its degree exactly; the modular section count
+/// is then a check that can refute it (the degree never exceeds it).
 fn describe_family(
     p: &StratumProblem,
     sol: &mut RealSolution,
     rur: Option<&Rur>,
     factors: &[UPoly],
 ) -> Result<()> {
-    // The irreducible factor of χ at the point, once for both uses.
+    // The irreducible factor of χ at the point, once for every use.
     let phi = sol.root.as_ref().and_then(|root| factor_at(factors, root));
-    sol.family_degree = match (rur, &sol.root, sol.family_dimension) {
+    let bound = match (rur, &sol.root, sol.family_dimension) {
         (Some(rur), Some(_), Some(d)) => Some(match &phi {
             Some(phi) => family_degree(
                 p.inst,
@@ -1083,11 +1104,54 @@ fn describe_family(
         }),
         _ => None,
     };
+    let proved_dimension = sol
+        .local_dimension
+        .filter(|l| l.is_exact())
+        .and_then(|l| l.family());
+    let form = match (rur, &phi, &sol.root, proved_dimension) {
+        (Some(rur), Some(phi), Some(root), Some(d)) => orbit_form(p.inst, rur, phi, root, d)?,
+        (_, _, _, None) => OrbitForm::NotApplicable("the family's dimension is not proved".into()),
+        _ => OrbitForm::NotApplicable("no exact point with a factored minimal polynomial".into()),
+    };
+    sol.family_degree = match (&form, bound) {
+        (OrbitForm::Proved(eq), bound) => Some(exact_degree(eq, bound)),
+        (OrbitForm::NotApplicable(_), bound) => bound,
+    };
+    match form {
+        OrbitForm::Proved(eq) => sol.orbit_equations = Some(eq),
+        OrbitForm::NotApplicable(why) => sol.orbit_equations_not_proved = Some(why),
+    }
     if let Some(rur) = rur {
         let own = phi.as_ref().zip(sol.root.as_ref());
         sol.defining_equations = invariant_equations(p.inst, rur, own)?;
     }
     Ok(())
+}
+
+/// The family's degree from its block form, checked against the modular
+/// section bound when there is one: a degree above the bound refutes one of
+/// the two, and is reported as not computed.
+fn exact_degree(eq: &OrbitEquations, bound: Option<FamilyDegree>) -> FamilyDegree {
+    let section_bound = match &bound {
+        Some(FamilyDegree::AtMost { bound, .. }) => Some(*bound),
+        _ => None,
+    };
+    match eq.degree {
+        Some(d) if section_bound.is_some_and(|b| d > b) => FamilyDegree::NotComputed {
+            why: format!(
+                "the orbit's degree {d} exceeds the modular section bound {}: one of them is wrong",
+                section_bound.unwrap_or(0)
+            ),
+        },
+        Some(degree) => FamilyDegree::Exact {
+            degree,
+            section_bound,
+        },
+        None => bound.unwrap_or(FamilyDegree::NotComputed {
+            why: "the degree of an orbit with these eigenvalue multiplicities is not implemented"
+                .into(),
+        }),
+    }
 }
 
 /// The local dimension to report: the proved bounds when they agree;
@@ -1284,6 +1348,8 @@ fn real_solutions(
             family: None,
             family_degree: None,
             defining_equations: Vec::new(),
+            orbit_equations: None,
+            orbit_equations_not_proved: None,
         });
     }
     Ok(out)
