@@ -1167,9 +1167,9 @@ fn bad_characterize_and_count_arguments_are_rejected() {
             vec!["eta = NaN"],
         ),
         (
-            "count m = 5",
-            with_json(&["count", "--m", "5"]),
-            vec!["m = [5]", "between 1 and 4"],
+            "count m = 6",
+            with_json(&["count", "--m", "6"]),
+            vec!["m = [6]", "between 1 and 5"],
         ),
         (
             "count no instances",

@@ -12,7 +12,8 @@ use super::common::{positive, spinner, write_json};
 /// Arguments of `count`.
 #[derive(Debug, clap::Args)]
 pub struct CountArgs {
-    /// Data dimensions (comma separated, each 1 to 4).
+    /// Data dimensions (comma separated, each 1 to 5; m = 5 takes about a
+    /// minute per instance).
     #[arg(long, value_delimiter = ',', default_value = "1,2,3,4")]
     pub m: Vec<usize>,
     /// Random instances per m.
