@@ -16,7 +16,7 @@ use crate::analysis::characterize::{
 use crate::analysis::instance::VerifyConfig;
 use crate::model::Instance;
 use crate::variety::strata::{MAX_STRATA_M, StratumStatus};
-use crate::variety::zerodim::Completeness;
+use crate::variety::zerodim::{Completeness, CountEvidence};
 
 /// The exact characterization of one instance, or why there is none.
 #[derive(Debug)]
@@ -168,6 +168,45 @@ impl Known {
             Known::Unresolved(..) => None,
         }
     }
+}
+
+/// For every stratum whose list is complete but not proved so (the level
+/// [`known`] gives is below exact), one line: the rank and what the
+/// completeness rests on, with the reason the count was not proved.
+pub(crate) fn completeness_notes(strata: &[StratumReport]) -> Vec<String> {
+    strata
+        .iter()
+        .filter_map(|s| {
+            let level = known(s).level()?;
+            if level >= Level::Validated {
+                return None;
+            }
+            let st = &s.stratum;
+            let count = match (&st.completeness, &st.count_evidence) {
+                (
+                    Completeness::Modular,
+                    Some(CountEvidence::TwoPrimes {
+                        unproved: Some(why),
+                        ..
+                    }),
+                ) => format!("its count rests on two primes agreeing, not proved over Q: {why}"),
+                (Completeness::Modular, _) => "its count rests on two primes agreeing".into(),
+                _ => "its count is proved".into(),
+            };
+            let dims = match st.status {
+                StratumStatus::Decomposed {
+                    dimensions_proved: false,
+                    ..
+                } => "; which solutions are isolated and the family dimensions: singular values (numeric)",
+                _ => "",
+            };
+            Some(format!(
+                "rank {} is complete at level {}: {count}{dims}",
+                st.rank,
+                level.as_str()
+            ))
+        })
+        .collect()
 }
 
 /// How completely the stratum `s` is known.
@@ -359,6 +398,33 @@ mod tests {
             known(&report(false, StratumStatus::Solved, Some(1))),
             Known::Complete(Level::Modular)
         );
+    }
+
+    #[test]
+    fn strata_complete_below_exact_are_named_with_the_reason() {
+        let proved = report(true, StratumStatus::Solved, Some(1));
+        let mut modular = report(false, StratumStatus::Solved, Some(30));
+        modular.stratum.rank = 2;
+        modular.stratum.count_evidence = Some(CountEvidence::TwoPrimes {
+            primes: [5, 7],
+            without_saturation: false,
+            unproved: Some("the replay over Q did not finish within 60 s".into()),
+        });
+        let notes = completeness_notes(&[proved.clone(), modular]);
+        assert_eq!(
+            notes,
+            vec![
+                "rank 2 is complete at level modular: its count rests on two primes agreeing, not proved over Q: the replay over Q did not finish within 60 s"
+                    .to_string()
+            ]
+        );
+        // Proved and unresolved strata get no note.
+        let unresolved = report(
+            false,
+            StratumStatus::PositiveDimensional { dimension: 1 },
+            None,
+        );
+        assert!(completeness_notes(&[proved, unresolved]).is_empty());
     }
 
     #[test]

@@ -313,6 +313,13 @@ pub struct InstanceInfo {
     pub components_per_rank: Vec<usize>,
     /// Where `components_per_rank` comes from: `exact` or `numeric search`.
     pub components_source: &'static str,
+    /// Per stratum of the exact characterization whose list is not proved
+    /// complete, what its completeness rests on and why no proof: "rank 2:
+    /// Gröbner bases over Z/p and Z/q agree (not proved over Q: …)". These
+    /// strata set the `modular` (or `numeric`) level of the claims that
+    /// rest on the lists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub completeness_notes: Vec<String>,
     /// Converged SG trajectories ending at each rank.
     pub sg_endpoints_per_rank: Vec<usize>,
     /// Converged EMA trajectories ending at each rank.
@@ -438,6 +445,10 @@ fn info(an: &InstanceAnalysis, exact: &evidence::ExactRun) -> InstanceInfo {
         lambda: an.instance.lambda().to_string(),
         components_per_rank: comps,
         components_source,
+        completeness_notes: exact
+            .get(an.instance.name())
+            .map(|c| evidence::completeness_notes(&c.strata))
+            .unwrap_or_default(),
         sg_endpoints_per_rank: count(crate::model::Procedure::StopGradient),
         ema_endpoints_per_rank: count(crate::model::Procedure::Ema),
         not_converged: an.endpoints.iter().filter(|e| !e.converged).count(),

@@ -172,7 +172,15 @@ fn instances_table(b: &mut String, report: &Report) {
             i.m,
             esc(&i.lambda),
             i.components_per_rank,
-            i.components_source,
+            if i.completeness_notes.is_empty() {
+                i.components_source.to_owned()
+            } else {
+                format!(
+                    "{}; {}",
+                    i.components_source,
+                    esc(&i.completeness_notes.join("; "))
+                )
+            },
             i.sg_endpoints_per_rank,
             i.ema_endpoints_per_rank,
             i.not_converged,

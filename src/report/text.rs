@@ -133,6 +133,10 @@ fn instance_lines(out: &mut String, report: &Report) {
             i.not_converged
         );
         let _ = writeln!(out, "{}", fit(&line));
+        // Not truncated: the reason is the point of the note.
+        for note in &i.completeness_notes {
+            let _ = writeln!(out, "    {}: {note}", i.name);
+        }
     }
 }
 
@@ -318,6 +322,7 @@ mod tests {
                 lambda: format!("1/1{}", "0".repeat(400)),
                 components_per_rank: vec![1, 20, 300, 4000],
                 components_source: "numeric search",
+                completeness_notes: Vec::new(),
                 sg_endpoints_per_rank: vec![0, 0, 16, 160],
                 ema_endpoints_per_rank: vec![0, 0, 16, 160],
                 not_converged: 12,
