@@ -359,6 +359,12 @@ pub struct Component {
     /// arithmetic, where the exact ones are out of reach).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub validated_certificates: Vec<ValidatedCertificate>,
+    /// For every dynamics whose verdict is only numeric although a proof was
+    /// sought: why neither the exact nor the validated certificate decided
+    /// it (not attempted and why, or the error), or why no certificate was
+    /// possible at this component.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unproved_verdicts: Vec<String>,
     /// Eigenvalues of the SG Jacobian at the representative (for plots).
     #[serde(skip)]
     pub sg_eigenvalues: Vec<(f64, f64)>,
@@ -1008,6 +1014,7 @@ fn component(
         certificates: exact.certificates,
         algebraic_certificates: exact.algebraic_certificates,
         validated_certificates: exact.validated_certificates,
+        unproved_verdicts: verdicts.unproved,
         sg_eigenvalues,
     })
 }
@@ -1033,6 +1040,9 @@ struct Verdicts<'a> {
     all: Vec<DynamicsVerdict>,
     sg: ComponentVerdict,
     sg_level: Level,
+    /// Why a dynamics kept only its numeric verdict (see
+    /// [`Component::unproved_verdicts`]).
+    unproved: Vec<String>,
 }
 
 impl<'a> Verdicts<'a> {
@@ -1043,6 +1053,7 @@ impl<'a> Verdicts<'a> {
             all: Vec::new(),
             sg: ComponentVerdict::NotCertified,
             sg_level: Level::Numeric,
+            unproved: Vec::new(),
         }
     }
 
@@ -1151,13 +1162,19 @@ impl<'a> Verdicts<'a> {
         if let Some((ra, rb)) = witness {
             exact = self.rational(&ra, &rb, sg_eta_max)?;
         }
-        if exact.rational_point.is_none()
-            && sol.rank > 0
-            && let Some(family) = algebraic_family
-            && let (Some(rur), Some(root)) = (rur, sol.root.as_ref())
-        {
-            (exact.algebraic_certificates, exact.validated_certificates) =
-                self.algebraic(rur, root, sol.rank, family)?;
+        if exact.rational_point.is_none() && sol.rank > 0 {
+            match (algebraic_family, rur, sol.root.as_ref()) {
+                (Some(family), Some(rur), Some(root)) => {
+                    (exact.algebraic_certificates, exact.validated_certificates) =
+                        self.algebraic(rur, root, sol.rank, family)?;
+                }
+                (None, _, _) => self.unproved.push(
+                    "every dynamics: no certificate, the family's dimension is not proved".into(),
+                ),
+                _ => self
+                    .unproved
+                    .push("every dynamics: no certificate, no exact point".into()),
+            }
         }
         Ok(exact)
     }
@@ -1226,8 +1243,14 @@ impl<'a> Verdicts<'a> {
         );
         let mut certificates = Vec::new();
         let mut validated_certificates = Vec::new();
-        let Ok(point) = point else {
-            return Ok((certificates, validated_certificates));
+        let point = match point {
+            Ok(point) => point,
+            Err(e) => {
+                self.unproved.push(format!(
+                    "every dynamics: no certificate, the algebraic point was refused: {e}"
+                ));
+                return Ok((certificates, validated_certificates));
+            }
         };
         let point = on_own_factor(point)?;
         let degree = point.chi().degree().unwrap_or(0);
@@ -1239,31 +1262,47 @@ impl<'a> Verdicts<'a> {
             .max()
             .unwrap_or(0);
         // Built on first use (its exact checks of the point are shared by
-        // every dynamics); `None` inside once it was refused.
-        let mut validated: Option<Option<ValidatedPoint>> = None;
+        // every dynamics); the reason inside once it was refused.
+        let mut validated: Option<std::result::Result<ValidatedPoint, String>> = None;
         for (label, dynamics) in exact_dynamics(self.cfg)? {
             let teacher = matches!(dynamics, Dynamics::Ema { .. } | Dynamics::EmaMap { .. });
-            if algebraic_affordable(m, r, degree, digits, teacher)
-                && let Ok(c) = certify_algebraic_on_family(self.inst, &point, &dynamics, family)
-            {
-                let verdict = algebraic_verdict(&c, label, degree, family);
-                self.record(verdict);
-                certificates.push(c);
-                continue;
-            }
+            let exact_why = if algebraic_affordable(m, r, degree, digits, teacher) {
+                match certify_algebraic_on_family(self.inst, &point, &dynamics, family) {
+                    Ok(c) => {
+                        let verdict = algebraic_verdict(&c, label, degree, family);
+                        self.record(verdict);
+                        certificates.push(c);
+                        continue;
+                    }
+                    Err(e) => e.to_string(),
+                }
+            } else {
+                format!(
+                    "not attempted, above the affordability limit (χ of degree {degree}, {digits}-digit coefficients)"
+                )
+            };
             let vp = validated.get_or_insert_with(|| {
                 if family == 0 {
-                    ValidatedPoint::on_proved_solution(self.inst, &point, STRATUM_PROOF).ok()
+                    ValidatedPoint::on_proved_solution(self.inst, &point, STRATUM_PROOF)
                 } else {
-                    ValidatedPoint::new(self.inst, &point, family).ok()
+                    ValidatedPoint::new(self.inst, &point, family)
                 }
+                .map_err(|e| e.to_string())
             });
-            if let Some(vp) = vp.as_mut()
-                && let Ok(c) = vp.certify(&dynamics)
-            {
-                self.record(validated_verdict(&c, label, degree));
-                validated_certificates.push(c);
-            }
+            let validated_why = match vp.as_mut() {
+                Ok(vp) => match vp.certify(&dynamics) {
+                    Ok(c) => {
+                        self.record(validated_verdict(&c, label, degree));
+                        validated_certificates.push(c);
+                        continue;
+                    }
+                    Err(e) => e.to_string(),
+                },
+                Err(why) => format!("the point was refused: {why}"),
+            };
+            self.unproved.push(format!(
+                "{label}: numeric only (exact certificate: {exact_why}; validated certificate: {validated_why})"
+            ));
         }
         Ok((certificates, validated_certificates))
     }

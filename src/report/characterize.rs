@@ -165,6 +165,9 @@ fn component_lines(c: &Component, alpha: f64, detailed: bool, out: &mut String) 
             .collect();
         let _ = writeln!(out, "      {}", parts.join(" · "));
     }
+    for why in &c.unproved_verdicts {
+        let _ = writeln!(out, "      not proved: {why}");
+    }
     let mut steps = Vec::new();
     match (c.sg_eta_max, &c.sg_eta_bracket) {
         (_, Some((lo, hi))) => steps.push(format!(
