@@ -300,14 +300,30 @@ pub fn local_dimension(
 }
 
 /// Numbers that are the same at every point of an H-orbit (eigenvalues of
-/// S, of S + Mxx and of S + (Myx + Myxᵀ)/2, sorted): two solutions with
-/// different invariants lie on different families.
+/// S, of S + Mxx and of S + (Myx + Myxᵀ)/2, sorted; and, where the data are
+/// symmetric commuting moments with rational joint eigenspaces E_j, the
+/// eigenvalues of each compression `P_j S P_j`, since H preserves every
+/// E_j): two solutions with different invariants lie on different
+/// families. For a solution that commutes with such data the compressions'
+/// spectra determine its H-orbit (see [`super::family_orbit`]), so
+/// solutions on distinct orbits are never grouped together merely because
+/// the three spectra coincide.
 pub fn orbit_invariants(inst: &Instance, s: &DMatrix<f64>) -> Vec<f64> {
     let mo = inst.moments();
     let mxx = mo.mxx.to_f64();
     let myx = mo.myx.to_f64();
     let sym = (&myx + myx.transpose()) * 0.5;
-    [s.clone(), s + &mxx, s + &sym]
+    let mut matrices = vec![s.clone(), s + &mxx, s + &sym];
+    for space in joint_eigenspaces(inst).unwrap_or_default() {
+        let m = s.nrows();
+        let k = space.basis.len();
+        let b = DMatrix::from_fn(m, k, |i, j| to_f64(&space.basis[j][i]));
+        if let Some(gram_inv) = (b.transpose() * &b).try_inverse() {
+            let p = &b * gram_inv * b.transpose();
+            matrices.push(&p * s * &p);
+        }
+    }
+    matrices
         .into_iter()
         .flat_map(|x| {
             let mut e: Vec<f64> = x.symmetric_eigen().eigenvalues.iter().copied().collect();
