@@ -63,7 +63,7 @@ use num_rational::BigRational;
 use serde::Serialize;
 
 use super::families::{JointSpace, joint_eigenspaces};
-use super::strata::{Substituted, sub_rows};
+use super::strata::{Substituted, field_line, sub_rows, value_in_field};
 use super::zerodim::Rur;
 use crate::error::{Error, Result};
 use crate::exact::qt::{Qt, QtElem};
@@ -184,8 +184,7 @@ pub fn orbit_form(
         orbit_dim += (k * (k - 1) - multiplicities.iter().map(|u| u * (u - 1)).sum::<usize>()) / 2;
         let mut coefficients = Vec::new();
         for (i, ci) in c.iter().enumerate() {
-            let scale = modulo(&dchi_inv.pow(i as u32 + 1), phi)?;
-            let value = modulo(&ci.to_upoly().mul(&scale), phi)?;
+            let value = value_in_field(&ci.to_upoly(), i as u32 + 1, &dchi_inv, phi)?;
             uses_t0 |= value.degree().is_some_and(|d| d > 0);
             coefficients.push(format!("e_{}(S|E) = {}", i + 1, value.to_string_in("t₀")));
         }
@@ -211,15 +210,7 @@ pub fn orbit_form(
         .iter()
         .map(|s| s.degree)
         .try_fold(1usize, |acc, d| d.map(|d| acc * d));
-    let field = uses_t0.then(|| {
-        format!(
-            "where t₀ ≈ {} is the root of {} in [{}, {}]",
-            root.decimal(20),
-            phi.to_string_in("t"),
-            root.lo(),
-            root.hi()
-        )
-    });
+    let field = uses_t0.then(|| field_line(phi, root));
     Ok(OrbitForm::Proved(OrbitEquations {
         spaces: out,
         field,
@@ -239,12 +230,6 @@ fn block_indices(spaces: &[JointSpace]) -> Vec<Vec<usize>> {
             idx
         })
         .collect()
-}
-
-fn modulo(x: &UPoly, phi: &UPoly) -> Result<UPoly> {
-    x.div_rem(phi)
-        .map(|(_, r)| r)
-        .ok_or_else(|| Error::Computation("a zero factor of the minimal polynomial".into()))
 }
 
 /// The multiplicities of the distinct eigenvalues of a real symmetric k×k

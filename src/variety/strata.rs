@@ -284,11 +284,6 @@ pub(crate) fn invariant_equations(
         }
         None => None,
     };
-    let modulo = |x: &UPoly, phi: &UPoly| {
-        x.div_rem(phi)
-            .map(|(_, r)| r)
-            .ok_or_else(|| Error::Computation("a zero factor of the minimal polynomial".into()))
-    };
     let mut out = Vec::new();
     let mut uses_t0 = false;
     for (name, shift) in [
@@ -313,8 +308,7 @@ pub(crate) fn invariant_equations(
                 .fold(ring.zero(), |a, b| ring.add(&a, &b));
             let value = match &field {
                 Some((phi, dchi_inv)) => {
-                    let scale = modulo(&dchi_inv.pow(k as u32), phi)?;
-                    let r = modulo(&modulo(&q.to_upoly(), phi)?.mul(&scale), phi)?;
+                    let r = value_in_field(&q.to_upoly(), k as u32, dchi_inv, phi)?;
                     uses_t0 |= r.degree().is_some_and(|d| d > 0);
                     r.to_string_in("t₀")
                 }
@@ -324,15 +318,35 @@ pub(crate) fn invariant_equations(
         }
     }
     if let Some((phi, root)) = own.filter(|_| uses_t0) {
-        out.push(format!(
-            "where t₀ ≈ {} is the root of {} in [{}, {}]",
-            root.decimal(20),
-            phi.to_string_in("t"),
-            root.lo(),
-            root.hi()
-        ));
+        out.push(field_line(phi, root));
     }
     Ok(out)
+}
+
+/// `x mod φ`.
+pub(super) fn modulo(x: &UPoly, phi: &UPoly) -> Result<UPoly> {
+    x.div_rem(phi)
+        .map(|(_, r)| r)
+        .ok_or_else(|| Error::Computation("a zero factor of the minimal polynomial".into()))
+}
+
+/// The value in `Q(t₀) = Q[t]/φ` of a quantity `q(t₀)/χ'(t₀)^k` (q
+/// homogeneous of degree k in the numerators H, `S = H/χ'`), given
+/// `(χ')⁻¹ mod φ`: `q·(χ'^k)⁻¹ mod φ`, of degree below deg φ.
+pub(super) fn value_in_field(q: &UPoly, k: u32, dchi_inv: &UPoly, phi: &UPoly) -> Result<UPoly> {
+    let scale = modulo(&dchi_inv.pow(k), phi)?;
+    modulo(&modulo(q, phi)?.mul(&scale), phi)
+}
+
+/// The line that names t₀ when some value over `Q(t₀)` is not rational.
+pub(super) fn field_line(phi: &UPoly, root: &RealRoot) -> String {
+    format!(
+        "where t₀ ≈ {} is the root of {} in [{}, {}]",
+        root.decimal(20),
+        phi.to_string_in("t"),
+        root.lo(),
+        root.hi()
+    )
 }
 
 /// The matrix `H` of numerators (S = H/χ'), in `Q[t]/χ` or in its image
@@ -1109,7 +1123,10 @@ fn describe_family(
         .filter(|l| l.is_exact())
         .and_then(|l| l.family());
     let form = match (rur, &phi, &sol.root, proved_dimension) {
-        (Some(rur), Some(phi), Some(root), Some(d)) => orbit_form(p.inst, rur, phi, root, d)?,
+        // A failure of the block form's arithmetic leaves the family with
+        // the invariants and the modular bound, and says why.
+        (Some(rur), Some(phi), Some(root), Some(d)) => orbit_form(p.inst, rur, phi, root, d)
+            .unwrap_or_else(|e| OrbitForm::NotApplicable(format!("the block form failed: {e}"))),
         (_, _, _, None) => OrbitForm::NotApplicable("the family's dimension is not proved".into()),
         _ => OrbitForm::NotApplicable("no exact point with a factored minimal polynomial".into()),
     };
