@@ -307,14 +307,16 @@ pub fn local_dimension(
 /// families. For a solution that commutes with such data the compressions'
 /// spectra determine its H-orbit (see [`super::family_orbit`]), so
 /// solutions on distinct orbits are never grouped together merely because
-/// the three spectra coincide.
-pub fn orbit_invariants(inst: &Instance, s: &DMatrix<f64>) -> Vec<f64> {
+/// the three spectra coincide. `spaces` are the data's
+/// [`joint_eigenspaces`], computed once by the caller (they factor a
+/// characteristic polynomial on Symbolica's thread).
+pub fn orbit_invariants(inst: &Instance, spaces: &[JointSpace], s: &DMatrix<f64>) -> Vec<f64> {
     let mo = inst.moments();
     let mxx = mo.mxx.to_f64();
     let myx = mo.myx.to_f64();
     let sym = (&myx + myx.transpose()) * 0.5;
     let mut matrices = vec![s.clone(), s + &mxx, s + &sym];
-    for space in joint_eigenspaces(inst).unwrap_or_default() {
+    for space in spaces {
         let m = s.nrows();
         let k = space.basis.len();
         let b = DMatrix::from_fn(m, k, |i, j| to_f64(&space.basis[j][i]));

@@ -62,7 +62,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use serde::Serialize;
 
-use super::families::{JointSpace, joint_eigenspaces};
+use super::families::JointSpace;
 use super::strata::{Substituted, field_line, sub_rows, value_in_field};
 use super::zerodim::Rur;
 use crate::error::{Error, Result};
@@ -122,17 +122,22 @@ pub enum OrbitForm {
 
 /// The block form of the family of dimension `dimension` (proved) through
 /// the solution at the root `root` of `phi` (an irreducible factor of
-/// `rur.chi`); `NotApplicable` with the reason when the data are not
-/// commuting with rational joint eigenvalues, when S₀ does not commute with
-/// them, or when the orbit's dimension is not the family's.
+/// `rur.chi`), given the data's [`joint_eigenspaces`] (`None` when they are
+/// not symmetric commuting moments with rational joint eigenvalues);
+/// `NotApplicable` with the reason when there are none, when S₀ does not
+/// commute with the data, or when the orbit's dimension is not the
+/// family's.
+///
+/// [`joint_eigenspaces`]: super::families::joint_eigenspaces
 pub fn orbit_form(
     inst: &Instance,
+    spaces: Option<&[JointSpace]>,
     rur: &Rur,
     phi: &UPoly,
     root: &RealRoot,
     dimension: usize,
 ) -> Result<OrbitForm> {
-    let Some(spaces) = joint_eigenspaces(inst) else {
+    let Some(spaces) = spaces else {
         return Ok(OrbitForm::NotApplicable(
             "the data are not symmetric commuting moments with rational joint eigenvalues".into(),
         ));
@@ -147,7 +152,7 @@ pub fn orbit_form(
         .ok_or_else(|| Error::Computation("the joint eigenvectors are not a basis".into()))?;
     // T = V⁻¹·H·V, H = χ'(t₀)·S₀.
     let t = sub.scalar_mul(&v_inv, &sub.scalar_mul(&v, &sub.h, false), true);
-    let blocks = block_indices(&spaces);
+    let blocks = block_indices(spaces);
     let r = &sub.ring;
     for (a, ba) in blocks.iter().enumerate() {
         for (b, bb) in blocks.iter().enumerate() {

@@ -42,8 +42,8 @@ use serde::Serialize;
 
 use super::exact_dimension::{TangentSystem, factor_at, local_dimension_exact};
 use super::families::{
-    LocalDimension, critical_equations, generic_symmetric, local_dimension, orbit_invariants,
-    same_invariants, symmetry_algebra,
+    JointSpace, LocalDimension, critical_equations, generic_symmetric, joint_eigenspaces,
+    local_dimension, orbit_invariants, same_invariants, symmetry_algebra,
 };
 use super::family_degree::{FamilyDegree, family_degree};
 use super::family_orbit::{OrbitEquations, OrbitForm, orbit_form};
@@ -1042,6 +1042,8 @@ fn classify_families(
         Some(rur) => chi_factors(&rur.chi)?,
         None => Vec::new(),
     };
+    // Once per stratum: they factor on Symbolica's thread.
+    let spaces = joint_eigenspaces(p.inst);
     let mut groups: Vec<Vec<f64>> = Vec::new();
     let (mut isolated, mut undecided, mut proved) = (0, 0, 0);
     let rur = st.rur.as_ref();
@@ -1062,12 +1064,12 @@ fn classify_families(
             Some(0) => isolated += 1,
             None => undecided += 1,
             Some(_) => {
-                let inv = orbit_invariants(p.inst, &s);
+                let inv = orbit_invariants(p.inst, spaces.as_deref().unwrap_or_default(), &s);
                 let k = match groups.iter().position(|g| same_invariants(g, &inv)) {
                     Some(k) => k,
                     None => {
                         groups.push(inv);
-                        describe_family(p, sol, rur, &factors)?;
+                        describe_family(p, spaces.as_deref(), sol, rur, &factors)?;
                         groups.len() - 1
                     }
                 };
@@ -1095,6 +1097,7 @@ fn classify_families(
 /// is then a check that can refute it (the degree never exceeds it).
 fn describe_family(
     p: &StratumProblem,
+    spaces: Option<&[JointSpace]>,
     sol: &mut RealSolution,
     rur: Option<&Rur>,
     factors: &[UPoly],
@@ -1125,8 +1128,10 @@ fn describe_family(
     let form = match (rur, &phi, &sol.root, proved_dimension) {
         // A failure of the block form's arithmetic leaves the family with
         // the invariants and the modular bound, and says why.
-        (Some(rur), Some(phi), Some(root), Some(d)) => orbit_form(p.inst, rur, phi, root, d)
-            .unwrap_or_else(|e| OrbitForm::NotApplicable(format!("the block form failed: {e}"))),
+        (Some(rur), Some(phi), Some(root), Some(d)) => {
+            orbit_form(p.inst, spaces, rur, phi, root, d)
+                .unwrap_or_else(|e| OrbitForm::NotApplicable(format!("the block form failed: {e}")))
+        }
         (_, _, _, None) => OrbitForm::NotApplicable("the family's dimension is not proved".into()),
         _ => OrbitForm::NotApplicable("no exact point with a factored minimal polynomial".into()),
     };
