@@ -47,6 +47,35 @@ pub(crate) fn make_monic(row: &mut Row, p: u64) {
     }
 }
 
+/// Remainders modulo p < 2³¹ of values below 2⁶³ by Barrett's method: one
+/// 64×64-bit product instead of a division (the accumulator's values are
+/// reduced once per column visited, and a division was a large part of it).
+#[derive(Clone, Copy)]
+struct Barrett {
+    p: u64,
+    /// `⌊(2⁶⁴ − 1)/p⌋`.
+    m: u64,
+}
+
+impl Barrett {
+    fn new(p: u64) -> Self {
+        Self { p, m: u64::MAX / p }
+    }
+
+    /// `x mod p`. With `m = ⌊(2⁶⁴ − 1)/p⌋`, `q = ⌊x·m/2⁶⁴⌋` is at most
+    /// `⌊x/p⌋` and at least `⌊x/p⌋ − 2` (`x/p − x·m/2⁶⁴ < x/2⁶⁴ + 1 < 2`),
+    /// so at most two subtractions remain.
+    #[inline]
+    fn reduce(self, x: u64) -> u64 {
+        let q = ((u128::from(x) * u128::from(self.m)) >> 64) as u64;
+        let mut r = x - q * self.p;
+        while r >= self.p {
+            r -= self.p;
+        }
+        r
+    }
+}
+
 /// Reduces `row` by the monic `pivots` (indexed by their first column) from
 /// column `from` on, in the zeroed accumulator `acc`, which is left zeroed.
 /// Returns the non-zero remainder (not normalized), or `None`.
@@ -59,6 +88,7 @@ fn reduce_into(
     keep_lead: bool,
 ) -> Option<Row> {
     let p2 = p * p;
+    let barrett = Barrett::new(p);
     for (&c, &v) in row.cols.iter().zip(&row.vals) {
         acc[c as usize] = u64::from(v);
     }
@@ -75,7 +105,7 @@ fn reduce_into(
             continue;
         }
         acc[c] = 0;
-        let v = raw % p;
+        let v = barrett.reduce(raw);
         if v == 0 {
             continue;
         }
@@ -141,5 +171,38 @@ pub(crate) fn back_substitute(ncols: usize, pivots: &mut [Option<Row>], p: u64) 
         };
         let reduced = reduce_into(&mut acc, &row, c + 1, pivots, p, true).unwrap_or(row);
         pivots[c] = Some(reduced);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Barrett;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn barrett_remainders_equal_divisions() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for p in [2u64, 3, 65_521, 2_147_483_629, 2_147_483_647] {
+            let b = Barrett::new(p);
+            let top = 2 * p * p; // the accumulator's values stay below 2p²
+            for x in [
+                0,
+                1,
+                p - 1,
+                p,
+                p + 1,
+                p * p - 1,
+                p * p,
+                top - 1,
+                (1 << 63) - 1,
+            ] {
+                assert_eq!(b.reduce(x), x % p, "p = {p}, x = {x}");
+            }
+            for _ in 0..10_000 {
+                let x = rng.gen_range(0..top);
+                assert_eq!(b.reduce(x), x % p, "p = {p}, x = {x}");
+            }
+        }
     }
 }
