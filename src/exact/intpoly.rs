@@ -162,8 +162,17 @@ pub(crate) fn derivative(p: &[BigInt]) -> IPoly {
         .collect()
 }
 
-/// The product of two integer polynomials (empty for a zero factor).
+/// The product of two integer polynomials (empty for a zero factor): by
+/// Kronecker substitution for large operands ([`super::kronecker::mul`]).
 pub(crate) fn mul(a: &[BigInt], b: &[BigInt]) -> IPoly {
+    if super::kronecker::worth_it(a, b) {
+        return super::kronecker::mul(a, b);
+    }
+    mul_schoolbook(a, b)
+}
+
+/// The schoolbook product: `len(a)·len(b)` products of coefficients.
+pub(crate) fn mul_schoolbook(a: &[BigInt], b: &[BigInt]) -> IPoly {
     if a.is_empty() || b.is_empty() {
         return Vec::new();
     }

@@ -75,6 +75,7 @@ pub mod dual;
 pub mod equilibrium;
 pub(crate) mod intpoly;
 pub mod jacobian;
+pub(crate) mod kronecker;
 pub mod linalg;
 pub mod qt;
 pub mod roots;
