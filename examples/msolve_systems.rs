@@ -109,7 +109,7 @@ fn solve_file(file: &str) -> ssl_equilibria::Result<()> {
     // representation by the solver itself (a saturation variable).
     let opts = SolveOptions {
         // Like msolve: the solutions, no proof of the count.
-        replay_budget: None,
+        replay_work: None,
         rational_basis_budget: None,
         max_primes: LARGE_MAX_PRIMES,
         ..SolveOptions::default()

@@ -88,21 +88,22 @@ pub struct CharacterizeConfig {
     pub spectral: SpectralTolerances,
     /// Seed of the hyperplane sections.
     pub seed: u64,
-    /// Time for the replay over Q of a stratum's first modular F4 run,
-    /// which makes its count exact ([`SolveOptions::replay_budget`]);
-    /// `Some(0.0)` never tries it. `None` is the default:
-    /// [`DEFAULT_REPLAY_BUDGET`](crate::variety::zerodim::DEFAULT_REPLAY_BUDGET)
+    /// Work for the replay over Q of a stratum's first modular F4 run,
+    /// which makes its count exact ([`SolveOptions::replay_work`]), in
+    /// units of 10⁹ word products; `Some(0.0)` never tries it. `None` is
+    /// the default:
+    /// [`DEFAULT_REPLAY_WORK`](crate::variety::zerodim::DEFAULT_REPLAY_WORK)
     /// for m ≤ [`MAX_DEFAULT_REPLAY_M`], not tried above (on a random m = 4
     /// instance neither the rank-1 nor the full-rank replay finished in
-    /// 60 s, so by default it would only add two minutes).
-    pub replay_budget: Option<f64>,
+    /// 60 s, so by default it would only add minutes).
+    pub replay_work: Option<f64>,
     /// Time for a rational Gröbner basis that makes a stratum's count exact
     /// where the replay did not.
     pub rational_basis_budget: Option<f64>,
 }
 
 /// Largest m for which `characterize` replays each stratum's modular run
-/// over Q by default ([`CharacterizeConfig::replay_budget`]).
+/// over Q by default ([`CharacterizeConfig::replay_work`]).
 pub const MAX_DEFAULT_REPLAY_M: usize = 3;
 
 impl Default for CharacterizeConfig {
@@ -117,7 +118,7 @@ impl Default for CharacterizeConfig {
             alpha: 0.9,
             spectral: SpectralTolerances::default(),
             seed: 2026,
-            replay_budget: None,
+            replay_work: None,
             rational_basis_budget: Some(5.0),
         }
     }
@@ -587,10 +588,10 @@ impl<P: FnMut(&str)> Run<'_, P> {
         } else {
             let opts = StrataOptions {
                 solve: SolveOptions {
-                    replay_budget: match self.cfg.replay_budget {
-                        Some(b) => (b > 0.0).then_some(b),
+                    replay_work: match self.cfg.replay_work {
+                        Some(w) => (w > 0.0).then_some(w),
                         None => (inst.m() <= MAX_DEFAULT_REPLAY_M)
-                            .then_some(crate::variety::zerodim::DEFAULT_REPLAY_BUDGET),
+                            .then_some(crate::variety::zerodim::DEFAULT_REPLAY_WORK),
                     },
                     rational_basis_budget: self.cfg.rational_basis_budget,
                     budget: self.left(),

@@ -408,13 +408,16 @@ mod tests {
         modular.stratum.count_evidence = Some(CountEvidence::TwoPrimes {
             primes: [5, 7],
             without_saturation: false,
-            unproved: Some("the replay over Q did not finish within 60 s".into()),
+            unproved: Some(
+                "the replay over Q did not finish within its work limit of 3·10⁹ word products"
+                    .into(),
+            ),
         });
         let notes = completeness_notes(&[proved.clone(), modular]);
         assert_eq!(
             notes,
             vec![
-                "rank 2 is complete at level modular: its count rests on two primes agreeing, not proved over Q: the replay over Q did not finish within 60 s"
+                "rank 2 is complete at level modular: its count rests on two primes agreeing, not proved over Q: the replay over Q did not finish within its work limit of 3·10⁹ word products"
                     .to_string()
             ]
         );

@@ -23,11 +23,13 @@ pub struct CharacterizeArgs {
     /// Time budget in seconds; what is not finished is reported as not computed.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// Time in seconds for proving each stratum's solution count over Q (the
-    /// first modular F4 run replayed in rational arithmetic); 0 skips it,
-    /// and the counts then rest on two primes agreeing. Default: 60 for
-    /// m ≤ 3, not tried for m = 4 (it did not finish there in 60 s).
-    #[arg(long, value_name = "SECONDS")]
+    /// Work allowed for proving each stratum's solution count over Q (the
+    /// first modular F4 run replayed in rational arithmetic), in units of
+    /// 10⁹ word products: a count of the replay's own arithmetic, so the
+    /// outcome is the same on every machine (one unit took 10 to 30 s on
+    /// two cores here). 0 skips it, and the counts then rest on two primes
+    /// agreeing. Default: 3 for m ≤ 3, not tried for m = 4.
+    #[arg(long, value_name = "GIGA_WORD_PRODUCTS")]
     pub count_proof_budget: Option<f64>,
     /// Significant digits of the entries of S.
     #[arg(long, default_value_t = CharacterizeConfig::default().digits)]
@@ -84,7 +86,7 @@ impl CharacterizeArgs {
             return Err(Error::param(
                 "count-proof-budget",
                 b,
-                "a number of seconds ≥ 0",
+                "a finite number ≥ 0 (units of 10⁹ word products)",
             ));
         }
         positive("eta", self.eta)?;
@@ -112,7 +114,7 @@ impl CharacterizeArgs {
             kappa_grid: self.kappa.clone(),
             eta: self.eta,
             alpha: self.alpha,
-            replay_budget: self.count_proof_budget,
+            replay_work: self.count_proof_budget,
             ..CharacterizeConfig::default()
         };
         Ok((inst, cfg))
@@ -206,7 +208,7 @@ mod tests {
         assert_eq!(cfg.kappa_grid, lib.kappa_grid);
         assert_eq!((cfg.eta, cfg.alpha), (lib.eta, lib.alpha));
         assert_eq!(cfg.whole_variety, WholeVariety::Auto);
-        assert_eq!(cfg.replay_budget, lib.replay_budget);
+        assert_eq!(cfg.replay_work, lib.replay_work);
     }
 
     #[test]
@@ -235,9 +237,9 @@ mod tests {
         let (_, cfg) = parse(&["--no-whole-variety"]).config().unwrap();
         assert_eq!(cfg.whole_variety, WholeVariety::Never);
         let (_, cfg) = parse(&["--count-proof-budget", "0"]).config().unwrap();
-        assert_eq!(cfg.replay_budget, Some(0.0));
+        assert_eq!(cfg.replay_work, Some(0.0));
         let (_, cfg) = parse(&["--count-proof-budget", "7.5"]).config().unwrap();
-        assert_eq!(cfg.replay_budget, Some(7.5));
+        assert_eq!(cfg.replay_work, Some(7.5));
     }
 
     #[test]

@@ -30,7 +30,7 @@
 use std::time::Instant;
 
 mod rational;
-pub use rational::{IntTerms, RationalReplay};
+pub use rational::{IntTerms, RationalReplay, ReplayMeter};
 
 use super::linalg::{Row, back_substitute, echelon_new_rows, make_monic};
 use super::monomial::{Monomials, WordMap};
@@ -127,6 +127,8 @@ enum ReplayStop {
     Matrix(usize, usize),
     /// The deadline passed.
     OutOfTime,
+    /// The work allowed was used up (the replay over Q).
+    OutOfWork,
 }
 
 /// The rows of one Macaulay matrix before linear algebra.
@@ -564,12 +566,15 @@ impl F4Trace {
         let all = self.replay_steps(
             polys.len(),
             |k| self.import(&polys[k], p),
-            |m, all, with_pivots| Some(reduce_matrix(m, all, p, with_pivots)),
+            |m, all, with_pivots| Ok(reduce_matrix(m, all, p, with_pivots)),
             |q: &Poly| &q.mons,
-            deadline,
+            || match deadline {
+                Some(d) if Instant::now() > d => Err(ReplayStop::OutOfTime),
+                _ => Ok(()),
+            },
         );
         match (all, &self.last) {
-            (Err(ReplayStop::OutOfTime), _) => Replay::OutOfTime,
+            (Err(ReplayStop::OutOfTime | ReplayStop::OutOfWork), _) => Replay::OutOfTime,
             (Err(_), _) => Replay::Mismatch,
             (Ok(_), Last::Unit) => Replay::Basis(unit(self.table.nvars())),
             (Ok(all), Last::Reduce { matrix, active }) => {
@@ -581,16 +586,17 @@ impl F4Trace {
     /// The recorded matrices on other coefficients, for the replays modulo
     /// p and over Q: `import(k)` makes input k (`None` for zero),
     /// `reduce(matrix, polys, with_pivots)` the polynomials a matrix adds
-    /// (`None` when out of time), `mons` names a polynomial's support. Every
+    /// (or why to stop), `mons` names a polynomial's support, `go` says
+    /// before each matrix whether to go on. Every
     /// input and every polynomial added must have the recorded support. The
     /// polynomials at the end, indexed as `Last::Reduce`'s `active`.
     fn replay_steps<P>(
         &self,
         count: usize,
         mut import: impl FnMut(usize) -> Result<Option<P>, ()>,
-        mut reduce: impl FnMut(&Matrix, &[P], bool) -> Option<Vec<P>>,
+        mut reduce: impl FnMut(&Matrix, &[P], bool) -> Result<Vec<P>, ReplayStop>,
         mons: impl Fn(&P) -> &[u32],
-        deadline: Option<Instant>,
+        go: impl Fn() -> Result<(), ReplayStop>,
     ) -> Result<Vec<P>, ReplayStop> {
         if count != self.inputs.len() {
             return Err(ReplayStop::Inputs(count));
@@ -605,16 +611,13 @@ impl F4Trace {
         }
         let mut all: Vec<P> = Vec::new();
         for (s, step) in self.steps.iter().enumerate() {
-            if deadline.is_some_and(|d| Instant::now() > d) {
-                return Err(ReplayStop::OutOfTime);
-            }
+            go()?;
             let base = step.inputs_at.unwrap_or(all.len());
             if step.inputs_at.is_some() {
                 all.truncate(base);
                 all.append(&mut inputs);
             }
-            let mut new_polys = reduce(&step.matrix, &all, step.inputs_at.is_some())
-                .ok_or(ReplayStop::OutOfTime)?;
+            let mut new_polys = reduce(&step.matrix, &all, step.inputs_at.is_some())?;
             all.truncate(base);
             new_polys.sort_by(|a, b| self.table.cmp(mons(b)[0], mons(a)[0]));
             if new_polys.len() != step.added.len()

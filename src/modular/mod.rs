@@ -36,8 +36,8 @@ pub(crate) mod linalg;
 pub(crate) mod monomial;
 
 pub use f4::{
-    F4Stats, F4Trace, IntTerms, ModTerms, RationalReplay, Replay, groebner_basis_mod_p,
-    groebner_basis_mod_p_traced,
+    F4Stats, F4Trace, IntTerms, ModTerms, RationalReplay, Replay, ReplayMeter,
+    groebner_basis_mod_p, groebner_basis_mod_p_traced,
 };
 
 #[cfg(test)]

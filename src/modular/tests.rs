@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{ModTerms, groebner_basis_mod_p};
+use super::{ModTerms, ReplayMeter, groebner_basis_mod_p};
 use crate::polynomial::groebner::{PRIME_A, PRIME_B};
 use crate::polynomial::sparse::{MonomialOrder, divides};
 use crate::variety::zerodim::standard_monomials;
@@ -482,7 +482,7 @@ fn a_replay_over_q_finds_elements_with_the_known_counts_leading_monomials() {
         .unwrap();
         assert_eq!(count(&basis, *n, MonomialOrder::GrevLex), Some(*bezout));
         let trace = trace.unwrap();
-        match trace.replay_over_q(&int_terms(sys), None) {
+        match trace.replay_over_q(&int_terms(sys), &ReplayMeter::default()) {
             RationalReplay::Leads(leads) => {
                 let std = standard_monomials(&leads, *n, 1000).expect("zero-dimensional");
                 assert_eq!(std.len(), *bezout, "n = {n}");
@@ -491,10 +491,55 @@ fn a_replay_over_q_finds_elements_with_the_known_counts_leading_monomials() {
         }
         let past = std::time::Instant::now() - std::time::Duration::from_secs(1);
         assert!(matches!(
-            trace.replay_over_q(&int_terms(sys), Some(past)),
+            trace.replay_over_q(&int_terms(sys), &ReplayMeter::new(None, Some(past))),
             RationalReplay::OutOfTime
         ));
     }
+}
+
+#[test]
+fn a_replay_over_q_stops_exactly_when_its_total_work_exceeds_the_limit() {
+    use super::{RationalReplay, groebner_basis_mod_p_traced};
+    // The work of a complete replay is a property of the system and the
+    // trace: the same in every run, whatever the threads do, and a limit
+    // decides the outcome by it alone (W allowed: done; W − 1: stopped).
+    let sys = integer_system(4, &[2, 2, 2, 2], 3);
+    let (_, _, trace) = groebner_basis_mod_p_traced(
+        &reduce_system(&sys, PRIME_A),
+        4,
+        MonomialOrder::GrevLex,
+        PRIME_A,
+        None,
+    )
+    .unwrap();
+    let trace = trace.unwrap();
+    let input = int_terms(&sys);
+    let full = ReplayMeter::default();
+    assert!(matches!(
+        trace.replay_over_q(&input, &full),
+        RationalReplay::Leads(_)
+    ));
+    let work = full.used();
+    assert!(
+        work > 1000,
+        "a replay of 16 solutions does some work: {work}"
+    );
+    for _ in 0..4 {
+        let again = ReplayMeter::new(Some(work), None);
+        assert!(matches!(
+            trace.replay_over_q(&input, &again),
+            RationalReplay::Leads(_)
+        ));
+        assert_eq!(again.used(), work);
+        assert!(matches!(
+            trace.replay_over_q(&input, &ReplayMeter::new(Some(work - 1), None)),
+            RationalReplay::OutOfWork
+        ));
+    }
+    assert!(matches!(
+        trace.replay_over_q(&input, &ReplayMeter::new(Some(work / 2), None)),
+        RationalReplay::OutOfWork
+    ));
 }
 
 #[test]
@@ -515,12 +560,17 @@ fn a_replay_over_q_refuses_a_prime_that_loses_solutions() {
     let (b5, _, trace5) = record(&sys, 2, 5);
     assert_eq!(b5, vec![vec![(vec![0u16, 0], 1)]], "unit modulo 5");
     assert!(matches!(
-        trace5.unwrap().replay_over_q(&int_terms(&sys), None),
+        trace5
+            .unwrap()
+            .replay_over_q(&int_terms(&sys), &ReplayMeter::default()),
         RationalReplay::Mismatch(_)
     ));
     // Modulo 7 the run is the one over Q: one standard monomial, exactly.
     let (_, _, trace7) = record(&sys, 2, 7);
-    match trace7.unwrap().replay_over_q(&int_terms(&sys), None) {
+    match trace7
+        .unwrap()
+        .replay_over_q(&int_terms(&sys), &ReplayMeter::default())
+    {
         RationalReplay::Leads(leads) => {
             assert_eq!(standard_monomials(&leads, 2, 10).unwrap().len(), 1);
         }
@@ -532,7 +582,9 @@ fn a_replay_over_q_refuses_a_prime_that_loses_solutions() {
     let (b5, _, trace5) = record(&sys, 1, 5);
     assert_eq!(count(&b5, 1, MonomialOrder::GrevLex), Some(1));
     assert!(matches!(
-        trace5.unwrap().replay_over_q(&int_terms(&sys), None),
+        trace5
+            .unwrap()
+            .replay_over_q(&int_terms(&sys), &ReplayMeter::default()),
         RationalReplay::Mismatch(_)
     ));
     // x − 1, x − 6 modulo 7: the unit ideal over Q too.
@@ -541,7 +593,10 @@ fn a_replay_over_q_refuses_a_prime_that_loses_solutions() {
         vec![(1, vec![1]), (-6, vec![0])],
     ];
     let (_, _, trace7) = record(&sys, 1, 7);
-    match trace7.unwrap().replay_over_q(&int_terms(&sys), None) {
+    match trace7
+        .unwrap()
+        .replay_over_q(&int_terms(&sys), &ReplayMeter::default())
+    {
         RationalReplay::Leads(leads) => assert_eq!(leads, vec![vec![0u16]]),
         other => panic!("{other:?}"),
     }

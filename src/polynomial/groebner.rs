@@ -202,9 +202,8 @@ pub(crate) fn modular_basis_traced(
 pub(crate) fn leads_over_q(
     polys: &[SparsePoly],
     trace: &crate::modular::F4Trace,
-    budget: Option<Duration>,
+    meter: &crate::modular::ReplayMeter,
 ) -> crate::modular::RationalReplay {
-    let deadline = budget.map(|b| Instant::now() + b);
     let input: Vec<crate::modular::IntTerms> = polys
         .iter()
         .filter(|p| !p.is_zero())
@@ -216,7 +215,7 @@ pub(crate) fn leads_over_q(
                 .collect()
         })
         .collect();
-    trace.replay_over_q(&input, deadline)
+    trace.replay_over_q(&input, meter)
 }
 
 /// The input of the F4 engine: the non-zero polynomials, reduced modulo

@@ -1765,7 +1765,7 @@ mod tests {
         let inst = crate::model::builtin("scalar").unwrap();
         let opts = StrataOptions {
             solve: SolveOptions {
-                replay_budget: rational_basis_budget,
+                replay_work: rational_basis_budget,
                 rational_basis_budget,
                 ..SolveOptions::default()
             },

@@ -72,7 +72,7 @@ use crate::exact::UPoly;
 use crate::exact::intpoly;
 use crate::exact::qt::Qt;
 use crate::modular::F4Trace;
-use crate::modular::RationalReplay;
+use crate::modular::{RationalReplay, ReplayMeter};
 use crate::polynomial::groebner::{
     Field, Trace, groebner_basis, leads_over_q, modular_basis_traced,
 };
@@ -82,10 +82,13 @@ use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
 /// Options of [`solve`].
 #[derive(Clone, Debug, Serialize)]
 pub struct SolveOptions {
-    /// Time allowed for the first prime's F4 run replayed over Q, which
+    /// Work allowed for the first prime's F4 run replayed over Q, which
     /// makes the solution count exact ([`CountEvidence::ReplayOverQ`];
-    /// `None`: not tried). Our own code, stopped when the time is up.
-    pub replay_budget: Option<f64>,
+    /// `None`: not tried), in units of 10⁹ word products as
+    /// [`crate::modular::ReplayMeter`] counts them: the same limit gives
+    /// the same outcome on every machine and under any load. Within the
+    /// overall [`budget`](Self::budget) too, when there is one.
+    pub replay_work: Option<f64>,
     /// Time allowed for a Gröbner basis over Q (Symbolica's, for small
     /// systems, when the replay did not conclude) that makes the solution
     /// count exact (`None`: not tried; with no replay either, the count
@@ -103,16 +106,19 @@ pub struct SolveOptions {
     pub saturate_last: bool,
 }
 
-/// Default time for the replay over Q ([`SolveOptions::replay_budget`]):
-/// on the built-ins it concludes within 17 s wherever it concludes at all
-/// (`commuting`'s rank-2 critical points), and `wide`'s rank-2 stratum
-/// (intermediate coefficients of 10⁴ bits) does not conclude in minutes.
-pub const DEFAULT_REPLAY_BUDGET: f64 = 60.0;
+/// Default work for the replay over Q ([`SolveOptions::replay_work`]), in
+/// units of 10⁹ word products. Measured on the built-ins: the replays that
+/// conclude need at most 2.66 (`commuting`'s rank-2 critical points, 28 s
+/// on two cores of a 2026 server, 54 s beside the other instances of
+/// `verify`); every other one at most 0.05. `wide`'s rank-2 stratum
+/// (intermediate coefficients of 10⁴ bits) had not concluded after 2.0
+/// units (60 s): with this limit it stops after about 90 s there.
+pub const DEFAULT_REPLAY_WORK: f64 = 3.0;
 
 impl Default for SolveOptions {
     fn default() -> Self {
         Self {
-            replay_budget: Some(DEFAULT_REPLAY_BUDGET),
+            replay_work: Some(DEFAULT_REPLAY_WORK),
             rational_basis_budget: Some(10.0),
             max_primes: 512,
             budget: None,
@@ -141,6 +147,8 @@ pub enum CountEvidence {
         elements: usize,
         /// The replay's wall time in seconds.
         seconds: f64,
+        /// Its work, in word products ([`crate::modular::ReplayMeter`]).
+        work: u64,
     },
     /// Gröbner bases over two primes agree on D (exact unless both primes
     /// are among the finitely many unlucky ones).
@@ -172,8 +180,13 @@ impl CountEvidence {
             CountEvidence::RationalBasis { seconds } => {
                 format!("Gröbner basis over Q ({seconds:.2} s)")
             }
-            CountEvidence::ReplayOverQ { elements, seconds } => format!(
-                "the F4 run replayed over Q: {elements} elements of the ideal with the modular leading monomials ({seconds:.2} s)"
+            CountEvidence::ReplayOverQ {
+                elements,
+                seconds,
+                work,
+            } => format!(
+                "the F4 run replayed over Q: {elements} elements of the ideal with the modular leading monomials ({seconds:.2} s, work {})",
+                word_products(*work)
             ),
             CountEvidence::TwoPrimes {
                 primes,
@@ -855,7 +868,8 @@ impl SolveRun<'_> {
                 self.quotient_vars,
                 t,
                 d,
-                within(self.opts.replay_budget, self.remaining()),
+                self.opts.replay_work,
+                self.remaining(),
             )?,
             None => Err("the modular run left no trace to replay".into()),
         };
@@ -904,12 +918,10 @@ fn confirm_empty(
         match ModQuotient::compute(polys, variables, p, budget, Trace::Off)?.map(|(q, _)| q) {
             None => return Ok(Solved::Inconclusive("the time budget ran out".into())),
             Some(Quot::Empty) => {
-                let over_q = match (trace, within(opts.replay_budget, budget)) {
-                    (Some(t), Some(b)) => unit_over_q(polys, t, b),
+                let over_q = match (trace, opts.replay_work) {
+                    (Some(t), Some(w)) => unit_over_q(polys, t, w, budget),
                     (None, _) => Err("the modular run left no trace to replay".into()),
-                    (_, None) => {
-                        Err("the replay over Q was not tried (no time given for it)".into())
-                    }
+                    (_, None) => Err(NOT_TRIED.into()),
                 };
                 let evidence = match over_q {
                     Ok(e) => e,
@@ -956,34 +968,38 @@ pub const MAX_RATIONAL_BASIS_SOLUTIONS: usize = 12;
 /// held up every later call to Symbolica.
 pub const MAX_RATIONAL_BASIS_UNKNOWNS: usize = 7;
 
-/// The first prime's F4 run `trace` replayed over Q within `budget`
-/// (`None`: not tried; [`leads_over_q`]): exact evidence that the system
-/// has at most `d` solutions with multiplicity when the leading monomials
-/// found over Q leave `d` standard monomials; otherwise why nothing is
-/// concluded (not tried, out of time, a support that differs over Q).
-/// Fewer than `d` would contradict the `d` distinct solutions verified: an
-/// error.
+/// Why a replay over Q was not tried.
+const NOT_TRIED: &str = "the replay over Q was not tried (no work allowed for it)";
+
+/// The first prime's F4 run `trace` replayed over Q within `work` (10⁹
+/// word products; `None`: not tried) and the overall time left
+/// (`remaining`; [`leads_over_q`]): exact evidence that the system has at
+/// most `d` solutions with multiplicity when the leading monomials found
+/// over Q leave `d` standard monomials; otherwise why nothing is concluded
+/// (not tried, out of work or time, a support that differs over Q). Fewer
+/// than `d` would contradict the `d` distinct solutions verified: an error.
 fn count_over_q(
     polys: &[SparsePoly],
     variables: &[String],
     trace: &F4Trace,
     d: usize,
-    budget: Option<Duration>,
+    work: Option<f64>,
+    remaining: Option<Duration>,
 ) -> Result<std::result::Result<CountEvidence, String>> {
-    let Some(b) = budget else {
-        return Ok(Err(
-            "the replay over Q was not tried (no time given for it)".into(),
-        ));
+    let Some(work) = work.filter(|&w| w > 0.0) else {
+        return Ok(Err(NOT_TRIED.into()));
     };
     let started = Instant::now();
-    let leads = match leads_over_q(polys, trace, budget) {
+    let meter = meter(work, remaining);
+    let leads = match leads_over_q(polys, trace, &meter) {
         RationalReplay::Leads(leads) => leads,
-        other => return Ok(Err(replay_failure(&other, b))),
+        other => return Ok(Err(replay_failure(&other, work))),
     };
     match standard_monomials(&leads, variables.len(), d) {
         Some(basis) if basis.len() == d => Ok(Ok(CountEvidence::ReplayOverQ {
             elements: leads.len(),
             seconds: started.elapsed().as_secs_f64(),
+            work: meter.used(),
         })),
         Some(basis) if basis.len() < d => Err(Error::Computation(format!(
             "the F4 run replayed over Q leaves {} standard monomials, fewer than the {d} distinct solutions verified: report this instance",
@@ -995,14 +1011,43 @@ fn count_over_q(
     }
 }
 
-/// Why a replay over Q that ended in `outcome` within `budget` proves
-/// nothing.
-fn replay_failure(outcome: &RationalReplay, budget: Duration) -> String {
+/// The unit of [`SolveOptions::replay_work`], in word products.
+const GIGA: f64 = 1e9;
+
+/// A work in word products for reports: `2.66·10⁹ word products`.
+fn word_products(work: u64) -> String {
+    if work < 1000 {
+        return format!("{work} word products");
+    }
+    let e = work.ilog10();
+    let mantissa = work as f64 / 10f64.powi(e as i32);
+    const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let exponent: String = e
+        .to_string()
+        .bytes()
+        .map(|b| SUPERSCRIPT[usize::from(b - b'0')])
+        .collect();
+    format!("{mantissa:.2}·10{exponent} word products")
+}
+
+/// A meter for `work` · 10⁹ word products, stopped also when the overall
+/// time left (`remaining`) runs out.
+fn meter(work: f64, remaining: Option<Duration>) -> ReplayMeter {
+    // `as` saturates: an enormous limit is no limit.
+    let limit = (work * GIGA) as u64;
+    ReplayMeter::new(Some(limit), remaining.map(|r| Instant::now() + r))
+}
+
+/// Why a replay over Q that ended in `outcome` within `work` (10⁹ word
+/// products) proves nothing.
+fn replay_failure(outcome: &RationalReplay, work: f64) -> String {
     match outcome {
-        RationalReplay::OutOfTime => format!(
-            "the replay over Q did not finish within {:.0} s",
-            budget.as_secs_f64()
+        RationalReplay::OutOfWork => format!(
+            "the replay over Q did not finish within its work limit of {work}·10⁹ word products"
         ),
+        RationalReplay::OutOfTime => {
+            "the replay over Q was stopped by the overall time budget".into()
+        }
         RationalReplay::Mismatch(why) => {
             format!("the replay over Q left the modular run's path: {why}")
         }
@@ -1010,30 +1055,29 @@ fn replay_failure(outcome: &RationalReplay, budget: Duration) -> String {
     }
 }
 
-/// The replay's time: `budget` seconds (`None`: no replay), within what is
-/// left of the whole computation's time (`remaining`, `None`: unlimited).
-fn within(budget: Option<f64>, remaining: Option<Duration>) -> Option<Duration> {
-    let b = Duration::from_secs_f64(budget?.max(0.0));
-    Some(remaining.map_or(b, |r| r.min(b)))
-}
-
 /// Exact evidence that `polys` have no complex solution: the F4 run
-/// `trace` replayed over Q within `budget` finds a non-zero constant in
-/// the ideal.
+/// `trace` replayed over Q within `work` (10⁹ word products) and the
+/// overall time left finds a non-zero constant in the ideal.
 fn unit_over_q(
     polys: &[SparsePoly],
     trace: &F4Trace,
-    budget: Duration,
+    work: f64,
+    remaining: Option<Duration>,
 ) -> std::result::Result<CountEvidence, String> {
+    if work <= 0.0 {
+        return Err(NOT_TRIED.into());
+    }
     let started = Instant::now();
-    match leads_over_q(polys, trace, Some(budget)) {
+    let meter = meter(work, remaining);
+    match leads_over_q(polys, trace, &meter) {
         RationalReplay::Leads(leads) if leads.iter().any(|l| l.iter().all(|&x| x == 0)) => {
             Ok(CountEvidence::ReplayOverQ {
                 elements: 1,
                 seconds: started.elapsed().as_secs_f64(),
+                work: meter.used(),
             })
         }
-        other => Err(replay_failure(&other, budget)),
+        other => Err(replay_failure(&other, work)),
     }
 }
 
@@ -1807,6 +1851,16 @@ fn poly_gcd(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn work_is_reported_with_a_power_of_ten() {
+        use super::word_products;
+        assert_eq!(word_products(0), "0 word products");
+        assert_eq!(word_products(999), "999 word products");
+        assert_eq!(word_products(1000), "1.00·10³ word products");
+        assert_eq!(word_products(2_662_544_716), "2.66·10⁹ word products");
+        assert_eq!(word_products(u64::MAX), "1.84·10¹⁹ word products");
+    }
+
     use super::*;
 
     fn q(p: i64, d: i64) -> BigRational {
@@ -2159,6 +2213,45 @@ mod tests {
     }
 
     #[test]
+    fn a_count_is_proved_exactly_when_the_replays_work_fits_the_limit() {
+        // The replay's work W is a property of the system: the same in
+        // every run, and a limit just above it proves the count, one just
+        // below leaves it modular and says why, on any machine.
+        let inst = crate::model::builtin("wide").unwrap();
+        let (names, polys) = crate::variety::strata::stratum_system(&inst, 1);
+        let opts = |work: f64| SolveOptions {
+            replay_work: Some(work),
+            rational_basis_budget: None,
+            ..SolveOptions::default()
+        };
+        let evidence = |work: f64| match solve(&polys, &names, &opts(work), None).unwrap() {
+            Solved::Finite(f) => f.count_evidence,
+            other => panic!("a finite solution set expected: {other:?}"),
+        };
+        let CountEvidence::ReplayOverQ { work, .. } = evidence(DEFAULT_REPLAY_WORK) else {
+            panic!("wide's rank 1 is proved by the replay");
+        };
+        assert!(work > 1_000_000, "{work}");
+        let w = work as f64 / 1e9;
+        for _ in 0..2 {
+            assert!(matches!(
+                evidence(w * 1.000_001),
+                CountEvidence::ReplayOverQ { work: again, .. } if again == work
+            ));
+            match evidence(w * 0.999_999) {
+                CountEvidence::TwoPrimes {
+                    unproved: Some(why),
+                    ..
+                } => assert!(
+                    why.contains("did not finish within its work limit"),
+                    "{why}"
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn emptiness_is_exact_with_a_basis_over_q() {
         let x = SparsePoly::var(1, 0);
         let one = SparsePoly::constant(1, q(1, 1));
@@ -2180,7 +2273,7 @@ mod tests {
     /// Options that keep the count modular (no basis over Q).
     fn modular_only() -> SolveOptions {
         SolveOptions {
-            replay_budget: None,
+            replay_work: None,
             rational_basis_budget: None,
             ..SolveOptions::default()
         }

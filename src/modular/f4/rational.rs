@@ -27,6 +27,7 @@
 //! `num-rational`'s own normalization uses the binary gcd, which took nine
 //! tenths of a replay's time.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use num_bigint::BigInt;
@@ -55,6 +56,67 @@ pub enum RationalReplay {
     Mismatch(String),
     /// The deadline passed.
     OutOfTime,
+    /// The work allowed ([`ReplayMeter`]) was used up.
+    OutOfWork,
+}
+
+/// What a replay over Q may spend: its own arithmetic work, counted in
+/// word products, and a wall-clock deadline.
+///
+/// The work of one update `acc − v·w` is charged as `k²`, k the number of
+/// 64-bit words of the largest numerator or denominator among `acc`, `v`
+/// and `w` (the order of a schoolbook product and of the gcds that keep the
+/// result in lowest terms); making a row monic is charged likewise per
+/// entry. Every row's charge depends only on the recorded run and the
+/// input, so the total work W of a complete replay is a property of the
+/// system and the trace, not of the machine, its load or the threads: the
+/// meter stops the replay exactly when W exceeds the limit, whatever the
+/// order in which the rows were reduced. A limit in work therefore gives the
+/// same outcome, hence the same verdict level, on every machine; the
+/// deadline serves only an overall time budget the user set.
+#[derive(Debug, Default)]
+pub struct ReplayMeter {
+    used: AtomicU64,
+    limit: Option<u64>,
+    deadline: Option<Instant>,
+}
+
+impl ReplayMeter {
+    /// A meter allowing `limit` word products (`None`: no limit) until
+    /// `deadline` (`None`: none).
+    pub fn new(limit: Option<u64>, deadline: Option<Instant>) -> Self {
+        Self {
+            used: AtomicU64::new(0),
+            limit,
+            deadline,
+        }
+    }
+
+    /// The work charged so far, in word products.
+    pub fn used(&self) -> u64 {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    /// Charges `work`; the reason to stop, if the limit is now exceeded or
+    /// the deadline past.
+    fn charge(&self, work: u64) -> Result<(), ReplayStop> {
+        let now = self
+            .used
+            .fetch_add(work, Ordering::Relaxed)
+            .saturating_add(work);
+        if self.limit.is_some_and(|l| now > l) {
+            return Err(ReplayStop::OutOfWork);
+        }
+        if self.deadline.is_some_and(|d| Instant::now() > d) {
+            return Err(ReplayStop::OutOfTime);
+        }
+        Ok(())
+    }
+}
+
+/// The size in 64-bit words of a rational's larger part.
+fn words(q: &BigRational) -> u64 {
+    q.numer().bits().max(q.denom().bits()) / 64 + 1
 }
 
 /// A monic polynomial over Q: monomial ids by decreasing order.
@@ -76,15 +138,22 @@ impl QRow {
         self.cols[0] as usize
     }
 
-    fn make_monic(&mut self) {
+    /// Divides by the leading coefficient; its work, charged as
+    /// [`ReplayMeter`] says.
+    fn make_monic(&mut self) -> u64 {
         let lc = self.vals[0].clone();
         if lc.is_one() {
-            return;
+            return 0;
         }
         let (ln, ld) = (lc.numer(), lc.denom());
+        let wl = words(&lc);
+        let mut work = 0;
         for v in &mut self.vals {
+            let k = wl.max(words(v));
+            work += k * k;
             *v = ratio(v.numer() * ld, v.denom() * ln);
         }
+        work
     }
 }
 
@@ -92,17 +161,19 @@ impl F4Trace {
     /// Replays the recorded run over Q on `polys` (the system the run was
     /// recorded on, each polynomial with integer coefficients: the rational
     /// one times a non-zero constant): see the module docs.
-    pub fn replay_over_q(&self, polys: &[IntTerms], deadline: Option<Instant>) -> RationalReplay {
+    /// The replay spends at most what `meter` allows.
+    pub fn replay_over_q(&self, polys: &[IntTerms], meter: &ReplayMeter) -> RationalReplay {
         let all = self.replay_steps(
             polys.len(),
             |k| import(&self.table, &polys[k]),
-            |m, all, with_pivots| reduce_matrix(m, all, with_pivots, deadline),
+            |m, all, with_pivots| reduce_matrix(m, all, with_pivots, meter),
             |q: &QPoly| &q.mons,
-            deadline,
+            || meter.charge(0),
         );
         let all = match all {
             Ok(all) => all,
             Err(ReplayStop::OutOfTime) => return RationalReplay::OutOfTime,
+            Err(ReplayStop::OutOfWork) => return RationalReplay::OutOfWork,
             Err(ReplayStop::Inputs(n)) => {
                 return RationalReplay::Mismatch(format!(
                     "{n} input polynomials, {} recorded",
@@ -183,10 +254,6 @@ fn mul(v: &BigRational, w: &BigRational) -> BigRational {
     )
 }
 
-fn past(deadline: Option<Instant>) -> bool {
-    deadline.is_some_and(|d| Instant::now() > d)
-}
-
 /// The monic polynomial of integer terms on the recorded monomials (`None`
 /// for zero; an error for a monomial the run never met).
 fn import(table: &Monomials, terms: &IntTerms) -> Result<Option<QPoly>, ()> {
@@ -231,8 +298,15 @@ fn split(m: &Matrix, polys: &[QPoly]) -> (Vec<Option<QRow>>, Vec<QRow>) {
 
 /// Reduces `row` by the monic `pivots` (indexed by their first column) in
 /// the zeroed accumulator `acc`, which is left zeroed: the remainder, which
-/// has no entry in a pivot column (unique, whatever the order), or `None`.
-fn reduce_into(acc: &mut [BigRational], row: &QRow, pivots: &[Option<QRow>]) -> Option<QRow> {
+/// has no entry in a pivot column (unique, whatever the order), or `None`;
+/// its work charged to `meter` pivot by pivot (an error to stop with when
+/// the meter says so, `acc` then left dirty).
+fn reduce_into(
+    acc: &mut [BigRational],
+    row: &QRow,
+    pivots: &[Option<QRow>],
+    meter: &ReplayMeter,
+) -> Result<Option<QRow>, ReplayStop> {
     for (&c, v) in row.cols.iter().zip(&row.vals) {
         acc[c as usize] = v.clone();
     }
@@ -247,10 +321,15 @@ fn reduce_into(acc: &mut [BigRational], row: &QRow, pivots: &[Option<QRow>]) -> 
         let v = std::mem::take(&mut acc[c]);
         match pivots[c].as_ref() {
             Some(piv) => {
+                let wv = words(&v);
+                let mut work = 0;
                 for (&cc, pv) in piv.cols[1..].iter().zip(&piv.vals[1..]) {
                     let slot = &mut acc[cc as usize];
+                    let k = wv.max(words(pv)).max(words(slot));
+                    work += k * k;
                     *slot = sub_mul(slot, &v, pv);
                 }
+                meter.charge(work)?;
             }
             None => {
                 out.cols.push(c as u32);
@@ -258,19 +337,19 @@ fn reduce_into(acc: &mut [BigRational], row: &QRow, pivots: &[Option<QRow>]) -> 
             }
         }
     }
-    (!out.cols.is_empty()).then_some(out)
+    Ok((!out.cols.is_empty()).then_some(out))
 }
 
 /// The polynomials the matrix adds over Q, as [`super::reduce_matrix`]
 /// modulo p: the remainders of the rows by the pivots, each reduced by the
 /// remainders kept before it and made monic, preceded for the inputs'
-/// matrix by the pivots. `None` when the deadline passed.
+/// matrix by the pivots; an error when `meter` stops the replay.
 fn reduce_matrix(
     m: &Matrix,
     polys: &[QPoly],
     with_pivots: bool,
-    deadline: Option<Instant>,
-) -> Option<Vec<QPoly>> {
+    meter: &ReplayMeter,
+) -> Result<Vec<QPoly>, ReplayStop> {
     let ncols = m.columns.len();
     let (pivots, todo) = split(m, polys);
     let reduced: Vec<Option<QRow>> = todo
@@ -278,24 +357,18 @@ fn reduce_matrix(
         .map_init(
             || vec![BigRational::zero(); ncols],
             |acc, row| {
-                if past(deadline) {
-                    return Err(());
-                }
-                Ok(reduce_into(acc, row, &pivots))
+                meter.charge(0)?;
+                reduce_into(acc, row, &pivots, meter)
             },
         )
-        .collect::<Result<_, ()>>()
-        .ok()?;
+        .collect::<Result<_, ReplayStop>>()?;
     let mut fresh: Vec<Option<QRow>> = vec![None; ncols];
     let mut acc = vec![BigRational::zero(); ncols];
     let mut order: Vec<usize> = Vec::new();
     for mut row in reduced.into_iter().flatten() {
-        if past(deadline) {
-            return None;
-        }
-        row.make_monic();
-        if let Some(mut r) = reduce_into(&mut acc, &row, &fresh) {
-            r.make_monic();
+        meter.charge(row.make_monic())?;
+        if let Some(mut r) = reduce_into(&mut acc, &row, &fresh, meter)? {
+            meter.charge(r.make_monic())?;
             let lead = r.lead();
             order.push(lead);
             fresh[lead] = Some(r);
@@ -307,14 +380,13 @@ fn reduce_matrix(
     } else {
         fresh.collect()
     };
-    Some(
-        rows.into_iter()
-            .map(|r| QPoly {
-                mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
-                coefs: r.vals,
-            })
-            .collect(),
-    )
+    Ok(rows
+        .into_iter()
+        .map(|r| QPoly {
+            mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
+            coefs: r.vals,
+        })
+        .collect())
 }
 
 #[cfg(test)]
