@@ -454,7 +454,9 @@ pub(crate) fn reduce(x: &BigInt, p: u64) -> u64 {
 /// A fixed modulus `1 < p < 2⁶³` with Barrett's constant
 /// `μ = ⌊(2¹²⁸ − 1)/p⌋`, so that remainders of 128-bit numbers cost four
 /// word products instead of a 128-bit division (a software routine, and the
-/// bulk of the multimodular characteristic polynomials before).
+/// bulk of the multimodular characteristic polynomials before). F4's row
+/// reduction has its own one-word variant for p < 2³¹
+/// (`modular::linalg::Barrett`), whose values fit a word.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Modulus {
     p: u64,

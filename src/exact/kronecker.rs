@@ -14,7 +14,8 @@
 //! substituted integers by it (1.5 s at the first size) was slower than the
 //! schoolbook division of the polynomials, which is therefore kept.
 
-use num_bigint::{BigInt, BigUint, Sign};
+use crate::model::int_from_words;
+use num_bigint::{BigInt, BigUint};
 use num_traits::Signed;
 
 /// Below this length of the shorter factor the schoolbook product is used.
@@ -51,16 +52,6 @@ fn pack(p: &[BigInt], words: usize) -> (bool, BigUint) {
     } else {
         (true, n - p)
     }
-}
-
-/// A field of 64-bit words as a non-negative integer.
-fn field_to_int(words: &[u64], negative: bool) -> BigInt {
-    let digits: Vec<u32> = words
-        .iter()
-        .flat_map(|&w| [w as u32, (w >> 32) as u32])
-        .collect();
-    let sign = if negative { Sign::Minus } else { Sign::Plus };
-    BigInt::from_biguint(sign, BigUint::new(digits))
 }
 
 /// The coefficients `c₀, …, c_{len−1}` of `x = Σ cₖ·2^(S·k)` with
@@ -102,10 +93,10 @@ fn unpack(x: &BigUint, negative: bool, words: usize, len: usize) -> Option<Vec<B
                 *w = v;
                 borrow = o;
             }
-            out.push(field_to_int(&field, !negative));
+            out.push(int_from_words(&field, !negative));
             carry = 1;
         } else {
-            out.push(field_to_int(&field, negative));
+            out.push(int_from_words(&field, negative));
             carry = u64::from(over);
         }
     }
@@ -141,6 +132,7 @@ pub(crate) fn mul(a: &[BigInt], b: &[BigInt]) -> Vec<BigInt> {
 mod tests {
     use super::*;
     use crate::exact::intpoly::mul_schoolbook;
+    use num_bigint::Sign;
     use num_traits::Zero;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;

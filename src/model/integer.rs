@@ -91,12 +91,18 @@ fn natural(x: &BigInt) -> Natural {
 
 /// A `malachite` natural number as a `num-bigint` integer.
 fn natural_to_int(x: Natural) -> BigInt {
-    let digits: Vec<u32> = x
-        .into_limbs_asc()
-        .into_iter()
-        .flat_map(|w| [w as u32, (w >> 32) as u32])
+    int_from_words(&x.into_limbs_asc(), false)
+}
+
+/// The integer whose magnitude has the 64-bit words `words` (least
+/// significant first), negated when `negative`.
+pub(crate) fn int_from_words(words: &[u64], negative: bool) -> BigInt {
+    let digits: Vec<u32> = words
+        .iter()
+        .flat_map(|&w| [w as u32, (w >> 32) as u32])
         .collect();
-    BigInt::from_biguint(Sign::Plus, BigUint::new(digits))
+    let sign = if negative { Sign::Minus } else { Sign::Plus };
+    BigInt::from_biguint(sign, BigUint::new(digits))
 }
 
 /// Clears the denominators of rational coefficients: `(L·c, L)` with `L > 0`

@@ -29,7 +29,7 @@ pub use dynamics::{Dynamics, DynamicsParameter, Procedure, StabilityVerdict, orb
 pub use file::{Format, GeneratorSpec, InstanceFile, Number, load_instance, parse_instance_str};
 pub use generator::Generator;
 pub use index_sets::subsets;
-pub(crate) use integer::{clear_denominators, int_gcd};
+pub(crate) use integer::{clear_denominators, int_from_words, int_gcd};
 pub use rational::{RationalMatrix, parse_rational, rational_from_f64, to_f64};
 pub(crate) use rational::{cmp_rational, ratio};
 pub use record::InstanceRecord;

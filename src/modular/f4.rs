@@ -473,17 +473,24 @@ fn sort_new(table: &Monomials, v: &mut [Poly]) {
 /// One pivot per leading column (the sparsest row), the other rows to
 /// reduce.
 fn split(m: &Matrix, polys: &[Poly]) -> (Vec<Option<Row>>, Vec<Row>) {
-    let row = |r: usize| {
+    split_rows(m, |cols, g| Row {
+        cols: cols.to_vec(),
+        vals: polys[g].coefs.clone(),
+    })
+}
+
+/// The rows of `m` as [`pivot_rows`] splits them, each made by
+/// `row(columns, polynomial index)`: for the linear algebra modulo p and
+/// over Q alike.
+fn split_rows<R>(m: &Matrix, row: impl Fn(&[u32], usize) -> R) -> (Vec<Option<R>>, Vec<R>) {
+    let make = |r: usize| {
         let (cols, g) = &m.rows[r];
-        Row {
-            cols: cols.clone(),
-            vals: polys[*g].coefs.clone(),
-        }
+        row(cols, *g)
     };
     let (pivots, todo) = pivot_rows(m);
     (
-        pivots.into_iter().map(|r| r.map(row)).collect(),
-        todo.into_iter().map(row).collect(),
+        pivots.into_iter().map(|r| r.map(make)).collect(),
+        todo.into_iter().map(make).collect(),
     )
 }
 

@@ -50,6 +50,8 @@ pub(crate) fn make_monic(row: &mut Row, p: u64) {
 /// Remainders modulo p < 2³¹ of values below 2⁶³ by Barrett's method: one
 /// 64×64-bit product instead of a division (the accumulator's values are
 /// reduced once per column visited, and a division was a large part of it).
+/// [`crate::exact::intpoly::Modulus`] is the same method for 62-bit primes
+/// and 128-bit values; here the values fit one word, so one product does.
 #[derive(Clone, Copy)]
 struct Barrett {
     p: u64,

@@ -35,7 +35,7 @@ use num_rational::BigRational;
 use num_traits::{One, Zero};
 use rayon::prelude::*;
 
-use super::{F4Trace, Last, Matrix, ReplayStop, pivot_rows, sum_terms_by};
+use super::{F4Trace, Last, Matrix, ReplayStop, split_rows, sum_terms_by};
 use crate::exact::intpoly::ratio;
 use crate::model::int_gcd;
 use crate::modular::monomial::Monomials;
@@ -282,18 +282,10 @@ fn import(table: &Monomials, terms: &IntTerms) -> Result<Option<QPoly>, ()> {
 /// The rows of `m` over Q, split as modulo p: one pivot per leading column
 /// (the sparsest row, ties in row order), the other rows to reduce.
 fn split(m: &Matrix, polys: &[QPoly]) -> (Vec<Option<QRow>>, Vec<QRow>) {
-    let row = |r: usize| {
-        let (cols, g) = &m.rows[r];
-        QRow {
-            cols: cols.clone(),
-            vals: polys[*g].coefs.clone(),
-        }
-    };
-    let (pivots, todo) = pivot_rows(m);
-    (
-        pivots.into_iter().map(|r| r.map(row)).collect(),
-        todo.into_iter().map(row).collect(),
-    )
+    split_rows(m, |cols, g| QRow {
+        cols: cols.to_vec(),
+        vals: polys[g].coefs.clone(),
+    })
 }
 
 /// Reduces `row` by the monic `pivots` (indexed by their first column) in
