@@ -739,6 +739,16 @@ pub(super) struct IntRing {
     lc_pow: Vec<BigInt>,
     /// `uᵏ mod χ̂` for `k = d..=2d−2`.
     reductions: Vec<Vec<BigInt>>,
+    /// The size in 64-bit words of the largest entry of `reductions`.
+    reduction_words: u64,
+    /// The work of the products so far, in word products (see
+    /// [`IntRing::work`]).
+    work: std::sync::atomic::AtomicU64,
+}
+
+/// The size in 64-bit words of the largest of `xs`.
+fn max_words(xs: &[BigInt]) -> u64 {
+    xs.iter().map(BigInt::bits).max().unwrap_or(0) / 64 + 1
 }
 
 /// An element of [`IntRing`]: `Σ num_k u^k / den`, `den > 0`,
@@ -782,12 +792,24 @@ impl IntRing {
             }
             cur = next;
         }
+        let reduction_words = reductions.iter().map(|r| max_words(r)).max().unwrap_or(1);
         Self {
             d,
             chi_low,
             lc_pow,
             reductions,
+            reduction_words,
+            work: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// The work of the products ([`IntRing::mul`]) so far, in word
+    /// products: `d²·kₐ·k_b` for the product of two elements of kₐ and k_b
+    /// words, plus `d²·(kₐ + k_b)·k_r` for its reduction by χ̂ (k_r the
+    /// words of the reductions `uᵏ mod χ̂`). A function of the operands
+    /// alone, so the same on every machine.
+    pub(super) fn work(&self) -> u64 {
+        self.work.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// `num(t)/den = Σ a_k lc^{d−1−k} u^k / (den·lc^{d−1})`.
@@ -859,6 +881,13 @@ impl IntRing {
     /// `a · b`, reduced by the monic χ̂.
     pub(super) fn mul(&self, a: &IntElem, b: &IntElem) -> IntElem {
         let d = self.d;
+        let (ka, kb) = (max_words(&a.num), max_words(&b.num));
+        let d2 = (d * d) as u64;
+        let charge = d2
+            .saturating_mul(ka * kb)
+            .saturating_add(d2.saturating_mul((ka + kb) * self.reduction_words));
+        self.work
+            .fetch_add(charge, std::sync::atomic::Ordering::Relaxed);
         let mut prod = vec![BigInt::zero(); 2 * d - 1];
         for (i, x) in a.num.iter().enumerate() {
             if x.is_zero() {

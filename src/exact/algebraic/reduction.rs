@@ -1239,16 +1239,17 @@ pub(super) enum PointMismatch {
 /// `f̂ᵏ·dᵃ·eᵇ·M̂(row, col) − Σ P_ij·d^{a−i}·e^{b−j}`, an element of
 /// `Q[t]/(χ)` that vanishes at `t₀` exactly when the entry matches (d, e,
 /// f̂ are checked non-zero at `t₀` first). Returns the number of entries
-/// compared, `None` past `budget`, or why the block is refused.
+/// compared, `None` once the products in `ℤ[u]/(χ̂)` have used more than
+/// `work_limit` word products ([`IntRing::work`], checked before each
+/// column), or why the block is refused.
 pub(super) fn block_matches_map(
     p: &PointData<'_>,
     size: usize,
     entry: &dyn Fn(usize, usize) -> QtElem,
     c: &QtElem,
     is_zero_at: &mut dyn FnMut(&QtElem) -> bool,
-    budget: std::time::Duration,
+    work_limit: u64,
 ) -> std::result::Result<Option<usize>, PointMismatch> {
-    let started = std::time::Instant::now();
     let ring = Rc::new(IntRing::new(p.qt));
     let m = p.m;
     for (name, x) in [("d", &p.d), ("e", &p.e)] {
@@ -1290,9 +1291,10 @@ pub(super) fn block_matches_map(
     };
     let mut compared = 0;
     for col in 0..size {
-        // A time limit, never a pass: past it the part is reported as not
-        // checked.
-        if started.elapsed() > budget {
+        // A work limit, never a pass: past it the part is reported as not
+        // checked. Counted in the ring's products, not in seconds, so the
+        // outcome (and the level it gives) is the same on every machine.
+        if ring.work() > work_limit {
             return Ok(None);
         }
         let (x, y, v) = range_direction::<DePoly>(m, j_set, teacher, col);
