@@ -112,7 +112,7 @@ pub struct SolveOptions {
 /// on two cores of a 2026 server, 54 s beside the other instances of
 /// `verify`); every other one at most 0.05. `wide`'s rank-2 stratum
 /// (intermediate coefficients of 10⁴ bits) had not concluded after 2.0
-/// units (60 s): with this limit it stops after about 90 s there.
+/// units (60 s): with this limit it stops after about 80 s there.
 pub const DEFAULT_REPLAY_WORK: f64 = 3.0;
 
 impl Default for SolveOptions {
@@ -986,11 +986,10 @@ fn count_over_q(
     work: Option<f64>,
     remaining: Option<Duration>,
 ) -> Result<std::result::Result<CountEvidence, String>> {
-    let Some(work) = work.filter(|&w| w > 0.0) else {
+    let Some((work, meter)) = work.and_then(|w| Some((w, meter(w, remaining)?))) else {
         return Ok(Err(NOT_TRIED.into()));
     };
     let started = Instant::now();
-    let meter = meter(work, remaining);
     let leads = match leads_over_q(polys, trace, &meter) {
         RationalReplay::Leads(leads) => leads,
         other => return Ok(Err(replay_failure(&other, work))),
@@ -1031,11 +1030,11 @@ fn word_products(work: u64) -> String {
 }
 
 /// A meter for `work` · 10⁹ word products, stopped also when the overall
-/// time left (`remaining`) runs out.
-fn meter(work: f64, remaining: Option<Duration>) -> ReplayMeter {
+/// time left (`remaining`) runs out; `None` (not tried) for no work.
+fn meter(work: f64, remaining: Option<Duration>) -> Option<ReplayMeter> {
     // `as` saturates: an enormous limit is no limit.
     let limit = (work * GIGA) as u64;
-    ReplayMeter::new(Some(limit), remaining.map(|r| Instant::now() + r))
+    (work > 0.0).then(|| ReplayMeter::new(Some(limit), remaining.map(|r| Instant::now() + r)))
 }
 
 /// Why a replay over Q that ended in `outcome` within `work` (10⁹ word
@@ -1064,11 +1063,8 @@ fn unit_over_q(
     work: f64,
     remaining: Option<Duration>,
 ) -> std::result::Result<CountEvidence, String> {
-    if work <= 0.0 {
-        return Err(NOT_TRIED.into());
-    }
+    let meter = meter(work, remaining).ok_or(NOT_TRIED)?;
     let started = Instant::now();
-    let meter = meter(work, remaining);
     match leads_over_q(polys, trace, &meter) {
         RationalReplay::Leads(leads) if leads.iter().any(|l| l.iter().all(|&x| x == 0)) => {
             Ok(CountEvidence::ReplayOverQ {
@@ -1851,17 +1847,16 @@ fn poly_gcd(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn work_is_reported_with_a_power_of_ten() {
-        use super::word_products;
         assert_eq!(word_products(0), "0 word products");
         assert_eq!(word_products(999), "999 word products");
         assert_eq!(word_products(1000), "1.00·10³ word products");
         assert_eq!(word_products(2_662_544_716), "2.66·10⁹ word products");
         assert_eq!(word_products(u64::MAX), "1.84·10¹⁹ word products");
     }
-
-    use super::*;
 
     fn q(p: i64, d: i64) -> BigRational {
         BigRational::new(p.into(), d.into())
