@@ -199,7 +199,15 @@ pub fn certify_algebraic_on_family(
     let mut p = prepare(inst, point)?;
     let (n, m, r) = (inst.n(), p.m, p.r);
     let (block, c) = build_block(inst, &mut p, &generator)?;
-    let reduction = reduction_parts(inst, &mut p, &generator, &block, &c, dynamics)?;
+    let reduction = reduction_parts(
+        inst,
+        &mut p,
+        &generator,
+        &block,
+        &c,
+        dynamics,
+        POINT_CHECK_WORK,
+    )?;
     let size = block.rows;
     let desc = charpoly_desc(&p.qt, &block);
     let asc: Vec<QtElem> = desc.iter().rev().cloned().collect();

@@ -521,7 +521,9 @@ pub(super) const POINT_CHECK_WORK: u64 = 3_000_000_000;
 /// The checks behind the reduction (see [`reduction`]): the symbolic
 /// identities for small shapes, the analysed block against the coordinate
 /// map at this point, and the equilibrium identity `R̃R̃ᵀ = λ²I` behind the
-/// closed forms. A failed check is an error, never a verdict.
+/// closed forms. A failed check is an error, never a verdict. The
+/// comparison at the point may spend `point_work` word products
+/// ([`POINT_CHECK_WORK`] in the certificates).
 pub(super) fn reduction_parts(
     inst: &Instance,
     p: &mut Prepared,
@@ -529,6 +531,7 @@ pub(super) fn reduction_parts(
     block: &QMat,
     c: &QtElem,
     dynamics: &Dynamics,
+    point_work: u64,
 ) -> Result<Vec<ReductionPart>> {
     let (m, r, n) = (p.m, p.r, inst.n());
     let (kind, kappa, eta, alpha) = generator_parameters(generator);
@@ -543,6 +546,7 @@ pub(super) fn reduction_parts(
         c,
         (&w_hat, &e),
         (kind, kappa, eta, alpha),
+        point_work,
     )?);
     if matches!(dynamics, Dynamics::SgMap { .. }) {
         parts.push(ReductionPart {
@@ -647,7 +651,7 @@ pub(super) fn shape_parts(r: usize, m: usize, kind: GeneratorKind) -> Result<Vec
 
 /// Part 2 of [`reduction_parts`]: the analysed block `M̂` against `c·Π_J·L`
 /// at this point, exactly at `t₀` (skipped above [`MAX_PROVED_M`] or past
-/// [`POINT_CHECK_WORK`]).
+/// `work_limit` word products).
 fn point_part(
     inst: &Instance,
     p: &mut Prepared,
@@ -655,6 +659,7 @@ fn point_part(
     c: &QtElem,
     (w_hat, e): (&QMat, &QtElem),
     (kind, kappa, eta, alpha): (GeneratorKind, BigRational, BigRational, BigRational),
+    work_limit: u64,
 ) -> Result<ReductionPart> {
     let (m, r) = (p.m, p.r);
     let mo = inst.moments();
@@ -688,7 +693,7 @@ fn point_part(
             &|i, j| block.get(i, j).clone(),
             c,
             &mut |x| sign_at(root, x) == Ordering::Equal,
-            POINT_CHECK_WORK,
+            work_limit,
         )
     }
     .map_err(|why| match why {
@@ -714,7 +719,7 @@ fn point_part(
             established: Established::Derivation,
             detail: format!(
                 "not checked at this point: the exact comparison exceeded its work limit of {:.0e} word products; the block rests on its construction, which follows the derivation",
-                POINT_CHECK_WORK as f64
+                work_limit as f64
             ),
         },
     })

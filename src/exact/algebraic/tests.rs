@@ -1328,7 +1328,8 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
             &Dynamics::StopGradient,
             &block,
             &c,
-            &Dynamics::StopGradient
+            &Dynamics::StopGradient,
+            POINT_CHECK_WORK
         )
         .is_ok()
     );
@@ -1343,6 +1344,7 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
         &tampered,
         &c,
         &Dynamics::StopGradient,
+        POINT_CHECK_WORK,
     )
     .unwrap_err();
     assert!(err.to_string().contains("differs from c·Π·L"), "{err}");
@@ -1355,9 +1357,53 @@ fn a_block_that_is_not_the_coordinate_map_is_refused_at_the_point() {
             &Dynamics::Ema { kappa: q(2, 1) },
             &ema,
             &c2,
-            &Dynamics::Ema { kappa: q(2, 1) }
+            &Dynamics::Ema { kappa: q(2, 1) },
+            POINT_CHECK_WORK
         )
         .is_err()
+    );
+}
+
+/// The comparison at the point stops at its work limit, and the part then
+/// rests on the derivation (level numeric), with the limit named: never
+/// reported as checked. With the certificates' limit the same block is
+/// checked at the point, and a tampered block is still refused.
+#[test]
+fn the_point_check_past_its_work_limit_rests_on_the_derivation() {
+    let (inst, point) = design_m2(Some(11)).build(3, &[1, 0], &UPoly::one());
+    let mut p = prepare(&inst, &point).unwrap();
+    let generator = Dynamics::StopGradient;
+    let (block, c) = build_block(&inst, &mut p, &generator).unwrap();
+    let part = |p: &mut Prepared, b: &QMat, work: u64| {
+        reduction_parts(&inst, p, &generator, b, &c, &generator, work).map(|parts| {
+            parts
+                .into_iter()
+                .find(|x| x.statement.starts_with("the analysed matrix"))
+                .unwrap()
+        })
+    };
+    let checked = part(&mut p, &block, POINT_CHECK_WORK).unwrap();
+    assert_eq!(checked.established, Established::CheckedAtPoint);
+    for work in [0, 1] {
+        let stopped = part(&mut p, &block, work).unwrap();
+        assert_eq!(stopped.established, Established::Derivation, "{work}");
+        assert!(
+            stopped
+                .detail
+                .contains(&format!("work limit of {:.0e} word products", work as f64)),
+            "{}",
+            stopped.detail
+        );
+    }
+    // A tampered block is refused within the limit (the mismatch is found
+    // at the first column), and not reported as checked past it.
+    let mut tampered = block.clone();
+    let e = p.qt.add(tampered.get(0, 0), &c);
+    tampered.set(0, 0, e);
+    assert!(part(&mut p, &tampered, POINT_CHECK_WORK).is_err());
+    assert_eq!(
+        part(&mut p, &tampered, 0).unwrap().established,
+        Established::Derivation
     );
 }
 
@@ -1384,7 +1430,7 @@ fn the_point_check_accepts_built_blocks_and_names_a_changed_entry() {
         let (block, c) = build_block(&inst, &mut p, &generator).unwrap();
         let size = block.rows;
         let checked = |p: &mut Prepared, b: &QMat| {
-            reduction_parts(&inst, p, &generator, b, &c, &dynamics).map(|parts| {
+            reduction_parts(&inst, p, &generator, b, &c, &dynamics, POINT_CHECK_WORK).map(|parts| {
                 parts
                     .iter()
                     .find(|x| x.statement.starts_with("the analysed matrix"))
