@@ -986,7 +986,7 @@ fn count_over_q(
     work: Option<f64>,
     remaining: Option<Duration>,
 ) -> Result<std::result::Result<CountEvidence, String>> {
-    let Some((work, meter)) = work.and_then(|w| Some((w, meter(w, remaining)?))) else {
+    let Some((work, meter)) = work.and_then(|w| meter(w, remaining).map(|m| (w, m))) else {
         return Ok(Err(NOT_TRIED.into()));
     };
     let started = Instant::now();
