@@ -178,45 +178,91 @@ impl Crt {
     pub fn rational(&self) -> Option<BigRational> {
         rational_reconstruction(&self.value, &self.modulus)
     }
-
-    /// The same, trying first the denominator `hint` (with `bound` =
-    /// `⌊√(M/2)⌋`): when `y ≡ value·hint (mod M)` has `|y| ≤ bound` and
-    /// `hint ≤ bound`, `y/hint` (reduced) is that rational, since two
-    /// fractions within the bounds congruent to the same value are equal
-    /// (`|y·b − a·hint| < M`). The values of a rational univariate
-    /// representation mostly share their denominators, so this replaces most
-    /// extended Euclidean runs by one product.
-    pub fn rational_hinted(&self, hint: &BigInt, bound: &BigInt) -> Option<BigRational> {
-        if !hint.is_one() && hint <= bound {
-            let y = crate::exact::intpoly::symmetric(&self.value * hint, &self.modulus);
-            if y.abs() <= *bound {
-                return Some(BigRational::new(y, hint.clone()));
-            }
-        }
-        self.rational()
-    }
 }
 
+/// How many bits a reconstructed number must fall short of the modulus in
+/// [`rationals_sharing_denominators`]: a residue with no such preimage (too
+/// few primes) passes by chance with probability about `2^(1−40)` per
+/// coefficient, and a candidate that passes wrongly is refuted by the exact
+/// verification that follows every reconstruction.
+pub const GUARD_BITS: u32 = 40;
+
 /// The rational reconstructions of values combined over the same primes,
-/// each tried first with the denominators found so far
-/// ([`Crt::rational_hinted`]), in order; `Err(k)` for the first value `k`
-/// that has none yet.
-pub fn rationals(crts: &[Crt]) -> std::result::Result<Vec<BigRational>, usize> {
-    let Some(first) = crts.first() else {
-        return Ok(Vec::new());
-    };
-    let bound = (first.modulus() >> 1u32).sqrt();
-    let mut hint = BigInt::one();
-    let mut values = Vec::with_capacity(crts.len());
-    for (k, c) in crts.iter().enumerate() {
-        let v = c.rational_hinted(&hint, &bound).ok_or(k)?;
-        if !(&hint % v.denom()).is_zero() {
-            let lcm = &hint / crate::exact::intpoly::int_gcd(&hint, v.denom()) * v.denom();
-            hint = if lcm <= bound { lcm } else { v.denom().clone() };
+/// taken in `order`, sharing their denominators.
+///
+/// A running common denominator H starts at 1. For each value `c`, the
+/// symmetric residue `y ≡ c·H (mod M)` is taken as the integer `c·H` when
+/// `|y| ≤ M/2^GUARD_BITS`; otherwise `y` is reconstructed as a fraction
+/// `a/b` with `|a|·b ≤ M/2^GUARD_BITS` by [`max_quotient_reconstruction`],
+/// `c = a/(b·H)`, and H becomes `b·H`. When the values' denominators divide
+/// a common D (the coefficients of a rational univariate representation
+/// nearly do), each needs about `log₂|c·D| + GUARD_BITS` bits of modulus
+/// instead of Wang's `2·max(log₂|num|, log₂ den)`: about half the primes
+/// once D is known, and D is found from the values of least height first
+/// (the coefficients next to the leading ones). The answer is a candidate,
+/// not a proof (the solver verifies it exactly over Q); `None` when some
+/// value has no reconstruction yet.
+pub fn rationals_sharing_denominators(crts: &[Crt], order: &[usize]) -> Option<Vec<BigRational>> {
+    use rayon::prelude::*;
+    // (numerator over the hint, index of the hint) per value, reduced only
+    // once every value passed: a check that fails costs products, no gcds.
+    let mut hints = vec![BigInt::one()];
+    let mut found: Vec<Option<(BigInt, usize)>> = vec![None; crts.len()];
+    for &k in order {
+        let c = &crts[k];
+        let m = c.modulus();
+        let limit: BigInt = m >> GUARD_BITS;
+        let hint = hints.last().expect("starts with 1");
+        let y = crate::exact::intpoly::symmetric(&c.value * hint, m);
+        if y.abs() <= limit {
+            found[k] = Some((y, hints.len() - 1));
+            continue;
         }
-        values.push(v);
+        let (a, b) = max_quotient_reconstruction(&y, m, GUARD_BITS)?;
+        let wider = hint * b;
+        hints.push(wider);
+        found[k] = Some((a, hints.len() - 1));
     }
-    Ok(values)
+    let found: Vec<(BigInt, usize)> = found.into_iter().collect::<Option<_>>()?;
+    Some(
+        found
+            .into_par_iter()
+            .map(|(a, h)| BigRational::new(a, hints[h].clone()))
+            .collect(),
+    )
+}
+
+/// Monagan's maximal-quotient rational reconstruction of `u` modulo `m`:
+/// the pair `(a, b)`, `b > 0`, `gcd(a, b) = 1`, `a ≡ u·b (mod m)`, that
+/// precedes the largest quotient of the Euclidean remainder sequence of
+/// `(m, u)`, if `|a|·b·2^guard < m`. Every pair of the sequence has
+/// `|a|·b` about `m/q` for the quotient q that follows it, so this finds a
+/// fraction whose numerator and denominator are unbalanced (which Wang's
+/// bound `|a|, b ≤ √(m/2)` misses) from about `log₂|a| + log₂ b + guard`
+/// bits of modulus.
+pub fn max_quotient_reconstruction(u: &BigInt, m: &BigInt, guard: u32) -> Option<(BigInt, BigInt)> {
+    let u = u.mod_floor(m);
+    if u.is_zero() {
+        return Some((BigInt::zero(), BigInt::one()));
+    }
+    let (mut r0, mut r1) = (m.clone(), u);
+    let (mut t0, mut t1) = (BigInt::zero(), BigInt::one());
+    let mut best: Option<(BigInt, BigInt, BigInt)> = None;
+    while !r1.is_zero() {
+        let (q, r) = r0.div_rem(&r1);
+        if best.as_ref().is_none_or(|(bq, ..)| q > *bq) {
+            best = Some((q.clone(), r1.clone(), t1.clone()));
+        }
+        r0 = std::mem::replace(&mut r1, r);
+        let t = &t0 - &q * &t1;
+        t0 = std::mem::replace(&mut t1, t);
+    }
+    let (_, a, b) = best?;
+    let (a, b) = if b.is_negative() { (-a, -b) } else { (a, b) };
+    if (&a * &b).abs() << guard >= *m || !crate::exact::intpoly::int_gcd(&a, &b).is_one() {
+        return None;
+    }
+    Some((a, b))
 }
 
 /// Wang's rational reconstruction of `a` modulo `m`: the unique `x/y` with
@@ -313,37 +359,118 @@ mod tests {
         );
     }
 
+    /// The residues of `values` modulo the first `k` primes.
+    fn residues(values: &[BigRational], k: usize) -> Vec<Crt> {
+        values
+            .iter()
+            .map(|v| {
+                let mut crt = Crt::default();
+                for p in primes(k) {
+                    crt.add(Fp::new(p).from_rational(v).unwrap(), u64::from(p));
+                }
+                crt
+            })
+            .collect()
+    }
+
+    fn big(base: u32, exp: u32, plus: i64) -> BigInt {
+        BigInt::from(base).pow(exp) + BigInt::from(plus)
+    }
+
     #[test]
-    fn a_denominator_hint_gives_wangs_answer() {
-        // Values with the denominators 7·11, 7, 1, 13 and one too tall to
-        // reconstruct from six primes, under hints that divide the
-        // denominator, are multiples of it, are unrelated, or exceed the
-        // bound: the hinted answer is always Wang's.
-        let ps = primes(6);
+    fn an_unbalanced_fraction_is_found_by_its_largest_quotient() {
+        // 3/b with a 200-bit b: Wang needs 2·200 bits (all of seven
+        // primes' 217 do not suffice), the largest quotient 3 + 200 + 40.
+        let b = big(2, 200, 235);
+        let v = BigRational::new(BigInt::from(3), b.clone());
+        let at = |k: usize| {
+            let c = &residues(std::slice::from_ref(&v), k)[0];
+            (
+                max_quotient_reconstruction(&c.value, c.modulus(), GUARD_BITS),
+                c.rational(),
+            )
+        };
+        let (mq, wang) = at(9);
+        assert_eq!(mq, Some((BigInt::from(3), b.clone())));
+        assert_ne!(wang, Some(v.clone()));
+        // Too few primes: no pair passes the guard.
+        assert_eq!(at(7).0, None);
+        // A negative value and zero.
+        let neg = BigRational::new(BigInt::from(-5), b.clone());
+        let c = &residues(std::slice::from_ref(&neg), 9)[0];
+        assert_eq!(
+            max_quotient_reconstruction(&c.value, c.modulus(), GUARD_BITS),
+            Some((BigInt::from(-5), b))
+        );
+        assert_eq!(
+            max_quotient_reconstruction(&BigInt::zero(), &BigInt::from(101), 2),
+            Some((BigInt::zero(), BigInt::one()))
+        );
+    }
+
+    #[test]
+    fn shared_denominators_need_fewer_primes_than_wang() {
+        // The shape of a representation's coefficients: one of low height
+        // over d₁, the others over D = d₁·d₂ (d₁, d₂ of about 150 bits,
+        // numerators of about 300). Wang needs about 600 bits for each of
+        // the tall ones; shared, the second needs about 300 + 150 + 40 and
+        // the rest about 300 + 40.
+        let d1 = big(5, 64, 2);
+        let d2 = big(7, 53, 4);
+        let dd = &d1 * &d2;
+        let mut values = vec![BigRational::new(big(3, 95, 11), d1.clone())];
+        for k in 0..6 {
+            values.push(BigRational::new(big(3, 190, 12_345 * k - 7), dd.clone()));
+        }
+        let order: Vec<usize> = (0..values.len()).collect();
+        let needed = (1..=40)
+            .find(|&k| rationals_sharing_denominators(&residues(&values, k), &order).is_some())
+            .expect("found within 40 primes");
+        let crts = residues(&values, needed);
+        assert_eq!(
+            rationals_sharing_denominators(&crts, &order),
+            Some(values.clone())
+        );
+        // Wang's bound is not met by any tall value at that modulus …
+        for (c, v) in crts.iter().zip(&values).skip(1) {
+            assert_ne!(c.rational().as_ref(), Some(v));
+        }
+        // … and the count is the sum of heights, not twice the largest:
+        // 491 bits of need and 31-bit primes give at most 17 primes.
+        assert!(needed <= 17, "{needed} primes");
+        // More primes give the same values; taken tall value first (no
+        // denominator known yet) they need Wang's count or more.
+        assert_eq!(
+            rationals_sharing_denominators(&residues(&values, needed + 3), &order),
+            Some(values.clone())
+        );
+        let reversed: Vec<usize> = order.iter().rev().copied().collect();
+        assert_eq!(rationals_sharing_denominators(&crts, &reversed), None);
+    }
+
+    #[test]
+    fn unrelated_denominators_are_each_found() {
+        // Denominators sharing nothing: each widens the running one, and
+        // the values still come back exactly (in any order).
         let values = [
             BigRational::new(BigInt::from(-123_456_789_i64), BigInt::from(77)),
-            BigRational::new(BigInt::from(5), BigInt::from(7)),
+            BigRational::new(BigInt::from(5), BigInt::from(13)),
             BigRational::from_integer(BigInt::from(-42)),
-            BigRational::new(BigInt::from(1_000_003), BigInt::from(13)),
-            BigRational::new(
-                "1234567890123456789012345678901234567890"
-                    .parse::<BigInt>()
-                    .unwrap(),
-                "987654321098765432109876543".parse::<BigInt>().unwrap(),
-            ),
+            BigRational::new(big(10, 30, 7), big(3, 40, 2)),
+            BigRational::new(BigInt::from(1), big(2, 61, -1)),
         ];
-        for v in &values {
-            let mut crt = Crt::default();
-            for &p in &ps {
-                crt.add(Fp::new(p).from_rational(v).unwrap(), u64::from(p));
-            }
-            let bound = (crt.modulus() >> 1u32).sqrt();
-            let wang = crt.rational();
-            for hint in [1i64, 7, 77, 7 * 77, 13, 1_000_000_007] {
-                assert_eq!(crt.rational_hinted(&BigInt::from(hint), &bound), wang);
-            }
-            let huge = &bound + BigInt::from(1);
-            assert_eq!(crt.rational_hinted(&huge, &bound), wang);
+        let crts = residues(&values, 12);
+        for order in [[0usize, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 4, 0, 3, 1]] {
+            assert_eq!(
+                rationals_sharing_denominators(&crts, &order),
+                Some(values.to_vec()),
+                "{order:?}"
+            );
         }
+        // Two primes cannot give the 100-bit value back.
+        assert_eq!(
+            rationals_sharing_denominators(&residues(&values, 2), &[0, 1, 2, 3, 4]),
+            None
+        );
     }
 }
