@@ -206,15 +206,20 @@ pub fn rationals_sharing_denominators(crts: &[Crt], order: &[usize]) -> Option<V
     use rayon::prelude::*;
     // (numerator over the hint, index of the hint) per value, reduced only
     // once every value passed: a check that fails costs products, no gcds.
+    let Some(first) = order.first() else {
+        return crts.is_empty().then(Vec::new);
+    };
+    // One modulus for all values: its bound is computed once, not per value.
+    let m = crts[*first].modulus();
+    let limit = m.magnitude() >> GUARD_BITS;
     let mut hints = vec![BigInt::one()];
     let mut found: Vec<Option<(BigInt, usize)>> = vec![None; crts.len()];
     for &k in order {
         let c = &crts[k];
-        let m = c.modulus();
-        let limit: BigInt = m >> GUARD_BITS;
+        debug_assert_eq!(c.modulus(), m, "values combined over different primes");
         let hint = hints.last().expect("starts with 1");
         let y = crate::exact::intpoly::symmetric(&c.value * hint, m);
-        if y.abs() <= limit {
+        if *y.magnitude() <= limit {
             found[k] = Some((y, hints.len() - 1));
             continue;
         }
