@@ -26,6 +26,16 @@
 //! reduced basis modulo that prime. Otherwise it reports a mismatch (the
 //! prime is unlucky for the trace, or the first one was) and the caller runs
 //! F4 in full.
+//!
+//! The trace also records which rows of each matrix gave new polynomials.
+//! Most rows of an F4 matrix reduce to zero; a replay may reduce only the
+//! others ([`ReplayRows::Useful`]), as msolve's tracer does. Such a replay
+//! no longer sees a row whose remainder is zero at the first prime but not
+//! at this one, so it serves the images of a multimodular lift (whose
+//! result is verified over Q) and not a second prime's agreement on the
+//! count, which replays every row. Over Q the rows left out are never
+//! needed: the proof uses only the polynomials the others give
+//! ([`F4Trace::replay_over_q`]).
 
 use std::time::Instant;
 
@@ -84,6 +94,9 @@ struct Step {
     matrix: Matrix,
     /// The supports of the polynomials it added, in insertion order.
     added: Vec<Vec<u32>>,
+    /// The rows to reduce (positions in the order of [`pivot_rows`]) whose
+    /// remainders became those polynomials: the others reduced to zero.
+    useful: Vec<u32>,
 }
 
 /// The last step: the unit ideal, or the reduction of the active elements.
@@ -104,6 +117,22 @@ pub struct F4Trace {
     inputs: Vec<Option<Vec<u32>>>,
     steps: Vec<Step>,
     last: Last,
+}
+
+/// Which rows of each recorded matrix [`F4Trace::replay`] reduces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplayRows {
+    /// Every row. A row whose remainder was zero at the first prime but is
+    /// not at this one changes what the matrix adds, and the replay reports
+    /// a mismatch: the prime's basis is checked to be the one F4 computes.
+    All,
+    /// Only the rows whose remainders became new polynomials at the first
+    /// prime (most rows of an F4 matrix reduce to zero). The result is the
+    /// image modulo this prime of the same computation over Q restricted to
+    /// those rows, not checked against F4's own run at this prime: fit for
+    /// the images of a multimodular lift whose result is verified over Q
+    /// afterwards, not as a second prime's independent evidence.
+    Useful,
 }
 
 /// The outcome of [`F4Trace::replay`].
@@ -247,23 +276,30 @@ impl Engine {
         let specs: Vec<(u32, usize)> = (base..base + n).map(|i| (self.lm(i), i)).collect();
         let m = self.preprocess(specs, false);
         self.note_size(&m);
-        let mut new_polys = reduce_matrix(&m, &self.polys, self.p, true);
+        let (mut new_polys, useful) = reduce_matrix(&m, &self.polys, self.p, true, None);
         self.polys.truncate(base);
         self.active.truncate(base);
         self.stats.rounds += 1;
-        self.record(Some(base), m, &mut new_polys);
+        self.record(Some(base), m, &mut new_polys, useful);
         self.insert_all(new_polys);
     }
 
     /// Sorts new polynomials into insertion order and records the step
-    /// when tracing.
-    fn record(&mut self, inputs_at: Option<usize>, matrix: Matrix, new_polys: &mut [Poly]) {
+    /// (with the rows that gave them) when tracing.
+    fn record(
+        &mut self,
+        inputs_at: Option<usize>,
+        matrix: Matrix,
+        new_polys: &mut [Poly],
+        useful: Vec<u32>,
+    ) {
         sort_new(&self.table, new_polys);
         if let Some(log) = self.log.as_mut() {
             log.push(Step {
                 inputs_at,
                 matrix,
                 added: new_polys.iter().map(|q| q.mons.clone()).collect(),
+                useful,
             });
         }
     }
@@ -288,9 +324,9 @@ impl Engine {
         }
         let m = self.preprocess(specs, true);
         self.note_size(&m);
-        let mut new_polys = reduce_matrix(&m, &self.polys, self.p, false);
+        let (mut new_polys, useful) = reduce_matrix(&m, &self.polys, self.p, false, None);
         self.stats.rounds += 1;
-        self.record(None, m, &mut new_polys);
+        self.record(None, m, &mut new_polys, useful);
         self.insert_all(new_polys);
     }
 
@@ -473,25 +509,31 @@ fn sort_new(table: &Monomials, v: &mut [Poly]) {
 /// One pivot per leading column (the sparsest row), the other rows to
 /// reduce.
 fn split(m: &Matrix, polys: &[Poly]) -> (Vec<Option<Row>>, Vec<Row>) {
-    split_rows(m, |cols, g| Row {
+    split_kept(m, None, |cols, g| Row {
         cols: cols.to_vec(),
         vals: polys[g].coefs.clone(),
     })
 }
 
 /// The rows of `m` as [`pivot_rows`] splits them, each made by
-/// `row(columns, polynomial index)`: for the linear algebra modulo p and
-/// over Q alike.
-fn split_rows<R>(m: &Matrix, row: impl Fn(&[u32], usize) -> R) -> (Vec<Option<R>>, Vec<R>) {
+/// `row(columns, polynomial index)`, the rows to reduce restricted to the
+/// positions `keep` (increasing; all if `None`): for the linear algebra
+/// modulo p and over Q alike.
+fn split_kept<R>(
+    m: &Matrix,
+    keep: Option<&[u32]>,
+    row: impl Fn(&[u32], usize) -> R,
+) -> (Vec<Option<R>>, Vec<R>) {
     let make = |r: usize| {
         let (cols, g) = &m.rows[r];
         row(cols, *g)
     };
     let (pivots, todo) = pivot_rows(m);
-    (
-        pivots.into_iter().map(|r| r.map(make)).collect(),
-        todo.into_iter().map(make).collect(),
-    )
+    let todo: Vec<R> = match keep {
+        None => todo.into_iter().map(make).collect(),
+        Some(kept) => kept.iter().map(|&k| make(todo[k as usize])).collect(),
+    };
+    (pivots.into_iter().map(|r| r.map(make)).collect(), todo)
 }
 
 /// Which rows of `m` are pivots, one per leading column (the sparsest row,
@@ -516,21 +558,37 @@ fn pivot_rows(m: &Matrix) -> (Vec<Option<usize>>, Vec<usize>) {
 
 /// The polynomials a matrix adds: the remainders of its rows by its pivots,
 /// in echelon form, preceded for the inputs' matrix (`with_pivots`) by the
-/// pivot rows themselves (then nothing was reduced before them).
-fn reduce_matrix(m: &Matrix, polys: &[Poly], p: u64, with_pivots: bool) -> Vec<Poly> {
-    let (pivots, todo) = split(m, polys);
-    let fresh = echelon_new_rows(m.columns.len(), &pivots, todo, p);
+/// pivot rows themselves (then nothing was reduced before them); and the
+/// rows to reduce whose remainders they are (positions in the order of
+/// [`pivot_rows`]). `keep`: only these rows are reduced (all if `None`).
+fn reduce_matrix(
+    m: &Matrix,
+    polys: &[Poly],
+    p: u64,
+    with_pivots: bool,
+    keep: Option<&[u32]>,
+) -> (Vec<Poly>, Vec<u32>) {
+    let (pivots, todo) = split_kept(m, keep, |cols, g| Row {
+        cols: cols.to_vec(),
+        vals: polys[g].coefs.clone(),
+    });
+    let (useful, fresh): (Vec<u32>, Vec<Row>) = echelon_new_rows(m.columns.len(), &pivots, todo, p)
+        .into_iter()
+        .map(|(k, r)| (keep.map_or(k as u32, |kept| kept[k]), r))
+        .unzip();
     let rows: Vec<Row> = if with_pivots {
         pivots.into_iter().flatten().chain(fresh).collect()
     } else {
         fresh
     };
-    rows.into_iter()
+    let polys = rows
+        .into_iter()
         .map(|r| Poly {
             mons: r.cols.iter().map(|&c| m.columns[c as usize]).collect(),
             coefs: r.vals,
         })
-        .collect()
+        .collect();
+    (polys, useful)
 }
 
 /// The last matrix: the active elements `act` brought to reduced echelon
@@ -567,13 +625,23 @@ fn final_reduction(
 
 impl F4Trace {
     /// Replays the recorded run on `polys` (the same system, coefficients
-    /// modulo the prime `p` < 2³¹): see the module docs.
-    pub fn replay(&self, polys: &[ModTerms], p: u32, deadline: Option<Instant>) -> Replay {
+    /// modulo the prime `p` < 2³¹), reducing the rows `rows` says: see the
+    /// module docs.
+    pub fn replay(
+        &self,
+        polys: &[ModTerms],
+        p: u32,
+        deadline: Option<Instant>,
+        rows: ReplayRows,
+    ) -> Replay {
         let p = u64::from(p);
         let all = self.replay_steps(
             polys.len(),
             |k| self.import(&polys[k], p),
-            |m, all, with_pivots| Ok(reduce_matrix(m, all, p, with_pivots)),
+            |step, all| {
+                let keep = (rows == ReplayRows::Useful).then_some(step.useful.as_slice());
+                Ok(reduce_matrix(&step.matrix, all, p, step.inputs_at.is_some(), keep).0)
+            },
             |q: &Poly| &q.mons,
             || match deadline {
                 Some(d) if Instant::now() > d => Err(ReplayStop::OutOfTime),
@@ -592,8 +660,8 @@ impl F4Trace {
 
     /// The recorded matrices on other coefficients, for the replays modulo
     /// p and over Q: `import(k)` makes input k (`None` for zero),
-    /// `reduce(matrix, polys, with_pivots)` the polynomials a matrix adds
-    /// (or why to stop), `mons` names a polynomial's support, `go` says
+    /// `reduce(step, polys)` the polynomials a step's matrix adds (or why
+    /// to stop), `mons` names a polynomial's support, `go` says
     /// before each matrix whether to go on. Every
     /// input and every polynomial added must have the recorded support. The
     /// polynomials at the end, indexed as `Last::Reduce`'s `active`.
@@ -601,7 +669,7 @@ impl F4Trace {
         &self,
         count: usize,
         mut import: impl FnMut(usize) -> Result<Option<P>, ()>,
-        mut reduce: impl FnMut(&Matrix, &[P], bool) -> Result<Vec<P>, ReplayStop>,
+        mut reduce: impl FnMut(&Step, &[P]) -> Result<Vec<P>, ReplayStop>,
         mons: impl Fn(&P) -> &[u32],
         go: impl Fn() -> Result<(), ReplayStop>,
     ) -> Result<Vec<P>, ReplayStop> {
@@ -624,7 +692,7 @@ impl F4Trace {
                 all.truncate(base);
                 all.append(&mut inputs);
             }
-            let mut new_polys = reduce(&step.matrix, &all, step.inputs_at.is_some())?;
+            let mut new_polys = reduce(step, &all)?;
             all.truncate(base);
             new_polys.sort_by(|a, b| self.table.cmp(mons(b)[0], mons(a)[0]));
             if new_polys.len() != step.added.len()

@@ -131,36 +131,43 @@ fn reduce_into(
 
 /// Reduces every row of `todo` by the `pivots` (in parallel), then brings the
 /// remainders to echelon form among themselves. Returns the new monic rows,
-/// with distinct first columns none of which has a pivot.
+/// with distinct first columns none of which has a pivot, each with the
+/// position in `todo` of the row it is the remainder of (increasing): the
+/// other rows of `todo` added nothing (their remainders were zero, or
+/// reduced to zero by the new rows before them).
 pub(crate) fn echelon_new_rows(
     ncols: usize,
     pivots: &[Option<Row>],
     todo: Vec<Row>,
     p: u64,
-) -> Vec<Row> {
-    let reduced: Vec<Row> = todo
+) -> Vec<(usize, Row)> {
+    let reduced: Vec<(usize, Row)> = todo
         .par_iter()
+        .enumerate()
         .map_init(
             || vec![0u64; ncols],
-            |acc, row| reduce_into(acc, row, 0, pivots, p, false),
+            |acc, (k, row)| reduce_into(acc, row, 0, pivots, p, false).map(|r| (k, r)),
         )
         .flatten()
         .collect();
     // The remainders have no entry in a pivot column; echelon them.
     let mut fresh: Vec<Option<Row>> = vec![None; ncols];
     let mut acc = vec![0u64; ncols];
-    let mut order: Vec<usize> = Vec::new();
-    for row in reduced {
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    for (k, row) in reduced {
         let mut row = row;
         make_monic(&mut row, p);
         if let Some(mut r) = reduce_into(&mut acc, &row, 0, &fresh, p, false) {
             make_monic(&mut r, p);
             let lead = r.lead();
-            order.push(lead);
+            order.push((k, lead));
             fresh[lead] = Some(r);
         }
     }
-    order.into_iter().filter_map(|c| fresh[c].take()).collect()
+    order
+        .into_iter()
+        .filter_map(|(k, c)| fresh[c].take().map(|r| (k, r)))
+        .collect()
 }
 
 /// Brings monic pivot rows (one per first column) to reduced echelon form:

@@ -36,7 +36,7 @@ pub(crate) mod linalg;
 pub(crate) mod monomial;
 
 pub use f4::{
-    F4Stats, F4Trace, IntTerms, ModTerms, RationalReplay, Replay, ReplayMeter,
+    F4Stats, F4Trace, IntTerms, ModTerms, RationalReplay, Replay, ReplayMeter, ReplayRows,
     groebner_basis_mod_p, groebner_basis_mod_p_traced,
 };
 

@@ -749,7 +749,15 @@ impl SolveRun<'_> {
             if batch.is_empty() {
                 return Ok(Solved::Inconclusive("ran out of primes".into()));
             }
-            let images = self.images(&batch, q0, trace, &rec.form);
+            // Every row is replayed until a second prime has agreed with the
+            // first (that agreement is the count's modular evidence), only
+            // the rows that gave polynomials at the first prime afterwards.
+            let rows = if rec.second_prime.is_some() {
+                trace.map_or(Trace::Off, Trace::ReplayUseful)
+            } else {
+                trace.map_or(Trace::Off, Trace::Replay)
+            };
+            let images = self.images(&batch, q0, rows, &rec.form);
             for (&p, image) in batch.iter().zip(images) {
                 match image? {
                     None => return Ok(Solved::Inconclusive(budget_msg(self.started))),
@@ -781,20 +789,19 @@ impl SolveRun<'_> {
     }
 
     /// The representation's images modulo each prime of `batch`, in
-    /// parallel (the first prime's F4 run replayed from `trace`): `None`
-    /// when the budget ran out, `Some(None)` for a prime that is unusable or
-    /// unlucky.
+    /// parallel (the first prime's F4 run replayed as `use_trace` says):
+    /// `None` when the budget ran out, `Some(None)` for a prime that is
+    /// unusable or unlucky.
     fn images(
         &self,
         batch: &[u32],
         q0: &ModQuotient,
-        trace: Option<&F4Trace>,
+        use_trace: Trace<'_>,
         form: &[i64],
     ) -> Vec<Result<Option<Option<ModRurData>>>> {
         batch
             .par_iter()
             .map(|&p| {
-                let use_trace = trace.map_or(Trace::Off, Trace::Replay);
                 let computed = ModQuotient::compute(
                     self.quotient_polys,
                     self.quotient_vars,
