@@ -93,17 +93,19 @@ pub struct CharacterizeConfig {
     /// units of 10⁹ word products; `Some(0.0)` never tries it. `None` is
     /// the default:
     /// [`DEFAULT_REPLAY_WORK`](crate::variety::zerodim::DEFAULT_REPLAY_WORK)
-    /// for m ≤ [`MAX_DEFAULT_REPLAY_M`], not tried above (on a random m = 4
-    /// instance neither the rank-1 nor the full-rank replay finished in
-    /// 60 s, so by default it would only add minutes).
+    /// for m ≤ [`MAX_DEFAULT_REPLAY_M`] and for the rank-1 strata above
+    /// (on a random m = 4 instance the rank-1 replay, 8 solutions, needs
+    /// 1.21·10⁹ word products, 24 s), not tried on the other strata of
+    /// m = 4 (the full-rank one, 124 solutions, would only add minutes).
     pub replay_work: Option<f64>,
     /// Time for a rational Gröbner basis that makes a stratum's count exact
     /// where the replay did not.
     pub rational_basis_budget: Option<f64>,
 }
 
-/// Largest m for which `characterize` replays each stratum's modular run
-/// over Q by default ([`CharacterizeConfig::replay_work`]).
+/// Largest m for which `characterize` replays every stratum's modular run
+/// over Q by default ([`CharacterizeConfig::replay_work`]); above it only
+/// the rank-1 stratum's.
 pub const MAX_DEFAULT_REPLAY_M: usize = 3;
 
 impl Default for CharacterizeConfig {
@@ -590,7 +592,7 @@ impl<P: FnMut(&str)> Run<'_, P> {
                 solve: SolveOptions {
                     replay_work: match self.cfg.replay_work {
                         Some(w) => (w > 0.0).then_some(w),
-                        None => (inst.m() <= MAX_DEFAULT_REPLAY_M)
+                        None => (inst.m() <= MAX_DEFAULT_REPLAY_M || r == 1)
                             .then_some(crate::variety::zerodim::DEFAULT_REPLAY_WORK),
                     },
                     rational_basis_budget: self.cfg.rational_basis_budget,

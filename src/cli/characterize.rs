@@ -28,7 +28,8 @@ pub struct CharacterizeArgs {
     /// 10⁹ word products: a count of the replay's own arithmetic, so the
     /// outcome is the same on every machine (one unit took 10 to 30 s on
     /// two cores here). 0 skips it, and the counts then rest on two primes
-    /// agreeing. Default: 3 for m ≤ 3, not tried for m = 4.
+    /// agreeing. Default: 3 for m ≤ 3 and for the rank-1 stratum of m = 4,
+    /// not tried for the other strata of m = 4.
     #[arg(long, value_name = "GIGA_WORD_PRODUCTS")]
     pub count_proof_budget: Option<f64>,
     /// Significant digits of the entries of S.

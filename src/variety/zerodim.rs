@@ -111,11 +111,13 @@ pub struct SolveOptions {
 
 /// Default work for the replay over Q ([`SolveOptions::replay_work`]), in
 /// units of 10⁹ word products. Measured on the built-ins: the replays that
-/// conclude need at most 2.66 (`commuting`'s rank-2 critical points, 28 s
-/// on two cores of a 2026 server, 54 s beside the other instances of
-/// `verify`); every other one at most 0.05. `wide`'s rank-2 stratum
-/// (intermediate coefficients of 10⁴ bits) had not concluded after 2.0
-/// units (60 s): with this limit it stops after about 80 s there.
+/// conclude need at most 0.25 (`commuting`'s rank-2 critical points, 9 s
+/// on two cores; 2.66 and 28 s when every row of the trace was replayed,
+/// not only those that gave polynomials); every other one at most 0.05.
+/// The rank-1 stratum of a random m = 4 instance needs 1.21 (24 s).
+/// `wide`'s rank-2 stratum (intermediate coefficients of 10⁴ bits) had not
+/// concluded after 40 units (250 s): with this limit it stops after about
+/// 65 s there.
 pub const DEFAULT_REPLAY_WORK: f64 = 3.0;
 
 impl Default for SolveOptions {
