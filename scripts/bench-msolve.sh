@@ -52,7 +52,8 @@ ratio() {
   python3 -c 'import sys
 try:
     a, b = map(float, sys.argv[1:]); print(f"{a/b:.1f}")
-except ValueError:
+except (ValueError, ZeroDivisionError):
+    # A time that is not a number, or msolve below the timer resolution.
     print("-")' "$1" "$2"
 }
 
