@@ -507,9 +507,9 @@ fn sort_new(table: &Monomials, v: &mut [Poly]) {
 }
 
 /// One pivot per leading column (the sparsest row), the other rows to
-/// reduce.
-fn split(m: &Matrix, polys: &[Poly]) -> (Vec<Option<Row>>, Vec<Row>) {
-    split_kept(m, None, |cols, g| Row {
+/// reduce at the positions `keep` (all if `None`).
+fn split(m: &Matrix, polys: &[Poly], keep: Option<&[u32]>) -> (Vec<Option<Row>>, Vec<Row>) {
+    split_kept(m, keep, |cols, g| Row {
         cols: cols.to_vec(),
         vals: polys[g].coefs.clone(),
     })
@@ -568,10 +568,7 @@ fn reduce_matrix(
     with_pivots: bool,
     keep: Option<&[u32]>,
 ) -> (Vec<Poly>, Vec<u32>) {
-    let (pivots, todo) = split_kept(m, keep, |cols, g| Row {
-        cols: cols.to_vec(),
-        vals: polys[g].coefs.clone(),
-    });
+    let (pivots, todo) = split(m, polys, keep);
     let (useful, fresh): (Vec<u32>, Vec<Row>) = echelon_new_rows(m.columns.len(), &pivots, todo, p)
         .into_iter()
         .map(|(k, r)| (keep.map_or(k as u32, |kept| kept[k]), r))
@@ -601,7 +598,7 @@ fn final_reduction(
     p: u64,
 ) -> Vec<ModTerms> {
     let ncols = m.columns.len();
-    let (mut pivots, _) = split(m, polys);
+    let (mut pivots, _) = split(m, polys, None);
     back_substitute(ncols, &mut pivots, p);
     let mut out: Vec<(u32, ModTerms)> = act
         .iter()

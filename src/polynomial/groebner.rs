@@ -152,14 +152,10 @@ pub(crate) enum Trace<'a> {
     Off,
     /// A full run that records its trace for other primes.
     Record,
-    /// A replay of this trace reducing every row (a full run when it does
-    /// not apply to the prime): the prime's own basis.
-    Replay(&'a crate::modular::F4Trace),
-    /// A replay of this trace reducing only the rows that gave new
-    /// polynomials at the trace's prime ([`crate::modular::ReplayRows`];
-    /// a full run when it does not apply): for the images of a lift whose
-    /// result is verified exactly.
-    ReplayUseful(&'a crate::modular::F4Trace),
+    /// A replay of this trace reducing the rows
+    /// [`crate::modular::ReplayRows`] says (a full run when it does not
+    /// apply to the prime).
+    Replay(&'a crate::modular::F4Trace, crate::modular::ReplayRows),
 }
 
 /// The reduced basis modulo the prime `prime` (below 2³¹) in `order` by our
@@ -174,7 +170,7 @@ pub(crate) fn modular_basis_traced(
     budget: Option<Duration>,
     trace: Trace<'_>,
 ) -> Result<Option<(Basis, Option<crate::modular::F4Trace>)>> {
-    use crate::modular::{Replay, ReplayRows, groebner_basis_mod_p, groebner_basis_mod_p_traced};
+    use crate::modular::{Replay, groebner_basis_mod_p, groebner_basis_mod_p_traced};
     validate(Field::Prime(prime), variables)?;
     let started = Instant::now();
     let nvars = variables.len();
@@ -186,17 +182,11 @@ pub(crate) fn modular_basis_traced(
         Trace::Off => full(),
         Trace::Record => groebner_basis_mod_p_traced(&input, nvars, order, prime, deadline)
             .map(|(b, _, t)| (b, t)),
-        Trace::Replay(t) | Trace::ReplayUseful(t) => {
-            let rows = match trace {
-                Trace::ReplayUseful(_) => ReplayRows::Useful,
-                _ => ReplayRows::All,
-            };
-            match t.replay(&input, prime, deadline, rows) {
-                Replay::Basis(b) => Some((b, None)),
-                Replay::OutOfTime => None,
-                Replay::Mismatch => full(),
-            }
-        }
+        Trace::Replay(t, rows) => match t.replay(&input, prime, deadline, rows) {
+            Replay::Basis(b) => Some((b, None)),
+            Replay::OutOfTime => None,
+            Replay::Mismatch => full(),
+        },
     };
     Ok(found.map(|(basis, learned)| {
         (

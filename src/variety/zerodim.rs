@@ -75,7 +75,7 @@ use crate::exact::UPoly;
 use crate::exact::intpoly;
 use crate::exact::qt::Qt;
 use crate::modular::F4Trace;
-use crate::modular::{RationalReplay, ReplayMeter};
+use crate::modular::{RationalReplay, ReplayMeter, ReplayRows};
 use crate::polynomial::groebner::{
     Field, Trace, groebner_basis, leads_over_q, modular_basis_traced,
 };
@@ -755,11 +755,12 @@ impl SolveRun<'_> {
             // first (that agreement is the count's modular evidence), only
             // the rows that gave polynomials at the first prime afterwards.
             let rows = if rec.second_prime.is_some() {
-                trace.map_or(Trace::Off, Trace::ReplayUseful)
+                ReplayRows::Useful
             } else {
-                trace.map_or(Trace::Off, Trace::Replay)
+                ReplayRows::All
             };
-            let images = self.images(&batch, q0, rows, &rec.form);
+            let use_trace = trace.map_or(Trace::Off, |t| Trace::Replay(t, rows));
+            let images = self.images(&batch, q0, use_trace, &rec.form);
             for (&p, image) in batch.iter().zip(images) {
                 match image? {
                     None => return Ok(Solved::Inconclusive(budget_msg(self.started))),

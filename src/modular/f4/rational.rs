@@ -12,10 +12,11 @@
 //! rows: all of them lie in the ideal I over Q, with no assumption on the
 //! prime, whichever rows are reduced. Leaving rows out can only leave out
 //! elements of I, which the proof does not need; on `commuting`'s rank-2
-//! stratum it divides the replay's work by 10.8. When every support over Q is the recorded one,
-//! the last matrix's elements have the leading monomials L of the basis
-//! modulo p, so `LM(I) ⊇ ⟨L⟩` and the standard monomials of I are among
-//! those of `⟨L⟩`: `dim_Q Q[x]/I ≤ D`, the number of standard monomials of L.
+//! stratum it divides the replay's work by 10.8. When every support over Q
+//! is the recorded one, the last matrix's elements have the leading
+//! monomials L of the basis modulo p, so `LM(I) ⊇ ⟨L⟩` and the standard
+//! monomials of I are among those of `⟨L⟩`: `dim_Q Q[x]/I ≤ D`, the number
+//! of standard monomials of L.
 //! With D distinct solutions verified exactly, that is a proof that there
 //! are no others (see `variety::zerodim`).
 //!
