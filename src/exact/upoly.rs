@@ -9,6 +9,7 @@ use std::fmt;
 use std::ops::{Add, Mul, Neg, Sub};
 
 use num_bigint::BigInt;
+use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
@@ -231,7 +232,13 @@ impl UPoly {
                 .iter()
                 .enumerate()
                 .skip(1)
-                .map(|(i, c)| c * rat(i as i64))
+                .map(|(i, c)| {
+                    // c·i in lowest terms without a gcd of the tall parts:
+                    // with g = gcd(i, den), num·(i/g) over den/g is reduced.
+                    let i = BigInt::from(i);
+                    let g = (c.denom() % &i).gcd(&i);
+                    BigRational::new_raw(c.numer() * (&i / &g), c.denom() / &g)
+                })
                 .collect(),
         )
     }

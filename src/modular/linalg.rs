@@ -52,15 +52,15 @@ pub(crate) fn make_monic(row: &mut Row, p: u64) {
 /// reduced once per column visited, and a division was a large part of it).
 /// [`crate::exact::intpoly::Modulus`] is the same method for 62-bit primes
 /// and 128-bit values; here the values fit one word, so one product does.
-#[derive(Clone, Copy)]
-struct Barrett {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Barrett {
     p: u64,
     /// `⌊(2⁶⁴ − 1)/p⌋`.
     m: u64,
 }
 
 impl Barrett {
-    fn new(p: u64) -> Self {
+    pub(crate) fn new(p: u64) -> Self {
         Self { p, m: u64::MAX / p }
     }
 
@@ -68,7 +68,7 @@ impl Barrett {
     /// `⌊x/p⌋` and at least `⌊x/p⌋ − 2` (`x/p − x·m/2⁶⁴ < x/2⁶⁴ + 1 < 2`),
     /// so at most two subtractions remain.
     #[inline]
-    fn reduce(self, x: u64) -> u64 {
+    pub(crate) fn reduce(self, x: u64) -> u64 {
         let q = ((u128::from(x) * u128::from(self.m)) >> 64) as u64;
         let mut r = x - q * self.p;
         while r >= self.p {

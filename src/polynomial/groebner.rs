@@ -170,6 +170,33 @@ pub(crate) fn modular_basis_traced(
     budget: Option<Duration>,
     trace: Trace<'_>,
 ) -> Result<Option<(Basis, Option<crate::modular::F4Trace>)>> {
+    let started = Instant::now();
+    let found = modular_terms_traced(polys, variables, order, prime, budget, trace)?;
+    Ok(found.map(|(basis, learned)| {
+        (
+            modular_result(basis, variables, order, prime, started),
+            learned,
+        )
+    }))
+}
+
+/// [`modular_basis_traced`] with the basis left as F4 gives it: monic
+/// polynomials over Z/p as terms, sorted by increasing leading monomial,
+/// for callers that go on working modulo the prime (no rational
+/// coefficients are built).
+pub(crate) fn modular_terms_traced(
+    polys: &[SparsePoly],
+    variables: &[String],
+    order: MonomialOrder,
+    prime: u32,
+    budget: Option<Duration>,
+    trace: Trace<'_>,
+) -> Result<
+    Option<(
+        Vec<crate::modular::ModTerms>,
+        Option<crate::modular::F4Trace>,
+    )>,
+> {
     use crate::modular::{Replay, groebner_basis_mod_p, groebner_basis_mod_p_traced};
     validate(Field::Prime(prime), variables)?;
     let started = Instant::now();
@@ -178,7 +205,7 @@ pub(crate) fn modular_basis_traced(
     let deadline = budget.map(|b| started + b);
     let full =
         || groebner_basis_mod_p(&input, nvars, order, prime, deadline).map(|(b, _)| (b, None));
-    let found = match trace {
+    Ok(match trace {
         Trace::Off => full(),
         Trace::Record => groebner_basis_mod_p_traced(&input, nvars, order, prime, deadline)
             .map(|(b, _, t)| (b, t)),
@@ -187,13 +214,7 @@ pub(crate) fn modular_basis_traced(
             Replay::OutOfTime => None,
             Replay::Mismatch => full(),
         },
-    };
-    Ok(found.map(|(basis, learned)| {
-        (
-            modular_result(basis, variables, order, prime, started),
-            learned,
-        )
-    }))
+    })
 }
 
 /// The F4 run recorded in `trace` (on `polys`, modulo its first prime)

@@ -3,21 +3,31 @@
 //! reconstructed here are never trusted as such: the solver verifies them
 //! exactly over Q before use.
 
+use crate::modular::linalg::Barrett;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{One, Signed, Zero};
 
-/// Arithmetic in Z/p for a prime p < 2³¹.
+/// Arithmetic in Z/p for a prime p < 2³¹; products are reduced by
+/// Barrett's method (a word product instead of a division).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fp {
     p: u64,
+    barrett: Barrett,
 }
 
 impl Fp {
     /// The field Z/p (`p` must be prime; not checked here).
     pub fn new(p: u32) -> Self {
-        Self { p: u64::from(p) }
+        Self::of(u64::from(p))
+    }
+
+    fn of(p: u64) -> Self {
+        Self {
+            p,
+            barrett: Barrett::new(p),
+        }
     }
 
     /// The modulus.
@@ -38,7 +48,32 @@ impl Fp {
 
     /// `a · b`.
     pub fn mul(self, a: u64, b: u64) -> u64 {
-        (a * b) % self.p
+        self.barrett.reduce(a * b)
+    }
+
+    /// `x mod p` for any word `x`.
+    pub fn reduce(self, x: u64) -> u64 {
+        self.barrett.reduce(x)
+    }
+
+    /// `c − a·b` for `c`, `a`, `b` in `0..p`, with one reduction.
+    pub fn sub_mul(self, c: u64, a: u64, b: u64) -> u64 {
+        self.barrett.reduce(c + self.p * self.p - a * b)
+    }
+
+    /// `Σ aᵢ·bᵢ` for entries in `0..p`, reduced once at the end: a partial
+    /// sum is kept below `p²` by subtracting `p²` (each product is below
+    /// it, so the sum never exceeds a word).
+    pub fn dot(self, a: impl IntoIterator<Item = u64>, b: impl IntoIterator<Item = u64>) -> u64 {
+        let p2 = self.p * self.p;
+        let mut acc = 0u64;
+        for (x, y) in a.into_iter().zip(b) {
+            acc += x * y;
+            if acc >= p2 {
+                acc -= p2;
+            }
+        }
+        self.barrett.reduce(acc)
     }
 
     /// `−a`.
@@ -66,9 +101,7 @@ impl Fp {
 
     /// The image of an integer.
     pub fn from_int(self, x: &BigInt) -> u64 {
-        let m = BigInt::from(self.p);
-        let r = ((x % &m) + &m) % &m;
-        r.to_u64().unwrap_or(0)
+        crate::exact::intpoly::reduce(x, self.p)
     }
 
     /// The image of a rational (`None` when p divides the denominator).
@@ -152,10 +185,12 @@ impl Default for Crt {
 }
 
 impl Crt {
-    /// Adds the residue `r` modulo the prime `p` (coprime to the modulus so far).
+    /// Adds the residue `r` modulo the prime `p < 2³¹` (coprime to the
+    /// modulus so far).
     pub fn add(&mut self, r: u64, p: u64) {
+        debug_assert!(p < 1 << 31, "Crt::add: the prime {p} is not below 2³¹");
         let pb = BigInt::from(p);
-        let f = Fp { p };
+        let f = Fp::of(p);
         // value + modulus·k ≡ r (mod p)  ⇒  k = (r − value)·modulus⁻¹ mod p.
         let cur = f.from_int(&self.value);
         let minv = f.inv(f.from_int(&self.modulus)).unwrap_or(0);
@@ -298,6 +333,43 @@ pub fn rational_reconstruction(a: &BigInt, m: &BigInt) -> Option<BigRational> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_products_reduce_like_wide_arithmetic() {
+        // Values at the top of the range, where a lazy sum nears a word.
+        for p in [2_147_483_647u32, 2_147_483_629, 65_521, 3] {
+            let f = Fp::new(p);
+            let p = u64::from(p);
+            let xs: Vec<u64> = (0..200).map(|i| (p - 1 - i % p) % p).collect();
+            let ys: Vec<u64> = (0..200).map(|i| (p - 1 - (3 * i) % p) % p).collect();
+            let wide: u128 = xs
+                .iter()
+                .zip(&ys)
+                .map(|(&x, &y)| u128::from(x) * u128::from(y))
+                .sum::<u128>()
+                % u128::from(p);
+            assert_eq!(
+                u128::from(f.dot(xs.iter().copied(), ys.iter().copied())),
+                wide
+            );
+            for (&x, &y) in xs.iter().zip(&ys).take(20) {
+                let c = (x + y) % p;
+                let want = (u128::from(c) + u128::from(p) * u128::from(p)
+                    - u128::from(x) * u128::from(y))
+                    % u128::from(p);
+                assert_eq!(u128::from(f.sub_mul(c, x, y)), want);
+                assert_eq!(
+                    u128::from(f.mul(x, y)),
+                    u128::from(x) * u128::from(y) % u128::from(p)
+                );
+            }
+            assert_eq!(f.from_int(&BigInt::from(-1)), p - 1);
+            assert_eq!(
+                f.from_int(&(BigInt::from(p) * BigInt::from(u64::MAX) + 5)),
+                5 % p
+            );
+        }
+    }
 
     #[test]
     fn primes_are_prime_and_distinct() {

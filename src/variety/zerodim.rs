@@ -60,11 +60,13 @@
 //! Otherwise it rests on two primes agreeing on D (true for all but
 //! finitely many primes: [`Completeness::Modular`]); the result says which.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
+use num_bigint::BigInt;
 use num_rational::BigRational;
+use num_traits::Zero;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -72,12 +74,12 @@ use super::modular::{Crt, Fp, primes, rationals_sharing_denominators};
 use super::quotient::{IntPolys, QtModP, QuotientRing};
 use crate::error::{Error, Result};
 use crate::exact::UPoly;
-use crate::exact::intpoly;
+use crate::exact::intpoly::{self, IPoly};
 use crate::exact::qt::Qt;
-use crate::modular::F4Trace;
+use crate::modular::{F4Trace, ModTerms};
 use crate::modular::{RationalReplay, ReplayMeter, ReplayRows};
 use crate::polynomial::groebner::{
-    Field, Trace, groebner_basis, leads_over_q, modular_basis_traced,
+    Field, Trace, groebner_basis, leads_over_q, modular_terms_traced,
 };
 use crate::polynomial::ideal::{max_independent_set, support_mask};
 use crate::polynomial::sparse::{MonomialOrder, SparsePoly, divides};
@@ -537,9 +539,11 @@ impl Reconstruction {
     }
 
     fn push(&mut self, r: &ModRurData, p: u32) {
-        for (k, c) in r.flat().enumerate() {
-            self.crts[k].add(c, u64::from(p));
-        }
+        let values: Vec<u64> = r.flat().collect();
+        self.crts
+            .par_iter_mut()
+            .zip(values)
+            .for_each(|(crt, c)| crt.add(c, u64::from(p)));
     }
 
     /// The order in which the coefficients are reconstructed: χ's and then
@@ -1134,11 +1138,15 @@ fn rational_count(
     }
 }
 
-/// Check (d) of the module docs, exactly in `Q[t]/χ`: whether the form
+/// Check (d) of the module docs, exactly: whether the form
 /// `ℓ = Σ cᵢ xᵢ` evaluated on the representation gives back t,
 /// `Σ cᵢ hᵢ(t) ≡ t·χ'(t) (mod χ)`. Then at every root t₀ of the squarefree
 /// χ (where χ'(t₀) ≠ 0) `ℓ(x(t₀)) = t₀`, so distinct roots give distinct
-/// points. Errors on a constant χ or a form of the wrong length.
+/// points. With χ of degree D, `t·χ' − D·χ = Σⱼ (j − D)·χⱼ tʲ` has degree
+/// below D and is `t·χ'` modulo χ, and so is `Σ cᵢ hᵢ` (each `hᵢ` has
+/// degree below D): the congruence is the equality of their coefficients,
+/// checked without any reduction modulo χ. Errors on a constant χ or a
+/// form of the wrong length.
 pub fn form_separates(rur: &Rur) -> Result<bool> {
     let nvars = rur.numerators.len() + rur.saturation.len();
     if rur.form.len() != nvars || rur.form[rur.numerators.len()..].iter().any(|&c| c != 0) {
@@ -1149,17 +1157,53 @@ pub fn form_separates(rur: &Rur) -> Result<bool> {
             rur.numerators.len()
         )));
     }
-    let ring = Qt::new(&rur.chi)
+    let d = rur
+        .chi
+        .degree()
+        .filter(|&d| d > 0)
         .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
-    let mut acc = ring.zero();
-    for (&c, h) in rur.form.iter().zip(&rur.numerators) {
-        if c != 0 {
-            let t = ring.scale(&ring.elem(h), &BigRational::from_integer(c.into()));
-            acc = ring.add(&acc, &t);
+    if rur
+        .numerators
+        .iter()
+        .any(|h| h.degree().is_some_and(|e| e >= d))
+    {
+        return Ok(false);
+    }
+    let coeff = |p: &UPoly, k: usize| p.coeffs().get(k).cloned().unwrap_or_else(BigRational::zero);
+    Ok((0..d).into_par_iter().all(|k| {
+        let shift = BigInt::from(k) - BigInt::from(d);
+        let mut terms: Vec<(BigInt, BigInt)> = vec![{
+            let c = coeff(&rur.chi, k);
+            (-(c.numer() * &shift), c.denom().clone())
+        }];
+        for (&c, h) in rur.form.iter().zip(&rur.numerators) {
+            let x = coeff(h, k);
+            if c != 0 && !x.is_zero() {
+                terms.push((x.numer() * c, x.denom().clone()));
+            }
+        }
+        sum_is_zero(terms)
+    }))
+}
+
+/// Whether `Σ nᵢ/dᵢ = 0` (every `dᵢ > 0`): the numerators over each
+/// distinct denominator are added, and the groups compared by
+/// cross-multiplication, so that no gcd of tall numbers is taken (the
+/// coefficients of a representation share a few denominators).
+fn sum_is_zero(terms: Vec<(BigInt, BigInt)>) -> bool {
+    let mut groups: Vec<(BigInt, BigInt)> = Vec::new();
+    for (n, den) in terms {
+        match groups.iter_mut().find(|(g, _)| *g == den) {
+            Some((_, sum)) => *sum += n,
+            None => groups.push((den, n)),
         }
     }
-    let t_dchi = ring.elem(&UPoly::x().mul(&rur.chi_derivative()));
-    Ok(ring.sub(&acc, &t_dchi).is_zero())
+    // Σ sumᵢ·Π_{j≠i} denⱼ, built one group at a time as a fraction.
+    let mut acc = (BigInt::zero(), BigInt::from(1));
+    for (den, sum) in groups {
+        acc = (&acc.0 * &den + sum * &acc.1, acc.1 * den);
+    }
+    acc.0.is_zero()
 }
 
 /// A Gröbner basis over Q within the budget, when it is `{1}`: the system
@@ -1210,13 +1254,15 @@ fn rational_empty(
 /// equation other than its own involves a saturation variable.
 pub fn verify_by_substitution(polys: &[SparsePoly], rur: &Rur) -> Result<bool> {
     let sub = IntSubstitution::new(rur)?;
-    // The equations in parallel (each is one exact evaluation).
-    let vanish = polys
-        .par_iter()
+    let equations: Vec<SparsePoly> = polys
+        .iter()
         .enumerate()
         .filter(|(j, _)| !rur.saturation.iter().any(|s| s.equation == *j))
-        .map(|(_, f)| sub.divisible(f))
-        .collect::<Result<Vec<bool>>>()?;
+        .map(|(_, f)| f.primitive())
+        .collect();
+    let substituted = sub.substitute_all(&equations)?;
+    // The exact divisions in parallel.
+    let vanish: Vec<bool> = substituted.par_iter().map(|f| sub.divides(f)).collect();
     Ok(vanish.iter().all(|&v| v)
         && rur
             .saturation
@@ -1235,7 +1281,7 @@ pub fn verify_by_substitution(polys: &[SparsePoly], rur: &Rur) -> Result<bool> {
 /// multiplies by χ's leading coefficient at every step, which for a
 /// representation with a tall χ costs far more than the products.)
 struct IntSubstitution {
-    chi: intpoly::IPoly,
+    chi: IPoly,
     sub: Substitution<IntPolys>,
 }
 
@@ -1250,8 +1296,16 @@ impl IntSubstitution {
             .flat_map(|p| p.coeffs().to_vec())
             .collect();
         let (_, mu) = intpoly::clear_denominators(&all);
-        let mu = BigRational::from_integer(mu);
-        let scaled = |p: &UPoly| IntPolys.elem(&p.scale(&mu));
+        // μ·c for each coefficient c = n/d is the integer n·(μ/d).
+        let scaled = |p: &UPoly| -> IPoly {
+            let mut out: IPoly = p
+                .coeffs()
+                .iter()
+                .map(|c| c.numer() * (&mu / c.denom()))
+                .collect();
+            intpoly::trim(&mut out);
+            out
+        };
         let sub = Substitution {
             h: rur.numerators.iter().map(scaled).collect(),
             dchi: scaled(&dchi),
@@ -1260,12 +1314,91 @@ impl IntSubstitution {
         Ok(Self { chi, sub })
     }
 
-    /// Whether χ divides `μ^D χ'^D f(h/χ')`; an error when f involves an
-    /// unrepresented variable.
-    fn divisible(&self, f: &SparsePoly) -> Result<bool> {
-        let big_f = self.sub.eval(&f.primitive())?;
-        Ok(big_f.is_empty() || intpoly::exact_div(&big_f, &self.chi).is_some())
+    /// Whether χ divides `F` (exactly, over Z).
+    fn divides(&self, big_f: &IPoly) -> bool {
+        big_f.is_empty() || intpoly::exact_div(big_f, &self.chi).is_some()
     }
+
+    /// `F = Σ c_e Y^e Y₀^{D−|e|}` for each of the polynomials `fs`, which
+    /// must have integer coefficients; an error when one involves an
+    /// unrepresented variable.
+    ///
+    /// The products `Y^e` are shared: every monomial needed (in any of the
+    /// `fs`) is its first variable times a monomial of one degree less,
+    /// computed once and kept, so each distinct monomial of degree ≥ 2 costs
+    /// one product (45 products for the ten quadrics of the m = 4
+    /// S-system, where a Horner scheme per equation takes 110), and each F
+    /// is then a combination of them with the small coefficients `c_e`.
+    fn substitute_all(&self, fs: &[SparsePoly]) -> Result<Vec<IPoly>> {
+        let nvars = self.sub.h.len();
+        let forms = fs
+            .iter()
+            .map(|f| homogeneous_terms(f, nvars))
+            .collect::<Result<Vec<_>>>()?;
+        // Every monomial needed, and the ones it is built from.
+        let mut needed: HashSet<Vec<u16>> = HashSet::new();
+        let mut pending: Vec<Vec<u16>> = forms
+            .iter()
+            .flat_map(|(_, terms)| terms.iter().map(|(e, _)| e.clone()))
+            .collect();
+        while let Some(e) = pending.pop() {
+            if needed.contains(&e) {
+                continue;
+            }
+            if let Some((_, parent)) = split_first_variable(&e) {
+                pending.push(parent);
+            }
+            needed.insert(e);
+        }
+        let mut by_degree: BTreeMap<usize, Vec<Vec<u16>>> = BTreeMap::new();
+        for e in needed {
+            let deg = e.iter().map(|&k| usize::from(k)).sum();
+            by_degree.entry(deg).or_default().push(e);
+        }
+        // Degree by degree, the products of one degree in parallel.
+        let mut products: HashMap<Vec<u16>, IPoly> = HashMap::new();
+        for (deg, monomials) in by_degree {
+            let made: Vec<(Vec<u16>, IPoly)> = monomials
+                .into_par_iter()
+                .map(|e| {
+                    let value = match split_first_variable(&e) {
+                        None => IntPolys.one(),
+                        Some((k, _)) if deg == 1 => self.sub.y(k).clone(),
+                        Some((k, parent)) => intpoly::mul(self.sub.y(k), &products[&parent]),
+                    };
+                    (e, value)
+                })
+                .collect();
+            products.extend(made);
+        }
+        Ok(forms
+            .par_iter()
+            .map(|(_, terms)| {
+                let mut out: IPoly = Vec::new();
+                for (e, c) in terms {
+                    debug_assert!(c.is_integer());
+                    let y = &products[e];
+                    if out.len() < y.len() {
+                        out.resize(y.len(), BigInt::zero());
+                    }
+                    for (o, x) in out.iter_mut().zip(y) {
+                        *o += x * c.numer();
+                    }
+                }
+                intpoly::trim(&mut out);
+                out
+            })
+            .collect())
+    }
+}
+
+/// The first variable of a monomial and the monomial divided by it; `None`
+/// for the monomial 1.
+fn split_first_variable(e: &[u16]) -> Option<(usize, Vec<u16>)> {
+    let k = e.iter().position(|&x| x > 0)?;
+    let mut parent = e.to_vec();
+    parent[k] -= 1;
+    Some((k, parent))
 }
 
 /// Whether the polynomial `e` in the represented variables vanishes at no
@@ -1519,28 +1652,27 @@ impl ModQuotient {
             return Ok(Some((Quot::Unusable, None)));
         }
         let order = MonomialOrder::GrevLex;
-        let (gb, learned) = match modular_basis_traced(polys, variables, order, p, budget, trace) {
+        let (gb, learned) = match modular_terms_traced(polys, variables, order, p, budget, trace) {
             Ok(Some(found)) => found,
             Ok(None) => return Ok(None),
             Err(Error::Computation(_)) => return Ok(Some((Quot::Unusable, None))),
             Err(e) => return Err(e),
         };
         Ok(Some((
-            Self::from_basis(&gb.polys, variables.len(), f)?,
+            Self::from_basis(monic_elements(gb), variables.len(), f),
             learned,
         )))
     }
 
     /// The quotient algebra of a reduced grevlex basis modulo the prime of
-    /// `f`.
-    fn from_basis(gb: &[SparsePoly], nvars: usize, f: Fp) -> Result<Quot> {
-        let elems = monic_elements(gb, f)?;
+    /// `f`, given as its monic elements.
+    fn from_basis(elems: Vec<ModElement>, nvars: usize, f: Fp) -> Quot {
         if elems.iter().any(|(l, _)| l.iter().all(|&x| x == 0)) {
-            return Ok(Quot::Empty);
+            return Quot::Empty;
         }
         let leads: Vec<Vec<u16>> = elems.iter().map(|(l, _)| l.clone()).collect();
         let Some(basis) = standard_monomials(&leads, nvars, 20_000) else {
-            return Ok(Quot::Positive(krull_dimension(&leads, nvars)));
+            return Quot::Positive(krull_dimension(&leads, nvars));
         };
         let index: HashMap<Vec<u16>, usize> = basis
             .iter()
@@ -1555,7 +1687,7 @@ impl ModQuotient {
             mult: Vec::new(),
         };
         q.mult = q.multiplication_matrices(nvars);
-        Ok(Quot::Finite(q))
+        Quot::Finite(q)
     }
 
     /// The matrices of multiplication by each variable on the standard
@@ -1590,31 +1722,25 @@ fn divides_some_content(polys: &[SparsePoly], f: Fp) -> bool {
     })
 }
 
-/// The basis `gb` modulo the prime of `f`, each element made monic: its
-/// leading monomial and its other non-zero terms.
-fn monic_elements(gb: &[SparsePoly], f: Fp) -> Result<Vec<ModElement>> {
-    let mut elems = Vec::new();
-    for g in gb {
-        let Some((lead, lc)) = g.leading(MonomialOrder::GrevLex) else {
-            continue;
-        };
-        let lead = lead.to_vec();
-        let inv = f
-            .from_rational(lc)
-            .and_then(|c| f.inv(c))
-            .ok_or_else(|| Error::Computation("a zero leading coefficient modulo p".into()))?;
-        let tail: Vec<(Vec<u16>, u64)> = g
-            .terms()
-            .iter()
-            .filter(|(e, _)| *e != lead)
-            .filter_map(|(e, c)| {
-                let v = f.mul(f.from_rational(c).unwrap_or(0), inv);
-                (v != 0).then(|| (e.clone(), v))
-            })
-            .collect();
-        elems.push((lead, tail));
-    }
-    Ok(elems)
+/// The elements of a monic basis over Z/p (as F4 gives it): each one's
+/// leading monomial in grevlex and its other terms.
+fn monic_elements(gb: Vec<ModTerms>) -> Vec<ModElement> {
+    gb.into_iter()
+        .filter_map(|terms| {
+            let lead = terms
+                .iter()
+                .map(|(e, _)| e)
+                .max_by(|a, b| MonomialOrder::GrevLex.cmp(a, b))?
+                .clone();
+            debug_assert!(terms.iter().any(|(e, c)| *e == lead && *c == 1));
+            let tail: Vec<(Vec<u16>, u64)> = terms
+                .into_iter()
+                .filter(|(e, c)| *e != lead && *c != 0)
+                .map(|(e, c)| (e, u64::from(c)))
+                .collect();
+            Some((lead, tail))
+        })
+        .collect()
 }
 
 impl ModQuotient {
@@ -1663,12 +1789,13 @@ impl ModQuotient {
             }
             let mut out = vec![0u64; d];
             for ((_, c), child) in tail.iter().zip(children) {
-                let sub = match self.index.get(&child) {
-                    Some(&i) => unit(i),
-                    None => memo[&child].clone(),
-                };
-                for (o, s) in out.iter_mut().zip(sub) {
-                    *o = self.f.sub(*o, self.f.mul(*c, s));
+                match self.index.get(&child) {
+                    Some(&i) => out[i] = self.f.sub(out[i], *c),
+                    None => {
+                        for (o, &s) in out.iter_mut().zip(&memo[&child]) {
+                            *o = self.f.sub_mul(*o, *c, s);
+                        }
+                    }
                 }
             }
             memo.insert(m, out);
@@ -1695,13 +1822,13 @@ impl ModQuotient {
             };
             for (row, src) in ml.iter_mut().zip(&self.mult[v]) {
                 for (x, &y) in row.iter_mut().zip(src) {
-                    *x = f.add(*x, f.mul(cm, y));
+                    *x = f.reduce(*x + cm * y);
                 }
             }
         }
         let apply = |m: &Vec<Vec<u64>>, x: &[u64]| -> Vec<u64> {
-            (0..d)
-                .map(|i| (0..d).fold(0u64, |acc, j| f.add(acc, f.mul(m[i][j], x[j]))))
+            m.iter()
+                .map(|row| f.dot(row.iter().copied(), x.iter().copied()))
                 .collect()
         };
         let one = match self.index.get(&vec![0u16; self.basis[0].len()]) {
@@ -1785,7 +1912,7 @@ fn solve_mod(f: Fp, cols: &[Vec<u64>], rhs: &[Vec<u64>]) -> Option<Vec<Vec<u64>>
             if i != col && row[col] != 0 {
                 let factor = row[col];
                 for (x, p) in row.iter_mut().zip(&pivot_row) {
-                    *x = f.sub(*x, f.mul(factor, *p));
+                    *x = f.sub_mul(*x, factor, *p);
                 }
             }
         }
@@ -1824,7 +1951,7 @@ fn poly_mul(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
             continue;
         }
         for (j, &y) in b.iter().enumerate() {
-            out[i + j] = f.add(out[i + j], f.mul(x, y));
+            out[i + j] = f.reduce(out[i + j] + x * y);
         }
     }
     trim(out)
@@ -1841,7 +1968,7 @@ fn poly_rem(f: Fp, a: &[u64], b: &[u64]) -> Vec<u64> {
         let shift = r.len() - b.len();
         let c = f.mul(*r.last().unwrap_or(&0), inv);
         for (k, &y) in b.iter().enumerate() {
-            r[shift + k] = f.sub(r[shift + k], f.mul(c, y));
+            r[shift + k] = f.sub_mul(r[shift + k], c, y);
         }
         r = trim(r);
     }
@@ -2139,6 +2266,52 @@ mod tests {
         let rur = known_rur();
         assert!(verify_by_substitution(&polys, &rur).unwrap());
         assert!(form_separates(&rur).unwrap());
+    }
+
+    #[test]
+    fn shared_products_give_what_horner_gives() {
+        // Equations of degrees 0 to 3 in three variables, with terms that
+        // share sub-monomials across equations, substituted both ways.
+        let rur = Rur {
+            form: vec![1, 2, 3],
+            chi: UPoly::from_ints(&[5, -7, 0, 3, 1]),
+            numerators: vec![
+                UPoly::from_ints(&[1, -4, 9, 2]),
+                UPoly::from_ints(&[-3, 0, 5, -6]),
+                UPoly::from_ints(&[8, 1, -1, 7]),
+            ],
+            saturation: Vec::new(),
+        };
+        let v = |i| SparsePoly::var(3, i);
+        let c = |k: i64| SparsePoly::constant(3, q(k, 1));
+        let fs = vec![
+            c(7),
+            v(0).mul(&v(1)).sub(&c(3)),
+            v(0).mul(&v(1)).mul(&v(2)).add(&v(2).mul(&v(2)).mul(&c(-5))),
+            v(0).mul(&v(0)).mul(&v(0)).add(&v(0).mul(&v(1))).add(&v(1)),
+        ];
+        let sub = IntSubstitution::new(&rur).unwrap();
+        let shared = sub.substitute_all(&fs).unwrap();
+        for (f, got) in fs.iter().zip(&shared) {
+            assert_eq!(*got, sub.sub.eval(f).unwrap(), "{f:?}");
+        }
+        // An equation in a variable the representation leaves out.
+        assert!(sub.substitute_all(&[SparsePoly::var(4, 3)]).is_err());
+    }
+
+    #[test]
+    fn sums_over_distinct_denominators_are_decided_exactly() {
+        let b = |k: i64| BigInt::from(k);
+        // 1/6 + 1/3 − 1/2 = 0; 1/6 + 1/3 − 1/3 ≠ 0; 2/4 − 1/2 = 0 (not
+        // in lowest terms).
+        assert!(sum_is_zero(vec![(b(1), b(6)), (b(1), b(3)), (b(-1), b(2))]));
+        assert!(!sum_is_zero(vec![
+            (b(1), b(6)),
+            (b(1), b(3)),
+            (b(-1), b(3))
+        ]));
+        assert!(sum_is_zero(vec![(b(2), b(4)), (b(-1), b(2))]));
+        assert!(sum_is_zero(Vec::new()));
     }
 
     #[test]
