@@ -141,7 +141,9 @@ fn modular_basis(
     prime: u32,
     budget: Option<Duration>,
 ) -> Result<Option<Basis>> {
-    Ok(modular_basis_traced(polys, variables, order, prime, budget, Trace::Off)?.map(|(b, _)| b))
+    let started = Instant::now();
+    let found = modular_terms_traced(polys, variables, order, prime, budget, Trace::Off)?;
+    Ok(found.map(|(basis, _)| modular_result(basis, variables, order, prime, started)))
 }
 
 /// What a modular Gröbner basis does with F4's tracer
@@ -158,32 +160,17 @@ pub(crate) enum Trace<'a> {
     Replay(&'a crate::modular::F4Trace, crate::modular::ReplayRows),
 }
 
-/// The reduced basis modulo the prime `prime` (below 2³¹) in `order` by our
-/// F4 engine, and the trace recorded when `trace` asks for one. `Ok(None)`
-/// if the budget ran out; an error when a polynomial vanishes modulo the
-/// prime.
-pub(crate) fn modular_basis_traced(
-    polys: &[SparsePoly],
-    variables: &[String],
-    order: MonomialOrder,
-    prime: u32,
-    budget: Option<Duration>,
-    trace: Trace<'_>,
-) -> Result<Option<(Basis, Option<crate::modular::F4Trace>)>> {
-    let started = Instant::now();
-    let found = modular_terms_traced(polys, variables, order, prime, budget, trace)?;
-    Ok(found.map(|(basis, learned)| {
-        (
-            modular_result(basis, variables, order, prime, started),
-            learned,
-        )
-    }))
-}
+/// A basis over Z/p as F4 gives it, and the trace recorded with it.
+pub(crate) type ModularBasis = (
+    Vec<crate::modular::ModTerms>,
+    Option<crate::modular::F4Trace>,
+);
 
-/// [`modular_basis_traced`] with the basis left as F4 gives it: monic
-/// polynomials over Z/p as terms, sorted by increasing leading monomial,
-/// for callers that go on working modulo the prime (no rational
-/// coefficients are built).
+/// The reduced basis modulo the prime `prime` (below 2³¹) in `order` by our
+/// F4 engine, as F4 gives it (monic polynomials over Z/p as terms, sorted
+/// by increasing leading monomial: no rational coefficients are built), and
+/// the trace recorded when `trace` asks for one. `Ok(None)` if the budget
+/// ran out; an error when a polynomial vanishes modulo the prime.
 pub(crate) fn modular_terms_traced(
     polys: &[SparsePoly],
     variables: &[String],
@@ -191,12 +178,7 @@ pub(crate) fn modular_terms_traced(
     prime: u32,
     budget: Option<Duration>,
     trace: Trace<'_>,
-) -> Result<
-    Option<(
-        Vec<crate::modular::ModTerms>,
-        Option<crate::modular::F4Trace>,
-    )>,
-> {
+) -> Result<Option<ModularBasis>> {
     use crate::modular::{Replay, groebner_basis_mod_p, groebner_basis_mod_p_traced};
     validate(Field::Prime(prime), variables)?;
     let started = Instant::now();
