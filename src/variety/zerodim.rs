@@ -1145,8 +1145,9 @@ fn rational_count(
 /// points. With χ of degree D, `t·χ' − D·χ = Σⱼ (j − D)·χⱼ tʲ` has degree
 /// below D and is `t·χ'` modulo χ, and so is `Σ cᵢ hᵢ` (each `hᵢ` has
 /// degree below D): the congruence is the equality of their coefficients,
-/// checked without any reduction modulo χ. Errors on a constant χ or a
-/// form of the wrong length.
+/// checked without any reduction modulo χ (numerators of degree D or more
+/// are reduced in `Q[t]/χ` instead). Errors on a constant χ or a form of
+/// the wrong length.
 pub fn form_separates(rur: &Rur) -> Result<bool> {
     let nvars = rur.numerators.len() + rur.saturation.len();
     if rur.form.len() != nvars || rur.form[rur.numerators.len()..].iter().any(|&c| c != 0) {
@@ -1167,7 +1168,16 @@ pub fn form_separates(rur: &Rur) -> Result<bool> {
         .iter()
         .any(|h| h.degree().is_some_and(|e| e >= d))
     {
-        return Ok(false);
+        // Not reduced modulo χ (no representation built here is): in Q[t]/χ.
+        let ring = Qt::new(&rur.chi)
+            .ok_or_else(|| Error::Computation("a constant minimal polynomial".into()))?;
+        let mut acc = ring.zero();
+        for (&c, h) in rur.form.iter().zip(&rur.numerators) {
+            let t = ring.scale(&ring.elem(h), &BigRational::from_integer(c.into()));
+            acc = ring.add(&acc, &t);
+        }
+        let t_dchi = ring.elem(&UPoly::x().mul(&rur.chi_derivative()));
+        return Ok(ring.sub(&acc, &t_dchi).is_zero());
     }
     let coeff = |p: &UPoly, k: usize| p.coeffs().get(k).cloned().unwrap_or_else(BigRational::zero);
     Ok((0..d).into_par_iter().all(|k| {
@@ -2328,6 +2338,24 @@ mod tests {
         };
         assert!(verify_by_substitution(&polys, &bogus).unwrap());
         assert!(!form_separates(&bogus).unwrap());
+        // The known representation with numerators not reduced modulo χ
+        // (6 + χ and 12 − 2tχ) is decided in Q[t]/χ, both ways.
+        let unreduced = Rur {
+            numerators: vec![
+                UPoly::from_ints(&[-3, 0, 1]),
+                UPoly::from_ints(&[12, 18, 0, -2]),
+            ],
+            ..known_rur()
+        };
+        assert!(form_separates(&unreduced).unwrap());
+        let wrong = Rur {
+            numerators: vec![
+                UPoly::from_ints(&[-3, 0, 1]),
+                UPoly::from_ints(&[13, 18, 0, -2]),
+            ],
+            ..known_rur()
+        };
+        assert!(!form_separates(&wrong).unwrap());
         // A form of the wrong length is an error, not a verdict.
         let short = Rur {
             form: vec![1],
