@@ -64,6 +64,12 @@ impl Barrett {
         Self { p, m: u64::MAX / p }
     }
 
+    /// The modulus p.
+    #[inline]
+    pub(crate) fn modulus(self) -> u64 {
+        self.p
+    }
+
     /// `x mod p`. With `m = ⌊(2⁶⁴ − 1)/p⌋`, `q = ⌊x·m/2⁶⁴⌋` is at most
     /// `⌊x/p⌋` and at least `⌊x/p⌋ − 2` (`x/p − x·m/2⁶⁴ < x/2⁶⁴ + 1 < 2`),
     /// so at most two subtractions remain.

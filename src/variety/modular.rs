@@ -13,7 +13,7 @@ use num_traits::{One, Signed, Zero};
 /// Barrett's method (a word product instead of a division).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fp {
-    p: u64,
+    /// The modulus and Barrett's constant for it.
     barrett: Barrett,
 }
 
@@ -25,25 +25,33 @@ impl Fp {
 
     fn of(p: u64) -> Self {
         Self {
-            p,
             barrett: Barrett::new(p),
         }
     }
 
     /// The modulus.
+    #[inline]
     pub fn modulus(self) -> u64 {
-        self.p
+        self.barrett.modulus()
     }
 
     /// `a + b`.
     pub fn add(self, a: u64, b: u64) -> u64 {
         let s = a + b;
-        if s >= self.p { s - self.p } else { s }
+        if s >= self.modulus() {
+            s - self.modulus()
+        } else {
+            s
+        }
     }
 
     /// `a − b`.
     pub fn sub(self, a: u64, b: u64) -> u64 {
-        if a >= b { a - b } else { a + self.p - b }
+        if a >= b {
+            a - b
+        } else {
+            a + self.modulus() - b
+        }
     }
 
     /// `a · b`.
@@ -58,14 +66,15 @@ impl Fp {
 
     /// `c − a·b` for `c`, `a`, `b` in `0..p`, with one reduction.
     pub fn sub_mul(self, c: u64, a: u64, b: u64) -> u64 {
-        self.barrett.reduce(c + self.p * self.p - a * b)
+        self.barrett
+            .reduce(c + self.modulus() * self.modulus() - a * b)
     }
 
     /// `Σ aᵢ·bᵢ` for entries in `0..p`, reduced once at the end: a partial
     /// sum is kept below `p²` by subtracting `p²` (each product is below
     /// it, so the sum never exceeds a word).
     pub fn dot(self, a: impl IntoIterator<Item = u64>, b: impl IntoIterator<Item = u64>) -> u64 {
-        let p2 = self.p * self.p;
+        let p2 = self.modulus() * self.modulus();
         let mut acc = 0u64;
         for (x, y) in a.into_iter().zip(b) {
             acc += x * y;
@@ -78,7 +87,7 @@ impl Fp {
 
     /// `−a`.
     pub fn neg(self, a: u64) -> u64 {
-        if a == 0 { 0 } else { self.p - a }
+        if a == 0 { 0 } else { self.modulus() - a }
     }
 
     /// `a^e`.
@@ -96,12 +105,12 @@ impl Fp {
 
     /// `a⁻¹` (`None` for 0).
     pub fn inv(self, a: u64) -> Option<u64> {
-        (!a.is_multiple_of(self.p)).then(|| self.pow(a, self.p - 2))
+        (!a.is_multiple_of(self.modulus())).then(|| self.pow(a, self.modulus() - 2))
     }
 
     /// The image of an integer.
     pub fn from_int(self, x: &BigInt) -> u64 {
-        crate::exact::intpoly::reduce(x, self.p)
+        crate::exact::intpoly::reduce(x, self.modulus())
     }
 
     /// The image of a rational (`None` when p divides the denominator).
