@@ -730,7 +730,8 @@ impl RealRoot {
 /// polynomial.
 ///
 /// The roots of the squarefree part `s` lie in `(−B, B)` for the power of
-/// two `B` exceeding Cauchy's bound `1 + maxᵢ |aᵢ/aₙ|`. This interval is
+/// two `B` of [`root_bound_power_of_two`] (above Fujiwara's bound). This
+/// interval is
 /// bisected at its (dyadic) midpoints; a midpoint where `s` vanishes becomes
 /// an exact root (`lo = hi`), and an open piece is dropped when Descartes'
 /// bound for it is 0 and kept as an isolating interval when it is 1 (the
@@ -746,7 +747,7 @@ pub fn real_roots(p: &UPoly) -> Vec<RealRoot> {
     }
     let s = squarefree_int(&intpoly::from_rational(p.coeffs()));
     let poly = UPoly::new(intpoly::to_rational(&s)).monic();
-    let bound = cauchy_power_of_two(&s);
+    let bound = root_bound_power_of_two(&s);
     let make = |lo: BigRational, hi: BigRational, sign_lo: Ordering| RealRoot {
         poly: poly.clone(),
         ipoly: s.clone(),
@@ -788,19 +789,34 @@ pub fn real_roots(p: &UPoly) -> Vec<RealRoot> {
     out
 }
 
-/// The smallest power of two exceeding Cauchy's bound `1 + maxᵢ |aᵢ/aₙ|`
-/// on the roots of the integer polynomial `s` (coefficients from the
-/// constant term up).
-fn cauchy_power_of_two(s: &[BigInt]) -> BigRational {
+/// A power of two `2^E` with every complex root `z` of the integer
+/// polynomial `s` (coefficients from the constant term up, degree ≥ 1) in
+/// `|z| < 2^E`.
+///
+/// Fujiwara's bound: `|z| ≤ 2·maxₖ |aₙ₋ₖ/aₙ|^{1/k}` (k = 1, …, n; the
+/// bound holds also with `a₀` in place of Fujiwara's `a₀/2`). With `ℓ(x)`
+/// the bit length, `|aₙ₋ₖ|/|aₙ| < 2^{ℓ(aₙ₋ₖ) − ℓ(aₙ) + 1}`, so each term is
+/// below `2^{eₖ}` for `eₖ = ⌈(ℓ(aₙ₋ₖ) − ℓ(aₙ) + 1)/k⌉`, and `|z| < 2^{1 +
+/// maxₖ eₖ}`. Unlike Cauchy's `1 + maxᵢ |aᵢ/aₙ|` it does not grow with the
+/// size of the coefficients when the roots stay small: for a minimal
+/// polynomial of degree 124 with 10⁴-bit coefficients whose roots are below
+/// 2¹⁸, Cauchy's bound is about 2⁷²¹, and the bisection spent hundreds of
+/// levels (each a Taylor shift of ever longer integers) shrinking it.
+fn root_bound_power_of_two(s: &[BigInt]) -> BigRational {
     let n = s.len() - 1;
-    let lead = BigRational::from_integer(s[n].abs());
-    let max = s[..n].iter().map(Signed::abs).max().unwrap_or_default();
-    let cauchy = BigRational::one() + BigRational::from_integer(max) / lead;
-    let mut bound = BigRational::one();
-    while bound <= cauchy {
-        bound *= two();
+    let lead = s[n].bits() as i64;
+    let e = (1..=n)
+        .filter(|&k| !s[n - k].is_zero())
+        .map(|k| -(lead - 1 - s[n - k].bits() as i64).div_euclid(k as i64))
+        .max()
+        // s = a·x: its only root is 0.
+        .unwrap_or(0);
+    let two_to = |e: i64| BigRational::from_integer(BigInt::one() << e.unsigned_abs());
+    if e + 1 >= 0 {
+        two_to(e + 1)
+    } else {
+        two_to(e + 1).recip()
     }
-    bound
 }
 
 /// Given exactly one root of `s` in the open `(lo, hi)`, an interval around
@@ -1206,6 +1222,37 @@ mod tests {
             })
     }
 
+    /// Fujiwara's bound does not grow with the size of the coefficients:
+    /// `(x − 1)(x − 2)⋯(x − 12)` and `10³⁰⁰` times it (Cauchy's bound about
+    /// 4.8·10⁸ for both) get a bound above 12 and at most 2⁸, and all twelve
+    /// roots are found in it. A polynomial whose only root is 0, and one
+    /// whose roots are tiny (`10⁴⁰x² − 1`, roots ±10⁻²⁰), get a bound
+    /// above their roots.
+    #[test]
+    fn root_bound_follows_the_roots_not_the_coefficients() {
+        let roots: Vec<BigRational> = (1..=12).map(|k| q(k, 1)).collect();
+        let p = UPoly::from_roots(&roots);
+        let big = BigRational::from_integer(BigInt::from(10).pow(300));
+        for poly in [p.clone(), p.scale(&big)] {
+            let s = intpoly::from_rational(poly.coeffs());
+            let b = root_bound_power_of_two(&s);
+            assert!(b > q(12, 1) && b <= q(256, 1), "{b}");
+            let rr = real_roots(&poly);
+            assert_eq!(rr.len(), 12);
+            for (x, r) in rr.iter().zip(&roots) {
+                assert_eq!(x.compare_rational(r), Ordering::Equal);
+            }
+        }
+        let x = intpoly::from_rational(UPoly::from_ints(&[0, 3]).coeffs());
+        assert!(root_bound_power_of_two(&x) > q(0, 1));
+        let tiny = BigInt::from(10).pow(20);
+        let s: IPoly = vec![-BigInt::one(), BigInt::zero(), tiny.clone() * tiny];
+        let b = root_bound_power_of_two(&s);
+        let at = |k: u32| BigRational::new(BigInt::one(), BigInt::from(10).pow(k));
+        assert!(b > at(20) && b < at(18), "{b}");
+        assert_eq!(real_roots(&UPoly::new(intpoly::to_rational(&s))).len(), 2);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
 
@@ -1248,6 +1295,14 @@ mod tests {
             for w in rr.windows(2) {
                 prop_assert!(w[0].hi() <= w[1].lo());
                 prop_assert_eq!(w[0].compare(&w[1]), Ordering::Less);
+            }
+            // The root bound exceeds every root: the planted ones and the
+            // extra pair (real or imaginary, of modulus √|e/d|).
+            let s = intpoly::from_rational(p.coeffs());
+            let bound = root_bound_power_of_two(&s);
+            prop_assert!(&bound * &bound > q(e.abs(), d));
+            for r in &roots {
+                prop_assert!(&r.abs() < &bound);
             }
             // Every planted root is found exactly or in an interval.
             for r in &roots {
