@@ -215,15 +215,12 @@ impl<T: Scalar> ModelData<T> {
 
     /// Residual `R(A,B,C) = B A Mxx − C Myx` (n×m).
     pub fn residual(&self, a: &Mat<T>, b: &Mat<T>, c: &Mat<T>) -> Mat<T> {
-        b.mul(a).mul(&self.mxx).sub(&c.mul(&self.myx))
+        residual_in(&self.mxx, &self.myx, a, b, c)
     }
 
     /// Student field `P = ∇_A F = Bᵀ R + λA`, `Q = ∇_B F = R Aᵀ + λB`.
     pub fn student_field(&self, a: &Mat<T>, b: &Mat<T>, c: &Mat<T>) -> (Mat<T>, Mat<T>) {
-        let r = self.residual(a, b, c);
-        let p = b.transpose().mul(&r).add(&a.scale(&self.lambda));
-        let q = r.mul(&a.transpose()).add(&b.scale(&self.lambda));
-        (p, q)
+        student_field_in(&self.mxx, &self.myx, &self.lambda, a, b, c)
     }
 
     /// `∇Ē(A,B) = (P(A,B,A) − (B A Mxy − A Myy), Q(A,B,A))`.
@@ -265,10 +262,83 @@ pub fn balance_rate<T: Scalar>(a: &Mat<T>, b: &Mat<T>, da: &Mat<T>, db: &Mat<T>)
 /// The S-equation of SPEC: `(Mxx S + λI)(S Mxx + λI) − Mxy S Myx` (m×m,
 /// symmetric when `S` is).
 pub fn s_equation<T: Scalar>(data: &ModelData<T>, s: &Mat<T>) -> Mat<T> {
-    let id = Mat::<T>::identity(s.nrows()).scale(&data.lambda);
-    let left = data.mxx.mul(s).add(&id);
-    let right = s.mul(&data.mxx).add(&id);
-    left.mul(&right).sub(&data.mxy().mul(s).mul(&data.myx))
+    s_equation_in(&data.mxx, &data.myx, &data.lambda, s)
+}
+
+/// The operations of a ring of matrices with transpose that the formulas
+/// of the model use. [`Mat`] over any [`Scalar`] has them; so do the
+/// elements of the free algebra with transpose in which the S-equation's
+/// identities are proved for every shape at once
+/// ([`crate::polynomial::free`]). The formulas [`residual_in`],
+/// [`student_field_in`] and [`s_equation_in`] are written once over this
+/// trait, and [`ModelData`]'s methods are these same functions.
+pub trait MatrixRing: Clone {
+    /// The commuting scalars (λ, and entries for [`Mat`]).
+    type Scalar;
+    /// `self · other`.
+    fn mul(&self, other: &Self) -> Self;
+    /// `self + other`.
+    fn add(&self, other: &Self) -> Self;
+    /// `self − other`.
+    fn sub(&self, other: &Self) -> Self;
+    /// `s · self`.
+    fn scale(&self, s: &Self::Scalar) -> Self;
+    /// `selfᵀ`.
+    fn transpose(&self) -> Self;
+    /// `s · I`, with `I` the identity of the size of `self`'s rows.
+    fn scalar_like_rows(&self, s: &Self::Scalar) -> Self;
+}
+
+impl<T: Scalar> MatrixRing for Mat<T> {
+    type Scalar = T;
+    fn mul(&self, other: &Self) -> Self {
+        Mat::mul(self, other)
+    }
+    fn add(&self, other: &Self) -> Self {
+        Mat::add(self, other)
+    }
+    fn sub(&self, other: &Self) -> Self {
+        Mat::sub(self, other)
+    }
+    fn scale(&self, s: &T) -> Self {
+        Mat::scale(self, s)
+    }
+    fn transpose(&self) -> Self {
+        Mat::transpose(self)
+    }
+    fn scalar_like_rows(&self, s: &T) -> Self {
+        Mat::identity(self.rows).scale(s)
+    }
+}
+
+/// Residual `R(A,B,C) = B A Mxx − C Myx` ([`ModelData::residual`]).
+pub fn residual_in<M: MatrixRing>(mxx: &M, myx: &M, a: &M, b: &M, c: &M) -> M {
+    b.mul(a).mul(mxx).sub(&c.mul(myx))
+}
+
+/// Student field `(P, Q) = (Bᵀ R + λA, R Aᵀ + λB)`
+/// ([`ModelData::student_field`]).
+pub fn student_field_in<M: MatrixRing>(
+    mxx: &M,
+    myx: &M,
+    lambda: &M::Scalar,
+    a: &M,
+    b: &M,
+    c: &M,
+) -> (M, M) {
+    let r = residual_in(mxx, myx, a, b, c);
+    let p = b.transpose().mul(&r).add(&a.scale(lambda));
+    let q = r.mul(&a.transpose()).add(&b.scale(lambda));
+    (p, q)
+}
+
+/// The S-equation `G(S) = (Mxx S + λI)(S Mxx + λI) − Mxy S Myx` with
+/// `Mxy = Myxᵀ` ([`s_equation`]).
+pub fn s_equation_in<M: MatrixRing>(mxx: &M, myx: &M, lambda: &M::Scalar, s: &M) -> M {
+    let id = s.scalar_like_rows(lambda);
+    let left = mxx.mul(s).add(&id);
+    let right = s.mul(mxx).add(&id);
+    left.mul(&right).sub(&myx.transpose().mul(s).mul(myx))
 }
 
 /// The determinant of a square matrix by Laplace expansion along the first

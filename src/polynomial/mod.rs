@@ -23,6 +23,7 @@
 
 pub mod export;
 mod expr;
+pub mod free;
 pub mod groebner;
 pub mod ideal;
 pub mod proofs;
