@@ -730,7 +730,7 @@ impl RealRoot {
 /// polynomial.
 ///
 /// The roots of the squarefree part `s` lie in `(−B, B)` for the power of
-/// two `B` of [`root_bound_power_of_two`] (above Fujiwara's bound). This
+/// two `B` of `root_bound_power_of_two` (above Fujiwara's bound). This
 /// interval is
 /// bisected at its (dyadic) midpoints; a midpoint where `s` vanishes becomes
 /// an exact root (`lo = hi`), and an open piece is dropped when Descartes'
@@ -1302,7 +1302,7 @@ mod tests {
             let bound = root_bound_power_of_two(&s);
             prop_assert!(&bound * &bound > q(e.abs(), d));
             for r in &roots {
-                prop_assert!(&r.abs() < &bound);
+                prop_assert!(r.abs() < bound);
             }
             // Every planted root is found exactly or in an interval.
             for r in &roots {
