@@ -180,13 +180,8 @@ impl FreeMat {
     }
 
     /// Number of terms.
-    pub fn len(&self) -> usize {
+    pub fn term_count(&self) -> usize {
         self.terms.len()
-    }
-
-    /// Whether there are no terms (the same as [`FreeMat::is_zero`]).
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
     }
 
     fn same_shape(&self, other: &Self, what: &str) {
@@ -346,7 +341,7 @@ mod tests {
         let myx = FreeMat::letter("Myx", 'm', 'm', false);
         let y = a().mul(&myx).mul(&a().transpose());
         let d = y.transpose().sub(&y);
-        assert_eq!(d.len(), 2);
+        assert_eq!(d.term_count(), 2);
         assert_eq!(d.to_string(), "(-1)·A·Myx·Aᵀ + (1)·A·Myxᵀ·Aᵀ");
         assert!(y.transpose().transpose().sub(&y).is_zero());
     }

@@ -204,15 +204,8 @@ pub fn prove(identity: Identity, data: &Data) -> Result<Proof> {
             &format!("n, m ≤ {MAX_PROOF_DIMENSION} for proofs with symbolic data"),
         ));
     }
-    if identity == Identity::SEquation {
-        // Free-algebra identities: no Symbolica, every shape at once.
-        let started = Instant::now();
-        let mut proof = s_equation_proof(data)?;
-        proof.seconds = started.elapsed().as_secs_f64();
-        return Ok(proof);
-    }
     let data = data.clone();
-    with_symbolica(move || {
+    let run = move || {
         let started = Instant::now();
         let mut proof = match identity {
             Identity::NotGradient => not_gradient(&data),
@@ -223,7 +216,12 @@ pub fn prove(identity: Identity, data: &Data) -> Result<Proof> {
         }?;
         proof.seconds = started.elapsed().as_secs_f64();
         Ok(proof)
-    })?
+    };
+    match identity {
+        // Free-algebra identities: no Symbolica, every shape at once.
+        Identity::SEquation => run(),
+        _ => with_symbolica(run)?,
+    }
 }
 
 /// The proofs of the shapes done, and the shapes not attempted.
@@ -805,24 +803,20 @@ fn s_equation_proof(data: &Data) -> Result<Proof> {
     let mut holds = true;
     let mut shown = Vec::new();
     for (label, diff) in &identities {
-        holds &= diff.is_zero();
-        shown.push(format!(
-            "{label}: {}",
-            if diff.is_zero() {
-                "identity".to_owned()
-            } else {
-                format!("NOT an identity ({} terms left)", diff.len())
-            }
-        ));
-        if !diff.is_zero() {
-            let text = diff.to_string();
-            witnesses.push(Witness {
-                label: format!("{label}: difference of the two sides"),
-                latex: text.clone(),
-                polynomial: text,
-                terms: diff.len(),
-            });
+        if diff.is_zero() {
+            shown.push(format!("{label}: identity"));
+            continue;
         }
+        holds = false;
+        let terms = diff.term_count();
+        shown.push(format!("{label}: NOT an identity ({terms} terms left)"));
+        let text = diff.to_string();
+        witnesses.push(Witness {
+            label: format!("{label}: difference of the two sides"),
+            latex: text.clone(),
+            polynomial: text,
+            terms,
+        });
     }
     let mut parts = vec![format!(
         "in the free algebra with transpose over Q[λ, e] (letters A: m→n, B: n→n, Mxx = Mxxᵀ, Myx with Mxy = Myxᵀ, W, and S = Sᵀ; P, Q, R and G the model's own formulas): {}",
