@@ -845,7 +845,7 @@ mod tests {
     }
 
     #[test]
-    fn lehmer_gcd_agrees_with_binary_gcd() {
+    fn int_gcd_agrees_with_binary_gcd() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         for &(b1, b2, bg) in &[
             (70, 70, 0),
@@ -979,7 +979,7 @@ mod tests {
         }
 
         #[test]
-        fn lehmer_gcd_small(a in any::<i128>(), b in any::<i128>(), g in 1u64..1_000_000) {
+        fn int_gcd_small(a in any::<i128>(), b in any::<i128>(), g in 1u64..1_000_000) {
             let (a, b) = (BigInt::from(a) * g, BigInt::from(b) * g);
             prop_assert_eq!(int_gcd(&a, &b), a.gcd(&b));
         }

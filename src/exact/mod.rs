@@ -35,7 +35,7 @@
 //! by `num-rational` is quadratic per bit), so the inner loops work on
 //! integers: fraction-free recurrences with exact divisions, computations
 //! modulo 62-bit primes combined by the Chinese remainder theorem, and a
-//! Lehmer gcd where a gcd is unavoidable.
+//! fast gcd (`model::int_gcd`) where a gcd is unavoidable.
 //!
 //! # How the results are checked
 //!
@@ -54,7 +54,7 @@
 //!   fraction-free elimination against elimination with fractions,
 //!   the fraction-free Routh array against the one with fractions and
 //!   against ratios of (multi-modular) Hurwitz determinants, root isolation
-//!   by Descartes' rule against Sturm counts, the Lehmer gcd against the
+//!   by Descartes' rule against Sturm counts, the crate's gcd against the
 //!   binary gcd,
 //!   the Schur–Cohn count against the Routh count of the bilinear transform
 //!   ([`stability::bilinear_transform`]), the ε-parts of [`Dual`]

@@ -715,7 +715,7 @@ fn reconstruct(
                 crt.symmetric(&residues)
             });
             // c = c̃ / s^e, and u^k = lc^k t^k: one integer numerator
-            // over s^e, normalized once (Lehmer gcds, the content stopping
+            // over s^e, normalized once (the crate's gcd, the content stopping
             // at 1) instead of a binary-gcd reduction per coefficient.
             let sj = num_traits::pow(s.clone(), e);
             let num = coeffs.enumerate().map(|(k, c)| c * pow(k)).collect();

@@ -27,7 +27,7 @@
 //! sound: `x·(p·x − 1)` has two solutions over Q and one modulo p, whose
 //! basis `{x}` is the reduction of a Gröbner basis over Q of a larger ideal.)
 //!
-//! Every rational is kept in lowest terms by the crate's Lehmer / half-gcd
+//! Every rational is kept in lowest terms by the crate's gcd (`malachite`'s)
 //! ([`crate::exact::intpoly::ratio`], and Henrici's forms in `sub_mul`):
 //! `num-rational`'s own normalization uses the binary gcd, which took nine
 //! tenths of a replay's time.
