@@ -1052,6 +1052,19 @@ fn export_program_cases<'a>(bad: &str, out: &str) -> Vec<(&'a str, Vec<String>, 
             ],
             vec!["proof-dimension = 5", "at most 4"],
         ),
+        (
+            "verify --count-proof-budget -1",
+            vec![
+                "verify".into(),
+                "--instance".into(),
+                "scalar".into(),
+                "--count-proof-budget".into(),
+                "-1".into(),
+                "--json".into(),
+                out.to_string(),
+            ],
+            vec!["count-proof-budget = -1", "≥ 0"],
+        ),
     ]
 }
 

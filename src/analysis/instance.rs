@@ -45,6 +45,11 @@ pub struct VerifyConfig {
     /// The identities are proved with symbolic data for every shape with
     /// n, m ≤ this (0: only on the instances' own data).
     pub proof_dimension: usize,
+    /// Work allowed for proving each stratum's solution count over Q in the
+    /// exact characterizations, in units of 10⁹ word products
+    /// ([`CharacterizeConfig::replay_work`](crate::analysis::characterize::CharacterizeConfig::replay_work);
+    /// `None`: its default).
+    pub count_proof_budget: Option<f64>,
     /// Settings of the synthetic experiment behind SYNTHETIC-TABLE (its seed
     /// is replaced by `seed`).
     pub synthetic: crate::experiments::synthetic::SyntheticConfig,
@@ -65,6 +70,7 @@ impl Default for VerifyConfig {
             spectral: SpectralTolerances::default(),
             sample_points: 6,
             proof_dimension: crate::polynomial::proofs::DEFAULT_PROOF_DIMENSION,
+            count_proof_budget: None,
             synthetic: crate::experiments::synthetic::SyntheticConfig::default(),
         }
     }

@@ -141,6 +141,7 @@ fn exact_one(inst: &Instance, cfg: &VerifyConfig, left: Option<f64>) -> Exact {
         alpha: cfg.alpha,
         spectral: cfg.spectral,
         seed: cfg.seed,
+        replay_work: cfg.count_proof_budget,
         ..CharacterizeConfig::default()
     };
     match characterize(inst, &ccfg, |_| {}) {

@@ -9,7 +9,9 @@ use crate::model::{self, Instance, Procedure};
 use crate::numeric::DiscreteMap;
 use crate::report;
 
-use super::common::{PlotFormatArg, positive, spinner, svg_of, write_file, write_json};
+use super::common::{
+    PlotFormatArg, count_proof_budget, positive, spinner, svg_of, write_file, write_json,
+};
 
 /// Arguments of `characterize`.
 #[derive(Debug, clap::Args)]
@@ -30,7 +32,7 @@ pub struct CharacterizeArgs {
     /// two cores here). 0 skips it, and the counts then rest on two primes
     /// agreeing. Default: 3 for m ≤ 3 and for the rank-1 stratum of m = 4,
     /// not tried for the other strata of m = 4.
-    #[arg(long, value_name = "GIGA_WORD_PRODUCTS")]
+    #[arg(long, value_name = "GIGA_WORD_PRODUCTS", allow_negative_numbers = true)]
     pub count_proof_budget: Option<f64>,
     /// Significant digits of the entries of S.
     #[arg(long, default_value_t = CharacterizeConfig::default().digits)]
@@ -81,15 +83,7 @@ impl CharacterizeArgs {
         if let Some(t) = self.timeout {
             positive("timeout", t)?;
         }
-        if let Some(b) = self.count_proof_budget
-            && !(b.is_finite() && b >= 0.0)
-        {
-            return Err(Error::param(
-                "count-proof-budget",
-                b,
-                "a finite number ≥ 0 (units of 10⁹ word products)",
-            ));
-        }
+        count_proof_budget(self.count_proof_budget)?;
         positive("eta", self.eta)?;
         DiscreteMap::new(Procedure::Ema, self.eta, self.alpha)?;
         if self.kappa.is_empty() {

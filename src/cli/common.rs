@@ -130,6 +130,18 @@ pub fn positive(name: &str, x: f64) -> Result<()> {
     }
 }
 
+/// The work budget of `--count-proof-budget` must be finite and `≥ 0`.
+pub fn count_proof_budget(budget: Option<f64>) -> Result<()> {
+    match budget {
+        Some(b) if !(b.is_finite() && b >= 0.0) => Err(Error::param(
+            "count-proof-budget",
+            b,
+            "a finite number ≥ 0 (units of 10⁹ word products)",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Parses `a,b` (flag `flag`; `expected` says what is accepted).
 pub fn pair<T: std::str::FromStr>(flag: &str, text: &str, expected: &str) -> Result<(T, T)> {
     let bad = || Error::param(flag, text, expected);
