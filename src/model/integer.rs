@@ -12,9 +12,9 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// Non-negative gcd of two integers (0 when both are 0): by machine
 /// arithmetic when both fit in a word, otherwise by `malachite` (the
 /// 64-bit words handed over and back), whose gcd works on machine words
-/// and is subquadratic (half-gcd) for large operands. The binary gcd of `num-integer`, used by `num-rational`, costs one
-/// pass over the numbers per bit, which dominates everything for numbers of
-/// 10⁵ bits; a Lehmer loop over `num-bigint` values, which this replaced,
+/// and is subquadratic (half-gcd) for large operands. The binary gcd of
+/// `num-integer`, used by `num-rational`, costs one pass over the numbers
+/// per bit, which dominates everything for numbers of 10⁵ bits; a Lehmer loop over `num-bigint` values, which this replaced,
 /// was 3 to 4 times slower than `malachite` at every size from 20 to 2 048
 /// bits (measured on random operands with a common factor; see
 /// `docs/performance.md`).
